@@ -1,0 +1,265 @@
+//! Bookings with a doctor or for a diagnostic, their status lifecycle, the day
+//! board, ratings and diagnostic results.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::{AppError, AppResult, ValidationCode};
+use crate::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, RatingId, ResultId};
+use crate::values::{optional_text, required_text, Money, WallTime};
+use crate::catalogue::Location;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(feature = "sqlx", sqlx(type_name = "booking_status", rename_all = "snake_case"))]
+#[serde(rename_all = "camelCase")]
+pub enum BookingStatus {
+    Booked,
+    Confirmed,
+    Arrived,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+impl BookingStatus {
+    /// Whether the booking holds its slot. Must match the exclusion
+    /// constraints' WHERE clause in the migrations.
+    pub fn holds_slot(self) -> bool {
+        matches!(self, Self::Booked | Self::Confirmed | Self::Arrived | Self::Completed)
+    }
+}
+
+/// What staff do to a booking's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum StatusAction {
+    Confirm,
+    CheckIn,
+    Complete,
+    Cancel,
+    NoShow,
+}
+
+impl StatusAction {
+    pub fn target(self) -> BookingStatus {
+        match self {
+            Self::Confirm => BookingStatus::Confirmed,
+            Self::CheckIn => BookingStatus::Arrived,
+            Self::Complete => BookingStatus::Completed,
+            Self::Cancel => BookingStatus::Cancelled,
+            Self::NoShow => BookingStatus::NoShow,
+        }
+    }
+
+    /// The one rule for which status may follow which.
+    pub fn allowed_from(self, from: BookingStatus) -> bool {
+        use BookingStatus::*;
+        match self {
+            Self::Confirm => from == Booked,
+            Self::CheckIn => matches!(from, Booked | Confirmed),
+            Self::Complete => from == Arrived,
+            Self::Cancel => matches!(from, Booked | Confirmed | Arrived),
+            Self::NoShow => matches!(from, Booked | Confirmed),
+        }
+    }
+
+    /// Checks the action against the booking's status, the clock and the
+    /// reason given; returns the cleaned reason.
+    pub fn validate(self, from: BookingStatus, starts_at: DateTime<Utc>, now: DateTime<Utc>, reason: &str) -> AppResult<String> {
+        if !self.allowed_from(from) {
+            return Err(AppError::validation(
+                "action",
+                ValidationCode::NotAllowed,
+                format!("a booking that is {from:?} cannot be moved to {:?}", self.target()),
+            ));
+        }
+        if self == Self::NoShow && now < starts_at {
+            return Err(AppError::validation("action", ValidationCode::NotAllowed, "a visit that has not started cannot be a no-show"));
+        }
+        if self == Self::Cancel {
+            required_text("reason", reason, 512)
+        } else {
+            optional_text("reason", reason, 512)
+        }
+    }
+}
+
+/// Who or what a booking is with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum BookingSubject {
+    #[serde(rename_all = "camelCase")]
+    Doctor { doctor_id: DoctorId },
+    #[serde(rename_all = "camelCase")]
+    Diagnostic { diagnostic_id: DiagnosticId },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingRequest {
+    /// Made by the station (UUIDv7) so a retried request cannot book twice.
+    pub booking_id: BookingId,
+    pub patient_id: PatientId,
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub starts_at: DateTime<Utc>,
+    #[serde(default)]
+    pub patient_message: String,
+}
+
+impl BookingRequest {
+    pub fn validated_message(&self) -> AppResult<String> {
+        optional_text("patientMessage", &self.patient_message, 1024)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Booking {
+    pub id: BookingId,
+    pub patient_id: PatientId,
+    pub patient_name: String,
+    pub patient_number: i32,
+    pub location_id: LocationId,
+    pub location_name: String,
+    pub subject: BookingSubject,
+    /// The doctor's name or the diagnostic's type.
+    pub subject_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub price: Money,
+    pub status: BookingStatus,
+    pub patient_message: String,
+    pub rescheduled_from: Option<BookingId>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub row_version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChange {
+    pub from_status: Option<BookingStatus>,
+    pub to_status: BookingStatus,
+    pub reason: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusRequest {
+    pub booking_id: BookingId,
+    pub action: StatusAction,
+    #[serde(default)]
+    pub reason: String,
+    /// The version the person acted on; a stale one is a conflict.
+    pub expected_version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleRequest {
+    pub booking_id: BookingId,
+    /// Id for the new booking, made by the station.
+    pub new_booking_id: BookingId,
+    pub starts_at: DateTime<Utc>,
+    pub expected_version: i32,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Free slots of a doctor or diagnostic at a location over local dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotQuery {
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl SlotQuery {
+    pub const MAX_DAYS: i64 = 92;
+
+    pub fn validate(&self) -> AppResult<()> {
+        if self.to < self.from {
+            return Err(AppError::validation("to", ValidationCode::OutOfRange, "must not be before the first date"));
+        }
+        if (self.to - self.from).num_days() >= Self::MAX_DAYS {
+            return Err(AppError::validation("to", ValidationCode::OutOfRange, "ask for at most 92 days at a time"));
+        }
+        Ok(())
+    }
+}
+
+/// One column of the day board: a doctor working that day, or a diagnostic
+/// offered at the location, with the hours it is open that day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardColumn {
+    pub subject: BookingSubject,
+    pub name: String,
+    /// Specialty for a doctor, empty for a diagnostic.
+    pub detail: String,
+    pub slot_minutes: i32,
+    pub lanes: i32,
+    pub open: Vec<OpenSpan>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenSpan {
+    pub start: WallTime,
+    pub end: WallTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DayBoard {
+    pub location: Location,
+    pub date: NaiveDate,
+    pub columns: Vec<BoardColumn>,
+    pub bookings: Vec<Booking>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RatingInput {
+    pub rating_id: RatingId,
+    pub booking_id: BookingId,
+    pub rating: i32,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Rating {
+    pub id: RatingId,
+    pub doctor_id: DoctorId,
+    pub patient_id: PatientId,
+    pub booking_id: BookingId,
+    pub rating: i32,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored result file's description (the bytes travel separately).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultFile {
+    pub id: ResultId,
+    pub booking_id: BookingId,
+    pub patient_id: PatientId,
+    pub diagnostic_name: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub byte_size: i32,
+    /// Lower-case hex, as `sha256sum` prints it.
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: DateTime<Utc>,
+}

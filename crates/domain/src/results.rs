@@ -1,0 +1,63 @@
+//! Rules for diagnostic result files: which types, how large, what name.
+
+use crate::error::{AppError, AppResult, ValidationCode};
+use crate::values::required_text;
+
+/// 25 MiB: a multi-page scan fits; a 50 MB file is refused with a clear message.
+pub const MAX_RESULT_BYTES: usize = 25 * 1024 * 1024;
+
+/// Media types accepted for results, recognised by the file's first bytes
+/// (the name's extension is only a hint and is not trusted).
+pub fn sniff_media_type(bytes: &[u8]) -> AppResult<&'static str> {
+    if bytes.is_empty() {
+        return Err(AppError::validation("file", ValidationCode::Required, "the file is empty"));
+    }
+    if bytes.len() > MAX_RESULT_BYTES {
+        return Err(AppError::validation(
+            "file",
+            ValidationCode::TooLarge,
+            format!("the file is {:.1} MB; the limit is 25 MB", bytes.len() as f64 / 1_048_576.0),
+        ));
+    }
+    if bytes.starts_with(b"%PDF-") {
+        Ok("application/pdf")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Ok("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok("image/jpeg")
+    } else {
+        Err(AppError::validation(
+            "file",
+            ValidationCode::UnsupportedType,
+            "only PDF, JPEG and PNG files can be attached (this file's contents are none of these)",
+        ))
+    }
+}
+
+/// The file's own name, without any folder, at most 255 characters.
+pub fn clean_file_name(name: &str) -> AppResult<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    required_text("fileName", base, 255)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contents_decide_the_type() {
+        assert_eq!(sniff_media_type(b"%PDF-1.7 ...").unwrap(), "application/pdf");
+        assert_eq!(sniff_media_type(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), "image/jpeg");
+        let renamed_text = sniff_media_type(b"hello, I am not a PDF");
+        assert!(matches!(renamed_text, Err(AppError::Validation { code: ValidationCode::UnsupportedType, .. })));
+        let huge = vec![b'%'; MAX_RESULT_BYTES + 1];
+        assert!(matches!(sniff_media_type(&huge), Err(AppError::Validation { code: ValidationCode::TooLarge, .. })));
+    }
+
+    #[test]
+    fn folders_are_dropped_from_names() {
+        assert_eq!(clean_file_name("C:\\scans\\mri.pdf").unwrap(), "mri.pdf");
+        assert_eq!(clean_file_name("/home/x/ct.png").unwrap(), "ct.png");
+        assert!(clean_file_name("/home/x/").is_err());
+    }
+}

@@ -1,0 +1,166 @@
+//! The test harness: one throwaway cluster per test process, and a fresh
+//! database per test cloned from a migrated template (as `sqlx::test` does,
+//! without needing a server to exist beforehand).
+//!
+//! Set `CLINIC_TEST_DATABASE_URL` to use an existing server instead (the role
+//! needs CREATEDB).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use tokio::sync::OnceCell;
+
+use crate::cluster::process_alive;
+use crate::{ClusterOptions, LocalCluster};
+
+pub const EXTERNAL_SERVER_ENV: &str = "CLINIC_TEST_DATABASE_URL";
+
+/// A database of its own for one test.
+pub struct TestDatabase {
+    pub pool: PgPool,
+    pub name: String,
+    connect: PgConnectOptions,
+}
+
+impl TestDatabase {
+    /// Connection options for this database, e.g. for a second pool.
+    pub fn connect_options(&self) -> PgConnectOptions {
+        self.connect.clone()
+    }
+}
+
+enum Server {
+    Local(LocalCluster),
+    External(PgConnectOptions),
+}
+
+impl Server {
+    fn options(&self, database: &str) -> PgConnectOptions {
+        match self {
+            Server::Local(cluster) => cluster.connect_options(database),
+            Server::External(base) => base.clone().database(database),
+        }
+    }
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// The shared throwaway cluster of this test process, started on first use.
+pub fn shared_cluster() -> &'static LocalCluster {
+    match server() {
+        Server::Local(cluster) => cluster,
+        Server::External(_) => panic!("{EXTERNAL_SERVER_ENV} is set: no local cluster runs"),
+    }
+}
+
+fn server() -> &'static Server {
+    SERVER.get_or_init(|| {
+        if let Ok(url) = std::env::var(EXTERNAL_SERVER_ENV) {
+            let options: PgConnectOptions = url.parse().expect("CLINIC_TEST_DATABASE_URL is a valid URL");
+            return Server::External(options);
+        }
+        let runs = std::env::temp_dir().join("clinic-desk-test-pg");
+        remove_dead_runs(&runs);
+        let options = ClusterOptions {
+            root: runs.join(std::process::id().to_string()),
+            superuser: "clinic".into(),
+            // Durability is pointless for a throwaway cluster; speed is not.
+            settings: [
+                ("fsync", "off"),
+                ("synchronous_commit", "off"),
+                ("full_page_writes", "off"),
+                ("max_connections", "300"),
+                ("shared_buffers", "64MB"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec(),
+        };
+        match LocalCluster::start(&options) {
+            Ok(cluster) => Server::Local(cluster),
+            Err(e) => panic!("cannot start the test PostgreSQL cluster: {e}"),
+        }
+    })
+}
+
+/// Folders of earlier test processes that are gone (their cluster died with them).
+fn remove_dead_runs(runs: &std::path::Path) {
+    let _ = std::fs::create_dir_all(runs);
+    let Ok(entries) = std::fs::read_dir(runs) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let pid: Option<u32> = entry.file_name().to_str().and_then(|n| n.parse().ok());
+        if pid.is_some_and(|pid| !process_alive(pid)) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A fresh database with every migration applied, on the shared server.
+pub async fn fresh_database(migrator: &'static Migrator) -> TestDatabase {
+    let server = tokio::task::spawn_blocking(server).await.expect("starting the test cluster");
+    let template = TEMPLATE
+        .get_or_init(|| create_template(server, migrator))
+        .await
+        .clone();
+    let name = format!("test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = connect(server.options("postgres")).await;
+    sqlx::query(&format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#))
+        .execute(&mut admin)
+        .await
+        .expect("creating a test database from the template");
+    let _ = admin.close().await;
+    let connect = server.options(&name);
+    let pool = PgPoolOptions::new()
+        .max_connections(30)
+        .connect_with(connect.clone())
+        .await
+        .expect("connecting to the test database");
+    TestDatabase { pool, name, connect }
+}
+
+/// An empty database with no migrations (for schema-gate style tests).
+pub async fn empty_database() -> TestDatabase {
+    let server = tokio::task::spawn_blocking(server).await.expect("starting the test cluster");
+    let name = format!("empty_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = connect(server.options("postgres")).await;
+    sqlx::query(&format!(r#"CREATE DATABASE "{name}""#))
+        .execute(&mut admin)
+        .await
+        .expect("creating an empty database");
+    let _ = admin.close().await;
+    let connect = server.options(&name);
+    let pool = PgPoolOptions::new().max_connections(5).connect_with(connect.clone()).await.expect("connect");
+    TestDatabase { pool, name, connect }
+}
+
+async fn create_template(server: &Server, migrator: &'static Migrator) -> String {
+    let name = format!("template_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = connect(server.options("postgres")).await;
+    sqlx::query(&format!(r#"CREATE DATABASE "{name}""#))
+        .execute(&mut admin)
+        .await
+        .expect("creating the template database");
+    let _ = admin.close().await;
+    // A template may have no open connections while it is cloned: migrate on
+    // one connection and close it.
+    let mut conn = connect(server.options(&name)).await;
+    migrator.run(&mut conn).await.expect("migrating the template database");
+    let _ = conn.close().await;
+    name
+}
+
+async fn connect(options: PgConnectOptions) -> PgConnection {
+    options
+        .disable_statement_logging()
+        .connect()
+        .await
+        .expect("connecting to the test PostgreSQL server")
+}
+
+/// Where the shared cluster keeps its files (for tests that need a path).
+pub fn shared_cluster_root() -> PathBuf {
+    shared_cluster().root().to_path_buf()
+}
