@@ -82,6 +82,7 @@ pub struct DoctorSummary {
     /// Mean of the ratings, rounded to two places; `None` before the first one.
     pub average_rating: Option<f64>,
     pub review_count: i32,
+    pub slot_minutes: i32,
     pub is_active: bool,
 }
 
@@ -93,7 +94,6 @@ pub struct Doctor {
     pub experience: String,
     pub certificates: String,
     pub services: Vec<String>,
-    pub slot_minutes: i32,
     pub row_version: i32,
 }
 

@@ -61,3 +61,25 @@ mod tests {
         assert!(clean_file_name("/home/x/").is_err());
     }
 }
+
+/// 2 MiB is plenty for a portrait on a card.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+
+/// A doctor's or diagnostic's photo: JPEG, PNG or WebP, by content.
+pub fn sniff_image_type(bytes: &[u8]) -> AppResult<&'static str> {
+    if bytes.is_empty() {
+        return Err(AppError::validation("photo", ValidationCode::Required, "the file is empty"));
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::validation("photo", ValidationCode::TooLarge, "a photo may be at most 2 MB"));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+        Ok("image/png")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Ok("image/webp")
+    } else {
+        Err(AppError::validation("photo", ValidationCode::UnsupportedType, "a photo must be a JPEG, PNG or WebP image"))
+    }
+}

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{AppError, AppResult, ValidationCode};
-use crate::values::{IsoWeekday, WallTime};
+use crate::ids::{DoctorId, LocationId, ScheduleExceptionId};
+use crate::values::{optional_text, IsoWeekday, WallTime};
 
 /// One open interval of a weekday, in the location's wall-clock time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Type)]
@@ -71,4 +72,79 @@ pub struct DateException {
     pub date: NaiveDate,
     pub kind: ExceptionKind,
     pub span: Option<(WallTime, WallTime)>,
+}
+
+/// A stored date exception.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleException {
+    pub id: ScheduleExceptionId,
+    pub kind: ExceptionKind,
+    pub location_id: Option<LocationId>,
+    pub doctor_id: Option<DoctorId>,
+    pub date: NaiveDate,
+    /// Both `None`: the whole day.
+    pub start: Option<WallTime>,
+    pub end: Option<WallTime>,
+    pub note: String,
+    pub created_by: String,
+}
+
+impl ScheduleException {
+    /// What the availability engine needs from it.
+    pub fn as_date_exception(&self) -> DateException {
+        DateException { date: self.date, kind: self.kind, span: self.start.zip(self.end) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleExceptionInput {
+    pub kind: ExceptionKind,
+    pub location_id: Option<LocationId>,
+    pub doctor_id: Option<DoctorId>,
+    pub date: NaiveDate,
+    pub start: Option<WallTime>,
+    pub end: Option<WallTime>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ScheduleExceptionInput {
+    /// Closures name a location, leave names a doctor, extra hours name a
+    /// location (and optionally a doctor there) and a time span.
+    pub fn validate(&self) -> AppResult<ScheduleExceptionInput> {
+        match (self.kind, self.location_id, self.doctor_id) {
+            (ExceptionKind::Closure, None, _) | (ExceptionKind::ExtraHours, None, _) => {
+                return Err(AppError::validation("locationId", ValidationCode::Required, "choose a location"))
+            }
+            (ExceptionKind::Closure, Some(_), Some(_)) => {
+                return Err(AppError::validation("doctorId", ValidationCode::NotAllowed, "a closure is for the whole location; use leave for a doctor"))
+            }
+            (ExceptionKind::Leave, _, None) => {
+                return Err(AppError::validation("doctorId", ValidationCode::Required, "choose a doctor"))
+            }
+            _ => {}
+        }
+        let span = match (self.start, self.end) {
+            (None, None) if self.kind == ExceptionKind::ExtraHours => {
+                return Err(AppError::validation("start", ValidationCode::Required, "extra hours need a start and an end"))
+            }
+            (None, None) => None,
+            (Some(start), Some(end)) if start < end => Some((start, end)),
+            (Some(_), Some(_)) => {
+                return Err(AppError::validation("end", ValidationCode::OutOfRange, "the end must be after the start"))
+            }
+            (None, Some(_)) => return Err(AppError::validation("start", ValidationCode::Required, "give a start with the end")),
+            (Some(_), None) => return Err(AppError::validation("end", ValidationCode::Required, "give an end with the start")),
+        };
+        Ok(ScheduleExceptionInput {
+            // Leave applies to the doctor everywhere.
+            location_id: if self.kind == ExceptionKind::Leave { None } else { self.location_id },
+            start: span.map(|s| s.0),
+            end: span.map(|s| s.1),
+            note: optional_text("note", &self.note, 512)?,
+            ..self.clone()
+        })
+    }
 }

@@ -61,6 +61,12 @@ impl Money {
         Ok(Money(amount.round_dp(2)))
     }
 
+    /// An amount read back from the database, whose CHECK constraints and
+    /// numeric(10, 2) type already guarantee the rules above.
+    pub fn from_stored(amount: Decimal) -> Money {
+        Money(amount)
+    }
+
     pub fn amount(&self) -> Decimal {
         self.0
     }

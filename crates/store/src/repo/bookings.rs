@@ -1,0 +1,276 @@
+use chrono::{DateTime, Utc};
+use clinic_domain::availability::Busy;
+use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusChange};
+use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId};
+use clinic_domain::values::Money;
+use clinic_domain::AppResult;
+use sqlx::PgConnection;
+
+use crate::error::DbResultExt;
+
+pub struct NewBooking<'a> {
+    pub id: BookingId,
+    pub patient_id: PatientId,
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub diagnostic_lane: Option<i16>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub price: Money,
+    pub patient_message: &'a str,
+    pub rescheduled_from: Option<BookingId>,
+    pub created_by: &'a str,
+}
+
+/// Inserts the booking and its first status-history entry.
+pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()> {
+    let (doctor, diagnostic) = match b.subject {
+        BookingSubject::Doctor { doctor_id } => (Some(doctor_id.0), None),
+        BookingSubject::Diagnostic { diagnostic_id } => (None, Some(diagnostic_id.0)),
+    };
+    sqlx::query!(
+        "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
+                               starts_at, ends_at, price, patient_message, rescheduled_from, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        b.id as BookingId,
+        b.patient_id as PatientId,
+        b.location_id as LocationId,
+        doctor,
+        diagnostic,
+        b.diagnostic_lane,
+        b.starts_at,
+        b.ends_at,
+        b.price.amount(),
+        b.patient_message,
+        b.rescheduled_from as Option<BookingId>,
+        b.created_by
+    )
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    record_status_change(conn, b.id, None, BookingStatus::Booked, "", b.created_by).await
+}
+
+pub async fn record_status_change(
+    conn: &mut PgConnection,
+    id: BookingId,
+    from: Option<BookingStatus>,
+    to: BookingStatus,
+    reason: &str,
+    changed_by: &str,
+) -> AppResult<()> {
+    sqlx::query!(
+        "INSERT INTO booking_status_changes (booking_id, from_status, to_status, reason, changed_by)
+         VALUES ($1, $2, $3, $4, $5)",
+        id as BookingId,
+        from as Option<BookingStatus>,
+        to as BookingStatus,
+        reason,
+        changed_by
+    )
+    .execute(conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Moves the booking to `to` if it is still at `expected_version`, and
+/// records who did it and why. `false` when the version moved on.
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: BookingId,
+    expected_version: i32,
+    from: BookingStatus,
+    to: BookingStatus,
+    reason: &str,
+    changed_by: &str,
+) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "UPDATE bookings SET status = $3 WHERE booking_id = $1 AND row_version = $2",
+        id as BookingId,
+        expected_version,
+        to as BookingStatus
+    )
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    record_status_change(conn, id, Some(from), to, reason, changed_by).await?;
+    Ok(true)
+}
+
+/// The booking's current state, locked until the transaction ends so status
+/// changes on it happen one at a time.
+pub struct Locked {
+    pub status: BookingStatus,
+    pub row_version: i32,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub patient_id: PatientId,
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub patient_message: String,
+}
+
+pub async fn lock(conn: &mut PgConnection, id: BookingId) -> AppResult<Option<Locked>> {
+    let row = sqlx::query!(
+        r#"SELECT status AS "status: BookingStatus", row_version, starts_at, ends_at,
+                  patient_id AS "patient_id: PatientId", location_id AS "location_id: LocationId",
+                  doctor_id, diagnostic_id, patient_message
+             FROM bookings WHERE booking_id = $1 FOR UPDATE"#,
+        id as BookingId
+    )
+    .fetch_optional(conn)
+    .await
+    .db()?;
+    Ok(row.map(|r| Locked {
+        status: r.status,
+        row_version: r.row_version,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        patient_id: r.patient_id,
+        location_id: r.location_id,
+        subject: subject(r.doctor_id, r.diagnostic_id),
+        patient_message: r.patient_message,
+    }))
+}
+
+fn subject(doctor_id: Option<i32>, diagnostic_id: Option<i32>) -> BookingSubject {
+    match (doctor_id, diagnostic_id) {
+        (Some(d), _) => BookingSubject::Doctor { doctor_id: DoctorId(d) },
+        (None, Some(g)) => BookingSubject::Diagnostic { diagnostic_id: DiagnosticId(g) },
+        (None, None) => unreachable!("bookings_subject_check guarantees one of them"),
+    }
+}
+
+/// Which bookings to read: one, a location's time range, or a patient's.
+pub enum Select {
+    One(BookingId),
+    LocationRange { location: LocationId, from: DateTime<Utc>, to: DateTime<Utc> },
+    Patient(PatientId),
+}
+
+/// Bookings with the names staff see; a patient's newest first, otherwise by time.
+pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Booking>> {
+    let (one, location, from, to, patient) = match which {
+        Select::One(id) => (Some(id.0), None, None, None, None),
+        Select::LocationRange { location, from, to } => (None, Some(location.0), Some(from), Some(to), None),
+        Select::Patient(p) => (None, None, None, None, Some(p.0)),
+    };
+    let rows = sqlx::query!(
+        r#"SELECT b.booking_id AS "id: BookingId", b.patient_id AS "patient_id: PatientId",
+                  p.full_name AS patient_name, p.patient_number,
+                  b.location_id AS "location_id: LocationId", l.name AS location_name,
+                  b.doctor_id, b.diagnostic_id,
+                  COALESCE(d.full_name, g.type_name) AS "subject_name!",
+                  b.starts_at, b.ends_at, b.price, b.status AS "status: BookingStatus", b.patient_message,
+                  b.rescheduled_from AS "rescheduled_from: BookingId", b.created_by, b.created_at, b.row_version
+             FROM bookings b
+             JOIN patients p ON p.patient_id = b.patient_id
+             JOIN locations l ON l.location_id = b.location_id
+             LEFT JOIN doctors d ON d.doctor_id = b.doctor_id
+             LEFT JOIN diagnostics g ON g.diagnostic_id = b.diagnostic_id
+            WHERE ($1::uuid IS NULL OR b.booking_id = $1)
+              AND ($2::int4 IS NULL OR (b.location_id = $2 AND b.starts_at >= $3 AND b.starts_at < $4))
+              AND ($5::uuid IS NULL OR b.patient_id = $5)
+            ORDER BY CASE WHEN $5::uuid IS NULL THEN b.starts_at END,
+                     CASE WHEN $5::uuid IS NOT NULL THEN b.starts_at END DESC,
+                     b.booking_id"#,
+        one,
+        location,
+        from,
+        to,
+        patient
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Booking {
+            id: r.id,
+            patient_id: r.patient_id,
+            patient_name: r.patient_name,
+            patient_number: r.patient_number,
+            location_id: r.location_id,
+            location_name: r.location_name,
+            subject: subject(r.doctor_id, r.diagnostic_id),
+            subject_name: r.subject_name,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            price: Money::from_stored(r.price),
+            status: r.status,
+            patient_message: r.patient_message,
+            rescheduled_from: r.rescheduled_from,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            row_version: r.row_version,
+        })
+        .collect())
+}
+
+pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<StatusChange>> {
+    sqlx::query_as!(
+        StatusChange,
+        r#"SELECT from_status AS "from_status: BookingStatus", to_status AS "to_status: BookingStatus",
+                  reason, changed_by, changed_at
+             FROM booking_status_changes WHERE booking_id = $1
+            ORDER BY changed_at, booking_status_change_id"#,
+        id as BookingId
+    )
+    .fetch_all(conn)
+    .await
+    .db()
+}
+
+/// A doctor's slot-holding bookings overlapping `[from, to)`, at every location.
+pub async fn busy_for_doctor(conn: &mut PgConnection, doctor: DoctorId, from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<Vec<Busy>> {
+    let rows = sqlx::query!(
+        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at FROM bookings
+            WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2
+              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
+        doctor as DoctorId,
+        from,
+        to
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows.into_iter().map(|r| Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1 }).collect())
+}
+
+/// A diagnostic's slot-holding bookings at a location overlapping `[from, to)`.
+pub async fn busy_for_diagnostic(
+    conn: &mut PgConnection,
+    diagnostic: DiagnosticId,
+    location: LocationId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<Busy>> {
+    let rows = sqlx::query!(
+        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, diagnostic_lane AS "lane!" FROM bookings
+            WHERE diagnostic_id = $1 AND location_id = $2 AND starts_at < $4 AND ends_at > $3
+              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
+        diagnostic as DiagnosticId,
+        location as LocationId,
+        from,
+        to
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: r.lane as u16 })
+        .collect())
+}
+
+/// The id of an existing booking with this id (for idempotent retries).
+pub async fn exists(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM bookings WHERE booking_id = $1) AS "e!""#, id as BookingId)
+        .fetch_one(conn)
+        .await
+        .db()
+}

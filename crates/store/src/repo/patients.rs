@@ -1,0 +1,155 @@
+use clinic_domain::ids::PatientId;
+use clinic_domain::patients::{Patient, PatientQuery, PossibleDuplicate, ValidPatient};
+use clinic_domain::AppResult;
+use sqlx::PgConnection;
+
+use crate::error::DbResultExt;
+use crate::repo::like_fragment;
+
+/// Inserts the patient; a retry with the same id (lost acknowledgement)
+/// changes nothing and returns `None`.
+pub async fn insert(conn: &mut PgConnection, id: PatientId, p: &ValidPatient, created_by: &str) -> AppResult<Option<Patient>> {
+    sqlx::query_as!(
+        Patient,
+        r#"INSERT INTO patients (patient_id, full_name, phone, email, date_of_birth, notes, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (patient_id) DO NOTHING
+           RETURNING patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                     notes, row_version, created_at"#,
+        id as PatientId,
+        p.full_name,
+        p.phone,
+        p.email,
+        p.date_of_birth,
+        p.notes,
+        created_by
+    )
+    .fetch_optional(conn)
+    .await
+    .db()
+}
+
+pub async fn get(conn: &mut PgConnection, id: PatientId) -> AppResult<Option<Patient>> {
+    sqlx::query_as!(
+        Patient,
+        r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                  notes, row_version, created_at
+             FROM patients WHERE patient_id = $1"#,
+        id as PatientId
+    )
+    .fetch_optional(conn)
+    .await
+    .db()
+}
+
+pub async fn update(conn: &mut PgConnection, id: PatientId, expected_version: i32, p: &ValidPatient) -> AppResult<Option<Patient>> {
+    sqlx::query_as!(
+        Patient,
+        r#"UPDATE patients SET full_name = $3, phone = $4, email = $5, date_of_birth = $6, notes = $7
+            WHERE patient_id = $1 AND row_version = $2
+        RETURNING patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                  notes, row_version, created_at"#,
+        id as PatientId,
+        expected_version,
+        p.full_name,
+        p.phone,
+        p.email,
+        p.date_of_birth,
+        p.notes
+    )
+    .fetch_optional(conn)
+    .await
+    .db()
+}
+
+/// Search as you type. Names match anywhere (trigram index), names starting
+/// with the text first; phones match on digits; a date matches birth dates.
+pub async fn search(conn: &mut PgConnection, query: &PatientQuery, limit: i64) -> AppResult<Vec<Patient>> {
+    match query {
+        PatientQuery::Name(text) => sqlx::query_as!(
+            Patient,
+            r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                      notes, row_version, created_at
+                 FROM patients
+                WHERE full_name ILIKE $1
+                ORDER BY (full_name ILIKE $2) DESC, full_name, patient_number
+                LIMIT $3"#,
+            like_fragment(text),
+            format!("{}%", like_fragment(text).trim_start_matches('%')),
+            limit
+        )
+        .fetch_all(conn)
+        .await
+        .db(),
+        PatientQuery::PhoneDigits(digits) => sqlx::query_as!(
+            Patient,
+            r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                      notes, row_version, created_at
+                 FROM patients
+                WHERE phone LIKE $1
+                ORDER BY full_name, patient_number
+                LIMIT $2"#,
+            format!("%{digits}%"),
+            limit
+        )
+        .fetch_all(conn)
+        .await
+        .db(),
+        PatientQuery::BirthDate(date) => sqlx::query_as!(
+            Patient,
+            r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                      notes, row_version, created_at
+                 FROM patients
+                WHERE date_of_birth = $1
+                ORDER BY full_name, patient_number
+                LIMIT $2"#,
+            date,
+            limit
+        )
+        .fetch_all(conn)
+        .await
+        .db(),
+    }
+}
+
+/// Existing patients a new record probably duplicates: the same phone, or a
+/// similar name with a compatible date of birth.
+pub async fn possible_duplicates(conn: &mut PgConnection, p: &ValidPatient) -> AppResult<Vec<PossibleDuplicate>> {
+    let rows = sqlx::query!(
+        r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
+                  notes, row_version, created_at,
+                  COALESCE(phone = $2, false) AS "same_phone!",
+                  COALESCE(lower(full_name) = lower($1) AND date_of_birth = $3, false) AS "same_name_and_birth_date!",
+                  similarity(full_name, $1) AS "name_similarity!"
+             FROM patients
+            WHERE phone = $2
+               OR (full_name % $1 AND ($3::date IS NULL OR date_of_birth IS NULL OR date_of_birth = $3))
+            ORDER BY 10 DESC, 12 DESC
+            LIMIT 5"#,
+        p.full_name,
+        p.phone,
+        p.date_of_birth
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PossibleDuplicate {
+            patient: Patient {
+                id: r.id,
+                patient_number: r.patient_number,
+                full_name: r.full_name,
+                phone: r.phone,
+                email: r.email,
+                date_of_birth: r.date_of_birth,
+                notes: r.notes,
+                row_version: r.row_version,
+                created_at: r.created_at,
+            },
+            same_phone: r.same_phone,
+            same_name_and_birth_date: r.same_name_and_birth_date,
+            name_similarity: r.name_similarity,
+        })
+        .collect())
+}

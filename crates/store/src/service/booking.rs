@@ -1,0 +1,452 @@
+//! Booking: free slots, the booking commit, status changes, rescheduling,
+//! ratings and the day board. Slot search and booking commit share one
+//! engine (`ResourceCalendar`) fed by one loader, so they cannot disagree; the
+//! database's exclusion constraints are the last word under concurrency.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use clinic_domain::availability::{FreeSlot, ResourceCalendar, SlotProblem};
+use clinic_domain::bookings::{
+    BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, OpenSpan, Rating, RatingInput,
+    RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
+};
+use clinic_domain::catalogue::Location;
+use clinic_domain::ids::{BookingId, DoctorId, LocationId};
+use clinic_domain::values::{optional_text, parse_time_zone, Money, Stars};
+use clinic_domain::{Actor, AppError, AppResult, ConflictCode, Entity, ValidationCode};
+use sqlx::PgConnection;
+
+use super::catalogue::{inactive, unknown};
+use crate::repo::{bookings, diagnostics, doctors, hours, locations, ratings};
+use crate::{commit, internal, Clinic};
+
+/// A resource's calendar at a location plus what a booking with it costs.
+struct Terms {
+    calendar: ResourceCalendar,
+    name: String,
+    price: Money,
+}
+
+impl Clinic {
+    /// Free slots of a doctor or diagnostic at a location over local dates.
+    pub async fn free_slots(&self, query: &SlotQuery) -> AppResult<Vec<FreeSlot>> {
+        query.validate()?;
+        let mut conn = self.conn().await?;
+        let location = active_location(&mut conn, query.location_id).await?;
+        let terms = load_terms(&mut conn, &location, query.subject, query.from, query.to).await?;
+        Ok(terms.calendar.free_slots(query.from, query.to, self.now()))
+    }
+
+    /// Books a slot, checked by the availability engine inside the same
+    /// transaction that inserts it. Repeating a request with the same
+    /// `booking_id` returns the booking it made.
+    pub async fn book(&self, request: &BookingRequest, actor: &Actor) -> AppResult<Booking> {
+        let message = request.validated_message()?;
+        // A diagnostic with several lanes: two stations may pick the same free
+        // lane at once; the loser retries on the next lane.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut tx = self.begin().await?;
+            if bookings::exists(&mut tx, request.booking_id).await? {
+                drop(tx);
+                return self.get_booking(request.booking_id).await;
+            }
+            match self.book_in(&mut tx, request, &message, None, actor).await {
+                Ok(()) => {
+                    commit(tx).await?;
+                    return self.get_booking(request.booking_id).await;
+                }
+                Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. })
+                    if attempts < 5 && matches!(request.subject, BookingSubject::Diagnostic { .. }) =>
+                {
+                    continue
+                }
+                Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
+                    drop(tx);
+                    return Err(self.explain_taken(request).await);
+                }
+                Err(other) => return Err(other),
+            }
+        }
+    }
+
+    async fn book_in(
+        &self,
+        conn: &mut PgConnection,
+        request: &BookingRequest,
+        message: &str,
+        rescheduled_from: Option<BookingId>,
+        actor: &Actor,
+    ) -> AppResult<()> {
+        let location = active_location(conn, request.location_id).await?;
+        let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
+        let terms = load_terms(conn, &location, request.subject, day, day).await?;
+        let slot = terms
+            .calendar
+            .check(request.starts_at, self.now())
+            .map_err(|problem| slot_error(problem, &terms, &location))?;
+        let lane = match request.subject {
+            BookingSubject::Doctor { .. } => None,
+            BookingSubject::Diagnostic { .. } => Some(slot.lane as i16),
+        };
+        bookings::insert(
+            conn,
+            &bookings::NewBooking {
+                id: request.booking_id,
+                patient_id: request.patient_id,
+                location_id: request.location_id,
+                subject: request.subject,
+                diagnostic_lane: lane,
+                starts_at: slot.starts_at,
+                ends_at: slot.ends_at,
+                price: terms.price,
+                patient_message: message,
+                rescheduled_from,
+                created_by: actor.name(),
+            },
+        )
+        .await
+    }
+
+    /// After the database refused a booking as overlapping: name what holds the slot.
+    async fn explain_taken(&self, request: &BookingRequest) -> AppError {
+        let explained = async {
+            let mut conn = self.conn().await?;
+            let location = active_location(&mut conn, request.location_id).await?;
+            let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
+            let terms = load_terms(&mut conn, &location, request.subject, day, day).await?;
+            Ok::<_, AppError>(match terms.calendar.check(request.starts_at, self.now()) {
+                Err(problem) => slot_error(problem, &terms, &location),
+                Ok(_) => taken(&terms, &location, None),
+            })
+        };
+        match explained.await {
+            Ok(error) | Err(error) => error,
+        }
+    }
+
+    pub async fn get_booking(&self, id: BookingId) -> AppResult<Booking> {
+        bookings::select(&mut *self.conn().await?, bookings::Select::One(id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found(Entity::Booking, id))
+    }
+
+    pub async fn booking_history(&self, id: BookingId) -> AppResult<Vec<StatusChange>> {
+        let history = bookings::history(&mut *self.conn().await?, id).await?;
+        if history.is_empty() {
+            return Err(AppError::not_found(Entity::Booking, id));
+        }
+        Ok(history)
+    }
+
+    /// Confirm, check in, complete, cancel (with a reason) or mark a no-show.
+    pub async fn change_status(&self, request: &StatusRequest, actor: &Actor) -> AppResult<Booking> {
+        let mut tx = self.begin().await?;
+        let booking = bookings::lock(&mut tx, request.booking_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(Entity::Booking, request.booking_id))?;
+        if booking.row_version != request.expected_version {
+            return Err(AppError::stale(Entity::Booking));
+        }
+        let reason = request.action.validate(booking.status, booking.starts_at, self.now(), &request.reason)?;
+        let target = request.action.target();
+        bookings::set_status(&mut tx, request.booking_id, request.expected_version, booking.status, target, &reason, actor.name())
+            .await?;
+        commit(tx).await?;
+        self.get_booking(request.booking_id).await
+    }
+
+    /// Moves a booking to another free slot: the old one is cancelled and the
+    /// new one points back at it, in one transaction.
+    pub async fn reschedule(&self, request: &RescheduleRequest, actor: &Actor) -> AppResult<Booking> {
+        let reason = optional_text("reason", &request.reason, 512)?;
+        let mut tx = self.begin().await?;
+        let old = bookings::lock(&mut tx, request.booking_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(Entity::Booking, request.booking_id))?;
+        if old.row_version != request.expected_version {
+            return Err(AppError::stale(Entity::Booking));
+        }
+        if !matches!(old.status, BookingStatus::Booked | BookingStatus::Confirmed) {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                format!("a booking that is {:?} cannot be rescheduled", old.status),
+            ));
+        }
+        let reason = if reason.is_empty() { "rescheduled".to_string() } else { reason };
+        bookings::set_status(&mut tx, request.booking_id, old.row_version, old.status, BookingStatus::Cancelled, &reason, actor.name())
+            .await?;
+        let new_request = BookingRequest {
+            booking_id: request.new_booking_id,
+            patient_id: old.patient_id,
+            location_id: old.location_id,
+            subject: old.subject,
+            starts_at: request.starts_at,
+            patient_message: old.patient_message.clone(),
+        };
+        match self.book_in(&mut tx, &new_request, &old.patient_message, Some(request.booking_id), actor).await {
+            Ok(()) => {}
+            Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
+                drop(tx);
+                return Err(self.explain_taken(&new_request).await);
+            }
+            Err(other) => return Err(other),
+        }
+        commit(tx).await?;
+        self.get_booking(request.new_booking_id).await
+    }
+
+    /// Records the patient's rating of a completed visit with a doctor.
+    pub async fn record_rating(&self, input: &RatingInput, actor: &Actor) -> AppResult<Rating> {
+        let stars = Stars::parse("rating", input.rating)?;
+        let comment = optional_text("comment", &input.comment, 2000)?;
+        let mut tx = self.begin().await?;
+        let booking = bookings::lock(&mut tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
+        let BookingSubject::Doctor { doctor_id } = booking.subject else {
+            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "only visits with a doctor are rated"));
+        };
+        if booking.status != BookingStatus::Completed {
+            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "only a completed visit can be rated"));
+        }
+        let rating = ratings::insert(
+            &mut tx,
+            &ratings::NewRating {
+                id: input.rating_id,
+                doctor_id,
+                patient_id: booking.patient_id,
+                booking_id: input.booking_id,
+                stars,
+                comment: &comment,
+                created_by: actor.name(),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(rating)
+    }
+
+    pub async fn doctor_ratings(&self, doctor: DoctorId, limit: i32) -> AppResult<Vec<Rating>> {
+        ratings::for_doctor(&mut *self.conn().await?, doctor, i64::from(limit.clamp(1, 500))).await
+    }
+
+    pub async fn booking_rating(&self, booking: BookingId) -> AppResult<Option<Rating>> {
+        ratings::for_booking(&mut *self.conn().await?, booking).await
+    }
+
+    /// One location's day: a column per doctor working there that day (or
+    /// holding bookings there) and per diagnostic offered, and the bookings.
+    pub async fn day_board(&self, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
+        let mut conn = self.conn().await?;
+        let location =
+            locations::get(&mut conn, location_id).await?.ok_or_else(|| AppError::not_found(Entity::Location, location_id))?;
+        let zone = tz(&location)?;
+        let (from, to) = local_day(zone, date);
+        let day_bookings = bookings::select(&mut conn, bookings::Select::LocationRange { location: location_id, from, to }).await?;
+
+        let location_week = hours::location_week(&mut conn, location_id).await?;
+        let exceptions = hours::exceptions(&mut conn, Some(location_id), None, date, date).await?;
+        let location_exceptions: Vec<_> =
+            exceptions.iter().filter(|e| e.doctor_id.is_none()).map(|e| e.as_date_exception()).collect();
+        let base = ResourceCalendar {
+            time_zone: zone,
+            slot_minutes: 60,
+            location_week,
+            location_exceptions,
+            resource_week: None,
+            resource_exceptions: vec![],
+            lanes: 1,
+            busy: vec![],
+        };
+
+        let mut columns = Vec::new();
+        let weeks = hours::doctor_weeks_at(&mut conn, location_id).await?;
+        let leave = hours::leave_between(&mut conn, date, date).await?;
+        let filter = clinic_domain::catalogue::DoctorFilter { location_id: Some(location_id), ..Default::default() };
+        for doctor in doctors::list(&mut conn, &filter).await? {
+            let week: Vec<_> = weeks.iter().filter(|(d, _)| *d == doctor.id).map(|(_, w)| *w).collect();
+            let calendar = ResourceCalendar {
+                resource_week: Some(week),
+                resource_exceptions: leave
+                    .iter()
+                    .chain(exceptions.iter())
+                    .filter(|e| e.doctor_id == Some(doctor.id))
+                    .map(|e| e.as_date_exception())
+                    .collect(),
+                ..base.clone()
+            };
+            let open = spans(&calendar, date);
+            let subject = BookingSubject::Doctor { doctor_id: doctor.id };
+            if open.is_empty() && !day_bookings.iter().any(|b| b.subject == subject) {
+                continue;
+            }
+            columns.push(BoardColumn {
+                subject,
+                name: doctor.full_name,
+                detail: doctor.specialty_name,
+                slot_minutes: doctor.slot_minutes,
+                lanes: 1,
+                open,
+            });
+        }
+        for (diagnostic, capacity) in diagnostics::offered_at(&mut conn, location_id).await? {
+            columns.push(BoardColumn {
+                subject: BookingSubject::Diagnostic { diagnostic_id: diagnostic.id },
+                name: diagnostic.type_name,
+                detail: String::new(),
+                slot_minutes: diagnostic.slot_minutes,
+                lanes: capacity,
+                open: spans(&base, date),
+            });
+        }
+        Ok(DayBoard { location, date, columns, bookings: day_bookings })
+    }
+}
+
+fn spans(calendar: &ResourceCalendar, date: NaiveDate) -> Vec<OpenSpan> {
+    calendar.open_spans(date).into_iter().map(|(start, end)| OpenSpan { start, end }).collect()
+}
+
+fn tz(location: &Location) -> AppResult<Tz> {
+    // The database CHECKs zone names, but its tz database and ours could differ.
+    parse_time_zone("timeZone", &location.time_zone).map_err(|e| internal(&e))
+}
+
+/// `[start, end)` of a local date in UTC.
+fn local_day(zone: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start_of = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+        zone.from_local_datetime(&midnight)
+            .earliest()
+            // A zone that skips midnight: the day starts an hour later at most.
+            .unwrap_or_else(|| zone.from_utc_datetime(&(midnight - Duration::hours(zone_offset_hours(zone, d)))))
+            .with_timezone(&Utc)
+    };
+    (start_of(date), start_of(date.succ_opt().expect("a next day")))
+}
+
+fn zone_offset_hours(zone: Tz, date: NaiveDate) -> i64 {
+    use chrono::Offset;
+    let noon = date.and_hms_opt(12, 0, 0).expect("noon");
+    zone.offset_from_utc_datetime(&noon).fix().local_minus_utc() as i64 / 3600
+}
+
+async fn active_location(conn: &mut PgConnection, id: LocationId) -> AppResult<Location> {
+    let location = locations::get(conn, id).await?.ok_or_else(|| unknown("locationId", "location"))?;
+    if !location.is_active {
+        return Err(inactive("locationId", "location"));
+    }
+    Ok(location)
+}
+
+/// Everything the engine needs for `subject` at `location` around local
+/// dates `from..=to`, and the booking's price.
+async fn load_terms(
+    conn: &mut PgConnection,
+    location: &Location,
+    subject: BookingSubject,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Terms> {
+    let zone = tz(location)?;
+    let location_week = hours::location_week(conn, location.id).await?;
+    // One day of margin each side: a local date spans up to 14 h either side of UTC.
+    let (busy_from, busy_to) = (local_day(zone, from).0 - Duration::days(1), local_day(zone, to).1 + Duration::days(1));
+    match subject {
+        BookingSubject::Doctor { doctor_id } => {
+            let terms = doctors::booking_terms(conn, doctor_id, location.id).await?.ok_or_else(|| unknown("subject", "doctor"))?;
+            if !terms.is_active {
+                return Err(inactive("subject", "doctor"));
+            }
+            if !terms.works_there {
+                return Err(AppError::validation("subject", ValidationCode::NotOffered, format!("{} does not work at {}", terms.full_name, location.name)));
+            }
+            let exceptions = hours::exceptions(conn, Some(location.id), Some(doctor_id), from, to).await?;
+            let (resource, location_only): (Vec<_>, Vec<_>) = exceptions.iter().partition(|e| e.doctor_id.is_some());
+            Ok(Terms {
+                calendar: ResourceCalendar {
+                    time_zone: zone,
+                    slot_minutes: terms.slot_minutes,
+                    location_week,
+                    location_exceptions: location_only.iter().map(|e| e.as_date_exception()).collect(),
+                    resource_week: Some(hours::doctor_week(conn, doctor_id, location.id).await?),
+                    resource_exceptions: resource.iter().map(|e| e.as_date_exception()).collect(),
+                    lanes: 1,
+                    busy: bookings::busy_for_doctor(conn, doctor_id, busy_from, busy_to).await?,
+                },
+                name: terms.full_name,
+                price: terms.price,
+            })
+        }
+        BookingSubject::Diagnostic { diagnostic_id } => {
+            let terms = diagnostics::booking_terms(conn, diagnostic_id, location.id)
+                .await?
+                .ok_or_else(|| unknown("subject", "diagnostic"))?;
+            if !terms.is_active {
+                return Err(inactive("subject", "diagnostic"));
+            }
+            let Some(lanes) = terms.capacity else {
+                return Err(AppError::validation("subject", ValidationCode::NotOffered, format!("{} is not offered at {}", terms.type_name, location.name)));
+            };
+            let exceptions = hours::exceptions(conn, Some(location.id), None, from, to).await?;
+            Ok(Terms {
+                calendar: ResourceCalendar {
+                    time_zone: zone,
+                    slot_minutes: terms.slot_minutes,
+                    location_week,
+                    location_exceptions: exceptions
+                        .iter()
+                        .filter(|e| e.doctor_id.is_none())
+                        .map(|e| e.as_date_exception())
+                        .collect(),
+                    resource_week: None,
+                    resource_exceptions: vec![],
+                    lanes,
+                    busy: bookings::busy_for_diagnostic(conn, diagnostic_id, location.id, busy_from, busy_to).await?,
+                },
+                name: terms.type_name,
+                price: terms.price,
+            })
+        }
+    }
+}
+
+fn slot_error(problem: SlotProblem, terms: &Terms, location: &Location) -> AppError {
+    let field = "startsAt";
+    match problem {
+        SlotProblem::InThePast => AppError::validation(field, ValidationCode::InThePast, "this time has already passed"),
+        SlotProblem::OutsideWorkingHours => AppError::validation(
+            field,
+            ValidationCode::OutsideWorkingHours,
+            format!("{} is not available at {} at this time", terms.name, location.name),
+        ),
+        SlotProblem::OffGrid => AppError::validation(
+            field,
+            ValidationCode::OffGrid,
+            format!("bookings with {} start every {} minutes", terms.name, terms.calendar.slot_minutes),
+        ),
+        SlotProblem::Taken { by } => taken(terms, location, Some(by)),
+    }
+}
+
+fn taken(terms: &Terms, location: &Location, by: Option<BookingId>) -> AppError {
+    let holder = by
+        .and_then(|id| terms.calendar.busy.iter().find(|b| b.booking_id == id))
+        .map(|b| {
+            let zone = terms.calendar.time_zone;
+            format!(
+                " (booked {}–{})",
+                b.start.with_timezone(&zone).format("%H:%M"),
+                b.end.with_timezone(&zone).format("%H:%M")
+            )
+        })
+        .unwrap_or_default();
+    AppError::Conflict {
+        code: ConflictCode::SlotTaken,
+        message: format!("{} is already booked at this time{holder}; at {} choose another free slot", terms.name, location.name),
+        conflicting_booking_id: by,
+    }
+}

@@ -1,0 +1,20 @@
+//! The services behind every command: validate, own the transaction, call
+//! the repositories. Split by area; all are methods of [`crate::Clinic`].
+
+mod booking;
+mod catalogue;
+mod hours;
+mod patients;
+pub mod results;
+
+use clinic_domain::{AppError, Entity};
+
+/// An optimistic update matched nothing: either the row is gone or someone
+/// changed it since `expected_version`.
+fn missing_or_stale(entity: Entity, id: impl ToString, exists: bool) -> AppError {
+    if exists {
+        AppError::stale(entity)
+    } else {
+        AppError::not_found(entity, id)
+    }
+}

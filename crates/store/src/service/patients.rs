@@ -1,0 +1,75 @@
+use clinic_domain::bookings::{Booking, ResultFile};
+use clinic_domain::ids::PatientId;
+use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
+use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+
+use super::missing_or_stale;
+use crate::repo::{bookings, patients, results};
+use crate::Clinic;
+
+const MAX_SEARCH_RESULTS: i64 = 50;
+
+impl Clinic {
+    /// Creates the patient under the station-made id. Repeating the call with
+    /// the same id (a retried request) returns the stored patient unchanged.
+    pub async fn create_patient(&self, id: PatientId, input: &PatientInput, actor: &Actor) -> AppResult<Patient> {
+        let patient = input.validate(self.today())?;
+        let mut conn = self.conn().await?;
+        match patients::insert(&mut conn, id, &patient, actor.name()).await? {
+            Some(created) => Ok(created),
+            None => patients::get(&mut conn, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id)),
+        }
+    }
+
+    pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {
+        patients::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id))
+    }
+
+    pub async fn update_patient(&self, id: PatientId, expected_version: i32, input: &PatientInput) -> AppResult<Patient> {
+        let patient = input.validate(self.today())?;
+        let mut conn = self.conn().await?;
+        match patients::update(&mut conn, id, expected_version, &patient).await? {
+            Some(updated) => Ok(updated),
+            None => Err(missing_or_stale(Entity::Patient, id, patients::get(&mut conn, id).await?.is_some())),
+        }
+    }
+
+    /// Search by name, phone digits or date of birth, as typed in one box.
+    pub async fn search_patients(&self, text: &str, limit: i32) -> AppResult<Vec<Patient>> {
+        let query = PatientQuery::parse(text)?;
+        if limit < 1 {
+            return Err(AppError::validation("limit", ValidationCode::OutOfRange, "must be at least 1"));
+        }
+        patients::search(&mut *self.conn().await?, &query, i64::from(limit).min(MAX_SEARCH_RESULTS)).await
+    }
+
+    /// Patients the input probably duplicates, to warn before creating it.
+    pub async fn possible_duplicates(&self, input: &PatientInput) -> AppResult<Vec<PossibleDuplicate>> {
+        let patient = input.validate(self.today())?;
+        patients::possible_duplicates(&mut *self.conn().await?, &patient).await
+    }
+
+    /// MedSync's `get_user_bookings`: newest first.
+    pub async fn patient_bookings(&self, id: PatientId) -> AppResult<Vec<Booking>> {
+        let mut conn = self.conn().await?;
+        if patients::get(&mut conn, id).await?.is_none() {
+            return Err(AppError::not_found(Entity::Patient, id));
+        }
+        bookings::select(&mut conn, bookings::Select::Patient(id)).await
+    }
+
+    /// MedSync's `get_results`: newest first.
+    pub async fn patient_results(&self, id: PatientId) -> AppResult<Vec<ResultFile>> {
+        let mut conn = self.conn().await?;
+        if patients::get(&mut conn, id).await?.is_none() {
+            return Err(AppError::not_found(Entity::Patient, id));
+        }
+        results::select(&mut conn, results::Select::Patient(id)).await
+    }
+
+    /// Today's date in UTC: birth dates are compared loosely enough that the
+    /// clinic's zone does not matter.
+    fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+}

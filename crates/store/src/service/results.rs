@@ -1,0 +1,73 @@
+use clinic_domain::bookings::{BookingStatus, BookingSubject, ResultFile};
+use clinic_domain::ids::{BookingId, ResultId};
+use clinic_domain::results::{clean_file_name, sniff_media_type};
+use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+use sha2::{Digest, Sha256};
+
+use super::catalogue::unknown;
+use crate::repo::{bookings, results};
+use crate::{commit, Clinic};
+
+/// A result file to attach to a diagnostic booking.
+pub struct ResultUpload<'a> {
+    /// Made by the station, so a retried upload stores the file once.
+    pub result_id: ResultId,
+    pub booking_id: BookingId,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+impl Clinic {
+    /// Stores a PDF, JPEG or PNG result (type decided by content, size
+    /// limited) with its SHA-256, for the booking's patient.
+    pub async fn store_result(&self, upload: &ResultUpload<'_>, actor: &Actor) -> AppResult<ResultFile> {
+        let file_name = clean_file_name(upload.file_name)?;
+        let media_type = sniff_media_type(upload.bytes)?;
+        let sha256 = Sha256::digest(upload.bytes);
+        let mut tx = self.begin().await?;
+        let booking = bookings::lock(&mut tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
+        if !matches!(booking.subject, BookingSubject::Diagnostic { .. }) {
+            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "results attach to diagnostic bookings"));
+        }
+        if matches!(booking.status, BookingStatus::Cancelled | BookingStatus::NoShow) {
+            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "this booking was cancelled or missed"));
+        }
+        results::insert(
+            &mut tx,
+            &results::NewResult {
+                id: upload.result_id,
+                booking_id: upload.booking_id,
+                patient_id: booking.patient_id,
+                file_name: &file_name,
+                media_type,
+                sha256: &sha256,
+                content: upload.bytes,
+                uploaded_by: actor.name(),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        self.result_info(upload.result_id).await
+    }
+
+    pub async fn result_info(&self, id: ResultId) -> AppResult<ResultFile> {
+        results::select(&mut *self.conn().await?, results::Select::One(id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found(Entity::Result, id))
+    }
+
+    /// The stored file and its description.
+    pub async fn result_file(&self, id: ResultId) -> AppResult<(ResultFile, Vec<u8>)> {
+        let info = self.result_info(id).await?;
+        let bytes = results::content(&mut *self.conn().await?, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(Entity::Result, id))?;
+        Ok((info, bytes))
+    }
+
+    pub async fn booking_results(&self, booking: BookingId) -> AppResult<Vec<ResultFile>> {
+        results::select(&mut *self.conn().await?, results::Select::Booking(booking)).await
+    }
+}
