@@ -1,0 +1,412 @@
+//! Booking against a real PostgreSQL: the engine's checks at commit, the
+//! exclusion constraints under concurrency, statuses, rescheduling, ratings.
+
+mod common;
+
+use std::sync::Arc;
+
+use clinic_domain::bookings::{BookingStatus, BookingSubject, RatingInput, RescheduleRequest, SlotQuery, StatusAction, StatusRequest};
+use clinic_domain::ids::{BookingId, RatingId};
+use clinic_domain::{AppError, ConflictCode, ValidationCode};
+use common::*;
+
+#[tokio::test]
+async fn booking_captures_price_and_history() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
+    assert_eq!(booking.status, BookingStatus::Booked);
+    assert_eq!(booking.price.to_string(), "500.00");
+    assert_eq!(booking.ends_at, at("2027-01-04T07:30:00Z"));
+    assert_eq!(booking.subject_name, "Dr Iryna Bondar");
+    assert_eq!(booking.patient_name, "Olena Kovalenko");
+    assert_eq!(booking.created_by, "Reception 1");
+
+    let history = f.clinic.booking_history(booking.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].from_status, history[0].to_status), (None, BookingStatus::Booked));
+}
+
+#[tokio::test]
+async fn repeating_a_booking_request_books_once() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let request = request(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T08:00:00Z");
+    let first = f.clinic.book(&request, &actor()).await.unwrap();
+    let again = f.clinic.book(&request, &actor()).await.unwrap();
+    assert_eq!(first, again);
+    assert_eq!(f.count("bookings").await, 1);
+}
+
+#[tokio::test]
+async fn a_doctor_cannot_be_booked_twice_across_locations() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let north = f.location("North", "Europe/Kyiv").await;
+    f.clinic
+        .update_doctor(
+            b.doctor,
+            f.clinic.get_doctor(b.doctor).await.unwrap().row_version,
+            &clinic_domain::catalogue::DoctorInput {
+                full_name: "Dr Iryna Bondar".into(),
+                specialty_id: b.specialty,
+                price: "500.00".into(),
+                experience: String::new(),
+                certificates: String::new(),
+                services: vec![],
+                slot_minutes: 30,
+                location_ids: vec![b.location.id, north.id],
+            },
+        )
+        .await
+        .unwrap();
+    // Mornings at the centre, afternoons in the north.
+    let mornings: Vec<_> = every_day(9, 13);
+    let afternoons: Vec<_> = every_day(13, 17);
+    f.clinic.set_doctor_week(b.doctor, b.location.id, &mornings).await.unwrap();
+    f.clinic.set_doctor_week(b.doctor, north.id, &afternoons).await.unwrap();
+
+    let first = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-05T09:00:00Z").await.unwrap();
+    // Overlapping week at another location is refused by the database.
+    let err = f.clinic.set_doctor_week(b.doctor, north.id, &every_day(12, 17)).await.unwrap_err();
+    assert_eq!(err.field(), Some("week"), "{err:?}");
+
+    // Even a hand-written insert of an overlapping booking at the other
+    // location is refused by the exclusion constraint.
+    let raw = sqlx::query(
+        "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, starts_at, ends_at, price, created_by)
+         VALUES ($1, $2, $3, $4, '2027-01-05T09:15:00Z', '2027-01-05T09:45:00Z', 1, 'sql')",
+    )
+    .bind(BookingId::generate().0)
+    .bind(b.patient.id.0)
+    .bind(north.id.0)
+    .bind(b.doctor.0)
+    .execute(&f.db.pool)
+    .await
+    .unwrap_err();
+    assert_eq!(
+        clinic_store::db_error(raw),
+        AppError::Conflict {
+            code: ConflictCode::SlotTaken,
+            message: "this time was just taken by another booking".into(),
+            conflicting_booking_id: None
+        }
+    );
+    assert_eq!(f.count("bookings").await, 1);
+
+    // Through the service, the same slot again names the booking holding it.
+    let other = f.patient("Petro Melnyk").await;
+    let err = f.book(other.id, b.location.id, b.with_doctor(), "2027-01-05T09:00:00Z").await.unwrap_err();
+    match err {
+        AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id, message } => {
+            assert_eq!(conflicting_booking_id, Some(first.id));
+            assert!(message.contains("11:00–11:30"), "local time named: {message}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_bookings_of_one_slot_one_wins() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let clinic = Arc::new(f.clinic.clone());
+    let mut patients = Vec::new();
+    for i in 0..20 {
+        patients.push(f.patient(&format!("Patient {i}")).await.id);
+    }
+    let tasks: Vec<_> = patients
+        .into_iter()
+        .map(|patient| {
+            let clinic = clinic.clone();
+            let req = request(patient, b.location.id, b.with_doctor(), "2027-01-06T10:00:00Z");
+            tokio::spawn(async move { clinic.book(&req, &actor()).await })
+        })
+        .collect();
+    let outcomes = futures::future::join_all(tasks).await;
+    let (won, lost): (Vec<_>, Vec<_>) = outcomes.into_iter().map(|r| r.unwrap()).partition(|r| r.is_ok());
+    assert_eq!(won.len(), 1, "exactly one booking wins");
+    assert_eq!(lost.len(), 19);
+    for outcome in lost {
+        assert!(
+            matches!(outcome, Err(AppError::Conflict { code: ConflictCode::SlotTaken, .. })),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(f.count("bookings").await, 1);
+}
+
+#[tokio::test]
+async fn diagnostic_capacity_bounds_parallel_bookings() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let mri = f
+        .clinic
+        .create_diagnostic(&clinic_domain::catalogue::DiagnosticInput {
+            type_name: "MRI".into(),
+            description: "Magnetic resonance".into(),
+            price: "2400".into(),
+            slot_minutes: 60,
+        })
+        .await
+        .unwrap();
+    f.clinic.offer_diagnostic(mri.id, b.location.id, 2).await.unwrap();
+    let subject = BookingSubject::Diagnostic { diagnostic_id: mri.id };
+    let clinic = Arc::new(f.clinic.clone());
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let patient = f.patient(&format!("Scan {i}")).await.id;
+        let clinic = clinic.clone();
+        let req = request(patient, b.location.id, subject, "2027-01-07T08:00:00Z");
+        tasks.push(tokio::spawn(async move { clinic.book(&req, &actor()).await }));
+    }
+    let outcomes: Vec<_> = futures::future::join_all(tasks).await.into_iter().map(|r| r.unwrap()).collect();
+    let won: Vec<_> = outcomes.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(won.len(), 2, "capacity 2: two win, {outcomes:?}");
+    assert_eq!(won[0].price.to_string(), "2400.00");
+    let lanes: Vec<i16> = sqlx::query_scalar("SELECT diagnostic_lane FROM bookings ORDER BY diagnostic_lane")
+        .fetch_all(&f.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(lanes, vec![1, 2]);
+
+    // The capacity cannot drop below the lanes in use.
+    let err = f.clinic.offer_diagnostic(mri.id, b.location.id, 1).await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict { code: ConflictCode::InUse, .. }), "{err:?}");
+    // A lane past the capacity is refused by the database itself.
+    let raw = sqlx::query(
+        "INSERT INTO bookings (booking_id, patient_id, location_id, diagnostic_id, diagnostic_lane, starts_at, ends_at, price, created_by)
+         VALUES ($1, $2, $3, $4, 3, '2027-01-07T08:00:00Z', '2027-01-07T09:00:00Z', 1, 'sql')",
+    )
+    .bind(BookingId::generate().0)
+    .bind(b.patient.id.0)
+    .bind(b.location.id.0)
+    .bind(mri.id.0)
+    .execute(&f.db.pool)
+    .await
+    .unwrap_err();
+    assert!(matches!(clinic_store::db_error(raw), AppError::Conflict { code: ConflictCode::SlotTaken, .. }));
+
+    // Not offered at another location.
+    let north = f.location("North", "Europe/Kyiv").await;
+    let err = f.book(b.patient.id, north.id, subject, "2027-01-07T08:00:00Z").await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { ref field, code: ValidationCode::NotOffered, .. } if field == "subject"), "{err:?}");
+}
+
+#[tokio::test]
+async fn slots_are_validated_at_commit() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let cases = [
+        ("2027-01-04T05:00:00Z", ValidationCode::InThePast),
+        ("2027-01-04T07:10:00Z", ValidationCode::OffGrid),
+        ("2027-01-04T16:00:00Z", ValidationCode::OutsideWorkingHours), // 18:00 local
+    ];
+    for (start, code) in cases {
+        let err = f.book(b.patient.id, b.location.id, b.with_doctor(), start).await.unwrap_err();
+        assert!(matches!(err, AppError::Validation { ref field, code: c, .. } if field == "startsAt" && c == code), "{start}: {err:?}");
+    }
+    // A doctor who does not work at the location.
+    let north = f.location("North", "Europe/Kyiv").await;
+    let err = f.book(b.patient.id, north.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { code: ValidationCode::NotOffered, .. }), "{err:?}");
+    // Unknown ids and a message that is too long.
+    let mut bad = request(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z");
+    bad.patient_id = clinic_domain::ids::PatientId::generate();
+    assert_eq!(f.clinic.book(&bad, &actor()).await.unwrap_err().field(), Some("patientId"));
+    let mut bad = request(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z");
+    bad.subject = BookingSubject::Doctor { doctor_id: clinic_domain::ids::DoctorId(9999) };
+    assert_eq!(f.clinic.book(&bad, &actor()).await.unwrap_err().field(), Some("subject"));
+    let mut bad = request(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z");
+    bad.patient_message = "x".repeat(1025);
+    assert_eq!(f.clinic.book(&bad, &actor()).await.unwrap_err().field(), Some("patientMessage"));
+    // Nothing was written by any of them.
+    assert_eq!(f.count("bookings").await, 0);
+    assert_eq!(f.count("booking_status_changes").await, 0);
+}
+
+#[tokio::test]
+async fn deactivated_doctors_take_no_bookings() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    f.clinic.set_doctor_active(b.doctor, false).await.unwrap();
+    let err = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { code: ValidationCode::Inactive, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn free_slots_skip_taken_and_closed_times() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let query = SlotQuery { location_id: b.location.id, subject: b.with_doctor(), from: day("2027-01-04"), to: day("2027-01-04") };
+    let slots = f.clinic.free_slots(&query).await.unwrap();
+    assert_eq!(slots.len(), 16, "09:00–17:00 in 30-minute slots, all after 08:00 now");
+    assert_eq!(slots[0].starts_at, at("2027-01-04T07:00:00Z"));
+
+    f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:30:00Z").await.unwrap();
+    let slots = f.clinic.free_slots(&query).await.unwrap();
+    assert_eq!(slots.len(), 15);
+    assert!(slots.iter().all(|s| s.starts_at != at("2027-01-04T07:30:00Z")));
+
+    // Leave for the doctor removes the afternoon.
+    f.clinic
+        .add_exception(
+            &clinic_domain::schedule::ScheduleExceptionInput {
+                kind: clinic_domain::schedule::ExceptionKind::Leave,
+                location_id: None,
+                doctor_id: Some(b.doctor),
+                date: day("2027-01-04"),
+                start: Some(clinic_domain::values::WallTime::hm(13, 0)),
+                end: Some(clinic_domain::values::WallTime::hm(17, 0)),
+                note: "Conference".into(),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(f.clinic.free_slots(&query).await.unwrap().len(), 7);
+
+    let too_long = SlotQuery { to: day("2027-06-01"), ..query.clone() };
+    assert_eq!(f.clinic.free_slots(&too_long).await.unwrap_err().field(), Some("to"));
+}
+
+#[tokio::test]
+async fn bookings_follow_new_york_across_the_spring_change() {
+    // Saturday 2027-03-13 noon in New York; the clocks go forward on Sunday 03-14.
+    let f = Fixture::at("2027-03-13T17:00:00Z").await;
+    let ny = f.location("Manhattan", "America/New_York").await;
+    let specialty = f.specialty("Dermatology").await;
+    let doctor = f.doctor("Dr Ann Lee", specialty, &[ny.id]).await;
+    f.clinic.set_doctor_week(doctor, ny.id, &every_day(9, 11)).await.unwrap();
+    let patient = f.patient("Sam Green").await;
+    let subject = BookingSubject::Doctor { doctor_id: doctor };
+    let slots = f
+        .clinic
+        .free_slots(&SlotQuery { location_id: ny.id, subject, from: day("2027-03-13"), to: day("2027-03-15") })
+        .await
+        .unwrap();
+    let starts: Vec<_> = slots.iter().map(|s| s.starts_at.to_rfc3339()).collect();
+    // Saturday is in the past by noon; Sunday and Monday at 09:00 EDT = 13:00 UTC.
+    assert_eq!(starts.first().map(String::as_str), Some("2027-03-14T13:00:00+00:00"));
+    assert_eq!(slots.len(), 8);
+    // 15:00 UTC would be 10:00 under winter time, but on Sunday it is 11:00 EDT: closed.
+    let err = f.book(patient.id, ny.id, subject, "2027-03-14T15:00:00Z").await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { code: ValidationCode::OutsideWorkingHours, .. }), "{err:?}");
+    f.book(patient.id, ny.id, subject, "2027-03-14T13:00:00Z").await.unwrap();
+}
+
+#[tokio::test]
+async fn status_lifecycle_and_rating() {
+    let f = Fixture::at("2027-01-04T06:00:00Z").await;
+    let b = f.basic().await;
+    let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
+
+    let step = |action, version| StatusRequest { booking_id: booking.id, action, reason: String::new(), expected_version: version };
+    let err = f.clinic.change_status(&step(StatusAction::Complete, booking.row_version), &actor()).await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { code: ValidationCode::NotAllowed, .. }), "booked cannot complete: {err:?}");
+    let err = f.clinic.change_status(&step(StatusAction::NoShow, booking.row_version), &actor()).await.unwrap_err();
+    assert_eq!(err.field(), Some("action"), "no-show before the visit starts");
+
+    let confirmed = f.clinic.change_status(&step(StatusAction::Confirm, booking.row_version), &actor()).await.unwrap();
+    // Acting on an old version is a conflict, not a silent overwrite.
+    let err = f.clinic.change_status(&step(StatusAction::CheckIn, booking.row_version), &actor()).await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict { code: ConflictCode::StaleVersion, .. }));
+    let arrived = f.clinic.change_status(&step(StatusAction::CheckIn, confirmed.row_version), &actor()).await.unwrap();
+
+    let rating = RatingInput { rating_id: RatingId::generate(), booking_id: booking.id, rating: 5, comment: "Kind".into() };
+    let err = f.clinic.record_rating(&rating, &actor()).await.unwrap_err();
+    assert_eq!(err.field(), Some("bookingId"), "not completed yet");
+
+    let done = f.clinic.change_status(&step(StatusAction::Complete, arrived.row_version), &actor()).await.unwrap();
+    assert_eq!(done.status, BookingStatus::Completed);
+    let history = f.clinic.booking_history(booking.id).await.unwrap();
+    let path: Vec<_> = history.iter().map(|h| h.to_status).collect();
+    assert_eq!(path, [BookingStatus::Booked, BookingStatus::Confirmed, BookingStatus::Arrived, BookingStatus::Completed]);
+
+    let six = RatingInput { rating: 6, rating_id: RatingId::generate(), ..rating.clone() };
+    assert_eq!(f.clinic.record_rating(&six, &actor()).await.unwrap_err().field(), Some("rating"));
+    f.clinic.record_rating(&rating, &actor()).await.unwrap();
+    let again = RatingInput { rating_id: RatingId::generate(), rating: 1, ..rating.clone() };
+    let err = f.clinic.record_rating(&again, &actor()).await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { code: ValidationCode::Duplicate, .. }), "{err:?}");
+
+    let doctor = f.clinic.get_doctor(b.doctor).await.unwrap();
+    assert_eq!((doctor.summary.average_rating, doctor.summary.review_count), (Some(5.0), 1));
+    assert_eq!(f.count("doctor_ratings").await, 1);
+}
+
+#[tokio::test]
+async fn cancelling_frees_the_slot_and_needs_a_reason() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T09:00:00Z").await.unwrap();
+    let mut cancel = StatusRequest { booking_id: booking.id, action: StatusAction::Cancel, reason: " ".into(), expected_version: booking.row_version };
+    assert_eq!(f.clinic.change_status(&cancel, &actor()).await.unwrap_err().field(), Some("reason"));
+    cancel.reason = "Patient is ill".into();
+    let cancelled = f.clinic.change_status(&cancel, &actor()).await.unwrap();
+    assert_eq!(cancelled.status, BookingStatus::Cancelled);
+    let history = f.clinic.booking_history(booking.id).await.unwrap();
+    assert_eq!(history.last().unwrap().reason, "Patient is ill");
+
+    let other = f.patient("Taras Shevchenko").await;
+    f.book(other.id, b.location.id, b.with_doctor(), "2027-01-04T09:00:00Z").await.unwrap();
+}
+
+#[tokio::test]
+async fn rescheduling_links_the_new_booking() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T09:00:00Z").await.unwrap();
+    let new_id = BookingId::generate();
+    let moved = f
+        .clinic
+        .reschedule(
+            &RescheduleRequest { booking_id: booking.id, new_booking_id: new_id, starts_at: at("2027-01-05T09:30:00Z"), expected_version: booking.row_version, reason: String::new() },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.id, new_id);
+    assert_eq!(moved.rescheduled_from, Some(booking.id));
+    assert_eq!(f.clinic.get_booking(booking.id).await.unwrap().status, BookingStatus::Cancelled);
+
+    // A failed reschedule leaves the original untouched.
+    let blocker = f.patient("Blocker").await;
+    f.book(blocker.id, b.location.id, b.with_doctor(), "2027-01-05T10:00:00Z").await.unwrap();
+    let err = f
+        .clinic
+        .reschedule(
+            &RescheduleRequest { booking_id: moved.id, new_booking_id: BookingId::generate(), starts_at: at("2027-01-05T10:00:00Z"), expected_version: moved.row_version, reason: String::new() },
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: Some(_), .. }), "{err:?}");
+    assert_eq!(f.clinic.get_booking(moved.id).await.unwrap().status, BookingStatus::Booked);
+    assert_eq!(f.count("bookings").await, 3);
+}
+
+#[tokio::test]
+async fn day_board_shows_columns_and_bookings_of_the_local_day() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let xray = f
+        .clinic
+        .create_diagnostic(&clinic_domain::catalogue::DiagnosticInput { type_name: "X-Ray".into(), description: String::new(), price: "300".into(), slot_minutes: 15 })
+        .await
+        .unwrap();
+    f.clinic.offer_diagnostic(xray.id, b.location.id, 1).await.unwrap();
+    f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-05T07:00:00Z").await.unwrap();
+    // 23:30 local on the 5th is 21:30 UTC: outside hours, so book 19:30 local instead.
+    f.book(b.patient.id, b.location.id, BookingSubject::Diagnostic { diagnostic_id: xray.id }, "2027-01-05T17:30:00Z")
+        .await
+        .unwrap();
+    let board = f.clinic.day_board(b.location.id, day("2027-01-05")).await.unwrap();
+    assert_eq!(board.columns.len(), 2);
+    assert_eq!(board.columns[0].name, "Dr Iryna Bondar");
+    assert_eq!(board.columns[0].open[0].start.to_string(), "09:00");
+    assert_eq!(board.columns[1].lanes, 1);
+    assert_eq!(board.bookings.len(), 2);
+    let empty = f.clinic.day_board(b.location.id, day("2027-01-06")).await.unwrap();
+    assert!(empty.bookings.is_empty());
+}
