@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Starts a private, migrated PostgreSQL for development under target/dev-pg
+# (reused if it is already running) and prints its DATABASE_URL.
+#   eval "$(scripts/dev-db.sh)"   # exports DATABASE_URL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir="$PWD/target/dev-pg"
+mkdir -p "$dir"
+if [ -f "$dir/server.pid" ] && kill -0 "$(cat "$dir/server.pid")" 2>/dev/null && [ -f "$dir/url" ]; then
+  :
+else
+  rm -f "$dir/url"
+  cargo build -q -p clinic-local-pg --bin local_pg_server >&2
+  nohup target/debug/local_pg_server --root "$dir/cluster" --url-file "$dir/url" >"$dir/server.log" 2>&1 &
+  echo $! >"$dir/server.pid"
+  for _ in $(seq 1 300); do [ -s "$dir/url" ] && break; sleep 0.1; done
+  [ -s "$dir/url" ] || { cat "$dir/server.log" >&2; exit 1; }
+fi
+url=$(cat "$dir/url")
+sqlx migrate run --source migrations --database-url "$url" >&2
+echo "export DATABASE_URL='$url'"

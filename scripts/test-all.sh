@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Every test of the project. Needs the prerequisites in README.md (CI
+# installs them in .ci/run). The Rust tests start their own throwaway
+# PostgreSQL from the system's server binaries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --workspace --locked
