@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Starts a private, migrated PostgreSQL for development under target/dev-pg
-# (reused if it is already running) and prints its DATABASE_URL.
+# Starts a private, migrated PostgreSQL for development (reused if it is
+# already running) and prints its DATABASE_URL.
 #   eval "$(scripts/dev-db.sh)"   # exports DATABASE_URL
+# The cluster lives under /tmp, not target/: as root it belongs to the
+# postgres user, who must be able to reach it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir="$PWD/target/dev-pg"
+dir="${TMPDIR:-/tmp}/clinic-desk-dev-pg-$(id -u)-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)"
 mkdir -p "$dir"
+if [ "${1:-}" = "--stop" ]; then
+  [ -f "$dir/server.pid" ] && kill "$(cat "$dir/server.pid")" 2>/dev/null
+  rm -f "$dir/server.pid" "$dir/url"
+  exit 0
+fi
 if [ -f "$dir/server.pid" ] && kill -0 "$(cat "$dir/server.pid")" 2>/dev/null && [ -f "$dir/url" ]; then
   :
 else

@@ -3,5 +3,6 @@
 # private PostgreSQL. With --check, fails if the committed data is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-eval "$(scripts/dev-db.sh)"
+database=$(scripts/dev-db.sh)
+eval "$database"
 SQLX_OFFLINE=false cargo sqlx prepare --workspace "$@" -- --all-targets
