@@ -1,1 +1,219 @@
-fn main(){}
+//! Latency of the hot paths over a large demo clinic, printed as p50/p99.
+//!
+//!     cargo bench -p clinic-store --bench clinic            # scale 100
+//!     BENCH_SCALE=10 cargo bench -p clinic-store --bench clinic
+//!
+//! Starts a private PostgreSQL under /tmp/clinic-desk-bench-pg, fills a
+//! database at the scale (kept between runs: generating scale 100 takes
+//! minutes), then times each operation through the same `Clinic` services
+//! the app calls. Prints numbers; asserts nothing about speed.
+
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, Utc};
+use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
+use clinic_domain::catalogue::DoctorFilter;
+use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId};
+use clinic_domain::Actor;
+use clinic_local_pg::{ClusterOptions, LocalCluster};
+use clinic_store::demo::{generate, DemoOptions};
+use clinic_store::{Clinic, MIGRATOR};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{ConnectOptions, Connection};
+
+const ITERATIONS: usize = 300;
+const WARM_UP: usize = 20;
+
+fn main() {
+    let scale: u32 = std::env::var("BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let cluster = LocalCluster::start(&ClusterOptions {
+        root: std::env::temp_dir().join("clinic-desk-bench-pg"),
+        superuser: "clinic".into(),
+        settings: [("shared_buffers", "1GB"), ("work_mem", "16MB"), ("max_wal_size", "4GB"), ("synchronous_commit", "on")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec(),
+    })
+    .expect("start the benchmark PostgreSQL");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
+    runtime.block_on(run(&cluster, scale));
+    cluster.stop();
+}
+
+async fn run(cluster: &LocalCluster, scale: u32) {
+    let database = format!("bench_scale_{scale}_m{}", MIGRATOR.iter().count());
+    let mut admin = cluster.connect_options("postgres").connect().await.expect("connect");
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(&database)
+        .fetch_one(&mut admin)
+        .await
+        .expect("look up database");
+    let pool = |db: &str| PgPoolOptions::new().max_connections(4).connect_with(cluster.connect_options(db).disable_statement_logging());
+    if !exists {
+        sqlx::query(&format!(r#"CREATE DATABASE "{database}_tmp""#)).execute(&mut admin).await.expect("create");
+        let fill = pool(&format!("{database}_tmp")).await.expect("connect");
+        MIGRATOR.run(&fill).await.expect("migrate");
+        let started = Instant::now();
+        let mut options = DemoOptions::new(Utc::now());
+        options.scale = scale;
+        let summary = generate(&fill, &options).await.expect("generate the demo clinic");
+        println!("generated scale {scale} in {:.1} s: {summary:?}", started.elapsed().as_secs_f64());
+        fill.close().await;
+        // Renamed only when complete, so an interrupted fill is never reused.
+        sqlx::query(&format!(r#"ALTER DATABASE "{database}_tmp" RENAME TO "{database}""#)).execute(&mut admin).await.expect("rename");
+    }
+    let _ = admin.close().await;
+
+    let pool = pool(&database).await.expect("connect");
+    let clinic = Clinic::new(pool.clone());
+    let counts: (i64, i64) = sqlx::query_as("SELECT (SELECT count(*) FROM bookings), (SELECT count(*) FROM patients)")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    println!("clinic at scale {scale}: {} bookings, {} patients\n", counts.0, counts.1);
+
+    let locations: Vec<i32> = sqlx::query_scalar("SELECT location_id FROM locations").fetch_all(&pool).await.unwrap();
+    let doctor_homes: Vec<(i32, i32)> = sqlx::query_as("SELECT DISTINCT ON (doctor_id) doctor_id, location_id FROM doctor_hours ORDER BY doctor_id, location_id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM patients TABLESAMPLE SYSTEM (5) LIMIT 500").fetch_all(&pool).await.unwrap();
+    let phones: Vec<String> = sqlx::query_scalar("SELECT phone FROM patients WHERE phone IS NOT NULL LIMIT 500").fetch_all(&pool).await.unwrap();
+    let patients: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT patient_id FROM patients LIMIT 1000").fetch_all(&pool).await.unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
+    let actor = Actor::parse("bench").unwrap();
+
+    let mut rows = Vec::new();
+
+    let mut r = rng.clone();
+    rows.push(
+        measure("day board (one location, today)", 5.0, || {
+            let location = LocationId(*locations.choose(&mut r).unwrap());
+            let clinic = &clinic;
+            async move { clinic.day_board(location, today).await.map(|b| b.bookings.len()).unwrap() }
+        })
+        .await,
+    );
+
+    let mut r = rng.clone();
+    rows.push(
+        measure("free slots, one doctor, 30 days", 2.0, || {
+            let (doctor, location) = *doctor_homes.choose(&mut r).unwrap();
+            let query = SlotQuery {
+                location_id: LocationId(location),
+                subject: BookingSubject::Doctor { doctor_id: DoctorId(doctor) },
+                from: today,
+                to: today + Duration::days(29),
+            };
+            let clinic = &clinic;
+            async move { clinic.free_slots(&query).await.unwrap().len() }
+        })
+        .await,
+    );
+
+    // Booking: find a free slot first (not timed), then time the booking.
+    let mut samples = Vec::new();
+    for i in 0..(ITERATIONS + WARM_UP) {
+        let (doctor, location) = *doctor_homes.choose(&mut rng).unwrap();
+        let subject = BookingSubject::Doctor { doctor_id: DoctorId(doctor) };
+        let query = SlotQuery { location_id: LocationId(location), subject, from: today, to: today + Duration::days(29) };
+        let slots = clinic.free_slots(&query).await.unwrap();
+        let Some(slot) = slots.choose(&mut rng) else { continue };
+        let request = BookingRequest {
+            booking_id: BookingId::generate(),
+            patient_id: PatientId(*patients.choose(&mut rng).unwrap()),
+            location_id: LocationId(location),
+            subject,
+            starts_at: slot.starts_at,
+            patient_message: String::new(),
+        };
+        let started = Instant::now();
+        clinic.book(&request, &actor).await.expect("book a free slot");
+        if i >= WARM_UP {
+            samples.push(started.elapsed());
+        }
+    }
+    rows.push(Row::new("book a slot", 10.0, samples));
+
+    let mut r = rng.clone();
+    rows.push(
+        measure("patient search, name prefix", f64::NAN, || {
+            let name = names.choose(&mut r).unwrap();
+            let last = name.split(' ').next_back().unwrap();
+            let prefix: String = last.chars().take(r.gen_range(3..=6)).collect();
+            let clinic = &clinic;
+            async move { clinic.search_patients(&prefix, 20).await.unwrap().len() }
+        })
+        .await,
+    );
+
+    let mut r = rng.clone();
+    rows.push(
+        measure("patient search, phone digits", f64::NAN, || {
+            let phone = phones.choose(&mut r).unwrap();
+            let from = r.gen_range(4..phone.len() - 6);
+            let fragment = phone[from..from + 6].to_string();
+            let clinic = &clinic;
+            async move { clinic.search_patients(&fragment, 20).await.unwrap().len() }
+        })
+        .await,
+    );
+
+    rows.push(
+        measure("doctors list with ratings", f64::NAN, || {
+            let clinic = &clinic;
+            async move { clinic.list_doctors(&DoctorFilter::default()).await.unwrap().len() }
+        })
+        .await,
+    );
+
+    println!("| operation | runs | p50 ms | p99 ms | target p50 |");
+    println!("|---|---:|---:|---:|---|");
+    for row in rows {
+        println!("{row}");
+    }
+}
+
+struct Row {
+    name: &'static str,
+    target_ms: f64,
+    samples: Vec<StdDuration>,
+}
+
+impl Row {
+    fn new(name: &'static str, target_ms: f64, mut samples: Vec<StdDuration>) -> Row {
+        samples.sort();
+        Row { name, target_ms, samples }
+    }
+
+    fn percentile(&self, p: f64) -> f64 {
+        let index = ((self.samples.len() as f64 * p).ceil() as usize).clamp(1, self.samples.len()) - 1;
+        self.samples[index].as_secs_f64() * 1000.0
+    }
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = if self.target_ms.is_nan() { "—".to_string() } else { format!("< {} ms", self.target_ms) };
+        write!(f, "| {} | {} | {:.2} | {:.2} | {} |", self.name, self.samples.len(), self.percentile(0.5), self.percentile(0.99), target)
+    }
+}
+
+async fn measure<F, Fut>(name: &'static str, target_ms: f64, mut op: F) -> Row
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    let mut samples = Vec::with_capacity(ITERATIONS);
+    for i in 0..(ITERATIONS + WARM_UP) {
+        let started = Instant::now();
+        std::hint::black_box(op().await);
+        if i >= WARM_UP {
+            samples.push(started.elapsed());
+        }
+    }
+    Row::new(name, target_ms, samples)
+}
