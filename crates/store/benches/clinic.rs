@@ -7,6 +7,8 @@
 //! database at the scale (kept between runs: generating scale 100 takes
 //! minutes), then times each operation through the same `Clinic` services
 //! the app calls. Prints numbers; asserts nothing about speed.
+//! `BENCH_DATABASE_URL` points it at an already generated clinic instead
+//! (e.g. one made by `clinic-demo-data --scale 100`).
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -29,6 +31,14 @@ const WARM_UP: usize = 20;
 
 fn main() {
     let scale: u32 = std::env::var("BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
+    if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
+        runtime.block_on(async {
+            let pool = PgPoolOptions::new().max_connections(4).connect(&url).await.expect("connect to BENCH_DATABASE_URL");
+            measure_all(pool, scale).await;
+        });
+        return;
+    }
     let cluster = LocalCluster::start(&ClusterOptions {
         root: std::env::temp_dir().join("clinic-desk-bench-pg"),
         superuser: "clinic".into(),
@@ -37,7 +47,6 @@ fn main() {
             .to_vec(),
     })
     .expect("start the benchmark PostgreSQL");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
     runtime.block_on(run(&cluster, scale));
     cluster.stop();
 }
@@ -67,6 +76,10 @@ async fn run(cluster: &LocalCluster, scale: u32) {
     let _ = admin.close().await;
 
     let pool = pool(&database).await.expect("connect");
+    measure_all(pool, scale).await;
+}
+
+async fn measure_all(pool: sqlx::PgPool, scale: u32) {
     let clinic = Clinic::new(pool.clone());
     let counts: (i64, i64) = sqlx::query_as("SELECT (SELECT count(*) FROM bookings), (SELECT count(*) FROM patients)")
         .fetch_one(&pool)

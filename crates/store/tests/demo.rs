@@ -39,6 +39,16 @@ async fn demo_clinic_is_deterministic_and_usable() {
     let doctors = a.clinic.list_doctors(&DoctorFilter::default()).await.unwrap();
     assert_eq!(doctors.len(), 30);
     assert!(doctors.iter().all(|d| d.review_count > 0 && d.average_rating.unwrap() >= 1.0));
+    // The trigger-kept totals agree with the ratings themselves.
+    let direct: Vec<(i32, i64, f64)> = sqlx::query_as(
+        "SELECT doctor_id, count(*), round(avg(rating), 2)::float8 FROM doctor_ratings GROUP BY doctor_id ORDER BY 1",
+    )
+    .fetch_all(&a.db.pool)
+    .await
+    .unwrap();
+    let mut listed: Vec<_> = doctors.iter().map(|d| (d.id.0, i64::from(d.review_count), d.average_rating.unwrap())).collect();
+    listed.sort_by_key(|d| d.0);
+    assert_eq!(listed, direct);
     let location = a.clinic.list_locations(false).await.unwrap()[0].id;
     let board = a.clinic.day_board(location, day("2027-01-04")).await.unwrap();
     assert!(board.columns.len() > 12, "doctors and diagnostics: {}", board.columns.len());

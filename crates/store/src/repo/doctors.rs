@@ -31,8 +31,9 @@ async fn select(conn: &mut PgConnection, filter: &DoctorFilter, only: Option<Doc
              FROM doctors d
              JOIN specialties s ON s.specialty_id = d.specialty_id
              LEFT JOIN LATERAL (
-                  SELECT round(avg(rating), 2) AS average, count(*) AS reviews
-                    FROM doctor_ratings WHERE doctor_id = d.doctor_id) r ON true
+                  SELECT round(rating_sum::numeric / NULLIF(rating_count, 0), 2) AS average,
+                         rating_count AS reviews
+                    FROM doctor_rating_totals WHERE doctor_id = d.doctor_id) r ON true
              LEFT JOIN LATERAL (
                   SELECT array_agg(loc.location_id ORDER BY loc.name) AS ids,
                          array_agg(loc.name ORDER BY loc.name) AS names

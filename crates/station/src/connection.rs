@@ -1,0 +1,137 @@
+//! Connecting to the clinic's server, and telling precisely what is wrong
+//! when it does not work.
+
+use std::time::Duration;
+
+use clinic_domain::AppResult;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
+use sqlx::PgPool;
+
+use crate::schema::{self, SchemaState, SchemaStatus};
+use crate::settings::{ServerSettings, TlsMode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionProblem {
+    HostUnreachable,
+    BadPassword,
+    /// The server refused this user or this machine (pg_hba.conf, no such role).
+    NotPermitted,
+    TlsFailure,
+    DatabaseMissing,
+    SchemaTooOld,
+    SchemaTooNew,
+    SchemaMismatch,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionReport {
+    pub ok: bool,
+    pub problem: Option<ConnectionProblem>,
+    pub message: String,
+    pub server_version: Option<String>,
+    pub schema: Option<SchemaStatus>,
+}
+
+pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgConnectOptions {
+    let mut options = PgConnectOptions::new()
+        .host(&server.host)
+        .port(server.port)
+        .database(&server.database)
+        .username(&server.user)
+        .application_name("clinic-desk")
+        .ssl_mode(match server.tls {
+            TlsMode::Disable => PgSslMode::Disable,
+            TlsMode::Require => PgSslMode::Require,
+            TlsMode::VerifyFull => PgSslMode::VerifyFull,
+        });
+    if let Some(password) = password {
+        options = options.password(password);
+    }
+    if let (TlsMode::VerifyFull, Some(ca)) = (server.tls, &server.ca_file) {
+        options = options.ssl_root_cert(ca.as_str());
+    }
+    options
+}
+
+/// A pool for the station: few connections (a clinic has many stations and
+/// PostgreSQL's connection limit is shared), a short connect timeout.
+pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(5)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+}
+
+/// Tries the settings without changing anything and reports what is wrong.
+pub async fn test(server: &ServerSettings, password: Option<&str>) -> ConnectionReport {
+    let pool = match open_pool(connect_options(server, password)).await {
+        Ok(pool) => pool,
+        Err(error) => {
+            let (problem, message) = classify(&error, server);
+            return ConnectionReport { ok: false, problem: Some(problem), message, server_version: None, schema: None };
+        }
+    };
+    let report = probe(&pool).await;
+    pool.close().await;
+    report
+}
+
+pub(crate) async fn probe(pool: &PgPool) -> ConnectionReport {
+    let server_version: Option<String> = sqlx::query_scalar("SHOW server_version").fetch_one(pool).await.ok();
+    match schema::inspect(pool).await {
+        Ok(schema) => {
+            let (ok, problem, message) = match &schema.state {
+                SchemaState::Current => (true, None, "connected; the clinic database is up to date".to_string()),
+                SchemaState::Newer { .. } => (false, Some(ConnectionProblem::SchemaTooNew), schema.refusal().to_string()),
+                SchemaState::Empty { .. } | SchemaState::Older { .. } => {
+                    (false, Some(ConnectionProblem::SchemaTooOld), schema.refusal().to_string())
+                }
+                SchemaState::Mismatch { message } => (false, Some(ConnectionProblem::SchemaMismatch), message.clone()),
+            };
+            ConnectionReport { ok, problem, message, server_version, schema: Some(schema) }
+        }
+        Err(error) => ConnectionReport {
+            ok: false,
+            problem: Some(ConnectionProblem::Other),
+            message: error.to_string(),
+            server_version,
+            schema: None,
+        },
+    }
+}
+
+/// Names the problem from the error the driver gave.
+pub fn classify(error: &sqlx::Error, server: &ServerSettings) -> (ConnectionProblem, String) {
+    use ConnectionProblem::*;
+    let target = format!("{}:{}", server.host, server.port);
+    match error {
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("28P01") => (BadPassword, format!("the password for {} was not accepted", server.user)),
+            Some("28000") => (NotPermitted, format!("the server does not let {} connect from this machine: {}", server.user, db.message())),
+            Some("3D000") => (DatabaseMissing, format!("the server has no database named {}", server.database)),
+            _ => (Other, format!("the server refused the connection: {}", db.message())),
+        },
+        sqlx::Error::Io(io) => (HostUnreachable, format!("cannot reach {target}: {io}")),
+        sqlx::Error::PoolTimedOut => (HostUnreachable, format!("{target} did not answer within 5 seconds")),
+        sqlx::Error::Tls(tls) => (TlsFailure, format!("the secure connection to {target} failed: {tls}")),
+        sqlx::Error::Configuration(e) => (TlsFailure, format!("the connection settings are not usable: {e}")),
+        other => (Other, other.to_string()),
+    }
+}
+
+/// Connects and checks the schema; used when the station starts.
+pub async fn connect(server: &ServerSettings, password: Option<&str>) -> AppResult<(PgPool, SchemaStatus)> {
+    let pool = open_pool(connect_options(server, password)).await.map_err(|e| {
+        let (_, message) = classify(&e, server);
+        clinic_domain::AppError::Offline { message }
+    })?;
+    let schema = schema::inspect(&pool).await?;
+    Ok((pool, schema))
+}

@@ -1,0 +1,75 @@
+//! The embedded demo clinic: a private PostgreSQL cluster under the app's
+//! data folder, migrated and filled by the demo generator on first start,
+//! reused afterwards, stopped when the app exits.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use clinic_domain::{AppError, AppResult};
+use clinic_local_pg::{ClusterOptions, LocalCluster};
+use clinic_store::demo::{generate, DemoOptions};
+use clinic_store::{db_error, MIGRATOR};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+const DATABASE: &str = "clinic";
+
+/// Where the demo cluster lives. As root (PostgreSQL refuses to run as root)
+/// the cluster belongs to an unprivileged user, who cannot enter root's home:
+/// it then lives under /var/tmp.
+pub fn demo_root(data_dir: &Path) -> PathBuf {
+    #[cfg(unix)]
+    {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc_geteuid() } == 0 {
+            return PathBuf::from("/var/tmp/clinic-desk-demo-clinic");
+        }
+    }
+    data_dir.join("demo-clinic")
+}
+
+#[cfg(unix)]
+extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
+}
+
+/// Starts (creating on first use) the demo cluster in `root` and returns it
+/// with a pool on its migrated, filled database.
+pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
+    let options = ClusterOptions {
+        root: root.to_path_buf(),
+        superuser: "clinic".into(),
+        // A small footprint: it shares the desk with the app.
+        settings: [("shared_buffers", "32MB"), ("max_connections", "20"), ("max_wal_size", "256MB")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec(),
+    };
+    let cluster = tokio::task::spawn_blocking(move || LocalCluster::start(&options))
+        .await
+        .map_err(|e| clinic_store::internal(&e))?
+        .map_err(|e| AppError::Offline { message: format!("the demo clinic could not start: {e}") })?;
+
+    let mut admin = cluster.connect_options("postgres").disable_statement_logging().connect().await.map_err(db_error)?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(DATABASE)
+        .fetch_one(&mut admin)
+        .await
+        .map_err(db_error)?;
+    if !exists {
+        sqlx::query(&format!(r#"CREATE DATABASE "{DATABASE}""#)).execute(&mut admin).await.map_err(db_error)?;
+    }
+    let _ = admin.close().await;
+
+    let pool = PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(cluster.connect_options(DATABASE))
+        .await
+        .map_err(db_error)?;
+    MIGRATOR.run(&pool).await.map_err(|e| clinic_store::internal(&e))?;
+    let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM locations)").fetch_one(&pool).await.map_err(db_error)?;
+    if empty {
+        generate(&pool, &DemoOptions::new(Utc::now())).await?;
+    }
+    Ok((cluster, pool))
+}

@@ -1,0 +1,13 @@
+//! A reception station's runtime, below the desktop shell: settings and the
+//! keyring, connecting to the clinic's PostgreSQL or starting the embedded
+//! demo clinic, and the schema gate. No Tauri here, so it is tested as plain
+//! Rust.
+
+pub mod connection;
+pub mod demo;
+pub mod schema;
+pub mod secrets;
+pub mod settings;
+mod station;
+
+pub use station::{Phase, Station, StationMode, StationPaths, StationStatus};

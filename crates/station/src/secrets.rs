@@ -1,0 +1,52 @@
+//! The clinic server's password, kept in the operating system's keyring
+//! (Keychain, Windows Credential Manager, Secret Service / kernel keyring),
+//! never in a file or a log.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use clinic_domain::{AppError, AppResult};
+
+const SERVICE: &str = "clinic-desk";
+
+pub enum Secrets {
+    Keyring,
+    /// For tests, and for machines with no keyring at all.
+    Memory(Mutex<HashMap<String, String>>),
+}
+
+impl Secrets {
+    pub fn memory() -> Secrets {
+        Secrets::Memory(Mutex::new(HashMap::new()))
+    }
+
+    pub fn get(&self, key: &str) -> AppResult<Option<String>> {
+        match self {
+            Secrets::Keyring => match entry(key)?.get_password() {
+                Ok(password) => Ok(Some(password)),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(keyring_error(e)),
+            },
+            Secrets::Memory(map) => Ok(map.lock().expect("not poisoned").get(key).cloned()),
+        }
+    }
+
+    pub fn set(&self, key: &str, password: &str) -> AppResult<()> {
+        match self {
+            Secrets::Keyring => entry(key)?.set_password(password).map_err(keyring_error),
+            Secrets::Memory(map) => {
+                map.lock().expect("not poisoned").insert(key.to_string(), password.to_string());
+                Ok(())
+            }
+        }
+    }
+}
+
+fn entry(key: &str) -> AppResult<keyring::Entry> {
+    keyring::Entry::new(SERVICE, key).map_err(keyring_error)
+}
+
+fn keyring_error(error: keyring::Error) -> AppError {
+    tracing::warn!(%error, "keyring");
+    AppError::Unauthorized { message: format!("the system keyring refused the password: {error}") }
+}

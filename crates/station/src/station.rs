@@ -1,0 +1,198 @@
+//! One reception station: its settings, its connection to the clinic (a
+//! configured server, or the embedded demo clinic), and the schema gate in
+//! front of every operation.
+
+use std::path::PathBuf;
+
+use clinic_domain::{Actor, AppError, AppResult};
+use clinic_local_pg::LocalCluster;
+use clinic_store::Clinic;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tokio::sync::{Mutex, RwLock};
+
+use crate::connection::{self, ConnectionReport};
+use crate::schema::{self, SchemaStatus};
+use crate::secrets::Secrets;
+use crate::settings::{self, ServerSettings, Settings};
+
+pub struct StationPaths {
+    /// Holds settings.json.
+    pub config_dir: PathBuf,
+    /// Holds the demo clinic's cluster (see [`crate::demo::demo_root`]).
+    pub demo_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum StationMode {
+    /// The embedded demo clinic on this machine.
+    Demo,
+    /// The clinic's PostgreSQL server.
+    Server,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "phase", rename_all = "camelCase")]
+pub enum Phase {
+    Connecting,
+    Ready,
+    Failed { error: AppError },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StationStatus {
+    pub mode: StationMode,
+    pub phase: Phase,
+    pub schema: Option<SchemaStatus>,
+    pub settings: Settings,
+}
+
+enum Link {
+    Connecting,
+    Ready { clinic: Clinic, schema: SchemaStatus },
+    Failed(AppError),
+}
+
+pub struct Station {
+    paths: StationPaths,
+    secrets: Secrets,
+    settings: RwLock<Settings>,
+    link: RwLock<Link>,
+    demo: Mutex<Option<LocalCluster>>,
+}
+
+impl Station {
+    /// Reads the settings; does not connect yet (see [`Station::connect`]).
+    pub fn open(paths: StationPaths, secrets: Secrets) -> AppResult<Station> {
+        let settings = settings::load(&paths.config_dir)?;
+        Ok(Station { paths, secrets, settings: RwLock::new(settings), link: RwLock::new(Link::Connecting), demo: Mutex::new(None) })
+    }
+
+    /// (Re)connects as the settings say: to the clinic server, or to the
+    /// demo clinic (started on demand) when none is configured.
+    pub async fn connect(&self) -> StationStatus {
+        *self.link.write().await = Link::Connecting;
+        let settings = self.settings.read().await.clone();
+        let outcome = match &settings.server {
+            Some(server) => {
+                self.stop_demo().await;
+                match self.secrets.get(&server.secret_key()) {
+                    Ok(password) => connection::connect(server, password.as_deref()).await,
+                    Err(e) => Err(e),
+                }
+            }
+            None => self.start_demo().await,
+        };
+        *self.link.write().await = match outcome {
+            Ok((pool, schema)) => Link::Ready { clinic: Clinic::new(pool), schema },
+            Err(error) => {
+                tracing::warn!(%error, "station could not connect");
+                Link::Failed(error)
+            }
+        };
+        self.status().await
+    }
+
+    async fn start_demo(&self) -> AppResult<(sqlx::PgPool, SchemaStatus)> {
+        let mut demo = self.demo.lock().await;
+        if let Some(cluster) = demo.take() {
+            cluster.stop();
+        }
+        let (cluster, pool) = crate::demo::start(&self.paths.demo_dir).await?;
+        *demo = Some(cluster);
+        let schema = schema::inspect(&pool).await?;
+        Ok((pool, schema))
+    }
+
+    async fn stop_demo(&self) {
+        if let Some(cluster) = self.demo.lock().await.take() {
+            tokio::task::spawn_blocking(move || cluster.stop()).await.ok();
+        }
+    }
+
+    pub async fn status(&self) -> StationStatus {
+        let settings = self.settings.read().await.clone();
+        let mode = if settings.server.is_some() { StationMode::Server } else { StationMode::Demo };
+        let (phase, schema) = match &*self.link.read().await {
+            Link::Connecting => (Phase::Connecting, None),
+            Link::Ready { schema, .. } => (Phase::Ready, Some(schema.clone())),
+            Link::Failed(error) => (Phase::Failed { error: error.clone() }, None),
+        };
+        StationStatus { mode, phase, schema, settings }
+    }
+
+    /// The clinic for reading, if connected and the schema allows it.
+    pub async fn reader(&self) -> AppResult<Clinic> {
+        match &*self.link.read().await {
+            Link::Ready { clinic, schema } if schema.allows_reads() => Ok(clinic.clone()),
+            Link::Ready { schema, .. } => Err(schema.refusal()),
+            Link::Connecting => Err(AppError::Offline { message: "still connecting to the clinic database".into() }),
+            Link::Failed(error) => Err(error.clone()),
+        }
+    }
+
+    /// The clinic for changes: only against the schema this app was built for.
+    pub async fn writer(&self) -> AppResult<Clinic> {
+        match &*self.link.read().await {
+            Link::Ready { clinic, schema } if schema.allows_writes() => Ok(clinic.clone()),
+            Link::Ready { schema, .. } => Err(schema.refusal()),
+            Link::Connecting => Err(AppError::Offline { message: "still connecting to the clinic database".into() }),
+            Link::Failed(error) => Err(error.clone()),
+        }
+    }
+
+    /// Who is at this station, recorded on what they create and change.
+    pub async fn actor(&self) -> AppResult<Actor> {
+        Actor::parse(&self.settings.read().await.staff_name)
+    }
+
+    pub async fn settings(&self) -> Settings {
+        self.settings.read().await.clone()
+    }
+
+    /// Saves the settings (the password goes to the keyring) and reconnects.
+    pub async fn save_settings(&self, settings: &Settings, password: Option<&str>) -> AppResult<StationStatus> {
+        let settings = settings.validate()?;
+        if let (Some(server), Some(password)) = (&settings.server, password) {
+            self.secrets.set(&server.secret_key(), password)?;
+        }
+        settings::save(&self.paths.config_dir, &settings)?;
+        *self.settings.write().await = settings;
+        Ok(self.connect().await)
+    }
+
+    /// Tries a server without saving anything. Without a password, the one
+    /// kept in the keyring for that server is used.
+    pub async fn test_connection(&self, server: &ServerSettings, password: Option<&str>) -> AppResult<ConnectionReport> {
+        let server = server.validate()?;
+        let stored = match password {
+            Some(_) => None,
+            None => self.secrets.get(&server.secret_key())?,
+        };
+        Ok(connection::test(&server, password.or(stored.as_deref())).await)
+    }
+
+    /// Applies pending migrations when the connected role may, then reopens.
+    pub async fn migrate_schema(&self) -> AppResult<StationStatus> {
+        let pool = match &*self.link.read().await {
+            Link::Ready { clinic, .. } => clinic.pool().clone(),
+            Link::Connecting => return Err(AppError::Offline { message: "still connecting".into() }),
+            Link::Failed(error) => return Err(error.clone()),
+        };
+        let schema = schema::migrate(&pool).await?;
+        if let Link::Ready { schema: current, .. } = &mut *self.link.write().await {
+            *current = schema;
+        }
+        Ok(self.status().await)
+    }
+
+    /// Closes the pool and stops the demo clinic; call when the app exits.
+    pub async fn shutdown(&self) {
+        if let Link::Ready { clinic, .. } = &*self.link.read().await {
+            clinic.pool().close().await;
+        }
+        self.stop_demo().await;
+    }
+}
