@@ -22,27 +22,26 @@ pub async fn get(conn: &mut PgConnection, id: DoctorId) -> AppResult<Option<Doct
 async fn select(conn: &mut PgConnection, filter: &DoctorFilter, only: Option<DoctorId>) -> AppResult<Vec<Doctor>> {
     let search = filter.search.as_deref().map(like_fragment);
     let rows = sqlx::query!(
-        r#"SELECT d.doctor_id AS "id: DoctorId", d.full_name, d.specialty_id AS "specialty_id: SpecialtyId",
+        r#"WITH places AS (
+                  SELECT dl.doctor_id,
+                         array_agg(loc.location_id ORDER BY loc.name) AS ids,
+                         array_agg(loc.name ORDER BY loc.name) AS names
+                    FROM doctor_locations dl JOIN locations loc ON loc.location_id = dl.location_id
+                   GROUP BY dl.doctor_id)
+           SELECT d.doctor_id AS "id: DoctorId", d.full_name, d.specialty_id AS "specialty_id: SpecialtyId",
                   s.specialty_name, d.price, d.photo_id AS "photo_id: PhotoId", d.is_active,
                   d.experience, d.certificates, d.services, d.slot_minutes::int4 AS "slot_minutes!",
                   d.row_version,
-                  r.average::float8 AS average_rating, COALESCE(r.reviews, 0)::int4 AS "review_count!",
-                  COALESCE(l.ids, '{}') AS "location_ids!: Vec<i32>", COALESCE(l.names, '{}') AS "location_names!"
+                  round(t.rating_sum::numeric / NULLIF(t.rating_count, 0), 2)::float8 AS average_rating,
+                  COALESCE(t.rating_count, 0)::int4 AS "review_count!",
+                  COALESCE(p.ids, '{}') AS "location_ids!: Vec<i32>", COALESCE(p.names, '{}') AS "location_names!"
              FROM doctors d
              JOIN specialties s ON s.specialty_id = d.specialty_id
-             LEFT JOIN LATERAL (
-                  SELECT round(rating_sum::numeric / NULLIF(rating_count, 0), 2) AS average,
-                         rating_count AS reviews
-                    FROM doctor_rating_totals WHERE doctor_id = d.doctor_id) r ON true
-             LEFT JOIN LATERAL (
-                  SELECT array_agg(loc.location_id ORDER BY loc.name) AS ids,
-                         array_agg(loc.name ORDER BY loc.name) AS names
-                    FROM doctor_locations dl JOIN locations loc ON loc.location_id = dl.location_id
-                   WHERE dl.doctor_id = d.doctor_id) l ON true
+             LEFT JOIN doctor_rating_totals t ON t.doctor_id = d.doctor_id
+             LEFT JOIN places p ON p.doctor_id = d.doctor_id
             WHERE (d.is_active OR $1)
               AND ($2::int4 IS NULL OR d.specialty_id = $2)
-              AND ($3::int4 IS NULL OR EXISTS (
-                   SELECT 1 FROM doctor_locations WHERE doctor_id = d.doctor_id AND location_id = $3))
+              AND ($3::int4 IS NULL OR $3 = ANY(p.ids))
               AND ($4::text IS NULL OR d.full_name ILIKE $4 OR s.specialty_name ILIKE $4)
               AND ($5::int4 IS NULL OR d.doctor_id = $5)
             ORDER BY d.full_name, d.doctor_id"#,
