@@ -4,4 +4,7 @@
 # PostgreSQL from the system's server binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The UI type-checks against the generated bindings and builds (the shell
+# embeds ui/dist).
+npm run ui:build
 cargo test --workspace --locked

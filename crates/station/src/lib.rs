@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod demo;
+pub mod files;
 pub mod schema;
 pub mod secrets;
 pub mod settings;

@@ -1,0 +1,120 @@
+//! Files the station moves between the desk and the database: result files
+//! and photos come from paths chosen in the native file dialog (large payloads
+//! never cross the IPC bridge as JSON arrays), with progress reports.
+
+use std::path::Path;
+
+use clinic_domain::bookings::ResultFile;
+use clinic_domain::catalogue::{Diagnostic, Doctor};
+use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, ResultId};
+use clinic_domain::results::{MAX_PHOTO_BYTES, MAX_RESULT_BYTES};
+use clinic_domain::{AppError, AppResult, ValidationCode};
+use clinic_store::ResultUpload;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tokio::io::AsyncReadExt;
+
+use crate::Station;
+
+const CHUNK: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum UploadStage {
+    Reading,
+    Storing,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadProgress {
+    pub stage: UploadStage,
+    pub done_bytes: u32,
+    pub total_bytes: u32,
+}
+
+/// Reads a whole file chosen by the user, refusing it before reading when it
+/// is larger than `limit`; reports progress as it goes.
+async fn read_limited(path: &Path, limit: usize, field: &str, progress: &impl Fn(UploadProgress)) -> AppResult<Vec<u8>> {
+    let unreadable = |e: std::io::Error| AppError::validation(field, ValidationCode::Unknown, format!("cannot open {}: {e}", path.display()));
+    let mut file = tokio::fs::File::open(path).await.map_err(unreadable)?;
+    let size = file.metadata().await.map_err(unreadable)?.len();
+    if size > limit as u64 {
+        return Err(AppError::validation(
+            field,
+            ValidationCode::TooLarge,
+            format!("the file is {:.1} MB; the limit is {} MB", size as f64 / 1_048_576.0, limit / 1_048_576),
+        ));
+    }
+    let total = size as u32;
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = file.read(&mut chunk).await.map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() > limit {
+            return Err(AppError::validation(field, ValidationCode::TooLarge, "the file grew past the limit while being read"));
+        }
+        progress(UploadProgress { stage: UploadStage::Reading, done_bytes: bytes.len() as u32, total_bytes: total });
+    }
+    Ok(bytes)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+impl Station {
+    /// Attaches the file at `path` to a diagnostic booking.
+    pub async fn attach_result_file(
+        &self,
+        result_id: ResultId,
+        booking_id: BookingId,
+        path: &Path,
+        progress: impl Fn(UploadProgress),
+    ) -> AppResult<ResultFile> {
+        let clinic = self.writer().await?;
+        let actor = self.actor().await?;
+        let bytes = read_limited(path, MAX_RESULT_BYTES, "file", &progress).await?;
+        let total = bytes.len() as u32;
+        progress(UploadProgress { stage: UploadStage::Storing, done_bytes: total, total_bytes: total });
+        let name = file_name(path);
+        let stored = clinic.store_result(&ResultUpload { result_id, booking_id, file_name: &name, bytes: &bytes }, &actor).await?;
+        progress(UploadProgress { stage: UploadStage::Done, done_bytes: total, total_bytes: total });
+        Ok(stored)
+    }
+
+    /// Writes a stored result to `path` (written whole, then renamed into
+    /// place, so a half-written copy never appears under the chosen name).
+    pub async fn save_result_copy(&self, result_id: ResultId, path: &Path) -> AppResult<ResultFile> {
+        let (info, bytes) = self.reader().await?.result_file(result_id).await?;
+        let cannot = |e: std::io::Error| AppError::validation("path", ValidationCode::NotAllowed, format!("cannot write {}: {e}", path.display()));
+        let partial = path.with_extension("partial");
+        tokio::fs::write(&partial, &bytes).await.map_err(cannot)?;
+        tokio::fs::rename(&partial, path).await.map_err(cannot)?;
+        Ok(info)
+    }
+
+    /// Sets (or with `None` removes) a doctor's photo from an image file.
+    pub async fn set_doctor_photo_file(&self, doctor: DoctorId, path: Option<&Path>) -> AppResult<Doctor> {
+        let clinic = self.writer().await?;
+        let image = match path {
+            Some(path) => Some(read_limited(path, MAX_PHOTO_BYTES, "photo", &|_| {}).await?),
+            None => None,
+        };
+        clinic.set_doctor_photo(doctor, image.as_deref()).await
+    }
+
+    pub async fn set_diagnostic_photo_file(&self, diagnostic: DiagnosticId, path: Option<&Path>) -> AppResult<Diagnostic> {
+        let clinic = self.writer().await?;
+        let image = match path {
+            Some(path) => Some(read_limited(path, MAX_PHOTO_BYTES, "photo", &|_| {}).await?),
+            None => None,
+        };
+        clinic.set_diagnostic_photo(diagnostic, image.as_deref()).await
+    }
+}

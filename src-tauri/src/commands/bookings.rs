@@ -1,0 +1,72 @@
+//! Booking, availability, statuses, the day board, ratings.
+
+use chrono::NaiveDate;
+use clinic_domain::availability::FreeSlot;
+use clinic_domain::bookings::{
+    Booking, BookingRequest, DayBoard, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
+};
+use clinic_domain::ids::{BookingId, DoctorId, LocationId};
+use clinic_domain::AppResult;
+use clinic_station::Station;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn free_slots(station: State<'_, Station>, query: SlotQuery) -> AppResult<Vec<FreeSlot>> {
+    station.reader().await?.free_slots(&query).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn book(station: State<'_, Station>, request: BookingRequest) -> AppResult<Booking> {
+    station.writer().await?.book(&request, &station.actor().await?).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_booking(station: State<'_, Station>, id: BookingId) -> AppResult<Booking> {
+    station.reader().await?.get_booking(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn booking_history(station: State<'_, Station>, id: BookingId) -> AppResult<Vec<StatusChange>> {
+    station.reader().await?.booking_history(id).await
+}
+
+/// Confirm, check in, complete, cancel (with a reason), or mark a no-show.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_status(station: State<'_, Station>, request: StatusRequest) -> AppResult<Booking> {
+    station.writer().await?.change_status(&request, &station.actor().await?).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reschedule(station: State<'_, Station>, request: RescheduleRequest) -> AppResult<Booking> {
+    station.writer().await?.reschedule(&request, &station.actor().await?).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn day_board(station: State<'_, Station>, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
+    station.reader().await?.day_board(location_id, date).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn record_rating(station: State<'_, Station>, input: RatingInput) -> AppResult<Rating> {
+    station.writer().await?.record_rating(&input, &station.actor().await?).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn doctor_ratings(station: State<'_, Station>, doctor_id: DoctorId, limit: i32) -> AppResult<Vec<Rating>> {
+    station.reader().await?.doctor_ratings(doctor_id, limit).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn booking_rating(station: State<'_, Station>, booking_id: BookingId) -> AppResult<Option<Rating>> {
+    station.reader().await?.booking_rating(booking_id).await
+}

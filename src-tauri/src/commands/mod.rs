@@ -1,0 +1,10 @@
+//! Tauri commands, one module per area. Each is one call into the library
+//! crates: the station hands out the clinic (after the schema gate) and who
+//! is acting; the clinic does the work. No SQL and no rules here.
+
+pub mod bookings;
+pub mod catalogue;
+pub mod hours;
+pub mod patients;
+pub mod results;
+pub mod settings;

@@ -1,0 +1,44 @@
+//! Diagnostic result files. Files travel by path (chosen in the native
+//! dialog) and the app's `clinic://` protocol, never as JSON byte arrays.
+
+use std::path::Path;
+
+use clinic_domain::bookings::ResultFile;
+use clinic_domain::ids::{BookingId, ResultId};
+use clinic_domain::AppResult;
+use clinic_station::files::UploadProgress;
+use clinic_station::Station;
+use tauri::ipc::Channel;
+use tauri::State;
+
+/// Attaches the file at `path` to a diagnostic booking, streaming progress.
+#[tauri::command]
+#[specta::specta]
+pub async fn attach_result_file(
+    station: State<'_, Station>,
+    result_id: ResultId,
+    booking_id: BookingId,
+    path: String,
+    on_progress: Channel<UploadProgress>,
+) -> AppResult<ResultFile> {
+    station.attach_result_file(result_id, booking_id, Path::new(&path), |p| drop(on_progress.send(p))).await
+}
+
+/// Saves a copy of a stored result to `path` (from the native save dialog).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_result_copy(station: State<'_, Station>, result_id: ResultId, path: String) -> AppResult<ResultFile> {
+    station.save_result_copy(result_id, Path::new(&path)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn result_info(station: State<'_, Station>, result_id: ResultId) -> AppResult<ResultFile> {
+    station.reader().await?.result_info(result_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn booking_results(station: State<'_, Station>, booking_id: BookingId) -> AppResult<Vec<ResultFile>> {
+    station.reader().await?.booking_results(booking_id).await
+}

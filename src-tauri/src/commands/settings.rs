@@ -1,0 +1,42 @@
+use clinic_domain::AppResult;
+use clinic_station::connection::ConnectionReport;
+use clinic_station::settings::{ServerSettings, Settings};
+use clinic_station::{Station, StationStatus};
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn station_status(station: State<'_, Station>) -> AppResult<StationStatus> {
+    Ok(station.status().await)
+}
+
+/// Saves the settings (the password goes to the system keyring) and reconnects.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(station: State<'_, Station>, settings: Settings, password: Option<String>) -> AppResult<StationStatus> {
+    station.save_settings(&settings, password.as_deref()).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn test_connection(station: State<'_, Station>, server: ServerSettings, password: Option<String>) -> AppResult<ConnectionReport> {
+    station.test_connection(&server, password.as_deref()).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reconnect(station: State<'_, Station>) -> AppResult<StationStatus> {
+    Ok(station.connect().await)
+}
+
+/// Applies the database migrations this app brings, when the role may.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrate_schema(station: State<'_, Station>) -> AppResult<StationStatus> {
+    station.migrate_schema().await
+}
+
+/// Does nothing: measures the IPC round trip.
+#[tauri::command]
+#[specta::specta]
+pub fn ping() {}

@@ -1,0 +1,56 @@
+//! `clinic://localhost/photo/<id>` and `clinic://localhost/result/<id>`: photos
+//! and result files for <img>, PDF preview and downloads, streamed straight
+//! from the database without crossing the JSON bridge.
+
+use std::str::FromStr;
+
+use clinic_domain::ids::{PhotoId, ResultId};
+use clinic_domain::AppError;
+use clinic_station::Station;
+use tauri::http::{Request, Response, StatusCode};
+use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
+use uuid::Uuid;
+
+pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
+    let app = ctx.app_handle().clone();
+    let path = request.uri().path().to_string();
+    tauri::async_runtime::spawn(async move {
+        responder.respond(serve(app.state::<Station>().inner(), &path).await);
+    });
+}
+
+async fn serve(station: &Station, path: &str) -> Response<Vec<u8>> {
+    let mut parts = path.trim_start_matches('/').splitn(2, '/');
+    let (kind, id) = (parts.next().unwrap_or_default(), parts.next().and_then(|id| Uuid::from_str(id).ok()));
+    let found = match (kind, id) {
+        ("photo", Some(id)) => match station.reader().await {
+            Ok(clinic) => clinic.photo(PhotoId(id)).await,
+            Err(e) => Err(e),
+        },
+        ("result", Some(id)) => match station.reader().await {
+            Ok(clinic) => clinic.result_file(ResultId(id)).await.map(|(info, bytes)| (info.media_type, bytes)),
+            Err(e) => Err(e),
+        },
+        _ => return plain(StatusCode::NOT_FOUND, "no such resource"),
+    };
+    match found {
+        Ok((media_type, bytes)) => Response::builder()
+            .status(StatusCode::OK)
+            .header("Content-Type", media_type)
+            // Ids are never reused, so the content under one never changes.
+            .header("Cache-Control", "private, max-age=31536000, immutable")
+            .body(bytes)
+            .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response")),
+        Err(AppError::NotFound { .. }) => plain(StatusCode::NOT_FOUND, "not found"),
+        Err(AppError::Offline { .. }) => plain(StatusCode::SERVICE_UNAVAILABLE, "the clinic database is unreachable"),
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "could not read it"),
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(status)
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .body(text.as_bytes().to_vec())
+        .unwrap_or_default()
+}

@@ -1,0 +1,233 @@
+//! Every command through Tauri's mock runtime, with a real app state (a
+//! station connected to a fresh database on the throwaway PostgreSQL): each
+//! returns data or a typed error, and bad input names the field.
+
+use std::path::PathBuf;
+
+use clinic_local_pg::testing::{fresh_database, TestDatabase};
+use clinic_station::secrets::Secrets;
+use clinic_station::settings::{ServerSettings, Settings, TlsMode};
+use clinic_station::{Station, StationPaths};
+use clinic_store::MIGRATOR;
+use serde_json::{json, Value};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct Harness {
+    window: WebviewWindow<MockRuntime>,
+    _db: TestDatabase,
+    scratch: PathBuf,
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clinic-desk-commands-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn harness() -> Harness {
+    let db = tauri::async_runtime::block_on(fresh_database(&MIGRATOR));
+    let options = db.connect_options();
+    let config = scratch("config");
+    let server = ServerSettings {
+        host: options.get_socket().expect("the test cluster listens on a socket").display().to_string(),
+        port: options.get_port(),
+        database: db.name.clone(),
+        user: options.get_username().to_string(),
+        tls: TlsMode::Disable,
+        ca_file: None,
+    };
+    clinic_station::settings::save(&config, &Settings { server: Some(server), staff_name: "Desk 1".into() }).unwrap();
+    let station = Station::open(StationPaths { config_dir: config, demo_dir: scratch("demo") }, Secrets::memory()).unwrap();
+    let status = tauri::async_runtime::block_on(station.connect());
+    assert_eq!(status.phase, clinic_station::Phase::Ready, "{status:?}");
+
+    let app = mock_builder()
+        .invoke_handler(clinic_desk::specta_builder::<MockRuntime>().invoke_handler())
+        .manage(station)
+        .build(mock_context(noop_assets()))
+        .expect("the mock app builds");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Harness { window, _db: db, scratch: scratch("files") }
+}
+
+impl Harness {
+    /// Invokes a command as the UI does; Ok(data) or Err(the typed error).
+    fn call(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: command.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            // A local origin: app commands need no capability from it.
+            url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }.parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        tauri::test::get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, command: &str, args: Value) -> Value {
+        self.call(command, args).unwrap_or_else(|e| panic!("{command} failed: {e}"))
+    }
+
+    /// Asserts a typed error of `kind` (and, for validation, naming `field`).
+    fn typed_error(&self, command: &str, args: Value, kind: &str, field: Option<&str>) -> Value {
+        let error = self.call(command, args).expect_err(command);
+        assert_eq!(error["kind"], kind, "{command}: {error}");
+        if let Some(field) = field {
+            assert_eq!(error["field"], field, "{command}: {error}");
+        }
+        error
+    }
+}
+
+fn uuid7() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[test]
+fn every_command_answers_with_data_or_a_typed_error() {
+    let h = harness();
+    assert_eq!(h.ok("station_status", json!({}))["phase"]["phase"], "ready");
+    assert_eq!(h.ok("ping", json!({})), Value::Null);
+
+    // Catalogue.
+    let location_input = json!({"name": "Centre", "address": "Khreshchatyk 1", "phone": "", "timeZone": "Europe/Kyiv", "gridMinutes": 15});
+    let location = h.ok("create_location", json!({"input": location_input}));
+    let location_id = location["id"].as_i64().unwrap();
+    h.typed_error("create_location", json!({"input": {"name": "", "address": "x", "timeZone": "Europe/Kyiv", "gridMinutes": 15}}), "validation", Some("name"));
+    h.typed_error("create_location", json!({"input": {"name": "B", "address": "x", "timeZone": "Mars/Base", "gridMinutes": 15}}), "validation", Some("timeZone"));
+    h.typed_error("get_location", json!({"id": 404}), "notFound", None);
+    assert_eq!(h.ok("get_location", json!({"id": location_id}))["name"], "Centre");
+    let renamed = h.ok("update_location", json!({"id": location_id, "expectedVersion": 1, "input": {"name": "Central", "address": "Khreshchatyk 1", "timeZone": "Europe/Kyiv", "gridMinutes": 15}}));
+    h.typed_error("update_location", json!({"id": location_id, "expectedVersion": 1, "input": location_input}), "conflict", None);
+    assert_eq!(renamed["rowVersion"], 2);
+    assert_eq!(h.ok("list_locations", json!({"includeInactive": false})).as_array().unwrap().len(), 1);
+
+    let week: Vec<Value> = (1..=7).map(|d| json!({"weekday": d, "start": "08:00", "end": "20:00"})).collect();
+    h.ok("set_location_week", json!({"locationId": location_id, "week": week}));
+    h.typed_error("set_location_week", json!({"locationId": location_id, "week": [{"weekday": 1, "start": "10:00", "end": "09:00"}]}), "validation", Some("week"));
+    assert_eq!(h.ok("location_week", json!({"locationId": location_id})).as_array().unwrap().len(), 7);
+
+    let specialty = h.ok("create_specialty", json!({"name": "Cardiology"}));
+    let specialty_id = specialty["id"].as_i64().unwrap();
+    h.typed_error("create_specialty", json!({"name": "cardiology"}), "validation", Some("name"));
+    h.ok("rename_specialty", json!({"id": specialty_id, "expectedVersion": 1, "name": "Cardiology (adult)"}));
+    h.ok("set_specialty_active", json!({"id": specialty_id, "active": true}));
+    assert_eq!(h.ok("list_specialties", json!({"includeInactive": true})).as_array().unwrap().len(), 1);
+
+    let doctor_input = json!({"fullName": "Dr Iryna Bondar", "specialtyId": specialty_id, "price": "650.00", "experience": "12 years",
+        "certificates": "", "services": ["ECG reading", "Consultation"], "slotMinutes": 30, "locationIds": [location_id]});
+    let doctor = h.ok("create_doctor", json!({"input": doctor_input}));
+    let doctor_id = doctor["id"].as_i64().unwrap();
+    assert_eq!(doctor["price"], "650.00", "money travels as an exact decimal string");
+    let mut bad = doctor_input.clone();
+    bad["price"] = json!("-1");
+    h.typed_error("create_doctor", json!({"input": bad}), "validation", Some("price"));
+    h.ok("update_doctor", json!({"id": doctor_id, "expectedVersion": doctor["rowVersion"], "input": doctor_input}));
+    h.ok("set_doctor_week", json!({"doctorId": doctor_id, "locationId": location_id, "week": (1..=7).map(|d| json!({"weekday": d, "start": "09:00", "end": "17:00"})).collect::<Vec<_>>()}));
+    assert_eq!(h.ok("doctor_week", json!({"doctorId": doctor_id, "locationId": location_id})).as_array().unwrap().len(), 7);
+    assert_eq!(h.ok("list_doctors", json!({"filter": {"includeInactive": false}})).as_array().unwrap().len(), 1);
+    assert_eq!(h.ok("list_specialties_with_doctors", json!({})).as_array().unwrap().len(), 1);
+    assert_eq!(h.ok("get_doctor", json!({"id": doctor_id}))["services"][0], "ECG reading");
+    h.typed_error("get_doctor", json!({"id": 404}), "notFound", None);
+    let photo = h.scratch.join("portrait.txt");
+    std::fs::write(&photo, "not an image").unwrap();
+    h.typed_error("set_doctor_photo", json!({"id": doctor_id, "path": photo}), "validation", Some("photo"));
+    h.ok("set_doctor_photo", json!({"id": doctor_id, "path": null}));
+
+    let diagnostic = h.ok("create_diagnostic", json!({"input": {"typeName": "MRI", "description": "", "price": "2400", "slotMinutes": 60}}));
+    let diagnostic_id = diagnostic["id"].as_i64().unwrap();
+    h.ok("update_diagnostic", json!({"id": diagnostic_id, "expectedVersion": 1, "input": {"typeName": "MRI", "description": "1.5 T", "price": "2400", "slotMinutes": 60}}));
+    h.typed_error("offer_diagnostic", json!({"id": diagnostic_id, "locationId": location_id, "capacity": 0}), "validation", Some("capacity"));
+    h.ok("offer_diagnostic", json!({"id": diagnostic_id, "locationId": location_id, "capacity": 1}));
+    assert_eq!(h.ok("diagnostic_offers", json!({"id": diagnostic_id})).as_array().unwrap().len(), 1);
+    assert_eq!(h.ok("list_diagnostics", json!({"includeInactive": false}))[0]["clinicCount"], 1);
+    assert_eq!(h.ok("get_diagnostic", json!({"id": diagnostic_id}))["description"], "1.5 T");
+    h.ok("set_diagnostic_photo", json!({"id": diagnostic_id, "path": null}));
+    h.ok("set_diagnostic_active", json!({"id": diagnostic_id, "active": true}));
+
+    // Exceptions.
+    let closure = h.ok("add_exception", json!({"input": {"kind": "closure", "locationId": location_id, "doctorId": null, "date": "2030-01-07", "start": null, "end": null, "note": "Holiday"}}));
+    assert_eq!(closure["createdBy"], "Desk 1", "the station's staff name is recorded");
+    h.typed_error("add_exception", json!({"input": {"kind": "leave", "locationId": null, "doctorId": null, "date": "2030-01-07", "start": null, "end": null}}), "validation", Some("doctorId"));
+    assert_eq!(h.ok("list_exceptions", json!({"locationId": location_id, "doctorId": null, "from": "2030-01-01", "to": "2030-01-31"})).as_array().unwrap().len(), 1);
+    h.ok("remove_exception", json!({"id": closure["id"]}));
+
+    // Patients.
+    let patient_id = uuid7();
+    let patient = h.ok("create_patient", json!({"id": patient_id, "input": {"fullName": "Olena Kovalenko", "phone": "+380 50 111 22 33", "email": null, "dateOfBirth": "1990-02-01", "notes": ""}}));
+    assert_eq!(patient["phone"], "+380501112233");
+    h.typed_error("create_patient", json!({"id": uuid7(), "input": {"fullName": "X", "phone": "12", "email": null, "dateOfBirth": null}}), "validation", Some("phone"));
+    h.ok("update_patient", json!({"id": patient_id, "expectedVersion": 1, "input": {"fullName": "Olena Kovalenko", "phone": "+380501112233", "notes": "VIP"}}));
+    assert_eq!(h.ok("search_patients", json!({"text": "koval", "limit": 10})).as_array().unwrap().len(), 1);
+    h.typed_error("search_patients", json!({"text": "k", "limit": 10}), "validation", Some("query"));
+    assert_eq!(h.ok("possible_duplicates", json!({"input": {"fullName": "Someone", "phone": "+380501112233"}})).as_array().unwrap().len(), 1);
+    assert_eq!(h.ok("get_patient", json!({"id": patient_id}))["notes"], "VIP");
+
+    // Booking.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive().to_string();
+    let subject = json!({"type": "doctor", "doctorId": doctor_id});
+    let slots = h.ok("free_slots", json!({"query": {"locationId": location_id, "subject": subject, "from": tomorrow, "to": tomorrow}}));
+    assert_eq!(slots.as_array().unwrap().len(), 16);
+    let booking_id = uuid7();
+    let request = json!({"bookingId": booking_id, "patientId": patient_id, "locationId": location_id, "subject": subject, "startsAt": slots[0]["startsAt"], "patientMessage": "First visit"});
+    let booking = h.ok("book", json!({"request": request}));
+    assert_eq!((booking["status"].as_str(), booking["price"].as_str()), (Some("booked"), Some("650.00")));
+    let mut again = request.clone();
+    again["bookingId"] = json!(uuid7());
+    let conflict = h.typed_error("book", json!({"request": again}), "conflict", None);
+    assert_eq!(conflict["code"], "slotTaken");
+    assert_eq!(conflict["conflictingBookingId"], json!(booking_id));
+    let mut off_grid = again.clone();
+    off_grid["startsAt"] = json!("2000-01-01T10:00:00Z");
+    h.typed_error("book", json!({"request": off_grid}), "validation", Some("startsAt"));
+    assert_eq!(h.ok("get_booking", json!({"id": booking_id}))["patientMessage"], "First visit");
+    h.typed_error("get_booking", json!({"id": uuid7()}), "notFound", None);
+    let confirmed = h.ok("change_status", json!({"request": {"bookingId": booking_id, "action": "confirm", "reason": "", "expectedVersion": 1}}));
+    h.typed_error("change_status", json!({"request": {"bookingId": booking_id, "action": "cancel", "reason": "", "expectedVersion": confirmed["rowVersion"]}}), "validation", Some("reason"));
+    assert_eq!(h.ok("booking_history", json!({"id": booking_id})).as_array().unwrap().len(), 2);
+    let moved = h.ok("reschedule", json!({"request": {"bookingId": booking_id, "newBookingId": uuid7(), "startsAt": slots[1]["startsAt"], "expectedVersion": confirmed["rowVersion"], "reason": ""}}));
+    assert_eq!(moved["rescheduledFrom"], json!(booking_id));
+    let board = h.ok("day_board", json!({"locationId": location_id, "date": tomorrow}));
+    assert_eq!(board["bookings"].as_array().unwrap().len(), 2);
+    assert_eq!(board["columns"].as_array().unwrap().len(), 2, "the doctor and the MRI");
+    assert_eq!(h.ok("patient_bookings", json!({"id": patient_id})).as_array().unwrap().len(), 2);
+    h.typed_error("record_rating", json!({"input": {"ratingId": uuid7(), "bookingId": moved["id"], "rating": 5, "comment": ""}}), "validation", Some("bookingId"));
+    assert_eq!(h.ok("doctor_ratings", json!({"doctorId": doctor_id, "limit": 10})), json!([]));
+    assert_eq!(h.ok("booking_rating", json!({"bookingId": moved["id"]})), Value::Null);
+
+    // Results: files by path, bytes never on the JSON bridge.
+    let scan_slots = h.ok("free_slots", json!({"query": {"locationId": location_id, "subject": {"type": "diagnostic", "diagnosticId": diagnostic_id}, "from": tomorrow, "to": tomorrow}}));
+    let scan = h.ok("book", json!({"request": {"bookingId": uuid7(), "patientId": patient_id, "locationId": location_id, "subject": {"type": "diagnostic", "diagnosticId": diagnostic_id}, "startsAt": scan_slots[0]["startsAt"]}}));
+    let pdf = h.scratch.join("mri.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n% a result\n").unwrap();
+    let result_id = uuid7();
+    let stored = h.ok("attach_result_file", json!({"resultId": result_id, "bookingId": scan["id"], "path": pdf, "onProgress": "__CHANNEL__:7"}));
+    assert_eq!((stored["fileName"].as_str(), stored["mediaType"].as_str()), (Some("mri.pdf"), Some("application/pdf")));
+    let fake = h.scratch.join("fake.pdf");
+    std::fs::write(&fake, b"plain text").unwrap();
+    h.typed_error("attach_result_file", json!({"resultId": uuid7(), "bookingId": scan["id"], "path": fake, "onProgress": "__CHANNEL__:8"}), "validation", Some("file"));
+    let copy = h.scratch.join("copy.pdf");
+    h.ok("save_result_copy", json!({"resultId": result_id, "path": copy}));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&pdf).unwrap());
+    assert_eq!(h.ok("result_info", json!({"resultId": result_id}))["sha256"], stored["sha256"]);
+    assert_eq!(h.ok("booking_results", json!({"bookingId": scan["id"]})).as_array().unwrap().len(), 1);
+    assert_eq!(h.ok("patient_results", json!({"id": patient_id})).as_array().unwrap().len(), 1);
+
+    // Deactivation, settings and the schema gate.
+    h.ok("set_doctor_active", json!({"id": doctor_id, "active": false}));
+    h.ok("set_location_active", json!({"id": location_id, "active": true}));
+    h.ok("withdraw_diagnostic", json!({"id": diagnostic_id, "locationId": location_id}));
+    let report = h.ok("test_connection", json!({"server": {"host": "127.0.0.1", "port": 1, "database": "clinic", "user": "desk", "tls": "disable", "caFile": null}, "password": null}));
+    assert_eq!((report["ok"].as_bool(), report["problem"].as_str()), (Some(false), Some("hostUnreachable")));
+    h.typed_error("test_connection", json!({"server": {"host": "", "port": 5432, "database": "clinic", "user": "desk", "tls": "disable", "caFile": null}, "password": null}), "validation", Some("host"));
+    assert_eq!(h.ok("migrate_schema", json!({}))["schema"]["state"]["state"], "current");
+    assert_eq!(h.ok("reconnect", json!({}))["phase"]["phase"], "ready");
+    let mut settings = h.ok("station_status", json!({}))["settings"].clone();
+    settings["staffName"] = json!("");
+    h.typed_error("save_settings", json!({"settings": settings, "password": null}), "validation", Some("staffName"));
+}
