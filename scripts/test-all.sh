@@ -4,6 +4,7 @@
 # PostgreSQL from the system's server binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
 # The UI type-checks against the generated bindings and builds (the shell
 # embeds ui/dist).
 npm run ui:build
