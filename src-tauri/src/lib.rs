@@ -115,7 +115,21 @@ fn refresh_bindings() {
     }
 }
 
+/// WebKitGTK's accelerated compositing renders through Mesa GL; on reception
+/// PCs without a usable GPU (and under Xvfb) that is a software renderer that
+/// cost about 110 MB PSS here for no visible gain on a 2D board
+/// (docs/benchmarks.md). An explicit setting in the environment wins.
+#[cfg(target_os = "linux")]
+fn webkit_defaults() {
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // Still single-threaded: nothing else reads the environment yet.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    webkit_defaults();
     #[cfg(debug_assertions)]
     refresh_bindings();
     let builder = specta_builder::<tauri::Wry>();

@@ -4,13 +4,14 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import {
   commands,
   events,
-  type AppError,
   type Booking,
   type BoardColumn,
   type DayBoard,
   type Location,
   type StationStatus,
 } from "./bindings";
+import { SettingsPanel } from "./Settings";
+import { errorText } from "./errors";
 
 const PX_PER_MINUTE = 1.4;
 
@@ -32,21 +33,6 @@ function minutesOf(hhmm: string): number {
   return h * 60 + m;
 }
 
-// Framework failures (a bad argument, an unknown command) arrive as plain strings.
-function errorText(error: AppError | string): string {
-  if (typeof error === "string") return error;
-  switch (error.kind) {
-    case "validation":
-      return `${error.field}: ${error.message}`;
-    case "notFound":
-      return `${error.entity} ${error.id} was not found`;
-    case "internal":
-      return `Something went wrong (log reference ${error.reference})`;
-    default:
-      return error.message;
-  }
-}
-
 export function App() {
   const [status, setStatus] = useState<StationStatus | null>(null);
   const [locations, setLocations] = useState<Location[]>([]);
@@ -54,6 +40,7 @@ export function App() {
   const [date, setDate] = useState<string | null>(null);
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [showSettings, setShowSettings] = useState(false);
 
   const refreshStatus = useCallback(async () => {
     const result = await commands.stationStatus();
@@ -124,10 +111,14 @@ export function App() {
           </div>
         )}
         <StationBadge status={status} />
+        <button className="settings-button" onClick={() => setShowSettings(true)}>Settings</button>
       </header>
       {error && <p className="error" role="alert">{error}</p>}
-      {!ready && <Connecting status={status} />}
-      {ready && board && <Board board={board} />}
+      {status && (showSettings || status.phase.phase === "failed") && (
+        <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
+      )}
+      {!showSettings && !ready && <Connecting status={status} />}
+      {!showSettings && ready && board && <Board board={board} />}
     </div>
   );
 }
