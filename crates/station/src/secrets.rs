@@ -22,10 +22,14 @@ impl Secrets {
 
     pub fn get(&self, key: &str) -> AppResult<Option<String>> {
         match self {
-            Secrets::Keyring => match entry(key)?.get_password() {
+            Secrets::Keyring => match entry(key).and_then(|e| e.get_password().map_err(keyring_error)) {
                 Ok(password) => Ok(Some(password)),
-                Err(keyring::Error::NoEntry) => Ok(None),
-                Err(e) => Err(keyring_error(e)),
+                // No keyring service on this machine, or nothing stored: the
+                // connection is tried without a password and says so if one is needed.
+                Err(error) => {
+                    tracing::warn!(%error, "no stored password");
+                    Ok(None)
+                }
             },
             Secrets::Memory(map) => Ok(map.lock().expect("not poisoned").get(key).cloned()),
         }
@@ -47,6 +51,11 @@ fn entry(key: &str) -> AppResult<keyring::Entry> {
 }
 
 fn keyring_error(error: keyring::Error) -> AppError {
-    tracing::warn!(%error, "keyring");
-    AppError::Unauthorized { message: format!("the system keyring refused the password: {error}") }
+    AppError::Unauthorized {
+        message: format!(
+            "the password cannot be kept: this computer's keyring did not answer ({error}). \
+             Start or unlock the system keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager) \
+             and save again; Clinic Desk never writes passwords to a file"
+        ),
+    }
 }
