@@ -41,6 +41,8 @@ export function App() {
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [showSettings, setShowSettings] = useState(false);
+  // Bumped when any station changes bookings here, so the board refetches.
+  const [revision, setRevision] = useState(0);
 
   const refreshStatus = useCallback(async () => {
     const result = await commands.stationStatus();
@@ -70,6 +72,16 @@ export function App() {
   }, [ready]);
 
   useEffect(() => {
+    if (locationId === null) return;
+    const unlisten = events.bookingsChanged.listen((event) => {
+      if (event.payload.locationId === locationId) setRevision((r) => r + 1);
+    });
+    return () => {
+      unlisten.then((stop) => stop());
+    };
+  }, [locationId]);
+
+  useEffect(() => {
     if (!ready || locationId === null || date === null) return;
     commands.dayBoard(locationId, date).then((result) => {
       if (result.status === "error") {
@@ -80,7 +92,7 @@ export function App() {
         setBoard(result.data);
       }
     });
-  }, [ready, locationId, date]);
+  }, [ready, locationId, date, revision]);
 
   return (
     <div className="app">

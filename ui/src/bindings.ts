@@ -83,6 +83,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	bookingsChanged: makeEvent<BookingsChanged, BookingsChanged>("bookings-changed"),
 	stationChanged: makeEvent<StationChanged, StationChanged>("station-changed"),
 };
 
@@ -149,6 +150,19 @@ export type BookingStatus = "booked" | "confirmed" | "arrived" | "completed" | "
 
 /**  Who or what a booking is with. */
 export type BookingSubject = { type: "doctor"; doctorId: DoctorId } | { type: "diagnostic"; diagnosticId: DiagnosticId };
+
+/**
+ *  Bookings at a location changed within `[from, to)`, by any station: the
+ *  day boards showing that range refresh.
+ */
+export type BookingsChange = {
+	locationId: LocationId,
+	from: string,
+	to: string,
+};
+
+/**  Bookings changed at a location (any station, this one included). */
+export type BookingsChanged = BookingsChange;
 
 export type ConflictCode = 
 /**  The slot was taken (by the booking named in `conflictingBookingId`). */

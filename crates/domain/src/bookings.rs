@@ -263,3 +263,13 @@ pub struct ResultFile {
     pub uploaded_by: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// Bookings at a location changed within `[from, to)`, by any station: the
+/// day boards showing that range refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingsChange {
+    pub location_id: LocationId,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}

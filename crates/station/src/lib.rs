@@ -6,6 +6,7 @@
 pub mod connection;
 pub mod demo;
 pub mod files;
+pub mod live;
 pub mod schema;
 pub mod secrets;
 pub mod settings;

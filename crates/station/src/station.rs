@@ -9,7 +9,9 @@ use clinic_local_pg::LocalCluster;
 use clinic_store::Clinic;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tokio::sync::{Mutex, RwLock};
+use clinic_domain::bookings::BookingsChange;
+use tokio::sync::{broadcast, Mutex, RwLock};
+use tokio::task::JoinHandle;
 
 use crate::connection::{self, ConnectionReport};
 use crate::schema::{self, SchemaStatus};
@@ -61,18 +63,29 @@ pub struct Station {
     settings: RwLock<Settings>,
     link: RwLock<Link>,
     demo: Mutex<Option<LocalCluster>>,
+    changes: broadcast::Sender<BookingsChange>,
+    listener: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Station {
     /// Reads the settings; does not connect yet (see [`Station::connect`]).
     pub fn open(paths: StationPaths, secrets: Secrets) -> AppResult<Station> {
         let settings = settings::load(&paths.config_dir)?;
-        Ok(Station { paths, secrets, settings: RwLock::new(settings), link: RwLock::new(Link::Connecting), demo: Mutex::new(None) })
+        Ok(Station {
+            paths,
+            secrets,
+            settings: RwLock::new(settings),
+            link: RwLock::new(Link::Connecting),
+            demo: Mutex::new(None),
+            changes: broadcast::channel(256).0,
+            listener: Mutex::new(None),
+        })
     }
 
     /// (Re)connects as the settings say: to the clinic server, or to the
     /// demo clinic (started on demand) when none is configured.
     pub async fn connect(&self) -> StationStatus {
+        self.stop_listener().await;
         *self.link.write().await = Link::Connecting;
         let settings = self.settings.read().await.clone();
         let outcome = match &settings.server {
@@ -86,7 +99,11 @@ impl Station {
             None => self.start_demo().await,
         };
         *self.link.write().await = match outcome {
-            Ok((pool, schema)) => Link::Ready { clinic: Clinic::new(pool), schema },
+            Ok((pool, schema)) => {
+                let task = tokio::spawn(crate::live::listen(pool.clone(), self.changes.clone()));
+                *self.listener.lock().await = Some(task);
+                Link::Ready { clinic: Clinic::new(pool), schema }
+            }
             Err(error) => {
                 tracing::warn!(%error, "station could not connect");
                 Link::Failed(error)
@@ -104,6 +121,17 @@ impl Station {
         *demo = Some(cluster);
         let schema = schema::inspect(&pool).await?;
         Ok((pool, schema))
+    }
+
+    /// Booking changes made by any station (this one included), as they happen.
+    pub fn subscribe(&self) -> broadcast::Receiver<BookingsChange> {
+        self.changes.subscribe()
+    }
+
+    async fn stop_listener(&self) {
+        if let Some(task) = self.listener.lock().await.take() {
+            task.abort();
+        }
     }
 
     async fn stop_demo(&self) {
@@ -190,6 +218,7 @@ impl Station {
 
     /// Closes the pool and stops the demo clinic; call when the app exits.
     pub async fn shutdown(&self) {
+        self.stop_listener().await;
         if let Link::Ready { clinic, .. } = &*self.link.read().await {
             clinic.pool().close().await;
         }

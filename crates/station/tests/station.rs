@@ -150,3 +150,81 @@ async fn settings_are_validated_saved_and_reported() {
     let reopened = Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
     assert_eq!(reopened.settings().await, settings);
 }
+
+/// A station configured for the test database's server (Unix socket, trust).
+async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station {
+    let options = db.connect_options();
+    let config = scratch("server-config");
+    let server = ServerSettings {
+        host: options.get_socket().unwrap().display().to_string(),
+        port: options.get_port(),
+        database: db.name.clone(),
+        user: options.get_username().to_string(),
+        tls: TlsMode::Disable,
+        ca_file: None,
+    };
+    clinic_station::settings::save(&config, &Settings { server: Some(server), staff_name: "Desk A".into() }).unwrap();
+    let station = Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
+    assert_eq!(station.connect().await.phase, Phase::Ready);
+    station
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_stations_bookings_reach_this_station_live() {
+    use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
+    use clinic_domain::catalogue::{DoctorInput, LocationInput};
+    use clinic_domain::ids::{BookingId, PatientId};
+    use clinic_domain::patients::PatientInput;
+    use clinic_domain::schedule::WeeklyInterval;
+    use clinic_domain::values::{IsoWeekday, WallTime};
+    use clinic_domain::Actor;
+    use std::time::{Duration, Instant};
+
+    let db = fresh_database(&MIGRATOR).await;
+    let station_a = server_station(&db).await;
+    let mut changes = station_a.subscribe();
+    // Station B: another desk writing to the same clinic database.
+    let station_b = clinic_store::Clinic::new(db.pool.clone());
+    let actor = Actor::parse("Desk B").unwrap();
+    let location = station_b
+        .create_location(&LocationInput { name: "Centre".into(), address: "a".into(), phone: String::new(), time_zone: "Europe/Kyiv".into(), grid_minutes: 15 })
+        .await
+        .unwrap();
+    let all_day: Vec<_> = (1..=7).map(|d| WeeklyInterval { weekday: IsoWeekday::new(d).unwrap(), start: WallTime::hm(0, 0), end: WallTime::END_OF_DAY }).collect();
+    station_b.set_location_week(location.id, &all_day).await.unwrap();
+    let specialty = station_b.create_specialty("Therapy").await.unwrap();
+    let doctor = station_b
+        .create_doctor(&DoctorInput { full_name: "Dr A".into(), specialty_id: specialty.id, price: "1".into(), experience: String::new(), certificates: String::new(), services: vec![], slot_minutes: 30, location_ids: vec![location.id] })
+        .await
+        .unwrap();
+    station_b.set_doctor_week(doctor.summary.id, location.id, &all_day).await.unwrap();
+    let patient = station_b.create_patient(PatientId::generate(), &PatientInput { full_name: "P".into(), ..Default::default() }, &actor).await.unwrap();
+    let subject = BookingSubject::Doctor { doctor_id: doctor.summary.id };
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+    let slots = station_b
+        .free_slots(&SlotQuery { location_id: location.id, subject, from: tomorrow, to: tomorrow })
+        .await
+        .unwrap();
+    // Give station A's listener time to subscribe.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while changes.try_recv().is_ok() {}
+
+    let mut latencies = Vec::new();
+    for slot in slots.iter().take(20) {
+        let request = BookingRequest { booking_id: BookingId::generate(), patient_id: patient.id, location_id: location.id, subject, starts_at: slot.starts_at, patient_message: String::new() };
+        let started = Instant::now();
+        station_b.book(&request, &actor).await.unwrap();
+        let change = tokio::time::timeout(Duration::from_secs(5), changes.recv()).await.expect("station A hears of it").unwrap();
+        latencies.push(started.elapsed());
+        assert_eq!(change.location_id, location.id);
+        assert!(change.from <= slot.starts_at && slot.ends_at <= change.to, "{change:?}");
+    }
+    latencies.sort();
+    println!(
+        "live refresh, booking on B to notification on A ({} bookings): p50 {:.1} ms, p99 {:.1} ms",
+        latencies.len(),
+        latencies[latencies.len() / 2].as_secs_f64() * 1000.0,
+        latencies[latencies.len() - 1].as_secs_f64() * 1000.0
+    );
+    station_a.shutdown().await;
+}
