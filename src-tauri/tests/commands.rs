@@ -40,7 +40,8 @@ fn harness() -> Harness {
         ca_file: None,
     };
     clinic_station::settings::save(&config, &Settings { server: Some(server), staff_name: "Desk 1".into() }).unwrap();
-    let station = Station::open(StationPaths { config_dir: config, demo_dir: scratch("demo") }, Secrets::memory()).unwrap();
+    let station =
+        Station::open(StationPaths { config_dir: config, demo_dir: scratch("demo") }, Secrets::memory()).unwrap();
     let status = tauri::async_runtime::block_on(station.connect());
     assert_eq!(status.phase, clinic_station::Phase::Ready, "{status:?}");
 
@@ -98,18 +99,38 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let location_input = json!({"name": "Centre", "address": "Khreshchatyk 1", "phone": "", "timeZone": "Europe/Kyiv", "gridMinutes": 15});
     let location = h.ok("create_location", json!({"input": location_input}));
     let location_id = location["id"].as_i64().unwrap();
-    h.typed_error("create_location", json!({"input": {"name": "", "address": "x", "timeZone": "Europe/Kyiv", "gridMinutes": 15}}), "validation", Some("name"));
-    h.typed_error("create_location", json!({"input": {"name": "B", "address": "x", "timeZone": "Mars/Base", "gridMinutes": 15}}), "validation", Some("timeZone"));
+    h.typed_error(
+        "create_location",
+        json!({"input": {"name": "", "address": "x", "timeZone": "Europe/Kyiv", "gridMinutes": 15}}),
+        "validation",
+        Some("name"),
+    );
+    h.typed_error(
+        "create_location",
+        json!({"input": {"name": "B", "address": "x", "timeZone": "Mars/Base", "gridMinutes": 15}}),
+        "validation",
+        Some("timeZone"),
+    );
     h.typed_error("get_location", json!({"id": 404}), "notFound", None);
     assert_eq!(h.ok("get_location", json!({"id": location_id}))["name"], "Centre");
     let renamed = h.ok("update_location", json!({"id": location_id, "expectedVersion": 1, "input": {"name": "Central", "address": "Khreshchatyk 1", "timeZone": "Europe/Kyiv", "gridMinutes": 15}}));
-    h.typed_error("update_location", json!({"id": location_id, "expectedVersion": 1, "input": location_input}), "conflict", None);
+    h.typed_error(
+        "update_location",
+        json!({"id": location_id, "expectedVersion": 1, "input": location_input}),
+        "conflict",
+        None,
+    );
     assert_eq!(renamed["rowVersion"], 2);
     assert_eq!(h.ok("list_locations", json!({"includeInactive": false})).as_array().unwrap().len(), 1);
 
     let week: Vec<Value> = (1..=7).map(|d| json!({"weekday": d, "start": "08:00", "end": "20:00"})).collect();
     h.ok("set_location_week", json!({"locationId": location_id, "week": week}));
-    h.typed_error("set_location_week", json!({"locationId": location_id, "week": [{"weekday": 1, "start": "10:00", "end": "09:00"}]}), "validation", Some("week"));
+    h.typed_error(
+        "set_location_week",
+        json!({"locationId": location_id, "week": [{"weekday": 1, "start": "10:00", "end": "09:00"}]}),
+        "validation",
+        Some("week"),
+    );
     assert_eq!(h.ok("location_week", json!({"locationId": location_id})).as_array().unwrap().len(), 7);
 
     let specialty = h.ok("create_specialty", json!({"name": "Cardiology"}));
@@ -129,7 +150,10 @@ fn every_command_answers_with_data_or_a_typed_error() {
     h.typed_error("create_doctor", json!({"input": bad}), "validation", Some("price"));
     h.ok("update_doctor", json!({"id": doctor_id, "expectedVersion": doctor["rowVersion"], "input": doctor_input}));
     h.ok("set_doctor_week", json!({"doctorId": doctor_id, "locationId": location_id, "week": (1..=7).map(|d| json!({"weekday": d, "start": "09:00", "end": "17:00"})).collect::<Vec<_>>()}));
-    assert_eq!(h.ok("doctor_week", json!({"doctorId": doctor_id, "locationId": location_id})).as_array().unwrap().len(), 7);
+    assert_eq!(
+        h.ok("doctor_week", json!({"doctorId": doctor_id, "locationId": location_id})).as_array().unwrap().len(),
+        7
+    );
     assert_eq!(h.ok("list_doctors", json!({"filter": {"includeInactive": false}})).as_array().unwrap().len(), 1);
     assert_eq!(h.ok("list_specialties_with_doctors", json!({})).as_array().unwrap().len(), 1);
     assert_eq!(h.ok("get_doctor", json!({"id": doctor_id}))["services"][0], "ECG reading");
@@ -139,10 +163,18 @@ fn every_command_answers_with_data_or_a_typed_error() {
     h.typed_error("set_doctor_photo", json!({"id": doctor_id, "path": photo}), "validation", Some("photo"));
     h.ok("set_doctor_photo", json!({"id": doctor_id, "path": null}));
 
-    let diagnostic = h.ok("create_diagnostic", json!({"input": {"typeName": "MRI", "description": "", "price": "2400", "slotMinutes": 60}}));
+    let diagnostic = h.ok(
+        "create_diagnostic",
+        json!({"input": {"typeName": "MRI", "description": "", "price": "2400", "slotMinutes": 60}}),
+    );
     let diagnostic_id = diagnostic["id"].as_i64().unwrap();
     h.ok("update_diagnostic", json!({"id": diagnostic_id, "expectedVersion": 1, "input": {"typeName": "MRI", "description": "1.5 T", "price": "2400", "slotMinutes": 60}}));
-    h.typed_error("offer_diagnostic", json!({"id": diagnostic_id, "locationId": location_id, "capacity": 0}), "validation", Some("capacity"));
+    h.typed_error(
+        "offer_diagnostic",
+        json!({"id": diagnostic_id, "locationId": location_id, "capacity": 0}),
+        "validation",
+        Some("capacity"),
+    );
     h.ok("offer_diagnostic", json!({"id": diagnostic_id, "locationId": location_id, "capacity": 1}));
     assert_eq!(h.ok("diagnostic_offers", json!({"id": diagnostic_id})).as_array().unwrap().len(), 1);
     assert_eq!(h.ok("list_diagnostics", json!({"includeInactive": false}))[0]["clinicCount"], 1);
@@ -154,24 +186,47 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let closure = h.ok("add_exception", json!({"input": {"kind": "closure", "locationId": location_id, "doctorId": null, "date": "2030-01-07", "start": null, "end": null, "note": "Holiday"}}));
     assert_eq!(closure["createdBy"], "Desk 1", "the station's staff name is recorded");
     h.typed_error("add_exception", json!({"input": {"kind": "leave", "locationId": null, "doctorId": null, "date": "2030-01-07", "start": null, "end": null}}), "validation", Some("doctorId"));
-    assert_eq!(h.ok("list_exceptions", json!({"locationId": location_id, "doctorId": null, "from": "2030-01-01", "to": "2030-01-31"})).as_array().unwrap().len(), 1);
+    assert_eq!(
+        h.ok(
+            "list_exceptions",
+            json!({"locationId": location_id, "doctorId": null, "from": "2030-01-01", "to": "2030-01-31"})
+        )
+        .as_array()
+        .unwrap()
+        .len(),
+        1
+    );
     h.ok("remove_exception", json!({"id": closure["id"]}));
 
     // Patients.
     let patient_id = uuid7();
     let patient = h.ok("create_patient", json!({"id": patient_id, "input": {"fullName": "Olena Kovalenko", "phone": "+380 50 111 22 33", "email": null, "dateOfBirth": "1990-02-01", "notes": ""}}));
     assert_eq!(patient["phone"], "+380501112233");
-    h.typed_error("create_patient", json!({"id": uuid7(), "input": {"fullName": "X", "phone": "12", "email": null, "dateOfBirth": null}}), "validation", Some("phone"));
+    h.typed_error(
+        "create_patient",
+        json!({"id": uuid7(), "input": {"fullName": "X", "phone": "12", "email": null, "dateOfBirth": null}}),
+        "validation",
+        Some("phone"),
+    );
     h.ok("update_patient", json!({"id": patient_id, "expectedVersion": 1, "input": {"fullName": "Olena Kovalenko", "phone": "+380501112233", "notes": "VIP"}}));
     assert_eq!(h.ok("search_patients", json!({"text": "koval", "limit": 10})).as_array().unwrap().len(), 1);
     h.typed_error("search_patients", json!({"text": "k", "limit": 10}), "validation", Some("query"));
-    assert_eq!(h.ok("possible_duplicates", json!({"input": {"fullName": "Someone", "phone": "+380501112233"}})).as_array().unwrap().len(), 1);
+    assert_eq!(
+        h.ok("possible_duplicates", json!({"input": {"fullName": "Someone", "phone": "+380501112233"}}))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(h.ok("get_patient", json!({"id": patient_id}))["notes"], "VIP");
 
     // Booking.
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive().to_string();
     let subject = json!({"type": "doctor", "doctorId": doctor_id});
-    let slots = h.ok("free_slots", json!({"query": {"locationId": location_id, "subject": subject, "from": tomorrow, "to": tomorrow}}));
+    let slots = h.ok(
+        "free_slots",
+        json!({"query": {"locationId": location_id, "subject": subject, "from": tomorrow, "to": tomorrow}}),
+    );
     assert_eq!(slots.as_array().unwrap().len(), 16);
     let booking_id = uuid7();
     let request = json!({"bookingId": booking_id, "patientId": patient_id, "locationId": location_id, "subject": subject, "startsAt": slots[0]["startsAt"], "patientMessage": "First visit"});
@@ -187,7 +242,10 @@ fn every_command_answers_with_data_or_a_typed_error() {
     h.typed_error("book", json!({"request": off_grid}), "validation", Some("startsAt"));
     assert_eq!(h.ok("get_booking", json!({"id": booking_id}))["patientMessage"], "First visit");
     h.typed_error("get_booking", json!({"id": uuid7()}), "notFound", None);
-    let confirmed = h.ok("change_status", json!({"request": {"bookingId": booking_id, "action": "confirm", "reason": "", "expectedVersion": 1}}));
+    let confirmed = h.ok(
+        "change_status",
+        json!({"request": {"bookingId": booking_id, "action": "confirm", "reason": "", "expectedVersion": 1}}),
+    );
     h.typed_error("change_status", json!({"request": {"bookingId": booking_id, "action": "cancel", "reason": "", "expectedVersion": confirmed["rowVersion"]}}), "validation", Some("reason"));
     assert_eq!(h.ok("booking_history", json!({"id": booking_id})).as_array().unwrap().len(), 2);
     let moved = h.ok("reschedule", json!({"request": {"bookingId": booking_id, "newBookingId": uuid7(), "startsAt": slots[1]["startsAt"], "expectedVersion": confirmed["rowVersion"], "reason": ""}}));
@@ -196,7 +254,12 @@ fn every_command_answers_with_data_or_a_typed_error() {
     assert_eq!(board["bookings"].as_array().unwrap().len(), 2);
     assert_eq!(board["columns"].as_array().unwrap().len(), 2, "the doctor and the MRI");
     assert_eq!(h.ok("patient_bookings", json!({"id": patient_id})).as_array().unwrap().len(), 2);
-    h.typed_error("record_rating", json!({"input": {"ratingId": uuid7(), "bookingId": moved["id"], "rating": 5, "comment": ""}}), "validation", Some("bookingId"));
+    h.typed_error(
+        "record_rating",
+        json!({"input": {"ratingId": uuid7(), "bookingId": moved["id"], "rating": 5, "comment": ""}}),
+        "validation",
+        Some("bookingId"),
+    );
     assert_eq!(h.ok("doctor_ratings", json!({"doctorId": doctor_id, "limit": 10})), json!([]));
     assert_eq!(h.ok("booking_rating", json!({"bookingId": moved["id"]})), Value::Null);
 
@@ -206,11 +269,19 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let pdf = h.scratch.join("mri.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n% a result\n").unwrap();
     let result_id = uuid7();
-    let stored = h.ok("attach_result_file", json!({"resultId": result_id, "bookingId": scan["id"], "path": pdf, "onProgress": "__CHANNEL__:7"}));
+    let stored = h.ok(
+        "attach_result_file",
+        json!({"resultId": result_id, "bookingId": scan["id"], "path": pdf, "onProgress": "__CHANNEL__:7"}),
+    );
     assert_eq!((stored["fileName"].as_str(), stored["mediaType"].as_str()), (Some("mri.pdf"), Some("application/pdf")));
     let fake = h.scratch.join("fake.pdf");
     std::fs::write(&fake, b"plain text").unwrap();
-    h.typed_error("attach_result_file", json!({"resultId": uuid7(), "bookingId": scan["id"], "path": fake, "onProgress": "__CHANNEL__:8"}), "validation", Some("file"));
+    h.typed_error(
+        "attach_result_file",
+        json!({"resultId": uuid7(), "bookingId": scan["id"], "path": fake, "onProgress": "__CHANNEL__:8"}),
+        "validation",
+        Some("file"),
+    );
     let copy = h.scratch.join("copy.pdf");
     h.ok("save_result_copy", json!({"resultId": result_id, "path": copy}));
     assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&pdf).unwrap());

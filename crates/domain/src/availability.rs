@@ -67,7 +67,9 @@ pub enum SlotProblem {
     /// Inside working hours but not on the slot grid.
     OffGrid,
     /// On the grid, but every lane is taken; names one booking that holds it.
-    Taken { by: BookingId },
+    Taken {
+        by: BookingId,
+    },
 }
 
 /// Minutes of a local day, as sorted non-overlapping half-open intervals.
@@ -102,10 +104,7 @@ impl ResourceCalendar {
         let date = start.with_timezone(&self.time_zone).date_naive();
         let grid = self.grid(date);
         let Some(&(slot_start, slot_end)) = grid.iter().find(|(s, _)| *s == start) else {
-            let inside = self
-                .open_instants(date)
-                .iter()
-                .any(|(open, close)| *open <= start && start < *close);
+            let inside = self.open_instants(date).iter().any(|(open, close)| *open <= start && start < *close);
             return Err(if inside { SlotProblem::OffGrid } else { SlotProblem::OutsideWorkingHours });
         };
         let mut busy = self.busy.clone();
@@ -194,12 +193,7 @@ fn free_lane(
 
 fn week_spans(week: &[WeeklyInterval], date: NaiveDate) -> DaySpans {
     let weekday = IsoWeekday::of(date);
-    normalize(
-        week.iter()
-            .filter(|i| i.weekday == weekday)
-            .map(|i| (i.start.minutes(), i.end.minutes()))
-            .collect(),
-    )
+    normalize(week.iter().filter(|i| i.weekday == weekday).map(|i| (i.start.minutes(), i.end.minutes())).collect())
 }
 
 /// Adds the date's extra hours, then removes its `removal` exceptions
@@ -331,7 +325,12 @@ mod tests {
         // Kyiv is UTC+3 in summer.
         assert_eq!(
             starts,
-            ["2026-06-01T06:00:00+00:00", "2026-06-01T06:30:00+00:00", "2026-06-01T07:00:00+00:00", "2026-06-01T07:30:00+00:00"]
+            [
+                "2026-06-01T06:00:00+00:00",
+                "2026-06-01T06:30:00+00:00",
+                "2026-06-01T07:00:00+00:00",
+                "2026-06-01T07:30:00+00:00"
+            ]
         );
     }
 
@@ -403,7 +402,11 @@ mod tests {
 
     #[test]
     fn extra_hours_open_a_closed_day() {
-        let week = vec![WeeklyInterval { weekday: IsoWeekday::new(1).unwrap(), start: WallTime::hm(9, 0), end: WallTime::hm(12, 0) }];
+        let week = vec![WeeklyInterval {
+            weekday: IsoWeekday::new(1).unwrap(),
+            start: WallTime::hm(9, 0),
+            end: WallTime::hm(12, 0),
+        }];
         let mut cal = calendar(chrono_tz::UTC, 60, week);
         let saturday = date("2026-05-09");
         assert!(cal.grid(saturday).is_empty());

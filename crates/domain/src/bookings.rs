@@ -5,10 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::catalogue::Location;
 use crate::error::{AppError, AppResult, ValidationCode};
 use crate::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, RatingId, ResultId};
 use crate::values::{optional_text, required_text, Money, WallTime};
-use crate::catalogue::Location;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
@@ -67,7 +67,13 @@ impl StatusAction {
 
     /// Checks the action against the booking's status, the clock and the
     /// reason given; returns the cleaned reason.
-    pub fn validate(self, from: BookingStatus, starts_at: DateTime<Utc>, now: DateTime<Utc>, reason: &str) -> AppResult<String> {
+    pub fn validate(
+        self,
+        from: BookingStatus,
+        starts_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        reason: &str,
+    ) -> AppResult<String> {
         if !self.allowed_from(from) {
             return Err(AppError::validation(
                 "action",
@@ -76,7 +82,11 @@ impl StatusAction {
             ));
         }
         if self == Self::NoShow && now < starts_at {
-            return Err(AppError::validation("action", ValidationCode::NotAllowed, "a visit that has not started cannot be a no-show"));
+            return Err(AppError::validation(
+                "action",
+                ValidationCode::NotAllowed,
+                "a visit that has not started cannot be a no-show",
+            ));
         }
         if self == Self::Cancel {
             required_text("reason", reason, 512)

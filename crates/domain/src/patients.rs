@@ -59,7 +59,10 @@ impl PatientInput {
         };
         Ok(ValidPatient {
             full_name: required_text("fullName", &self.full_name, 128)?,
-            phone: present(&self.phone).map(|p| PhoneNumber::parse("phone", p)).transpose()?.map(PhoneNumber::into_inner),
+            phone: present(&self.phone)
+                .map(|p| PhoneNumber::parse("phone", p))
+                .transpose()?
+                .map(PhoneNumber::into_inner),
             email: present(&self.email).map(|e| Email::parse("email", e)).transpose()?.map(Email::into_inner),
             date_of_birth,
             notes: optional_text("notes", &self.notes, 4000)?,

@@ -119,7 +119,11 @@ impl ScheduleExceptionInput {
                 return Err(AppError::validation("locationId", ValidationCode::Required, "choose a location"))
             }
             (ExceptionKind::Closure, Some(_), Some(_)) => {
-                return Err(AppError::validation("doctorId", ValidationCode::NotAllowed, "a closure is for the whole location; use leave for a doctor"))
+                return Err(AppError::validation(
+                    "doctorId",
+                    ValidationCode::NotAllowed,
+                    "a closure is for the whole location; use leave for a doctor",
+                ))
             }
             (ExceptionKind::Leave, _, None) => {
                 return Err(AppError::validation("doctorId", ValidationCode::Required, "choose a doctor"))
@@ -128,15 +132,23 @@ impl ScheduleExceptionInput {
         }
         let span = match (self.start, self.end) {
             (None, None) if self.kind == ExceptionKind::ExtraHours => {
-                return Err(AppError::validation("start", ValidationCode::Required, "extra hours need a start and an end"))
+                return Err(AppError::validation(
+                    "start",
+                    ValidationCode::Required,
+                    "extra hours need a start and an end",
+                ))
             }
             (None, None) => None,
             (Some(start), Some(end)) if start < end => Some((start, end)),
             (Some(_), Some(_)) => {
                 return Err(AppError::validation("end", ValidationCode::OutOfRange, "the end must be after the start"))
             }
-            (None, Some(_)) => return Err(AppError::validation("start", ValidationCode::Required, "give a start with the end")),
-            (Some(_), None) => return Err(AppError::validation("end", ValidationCode::Required, "give an end with the start")),
+            (None, Some(_)) => {
+                return Err(AppError::validation("start", ValidationCode::Required, "give a start with the end"))
+            }
+            (Some(_), None) => {
+                return Err(AppError::validation("end", ValidationCode::Required, "give an end with the start"))
+            }
         };
         Ok(ScheduleExceptionInput {
             // Leave applies to the doctor everywhere.

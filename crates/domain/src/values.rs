@@ -23,11 +23,7 @@ pub fn required_text(field: &str, value: &str, max: usize) -> AppResult<String> 
 pub fn optional_text(field: &str, value: &str, max: usize) -> AppResult<String> {
     let trimmed = value.trim();
     if trimmed.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            ValidationCode::TooLong,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(AppError::validation(field, ValidationCode::TooLong, format!("must be at most {max} characters")));
     }
     Ok(trimmed.to_string())
 }
@@ -53,7 +49,11 @@ impl Money {
             return Err(AppError::validation(field, ValidationCode::OutOfRange, "must not be negative"));
         }
         if amount.normalize().scale() > 2 {
-            return Err(AppError::validation(field, ValidationCode::InvalidFormat, "must have at most two decimal places"));
+            return Err(AppError::validation(
+                field,
+                ValidationCode::InvalidFormat,
+                "must have at most two decimal places",
+            ));
         }
         if amount > Money::MAX {
             return Err(AppError::validation(field, ValidationCode::OutOfRange, "is too large"));
@@ -155,7 +155,11 @@ impl Email {
                 None => false,
             };
         if !valid {
-            return Err(AppError::validation(field, ValidationCode::InvalidFormat, "must be an email address like name@example.com"));
+            return Err(AppError::validation(
+                field,
+                ValidationCode::InvalidFormat,
+                "must be an email address like name@example.com",
+            ));
         }
         Ok(Email(trimmed.to_string()))
     }
@@ -331,8 +335,14 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_bounded() {
         assert_eq!(required_text("name", "  Ann  ", 10).unwrap(), "Ann");
-        assert!(matches!(required_text("name", "   ", 10), Err(AppError::Validation { code: ValidationCode::Required, .. })));
-        assert!(matches!(required_text("name", "Анна-Марія", 9), Err(AppError::Validation { code: ValidationCode::TooLong, .. })));
+        assert!(matches!(
+            required_text("name", "   ", 10),
+            Err(AppError::Validation { code: ValidationCode::Required, .. })
+        ));
+        assert!(matches!(
+            required_text("name", "Анна-Марія", 9),
+            Err(AppError::Validation { code: ValidationCode::TooLong, .. })
+        ));
     }
 
     #[test]

@@ -25,16 +25,14 @@ pub fn find_bin_dir() -> Result<PathBuf, LocalPgError> {
     if let Some(path) = std::env::var_os("PATH") {
         candidates.extend(std::env::split_paths(&path));
     }
-    for pattern_root in ["/usr/lib/postgresql", "/opt/homebrew/opt", "/usr/local/opt", "C:\\Program Files\\PostgreSQL"] {
+    for pattern_root in ["/usr/lib/postgresql", "/opt/homebrew/opt", "/usr/local/opt", "C:\\Program Files\\PostgreSQL"]
+    {
         candidates.extend(versioned_bin_dirs(Path::new(pattern_root)));
     }
     candidates.push("/usr/local/pgsql/bin".into());
     candidates.push("/Applications/Postgres.app/Contents/Versions/latest/bin".into());
 
-    candidates
-        .into_iter()
-        .find(|dir| has_server_binaries(dir))
-        .ok_or(LocalPgError::BinariesNotFound)
+    candidates.into_iter().find(|dir| has_server_binaries(dir)).ok_or(LocalPgError::BinariesNotFound)
 }
 
 fn has_server_binaries(dir: &Path) -> bool {

@@ -92,20 +92,12 @@ impl LocalCluster {
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.root)
-            .port(SOCKET_PORT)
-            .username(&self.superuser)
-            .database(database)
+        PgConnectOptions::new().socket(&self.root).port(SOCKET_PORT).username(&self.superuser).database(database)
     }
 
     /// A URL for tools such as `sqlx-cli` and `psql`.
     pub fn url(&self, database: &str) -> String {
-        format!(
-            "postgres://{}@localhost:{SOCKET_PORT}/{database}?host={}",
-            self.superuser,
-            self.root.display()
-        )
+        format!("postgres://{}@localhost:{SOCKET_PORT}/{database}?host={}", self.superuser, self.root.display())
     }
 
     /// Fast shutdown: open transactions are rolled back, then the server exits.

@@ -89,7 +89,9 @@ fn server() -> &'static Server {
 /// Folders of earlier test processes that are gone (their cluster died with them).
 fn remove_dead_runs(runs: &std::path::Path) {
     let _ = std::fs::create_dir_all(runs);
-    let Ok(entries) = std::fs::read_dir(runs) else { return };
+    let Ok(entries) = std::fs::read_dir(runs) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let pid: Option<u32> = entry.file_name().to_str().and_then(|n| n.parse().ok());
         if pid.is_some_and(|pid| !process_alive(pid)) {
@@ -101,10 +103,7 @@ fn remove_dead_runs(runs: &std::path::Path) {
 /// A fresh database with every migration applied, on the shared server.
 pub async fn fresh_database(migrator: &'static Migrator) -> TestDatabase {
     let server = tokio::task::spawn_blocking(server).await.expect("starting the test cluster");
-    let template = TEMPLATE
-        .get_or_init(|| create_template(server, migrator))
-        .await
-        .clone();
+    let template = TEMPLATE.get_or_init(|| create_template(server, migrator)).await.clone();
     let name = format!("test_{}", uuid::Uuid::now_v7().simple());
     let mut admin = connect(server.options("postgres")).await;
     sqlx::query(&format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#))
@@ -126,10 +125,7 @@ pub async fn empty_database() -> TestDatabase {
     let server = tokio::task::spawn_blocking(server).await.expect("starting the test cluster");
     let name = format!("empty_{}", uuid::Uuid::now_v7().simple());
     let mut admin = connect(server.options("postgres")).await;
-    sqlx::query(&format!(r#"CREATE DATABASE "{name}""#))
-        .execute(&mut admin)
-        .await
-        .expect("creating an empty database");
+    sqlx::query(&format!(r#"CREATE DATABASE "{name}""#)).execute(&mut admin).await.expect("creating an empty database");
     let _ = admin.close().await;
     let connect = server.options(&name);
     let pool = PgPoolOptions::new().max_connections(5).connect_with(connect.clone()).await.expect("connect");
@@ -153,11 +149,7 @@ async fn create_template(server: &Server, migrator: &'static Migrator) -> String
 }
 
 async fn connect(options: PgConnectOptions) -> PgConnection {
-    options
-        .disable_statement_logging()
-        .connect()
-        .await
-        .expect("connecting to the test PostgreSQL server")
+    options.disable_statement_logging().connect().await.expect("connecting to the test PostgreSQL server")
 }
 
 /// Where the shared cluster keeps its files (for tests that need a path).

@@ -89,7 +89,9 @@ pub(crate) async fn probe(pool: &PgPool) -> ConnectionReport {
         Ok(schema) => {
             let (ok, problem, message) = match &schema.state {
                 SchemaState::Current => (true, None, "connected; the clinic database is up to date".to_string()),
-                SchemaState::Newer { .. } => (false, Some(ConnectionProblem::SchemaTooNew), schema.refusal().to_string()),
+                SchemaState::Newer { .. } => {
+                    (false, Some(ConnectionProblem::SchemaTooNew), schema.refusal().to_string())
+                }
                 SchemaState::Empty { .. } | SchemaState::Older { .. } => {
                     (false, Some(ConnectionProblem::SchemaTooOld), schema.refusal().to_string())
                 }
@@ -114,7 +116,10 @@ pub fn classify(error: &sqlx::Error, server: &ServerSettings) -> (ConnectionProb
     match error {
         sqlx::Error::Database(db) => match db.code().as_deref() {
             Some("28P01") => (BadPassword, format!("the password for {} was not accepted", server.user)),
-            Some("28000") => (NotPermitted, format!("the server does not let {} connect from this machine: {}", server.user, db.message())),
+            Some("28000") => (
+                NotPermitted,
+                format!("the server does not let {} connect from this machine: {}", server.user, db.message()),
+            ),
             Some("3D000") => (DatabaseMissing, format!("the server has no database named {}", server.database)),
             _ => (Other, format!("the server refused the connection: {}", db.message())),
         },

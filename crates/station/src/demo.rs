@@ -50,7 +50,8 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
         .map_err(|e| clinic_store::internal(&e))?
         .map_err(|e| AppError::Offline { message: format!("the demo clinic could not start: {e}") })?;
 
-    let mut admin = cluster.connect_options("postgres").disable_statement_logging().connect().await.map_err(db_error)?;
+    let mut admin =
+        cluster.connect_options("postgres").disable_statement_logging().connect().await.map_err(db_error)?;
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
         .bind(DATABASE)
         .fetch_one(&mut admin)
@@ -67,7 +68,8 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
         .await
         .map_err(db_error)?;
     MIGRATOR.run(&pool).await.map_err(|e| clinic_store::internal(&e))?;
-    let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM locations)").fetch_one(&pool).await.map_err(db_error)?;
+    let empty: bool =
+        sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM locations)").fetch_one(&pool).await.map_err(db_error)?;
     if empty {
         generate(&pool, &DemoOptions::new(Utc::now())).await?;
     }

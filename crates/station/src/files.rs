@@ -36,8 +36,15 @@ pub struct UploadProgress {
 
 /// Reads a whole file chosen by the user, refusing it before reading when it
 /// is larger than `limit`; reports progress as it goes.
-async fn read_limited(path: &Path, limit: usize, field: &str, progress: &impl Fn(UploadProgress)) -> AppResult<Vec<u8>> {
-    let unreadable = |e: std::io::Error| AppError::validation(field, ValidationCode::Unknown, format!("cannot open {}: {e}", path.display()));
+async fn read_limited(
+    path: &Path,
+    limit: usize,
+    field: &str,
+    progress: &impl Fn(UploadProgress),
+) -> AppResult<Vec<u8>> {
+    let unreadable = |e: std::io::Error| {
+        AppError::validation(field, ValidationCode::Unknown, format!("cannot open {}: {e}", path.display()))
+    };
     let mut file = tokio::fs::File::open(path).await.map_err(unreadable)?;
     let size = file.metadata().await.map_err(unreadable)?.len();
     if size > limit as u64 {
@@ -57,7 +64,11 @@ async fn read_limited(path: &Path, limit: usize, field: &str, progress: &impl Fn
         }
         bytes.extend_from_slice(&chunk[..n]);
         if bytes.len() > limit {
-            return Err(AppError::validation(field, ValidationCode::TooLarge, "the file grew past the limit while being read"));
+            return Err(AppError::validation(
+                field,
+                ValidationCode::TooLarge,
+                "the file grew past the limit while being read",
+            ));
         }
         progress(UploadProgress { stage: UploadStage::Reading, done_bytes: bytes.len() as u32, total_bytes: total });
     }
@@ -83,7 +94,9 @@ impl Station {
         let total = bytes.len() as u32;
         progress(UploadProgress { stage: UploadStage::Storing, done_bytes: total, total_bytes: total });
         let name = file_name(path);
-        let stored = clinic.store_result(&ResultUpload { result_id, booking_id, file_name: &name, bytes: &bytes }, &actor).await?;
+        let stored = clinic
+            .store_result(&ResultUpload { result_id, booking_id, file_name: &name, bytes: &bytes }, &actor)
+            .await?;
         progress(UploadProgress { stage: UploadStage::Done, done_bytes: total, total_bytes: total });
         Ok(stored)
     }
@@ -92,7 +105,9 @@ impl Station {
     /// place, so a half-written copy never appears under the chosen name).
     pub async fn save_result_copy(&self, result_id: ResultId, path: &Path) -> AppResult<ResultFile> {
         let (info, bytes) = self.reader().await?.result_file(result_id).await?;
-        let cannot = |e: std::io::Error| AppError::validation("path", ValidationCode::NotAllowed, format!("cannot write {}: {e}", path.display()));
+        let cannot = |e: std::io::Error| {
+            AppError::validation("path", ValidationCode::NotAllowed, format!("cannot write {}: {e}", path.display()))
+        };
         let partial = path.with_extension("partial");
         tokio::fs::write(&partial, &bytes).await.map_err(cannot)?;
         tokio::fs::rename(&partial, path).await.map_err(cannot)?;
@@ -109,7 +124,11 @@ impl Station {
         clinic.set_doctor_photo(doctor, image.as_deref()).await
     }
 
-    pub async fn set_diagnostic_photo_file(&self, diagnostic: DiagnosticId, path: Option<&Path>) -> AppResult<Diagnostic> {
+    pub async fn set_diagnostic_photo_file(
+        &self,
+        diagnostic: DiagnosticId,
+        path: Option<&Path>,
+    ) -> AppResult<Diagnostic> {
         let clinic = self.writer().await?;
         let image = match path {
             Some(path) => Some(read_limited(path, MAX_PHOTO_BYTES, "photo", &|_| {}).await?),

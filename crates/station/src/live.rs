@@ -30,7 +30,9 @@ pub async fn listen(pool: PgPool, sender: broadcast::Sender<BookingsChange>) {
                         match listener.try_recv().await {
                             Ok(Some(note)) => match serde_json::from_str::<Notification>(note.payload()) {
                                 Ok(Notification::Bookings(change)) => drop(sender.send(change)),
-                                Err(error) => tracing::warn!(%error, payload = note.payload(), "unreadable notification"),
+                                Err(error) => {
+                                    tracing::warn!(%error, payload = note.payload(), "unreadable notification")
+                                }
                             },
                             // The connection dropped; PgListener reconnects on the next call.
                             Ok(None) => tracing::warn!("change listener reconnecting"),

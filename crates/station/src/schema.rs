@@ -15,15 +15,24 @@ pub enum SchemaState {
     Current,
     /// No Clinic Desk tables yet.
     #[serde(rename_all = "camelCase")]
-    Empty { can_migrate: bool },
+    Empty {
+        can_migrate: bool,
+    },
     /// Migrations this app brings are not applied yet.
     #[serde(rename_all = "camelCase")]
-    Older { pending: Vec<String>, can_migrate: bool },
+    Older {
+        pending: Vec<String>,
+        can_migrate: bool,
+    },
     /// The database has migrations this app does not know: a newer app made them.
     #[serde(rename_all = "camelCase")]
-    Newer { unknown: Vec<String> },
+    Newer {
+        unknown: Vec<String>,
+    },
     /// A known migration differs from the one applied, or one failed half-way.
-    Mismatch { message: String },
+    Mismatch {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -92,26 +101,44 @@ pub async fn inspect(pool: &PgPool) -> AppResult<SchemaStatus> {
         .await
         .map_err(db_error)?;
     if !has_table {
-        return Ok(SchemaStatus { app_schema, database_schema: None, app_version, state: SchemaState::Empty { can_migrate } });
+        return Ok(SchemaStatus {
+            app_schema,
+            database_schema: None,
+            app_version,
+            state: SchemaState::Empty { can_migrate },
+        });
     }
     let applied = sqlx::query("SELECT version, description, checksum, success FROM _sqlx_migrations ORDER BY version")
         .fetch_all(pool)
         .await
         .map_err(db_error)?;
     let database_schema = applied.last().map(|r| label(r.get("version"), r.get::<String, _>("description").as_str()));
-    let status = |state| SchemaStatus { app_schema: app_schema.clone(), database_schema: database_schema.clone(), app_version: app_version.clone(), state };
+    let status = |state| SchemaStatus {
+        app_schema: app_schema.clone(),
+        database_schema: database_schema.clone(),
+        app_version: app_version.clone(),
+        state,
+    };
 
     let mut unknown = Vec::new();
     for row in &applied {
         let version: i64 = row.get("version");
         let description: String = row.get("description");
         if !row.get::<bool, _>("success") {
-            return Ok(status(SchemaState::Mismatch { message: format!("migration {} failed half-way; the administrator must repair it", label(version, &description)) }));
+            return Ok(status(SchemaState::Mismatch {
+                message: format!(
+                    "migration {} failed half-way; the administrator must repair it",
+                    label(version, &description)
+                ),
+            }));
         }
         match known.iter().find(|m| m.version == version) {
             Some(m) if m.checksum.as_ref() != row.get::<Vec<u8>, _>("checksum").as_slice() => {
                 return Ok(status(SchemaState::Mismatch {
-                    message: format!("migration {} in the database differs from this app's copy", label(version, &description)),
+                    message: format!(
+                        "migration {} in the database differs from this app's copy",
+                        label(version, &description)
+                    ),
                 }));
             }
             Some(_) => {}

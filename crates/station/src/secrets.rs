@@ -22,15 +22,17 @@ impl Secrets {
 
     pub fn get(&self, key: &str) -> AppResult<Option<String>> {
         match self {
-            Secrets::Keyring => match entry(key).and_then(|e| e.get_password().map_err(keyring_error)) {
-                Ok(password) => Ok(Some(password)),
-                // No keyring service on this machine, or nothing stored: the
-                // connection is tried without a password and says so if one is needed.
-                Err(error) => {
-                    tracing::warn!(%error, "no stored password");
-                    Ok(None)
+            Secrets::Keyring => {
+                match entry(key).and_then(|e| e.get_password().map_err(keyring_error)) {
+                    Ok(password) => Ok(Some(password)),
+                    // No keyring service on this machine, or nothing stored: the
+                    // connection is tried without a password and says so if one is needed.
+                    Err(error) => {
+                        tracing::warn!(%error, "no stored password");
+                        Ok(None)
+                    }
                 }
-            },
+            }
             Secrets::Memory(map) => Ok(map.lock().expect("not poisoned").get(key).cloned()),
         }
     }

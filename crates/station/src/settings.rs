@@ -38,7 +38,13 @@ impl ServerSettings {
         let ca_file = self.ca_file.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
         if self.tls == TlsMode::VerifyFull {
             match &ca_file {
-                None => return Err(AppError::validation("caFile", ValidationCode::Required, "verify-full needs the clinic's CA certificate file")),
+                None => {
+                    return Err(AppError::validation(
+                        "caFile",
+                        ValidationCode::Required,
+                        "verify-full needs the clinic's CA certificate file",
+                    ))
+                }
                 Some(file) if !Path::new(file).is_file() => {
                     return Err(AppError::validation("caFile", ValidationCode::Unknown, "this file does not exist"))
                 }
@@ -95,7 +101,11 @@ pub fn load(config_dir: &Path) -> AppResult<Settings> {
     let path = settings_path(config_dir);
     match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| {
-            AppError::validation("settings", ValidationCode::InvalidFormat, format!("{} is not valid: {e}", path.display()))
+            AppError::validation(
+                "settings",
+                ValidationCode::InvalidFormat,
+                format!("{} is not valid: {e}", path.display()),
+            )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
         Err(e) => Err(clinic_store::internal(&e)),

@@ -4,12 +4,12 @@
 
 use std::path::PathBuf;
 
+use clinic_domain::bookings::BookingsChange;
 use clinic_domain::{Actor, AppError, AppResult};
 use clinic_local_pg::LocalCluster;
 use clinic_store::Clinic;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use clinic_domain::bookings::BookingsChange;
 use tokio::sync::{broadcast, Mutex, RwLock};
 use tokio::task::JoinHandle;
 
@@ -153,18 +153,17 @@ impl Station {
 
     /// The clinic for reading, if connected and the schema allows it.
     pub async fn reader(&self) -> AppResult<Clinic> {
-        match &*self.link.read().await {
-            Link::Ready { clinic, schema } if schema.allows_reads() => Ok(clinic.clone()),
-            Link::Ready { schema, .. } => Err(schema.refusal()),
-            Link::Connecting => Err(AppError::Offline { message: "still connecting to the clinic database".into() }),
-            Link::Failed(error) => Err(error.clone()),
-        }
+        self.clinic_if(SchemaStatus::allows_reads).await
     }
 
     /// The clinic for changes: only against the schema this app was built for.
     pub async fn writer(&self) -> AppResult<Clinic> {
+        self.clinic_if(SchemaStatus::allows_writes).await
+    }
+
+    async fn clinic_if(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Clinic> {
         match &*self.link.read().await {
-            Link::Ready { clinic, schema } if schema.allows_writes() => Ok(clinic.clone()),
+            Link::Ready { clinic, schema } if gate(schema) => Ok(clinic.clone()),
             Link::Ready { schema, .. } => Err(schema.refusal()),
             Link::Connecting => Err(AppError::Offline { message: "still connecting to the clinic database".into() }),
             Link::Failed(error) => Err(error.clone()),
@@ -193,7 +192,11 @@ impl Station {
 
     /// Tries a server without saving anything. Without a password, the one
     /// kept in the keyring for that server is used.
-    pub async fn test_connection(&self, server: &ServerSettings, password: Option<&str>) -> AppResult<ConnectionReport> {
+    pub async fn test_connection(
+        &self,
+        server: &ServerSettings,
+        password: Option<&str>,
+    ) -> AppResult<ConnectionReport> {
         let server = server.validate()?;
         let stored = match password {
             Some(_) => None,

@@ -19,7 +19,11 @@ use sqlx::migrate::Migrator;
 /// unprivileged owner can reach it when the tests run as root).
 fn scratch(name: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!("clinic-station-{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let dir = std::env::temp_dir().join(format!(
+        "clinic-station-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -76,10 +80,12 @@ async fn schema_gate_knows_empty_older_current_and_newer() {
 #[tokio::test]
 async fn edited_migrations_are_a_mismatch() {
     let db = fresh_database(&MIGRATOR).await;
-    sqlx::query("UPDATE _sqlx_migrations SET checksum = '\\x00' WHERE version = (SELECT min(version) FROM _sqlx_migrations)")
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE _sqlx_migrations SET checksum = '\\x00' WHERE version = (SELECT min(version) FROM _sqlx_migrations)",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
     assert!(matches!(inspect(&db.pool).await.unwrap().state, SchemaState::Mismatch { .. }));
 }
 
@@ -118,7 +124,9 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
 #[tokio::test]
 async fn settings_are_validated_saved_and_reported() {
     let config = scratch("settings");
-    let station = Station::open(StationPaths { config_dir: config.clone(), demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
+    let station =
+        Station::open(StationPaths { config_dir: config.clone(), demo_dir: scratch("unused") }, Secrets::memory())
+            .unwrap();
     assert_eq!(station.settings().await, Settings::default());
 
     let unreachable = ServerSettings {
@@ -147,7 +155,8 @@ async fn settings_are_validated_saved_and_reported() {
     assert!(text.contains("Oksana") && !text.contains("secret"), "the password never reaches the file");
     assert_eq!(station.actor().await.unwrap().name(), "Oksana");
 
-    let reopened = Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
+    let reopened =
+        Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
     assert_eq!(reopened.settings().await, settings);
 }
 
@@ -164,7 +173,8 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
         ca_file: None,
     };
     clinic_station::settings::save(&config, &Settings { server: Some(server), staff_name: "Desk A".into() }).unwrap();
-    let station = Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
+    let station =
+        Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
     assert_eq!(station.connect().await.phase, Phase::Ready);
     station
 }
@@ -187,18 +197,42 @@ async fn another_stations_bookings_reach_this_station_live() {
     let station_b = clinic_store::Clinic::new(db.pool.clone());
     let actor = Actor::parse("Desk B").unwrap();
     let location = station_b
-        .create_location(&LocationInput { name: "Centre".into(), address: "a".into(), phone: String::new(), time_zone: "Europe/Kyiv".into(), grid_minutes: 15 })
+        .create_location(&LocationInput {
+            name: "Centre".into(),
+            address: "a".into(),
+            phone: String::new(),
+            time_zone: "Europe/Kyiv".into(),
+            grid_minutes: 15,
+        })
         .await
         .unwrap();
-    let all_day: Vec<_> = (1..=7).map(|d| WeeklyInterval { weekday: IsoWeekday::new(d).unwrap(), start: WallTime::hm(0, 0), end: WallTime::END_OF_DAY }).collect();
+    let all_day: Vec<_> = (1..=7)
+        .map(|d| WeeklyInterval {
+            weekday: IsoWeekday::new(d).unwrap(),
+            start: WallTime::hm(0, 0),
+            end: WallTime::END_OF_DAY,
+        })
+        .collect();
     station_b.set_location_week(location.id, &all_day).await.unwrap();
     let specialty = station_b.create_specialty("Therapy").await.unwrap();
     let doctor = station_b
-        .create_doctor(&DoctorInput { full_name: "Dr A".into(), specialty_id: specialty.id, price: "1".into(), experience: String::new(), certificates: String::new(), services: vec![], slot_minutes: 30, location_ids: vec![location.id] })
+        .create_doctor(&DoctorInput {
+            full_name: "Dr A".into(),
+            specialty_id: specialty.id,
+            price: "1".into(),
+            experience: String::new(),
+            certificates: String::new(),
+            services: vec![],
+            slot_minutes: 30,
+            location_ids: vec![location.id],
+        })
         .await
         .unwrap();
     station_b.set_doctor_week(doctor.summary.id, location.id, &all_day).await.unwrap();
-    let patient = station_b.create_patient(PatientId::generate(), &PatientInput { full_name: "P".into(), ..Default::default() }, &actor).await.unwrap();
+    let patient = station_b
+        .create_patient(PatientId::generate(), &PatientInput { full_name: "P".into(), ..Default::default() }, &actor)
+        .await
+        .unwrap();
     let subject = BookingSubject::Doctor { doctor_id: doctor.summary.id };
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
     let slots = station_b
@@ -211,10 +245,18 @@ async fn another_stations_bookings_reach_this_station_live() {
 
     let mut latencies = Vec::new();
     for slot in slots.iter().take(20) {
-        let request = BookingRequest { booking_id: BookingId::generate(), patient_id: patient.id, location_id: location.id, subject, starts_at: slot.starts_at, patient_message: String::new() };
+        let request = BookingRequest {
+            booking_id: BookingId::generate(),
+            patient_id: patient.id,
+            location_id: location.id,
+            subject,
+            starts_at: slot.starts_at,
+            patient_message: String::new(),
+        };
         let started = Instant::now();
         station_b.book(&request, &actor).await.unwrap();
-        let change = tokio::time::timeout(Duration::from_secs(5), changes.recv()).await.expect("station A hears of it").unwrap();
+        let change =
+            tokio::time::timeout(Duration::from_secs(5), changes.recv()).await.expect("station A hears of it").unwrap();
         latencies.push(started.elapsed());
         assert_eq!(change.location_id, location.id);
         assert!(change.from <= slot.starts_at && slot.ends_at <= change.to, "{change:?}");

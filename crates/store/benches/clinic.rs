@@ -34,7 +34,8 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
     if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
         runtime.block_on(async {
-            let pool = PgPoolOptions::new().max_connections(4).connect(&url).await.expect("connect to BENCH_DATABASE_URL");
+            let pool =
+                PgPoolOptions::new().max_connections(4).connect(&url).await.expect("connect to BENCH_DATABASE_URL");
             measure_all(pool, scale).await;
         });
         return;
@@ -42,9 +43,14 @@ fn main() {
     let cluster = LocalCluster::start(&ClusterOptions {
         root: std::env::temp_dir().join("clinic-desk-bench-pg"),
         superuser: "clinic".into(),
-        settings: [("shared_buffers", "1GB"), ("work_mem", "16MB"), ("max_wal_size", "4GB"), ("synchronous_commit", "on")]
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .to_vec(),
+        settings: [
+            ("shared_buffers", "1GB"),
+            ("work_mem", "16MB"),
+            ("max_wal_size", "4GB"),
+            ("synchronous_commit", "on"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .to_vec(),
     })
     .expect("start the benchmark PostgreSQL");
     runtime.block_on(run(&cluster, scale));
@@ -59,7 +65,9 @@ async fn run(cluster: &LocalCluster, scale: u32) {
         .fetch_one(&mut admin)
         .await
         .expect("look up database");
-    let pool = |db: &str| PgPoolOptions::new().max_connections(4).connect_with(cluster.connect_options(db).disable_statement_logging());
+    let pool = |db: &str| {
+        PgPoolOptions::new().max_connections(4).connect_with(cluster.connect_options(db).disable_statement_logging())
+    };
     if !exists {
         sqlx::query(&format!(r#"CREATE DATABASE "{database}_tmp""#)).execute(&mut admin).await.expect("create");
         let fill = pool(&format!("{database}_tmp")).await.expect("connect");
@@ -71,7 +79,10 @@ async fn run(cluster: &LocalCluster, scale: u32) {
         println!("generated scale {scale} in {:.1} s: {summary:?}", started.elapsed().as_secs_f64());
         fill.close().await;
         // Renamed only when complete, so an interrupted fill is never reused.
-        sqlx::query(&format!(r#"ALTER DATABASE "{database}_tmp" RENAME TO "{database}""#)).execute(&mut admin).await.expect("rename");
+        sqlx::query(&format!(r#"ALTER DATABASE "{database}_tmp" RENAME TO "{database}""#))
+            .execute(&mut admin)
+            .await
+            .expect("rename");
     }
     let _ = admin.close().await;
 
@@ -88,13 +99,22 @@ async fn measure_all(pool: sqlx::PgPool, scale: u32) {
     println!("clinic at scale {scale}: {} bookings, {} patients\n", counts.0, counts.1);
 
     let locations: Vec<i32> = sqlx::query_scalar("SELECT location_id FROM locations").fetch_all(&pool).await.unwrap();
-    let doctor_homes: Vec<(i32, i32)> = sqlx::query_as("SELECT DISTINCT ON (doctor_id) doctor_id, location_id FROM doctor_hours ORDER BY doctor_id, location_id")
+    let doctor_homes: Vec<(i32, i32)> = sqlx::query_as(
+        "SELECT DISTINCT ON (doctor_id) doctor_id, location_id FROM doctor_hours ORDER BY doctor_id, location_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM patients TABLESAMPLE SYSTEM (5) LIMIT 500")
         .fetch_all(&pool)
         .await
         .unwrap();
-    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM patients TABLESAMPLE SYSTEM (5) LIMIT 500").fetch_all(&pool).await.unwrap();
-    let phones: Vec<String> = sqlx::query_scalar("SELECT phone FROM patients WHERE phone IS NOT NULL LIMIT 500").fetch_all(&pool).await.unwrap();
-    let patients: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT patient_id FROM patients LIMIT 1000").fetch_all(&pool).await.unwrap();
+    let phones: Vec<String> = sqlx::query_scalar("SELECT phone FROM patients WHERE phone IS NOT NULL LIMIT 500")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let patients: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT patient_id FROM patients LIMIT 1000").fetch_all(&pool).await.unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let today = Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
     let actor = Actor::parse("bench").unwrap();
@@ -132,9 +152,12 @@ async fn measure_all(pool: sqlx::PgPool, scale: u32) {
     for i in 0..(ITERATIONS + WARM_UP) {
         let (doctor, location) = *doctor_homes.choose(&mut rng).unwrap();
         let subject = BookingSubject::Doctor { doctor_id: DoctorId(doctor) };
-        let query = SlotQuery { location_id: LocationId(location), subject, from: today, to: today + Duration::days(29) };
+        let query =
+            SlotQuery { location_id: LocationId(location), subject, from: today, to: today + Duration::days(29) };
         let slots = clinic.free_slots(&query).await.unwrap();
-        let Some(slot) = slots.choose(&mut rng) else { continue };
+        let Some(slot) = slots.choose(&mut rng) else {
+            continue;
+        };
         let request = BookingRequest {
             booking_id: BookingId::generate(),
             patient_id: PatientId(*patients.choose(&mut rng).unwrap()),
@@ -211,7 +234,15 @@ impl Row {
 impl std::fmt::Display for Row {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let target = if self.target_ms.is_nan() { "—".to_string() } else { format!("< {} ms", self.target_ms) };
-        write!(f, "| {} | {} | {:.2} | {:.2} | {} |", self.name, self.samples.len(), self.percentile(0.5), self.percentile(0.99), target)
+        write!(
+            f,
+            "| {} | {} | {:.2} | {:.2} | {} |",
+            self.name,
+            self.samples.len(),
+            self.percentile(0.5),
+            self.percentile(0.99),
+            target
+        )
     }
 }
 

@@ -59,8 +59,16 @@ pub struct DemoSummary {
 }
 
 const SPECIALTIES: [&str; 10] = [
-    "Cardiology", "Dermatology", "Endocrinology", "Gastroenterology", "Neurology", "Ophthalmology",
-    "Otolaryngology", "Paediatrics", "Therapy", "Urology",
+    "Cardiology",
+    "Dermatology",
+    "Endocrinology",
+    "Gastroenterology",
+    "Neurology",
+    "Ophthalmology",
+    "Otolaryngology",
+    "Paediatrics",
+    "Therapy",
+    "Urology",
 ];
 
 const DIAGNOSTICS: [(&str, &str, u32, u16); 12] = [
@@ -79,26 +87,104 @@ const DIAGNOSTICS: [(&str, &str, u32, u16); 12] = [
 ];
 
 const FIRST_NAMES: [&str; 32] = [
-    "Olena", "Iryna", "Oksana", "Nataliia", "Tetiana", "Yuliia", "Kateryna", "Mariia", "Anna", "Sofiia", "Viktoriia",
-    "Halyna", "Liudmyla", "Daryna", "Khrystyna", "Svitlana", "Andrii", "Oleksandr", "Dmytro", "Serhii", "Mykola",
-    "Taras", "Ivan", "Petro", "Bohdan", "Yurii", "Vasyl", "Oleh", "Maksym", "Roman", "Volodymyr", "Artem",
+    "Olena",
+    "Iryna",
+    "Oksana",
+    "Nataliia",
+    "Tetiana",
+    "Yuliia",
+    "Kateryna",
+    "Mariia",
+    "Anna",
+    "Sofiia",
+    "Viktoriia",
+    "Halyna",
+    "Liudmyla",
+    "Daryna",
+    "Khrystyna",
+    "Svitlana",
+    "Andrii",
+    "Oleksandr",
+    "Dmytro",
+    "Serhii",
+    "Mykola",
+    "Taras",
+    "Ivan",
+    "Petro",
+    "Bohdan",
+    "Yurii",
+    "Vasyl",
+    "Oleh",
+    "Maksym",
+    "Roman",
+    "Volodymyr",
+    "Artem",
 ];
 
 const LAST_NAMES: [&str; 40] = [
-    "Kovalenko", "Bondarenko", "Tkachenko", "Kravchenko", "Shevchenko", "Boiko", "Kovalchuk", "Oliinyk", "Shevchuk",
-    "Polishchuk", "Melnyk", "Moroz", "Marchenko", "Lysenko", "Rudenko", "Savchenko", "Petrenko", "Klymenko",
-    "Pavlenko", "Levchenko", "Kharchenko", "Symonenko", "Hnatiuk", "Ponomarenko", "Tkachuk", "Romanenko", "Kozak",
-    "Fedorenko", "Karpenko", "Vlasenko", "Demchenko", "Ivanenko", "Zinchenko", "Mazur", "Honchar", "Sydorenko",
-    "Prykhodko", "Yakovenko", "Hrytsenko", "Nazarenko",
+    "Kovalenko",
+    "Bondarenko",
+    "Tkachenko",
+    "Kravchenko",
+    "Shevchenko",
+    "Boiko",
+    "Kovalchuk",
+    "Oliinyk",
+    "Shevchuk",
+    "Polishchuk",
+    "Melnyk",
+    "Moroz",
+    "Marchenko",
+    "Lysenko",
+    "Rudenko",
+    "Savchenko",
+    "Petrenko",
+    "Klymenko",
+    "Pavlenko",
+    "Levchenko",
+    "Kharchenko",
+    "Symonenko",
+    "Hnatiuk",
+    "Ponomarenko",
+    "Tkachuk",
+    "Romanenko",
+    "Kozak",
+    "Fedorenko",
+    "Karpenko",
+    "Vlasenko",
+    "Demchenko",
+    "Ivanenko",
+    "Zinchenko",
+    "Mazur",
+    "Honchar",
+    "Sydorenko",
+    "Prykhodko",
+    "Yakovenko",
+    "Hrytsenko",
+    "Nazarenko",
 ];
 
 const STREETS: [&str; 8] = [
-    "Khreshchatyk St", "Velyka Vasylkivska St", "Peremohy Ave", "Saksahanskoho St", "Lesi Ukrainky Blvd",
-    "Obolonskyi Ave", "Kharkivske Hwy", "Bohdana Khmelnytskoho St",
+    "Khreshchatyk St",
+    "Velyka Vasylkivska St",
+    "Peremohy Ave",
+    "Saksahanskoho St",
+    "Lesi Ukrainky Blvd",
+    "Obolonskyi Ave",
+    "Kharkivske Hwy",
+    "Bohdana Khmelnytskoho St",
 ];
 
 const AREAS: [&str; 10] = [
-    "Centre", "Podil", "Obolon", "Pechersk", "Livyi Bereh", "Sviatoshyn", "Holosiiv", "Darnytsia", "Troieshchyna",
+    "Centre",
+    "Podil",
+    "Obolon",
+    "Pechersk",
+    "Livyi Bereh",
+    "Sviatoshyn",
+    "Holosiiv",
+    "Darnytsia",
+    "Troieshchyna",
     "Vynohradar",
 ];
 
@@ -125,7 +211,11 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
     let mut locations = Vec::new();
     for i in 0..location_count {
         let area = AREAS[i % AREAS.len()];
-        let name = if i < AREAS.len() { format!("Clinic Desk {area}") } else { format!("Clinic Desk {area} {}", i / AREAS.len() + 1) };
+        let name = if i < AREAS.len() {
+            format!("Clinic Desk {area}")
+        } else {
+            format!("Clinic Desk {area} {}", i / AREAS.len() + 1)
+        };
         let address = format!("{} {}, Kyiv", rng.gen_range(1..120), STREETS[i % STREETS.len()]);
         let id: i32 = sqlx::query_scalar!(
             "INSERT INTO locations (name, address, phone, time_zone, grid_minutes) VALUES ($1, $2, $3, $4, 15)
@@ -153,10 +243,11 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
 
     let mut specialties = Vec::new();
     for name in SPECIALTIES {
-        let id: i32 = sqlx::query_scalar!("INSERT INTO specialties (specialty_name) VALUES ($1) RETURNING specialty_id", name)
-            .fetch_one(&mut *tx)
-            .await
-            .db()?;
+        let id: i32 =
+            sqlx::query_scalar!("INSERT INTO specialties (specialty_name) VALUES ($1) RETURNING specialty_id", name)
+                .fetch_one(&mut *tx)
+                .await
+                .db()?;
         specialties.push((id, name));
     }
     summary.specialties = specialties.len();
@@ -167,21 +258,27 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
     let mut doctors: Vec<DemoDoctor> = Vec::new();
     for i in 0..30 * root {
         let (specialty_id, specialty) = specialties[i % specialties.len()];
-        let full_name = format!("Dr {} {}", FIRST_NAMES.choose(&mut rng).unwrap(), LAST_NAMES.choose(&mut rng).unwrap());
+        let full_name =
+            format!("Dr {} {}", FIRST_NAMES.choose(&mut rng).unwrap(), LAST_NAMES.choose(&mut rng).unwrap());
         let price = Decimal::new(rng.gen_range(40..=160) * 500, 2); // 200.00 .. 800.00 in steps of 5
         let slot_minutes: i16 = *[20, 30, 30, 30, 40].choose(&mut rng).unwrap();
         let years = rng.gen_range(3..35);
-        let services: Vec<String> = ["Consultation", "Follow-up visit", "Second opinion", "Home visit", "Online consultation"]
-            .choose_multiple(&mut rng, 3)
-            .map(|s| s.to_string())
-            .collect();
+        let services: Vec<String> =
+            ["Consultation", "Follow-up visit", "Second opinion", "Home visit", "Online consultation"]
+                .choose_multiple(&mut rng, 3)
+                .map(|s| s.to_string())
+                .collect();
         let id: i32 = sqlx::query_scalar!(
             "INSERT INTO doctors (full_name, specialty_id, price, experience, certificates, services, slot_minutes)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING doctor_id",
             full_name,
             specialty_id,
             price,
-            format!("{years} years in {}; member of the Ukrainian association of {}", specialty.to_lowercase(), specialty.to_lowercase()),
+            format!(
+                "{years} years in {}; member of the Ukrainian association of {}",
+                specialty.to_lowercase(),
+                specialty.to_lowercase()
+            ),
             format!("Board certification in {specialty} ({})", 2026 - years + 2),
             &services,
             slot_minutes
@@ -263,11 +360,21 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
             let first = FIRST_NAMES.choose(&mut rng).unwrap();
             let last = LAST_NAMES.choose(&mut rng).unwrap();
             cols.names.push(format!("{first} {last}"));
-            cols.phones.push(rng.gen_bool(0.95).then(|| format!("+380{}{:07}", [50, 63, 66, 67, 68, 73, 93, 95, 96, 97, 98, 99].choose(&mut rng).unwrap(), rng.gen_range(0..10_000_000))));
-            cols.emails.push(rng.gen_bool(0.6).then(|| format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), rng.gen_range(1..1000))));
-            cols.births.push(rng.gen_bool(0.9).then(|| {
-                NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + Duration::days(rng.gen_range(0..(80 * 365)))
+            cols.phones.push(rng.gen_bool(0.95).then(|| {
+                format!(
+                    "+380{}{:07}",
+                    [50, 63, 66, 67, 68, 73, 93, 95, 96, 97, 98, 99].choose(&mut rng).unwrap(),
+                    rng.gen_range(0..10_000_000)
+                )
             }));
+            cols.emails.push(rng.gen_bool(0.6).then(|| {
+                format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), rng.gen_range(1..1000))
+            }));
+            cols.births.push(
+                rng.gen_bool(0.9).then(|| {
+                    NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + Duration::days(rng.gen_range(0..(80 * 365)))
+                }),
+            );
         }
         sqlx::query!(
             "INSERT INTO patients (patient_id, full_name, phone, email, date_of_birth, created_by)
@@ -352,11 +459,22 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
                         let patient = *patient_ids.choose(&mut rng).unwrap();
                         let status = pick_status(&mut rng, start, end, now);
                         let booked_days_before = rng.gen_range(1..20);
-                    let id = demo_uuid(&mut rng, start - Duration::days(booked_days_before));
+                        let id = demo_uuid(&mut rng, start - Duration::days(booked_days_before));
                         if status == "completed" && start > now - Duration::days(7) {
                             completed_diagnostics.push((id, patient, diagnostic.id));
                         }
-                        rows.push(id, patient, *location, None, Some(diagnostic.id), Some(lane as i16), start, end, diagnostic.price, status);
+                        rows.push(
+                            id,
+                            patient,
+                            *location,
+                            None,
+                            Some(diagnostic.id),
+                            Some(lane as i16),
+                            start,
+                            end,
+                            diagnostic.price,
+                            status,
+                        );
                     }
                 }
             }
@@ -391,7 +509,8 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
 
     // A few small PDF results for last week's completed diagnostics.
     for (booking, patient, diagnostic) in completed_diagnostics.into_iter().take(40 * root) {
-        let name = DIAGNOSTICS.iter().zip(&diagnostics).find(|(_, d)| d.id == diagnostic).map_or("Result", |(d, _)| d.0);
+        let name =
+            DIAGNOSTICS.iter().zip(&diagnostics).find(|(_, d)| d.id == diagnostic).map_or("Result", |(d, _)| d.0);
         let pdf = demo_pdf(&format!("{name} result"));
         let sha = Sha256::digest(&pdf);
         let file_name = format!("{}-result.pdf", name.to_lowercase().replace(' ', "-"));
@@ -641,6 +760,8 @@ fn demo_pdf(title: &str) -> Vec<u8> {
     for offset in offsets {
         pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
-    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
     pdf
 }

@@ -44,25 +44,37 @@ fn constraint_meaning(name: &str) -> Option<Meaning> {
         "bookings_patient_id_fkey" => Field("patientId", Unknown, "no such patient"),
         "bookings_location_id_fkey" => Field("locationId", Unknown, "no such location"),
         "bookings_doctor_id_fkey" => Field("subject", Unknown, "no such doctor"),
-        "bookings_diagnostic_location_fkey" => Field("subject", NotOffered, "this diagnostic is not offered at this location"),
+        "bookings_diagnostic_location_fkey" => {
+            Field("subject", NotOffered, "this diagnostic is not offered at this location")
+        }
         "bookings_time_check" => Field("startsAt", OutOfRange, "a booking must end after it starts"),
         "bookings_rescheduled_from_key" => Field("bookingId", NotAllowed, "this booking was already rescheduled"),
         "bookings_doctor_no_overlap" | "bookings_diagnostic_lane_no_overlap" => {
             Conflict(ConflictCode::SlotTaken, "this time was just taken by another booking")
         }
-        "bookings_lane_within_capacity" => Conflict(ConflictCode::SlotTaken, "every place for this diagnostic is taken at this time"),
+        "bookings_lane_within_capacity" => {
+            Conflict(ConflictCode::SlotTaken, "every place for this diagnostic is taken at this time")
+        }
         "diagnostic_locations_capacity_in_use" => Conflict(
             ConflictCode::InUse,
             "upcoming bookings use more parallel places than the new capacity; move or cancel them first",
         ),
-        "diagnostic_locations_pair_key" => Field("locationId", Duplicate, "the diagnostic is already offered at this location"),
+        "diagnostic_locations_pair_key" => {
+            Field("locationId", Duplicate, "the diagnostic is already offered at this location")
+        }
         "bookings_subject_check" => Field("subject", Required, "a booking is either with a doctor or for a diagnostic"),
-        "bookings_lane_check" => Field("subject", OutOfRange, "a diagnostic booking needs a lane from 1, a doctor's none"),
+        "bookings_lane_check" => {
+            Field("subject", OutOfRange, "a diagnostic booking needs a lane from 1, a doctor's none")
+        }
         "photos_media_type_check" => Field("photo", UnsupportedType, "a photo must be a JPEG, PNG or WebP image"),
         "photos_size_check" => Field("photo", TooLarge, "a photo may be at most 2 MB"),
         "doctor_ratings_booking_id_key" => Field("bookingId", Duplicate, "this visit has already been rated"),
-        "doctor_ratings_booking_match" => Field("bookingId", NotAllowed, "only a completed visit with a doctor can be rated"),
-        "diagnostic_results_booking_match" => Field("bookingId", NotAllowed, "results attach to this patient's diagnostic booking"),
+        "doctor_ratings_booking_match" => {
+            Field("bookingId", NotAllowed, "only a completed visit with a doctor can be rated")
+        }
+        "diagnostic_results_booking_match" => {
+            Field("bookingId", NotAllowed, "results attach to this patient's diagnostic booking")
+        }
         "diagnostic_results_booking_id_fkey" => Field("bookingId", Unknown, "no such booking"),
         // A station-made id used twice for different rows.
         pkey if pkey.ends_with("_pkey") => Field("id", Duplicate, "this id is already used"),
@@ -73,9 +85,19 @@ fn constraint_meaning(name: &str) -> Option<Meaning> {
 /// `<table>_<column>_check` constraints name the column they guard.
 fn check_constraint_meaning(name: &str) -> Option<Meaning> {
     const TABLES: [&str; 13] = [
-        "diagnostic_locations", "diagnostic_results", "booking_status_changes", "doctor_ratings",
-        "location_hours", "doctor_hours", "schedule_exceptions", "locations", "specialties", "doctors",
-        "diagnostics", "patients", "bookings",
+        "diagnostic_locations",
+        "diagnostic_results",
+        "booking_status_changes",
+        "doctor_ratings",
+        "location_hours",
+        "doctor_hours",
+        "schedule_exceptions",
+        "locations",
+        "specialties",
+        "doctors",
+        "diagnostics",
+        "patients",
+        "bookings",
     ];
     let column = name.strip_suffix("_check")?;
     let column = TABLES.iter().find_map(|t| column.strip_prefix(t)?.strip_prefix('_')).unwrap_or(column);

@@ -5,7 +5,9 @@ mod common;
 
 use std::sync::Arc;
 
-use clinic_domain::bookings::{BookingStatus, BookingSubject, RatingInput, RescheduleRequest, SlotQuery, StatusAction, StatusRequest};
+use clinic_domain::bookings::{
+    BookingStatus, BookingSubject, RatingInput, RescheduleRequest, SlotQuery, StatusAction, StatusRequest,
+};
 use clinic_domain::ids::{BookingId, RatingId};
 use clinic_domain::{AppError, ConflictCode, ValidationCode};
 use common::*;
@@ -128,10 +130,7 @@ async fn twenty_concurrent_bookings_of_one_slot_one_wins() {
     assert_eq!(won.len(), 1, "exactly one booking wins");
     assert_eq!(lost.len(), 19);
     for outcome in lost {
-        assert!(
-            matches!(outcome, Err(AppError::Conflict { code: ConflictCode::SlotTaken, .. })),
-            "{outcome:?}"
-        );
+        assert!(matches!(outcome, Err(AppError::Conflict { code: ConflictCode::SlotTaken, .. })), "{outcome:?}");
     }
     assert_eq!(f.count("bookings").await, 1);
 }
@@ -190,7 +189,10 @@ async fn diagnostic_capacity_bounds_parallel_bookings() {
     // Not offered at another location.
     let north = f.location("North", "Europe/Kyiv").await;
     let err = f.book(b.patient.id, north.id, subject, "2027-01-07T08:00:00Z").await.unwrap_err();
-    assert!(matches!(err, AppError::Validation { ref field, code: ValidationCode::NotOffered, .. } if field == "subject"), "{err:?}");
+    assert!(
+        matches!(err, AppError::Validation { ref field, code: ValidationCode::NotOffered, .. } if field == "subject"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -204,7 +206,10 @@ async fn slots_are_validated_at_commit() {
     ];
     for (start, code) in cases {
         let err = f.book(b.patient.id, b.location.id, b.with_doctor(), start).await.unwrap_err();
-        assert!(matches!(err, AppError::Validation { ref field, code: c, .. } if field == "startsAt" && c == code), "{start}: {err:?}");
+        assert!(
+            matches!(err, AppError::Validation { ref field, code: c, .. } if field == "startsAt" && c == code),
+            "{start}: {err:?}"
+        );
     }
     // A doctor who does not work at the location.
     let north = f.location("North", "Europe/Kyiv").await;
@@ -238,7 +243,12 @@ async fn deactivated_doctors_take_no_bookings() {
 async fn free_slots_skip_taken_and_closed_times() {
     let f = Fixture::new().await;
     let b = f.basic().await;
-    let query = SlotQuery { location_id: b.location.id, subject: b.with_doctor(), from: day("2027-01-04"), to: day("2027-01-04") };
+    let query = SlotQuery {
+        location_id: b.location.id,
+        subject: b.with_doctor(),
+        from: day("2027-01-04"),
+        to: day("2027-01-04"),
+    };
     let slots = f.clinic.free_slots(&query).await.unwrap();
     assert_eq!(slots.len(), 16, "09:00–17:00 in 30-minute slots, all after 08:00 now");
     assert_eq!(slots[0].starts_at, at("2027-01-04T07:00:00Z"));
@@ -301,9 +311,17 @@ async fn status_lifecycle_and_rating() {
     let b = f.basic().await;
     let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
 
-    let step = |action, version| StatusRequest { booking_id: booking.id, action, reason: String::new(), expected_version: version };
+    let step = |action, version| StatusRequest {
+        booking_id: booking.id,
+        action,
+        reason: String::new(),
+        expected_version: version,
+    };
     let err = f.clinic.change_status(&step(StatusAction::Complete, booking.row_version), &actor()).await.unwrap_err();
-    assert!(matches!(err, AppError::Validation { code: ValidationCode::NotAllowed, .. }), "booked cannot complete: {err:?}");
+    assert!(
+        matches!(err, AppError::Validation { code: ValidationCode::NotAllowed, .. }),
+        "booked cannot complete: {err:?}"
+    );
     let err = f.clinic.change_status(&step(StatusAction::NoShow, booking.row_version), &actor()).await.unwrap_err();
     assert_eq!(err.field(), Some("action"), "no-show before the visit starts");
 
@@ -313,7 +331,8 @@ async fn status_lifecycle_and_rating() {
     assert!(matches!(err, AppError::Conflict { code: ConflictCode::StaleVersion, .. }));
     let arrived = f.clinic.change_status(&step(StatusAction::CheckIn, confirmed.row_version), &actor()).await.unwrap();
 
-    let rating = RatingInput { rating_id: RatingId::generate(), booking_id: booking.id, rating: 5, comment: "Kind".into() };
+    let rating =
+        RatingInput { rating_id: RatingId::generate(), booking_id: booking.id, rating: 5, comment: "Kind".into() };
     let err = f.clinic.record_rating(&rating, &actor()).await.unwrap_err();
     assert_eq!(err.field(), Some("bookingId"), "not completed yet");
 
@@ -321,7 +340,10 @@ async fn status_lifecycle_and_rating() {
     assert_eq!(done.status, BookingStatus::Completed);
     let history = f.clinic.booking_history(booking.id).await.unwrap();
     let path: Vec<_> = history.iter().map(|h| h.to_status).collect();
-    assert_eq!(path, [BookingStatus::Booked, BookingStatus::Confirmed, BookingStatus::Arrived, BookingStatus::Completed]);
+    assert_eq!(
+        path,
+        [BookingStatus::Booked, BookingStatus::Confirmed, BookingStatus::Arrived, BookingStatus::Completed]
+    );
 
     let six = RatingInput { rating: 6, rating_id: RatingId::generate(), ..rating.clone() };
     assert_eq!(f.clinic.record_rating(&six, &actor()).await.unwrap_err().field(), Some("rating"));
@@ -340,7 +362,12 @@ async fn cancelling_frees_the_slot_and_needs_a_reason() {
     let f = Fixture::new().await;
     let b = f.basic().await;
     let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T09:00:00Z").await.unwrap();
-    let mut cancel = StatusRequest { booking_id: booking.id, action: StatusAction::Cancel, reason: " ".into(), expected_version: booking.row_version };
+    let mut cancel = StatusRequest {
+        booking_id: booking.id,
+        action: StatusAction::Cancel,
+        reason: " ".into(),
+        expected_version: booking.row_version,
+    };
     assert_eq!(f.clinic.change_status(&cancel, &actor()).await.unwrap_err().field(), Some("reason"));
     cancel.reason = "Patient is ill".into();
     let cancelled = f.clinic.change_status(&cancel, &actor()).await.unwrap();
@@ -361,7 +388,13 @@ async fn rescheduling_links_the_new_booking() {
     let moved = f
         .clinic
         .reschedule(
-            &RescheduleRequest { booking_id: booking.id, new_booking_id: new_id, starts_at: at("2027-01-05T09:30:00Z"), expected_version: booking.row_version, reason: String::new() },
+            &RescheduleRequest {
+                booking_id: booking.id,
+                new_booking_id: new_id,
+                starts_at: at("2027-01-05T09:30:00Z"),
+                expected_version: booking.row_version,
+                reason: String::new(),
+            },
             &actor(),
         )
         .await
@@ -376,12 +409,21 @@ async fn rescheduling_links_the_new_booking() {
     let err = f
         .clinic
         .reschedule(
-            &RescheduleRequest { booking_id: moved.id, new_booking_id: BookingId::generate(), starts_at: at("2027-01-05T10:00:00Z"), expected_version: moved.row_version, reason: String::new() },
+            &RescheduleRequest {
+                booking_id: moved.id,
+                new_booking_id: BookingId::generate(),
+                starts_at: at("2027-01-05T10:00:00Z"),
+                expected_version: moved.row_version,
+                reason: String::new(),
+            },
             &actor(),
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: Some(_), .. }), "{err:?}");
+    assert!(
+        matches!(err, AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: Some(_), .. }),
+        "{err:?}"
+    );
     assert_eq!(f.clinic.get_booking(moved.id).await.unwrap().status, BookingStatus::Booked);
     assert_eq!(f.count("bookings").await, 3);
 }
@@ -392,7 +434,12 @@ async fn day_board_shows_columns_and_bookings_of_the_local_day() {
     let b = f.basic().await;
     let xray = f
         .clinic
-        .create_diagnostic(&clinic_domain::catalogue::DiagnosticInput { type_name: "X-Ray".into(), description: String::new(), price: "300".into(), slot_minutes: 15 })
+        .create_diagnostic(&clinic_domain::catalogue::DiagnosticInput {
+            type_name: "X-Ray".into(),
+            description: String::new(),
+            price: "300".into(),
+            slot_minutes: 15,
+        })
         .await
         .unwrap();
     f.clinic.offer_diagnostic(xray.id, b.location.id, 1).await.unwrap();

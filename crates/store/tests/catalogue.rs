@@ -11,7 +11,13 @@ use clinic_domain::{AppError, ConflictCode, Entity, ValidationCode};
 use common::*;
 
 fn centre() -> LocationInput {
-    LocationInput { name: "Centre".into(), address: "Khreshchatyk 1".into(), phone: String::new(), time_zone: "Europe/Kyiv".into(), grid_minutes: 15 }
+    LocationInput {
+        name: "Centre".into(),
+        address: "Khreshchatyk 1".into(),
+        phone: String::new(),
+        time_zone: "Europe/Kyiv".into(),
+        grid_minutes: 15,
+    }
 }
 
 #[tokio::test]
@@ -19,7 +25,8 @@ async fn locations_crud_with_optimistic_versions() {
     let f = Fixture::new().await;
     let created = f.clinic.create_location(&centre()).await.unwrap();
     assert_eq!(created.row_version, 1);
-    let renamed = f.clinic.update_location(created.id, 1, &LocationInput { name: "Central".into(), ..centre() }).await.unwrap();
+    let renamed =
+        f.clinic.update_location(created.id, 1, &LocationInput { name: "Central".into(), ..centre() }).await.unwrap();
     assert_eq!((renamed.name.as_str(), renamed.row_version), ("Central", 2));
     let err = f.clinic.update_location(created.id, 1, &centre()).await.unwrap_err();
     assert!(matches!(err, AppError::Conflict { code: ConflictCode::StaleVersion, .. }));
@@ -63,14 +70,18 @@ async fn bad_catalogue_input_names_the_field_and_writes_nothing() {
     assert_eq!(f.clinic.create_doctor(&doctor("-5", "Dr A", vec![loc])).await.unwrap_err().field(), Some("price"));
     assert_eq!(f.clinic.create_doctor(&doctor("5", "", vec![loc])).await.unwrap_err().field(), Some("fullName"));
     assert_eq!(f.clinic.create_doctor(&doctor("5", "Dr A", vec![])).await.unwrap_err().field(), Some("locationIds"));
-    assert_eq!(f.clinic.create_doctor(&doctor("5", "Dr A", vec![LocationId(404)])).await.unwrap_err().field(), Some("locationIds"));
+    assert_eq!(
+        f.clinic.create_doctor(&doctor("5", "Dr A", vec![LocationId(404)])).await.unwrap_err().field(),
+        Some("locationIds")
+    );
     let mut unknown_specialty = doctor("5", "Dr A", vec![loc]);
     unknown_specialty.specialty_id = clinic_domain::ids::SpecialtyId(404);
     assert_eq!(f.clinic.create_doctor(&unknown_specialty).await.unwrap_err().field(), Some("specialtyId"));
     assert_eq!(f.count("doctors").await, 0, "the failed transaction left no doctor behind");
     assert_eq!(f.count("doctor_locations").await, 0);
 
-    let bad_diag = DiagnosticInput { type_name: "CT".into(), description: String::new(), price: "1.234".into(), slot_minutes: 30 };
+    let bad_diag =
+        DiagnosticInput { type_name: "CT".into(), description: String::new(), price: "1.234".into(), slot_minutes: 30 };
     assert_eq!(f.clinic.create_diagnostic(&bad_diag).await.unwrap_err().field(), Some("price"));
     assert_eq!(f.clinic.create_specialty("").await.unwrap_err().field(), Some("name"));
 }
@@ -87,11 +98,14 @@ async fn doctors_list_with_ratings_locations_and_filters() {
     let shevchuk = all.iter().find(|d| d.id == second).unwrap();
     assert_eq!(shevchuk.locations.len(), 2);
     assert_eq!((shevchuk.average_rating, shevchuk.review_count), (None, 0));
-    let north_only = f.clinic.list_doctors(&DoctorFilter { location_id: Some(north.id), ..Default::default() }).await.unwrap();
+    let north_only =
+        f.clinic.list_doctors(&DoctorFilter { location_id: Some(north.id), ..Default::default() }).await.unwrap();
     assert_eq!(north_only.iter().map(|d| d.id).collect::<Vec<_>>(), vec![second]);
-    let by_specialty = f.clinic.list_doctors(&DoctorFilter { search: Some("cardio".into()), ..Default::default() }).await.unwrap();
+    let by_specialty =
+        f.clinic.list_doctors(&DoctorFilter { search: Some("cardio".into()), ..Default::default() }).await.unwrap();
     assert_eq!(by_specialty.iter().map(|d| d.id).collect::<Vec<_>>(), vec![b.doctor]);
-    let wildcard = f.clinic.list_doctors(&DoctorFilter { search: Some("%".into()), ..Default::default() }).await.unwrap();
+    let wildcard =
+        f.clinic.list_doctors(&DoctorFilter { search: Some("%".into()), ..Default::default() }).await.unwrap();
     assert!(wildcard.is_empty(), "% is taken literally");
 
     f.clinic.set_doctor_active(second, false).await.unwrap();
@@ -114,7 +128,12 @@ async fn diagnostics_count_clinics_and_keep_unoffered_ones() {
     let f = Fixture::new().await;
     let centre = f.location("Centre", "Europe/Kyiv").await;
     let north = f.location("North", "Europe/Kyiv").await;
-    let input = |name: &str| DiagnosticInput { type_name: name.into(), description: "desc".into(), price: "100".into(), slot_minutes: 30 };
+    let input = |name: &str| DiagnosticInput {
+        type_name: name.into(),
+        description: "desc".into(),
+        price: "100".into(),
+        slot_minutes: 30,
+    };
     let ct = f.clinic.create_diagnostic(&input("CT")).await.unwrap();
     let ecg = f.clinic.create_diagnostic(&input("ECG")).await.unwrap();
     f.clinic.offer_diagnostic(ct.id, centre.id, 1).await.unwrap();
@@ -130,7 +149,8 @@ async fn diagnostics_count_clinics_and_keep_unoffered_ones() {
     let dup = f.clinic.create_diagnostic(&input("ct")).await.unwrap_err();
     assert_eq!(dup.field(), Some("typeName"));
     let v = f.clinic.get_diagnostic(ct.id).await.unwrap().row_version;
-    let updated = f.clinic.update_diagnostic(ct.id, v, &DiagnosticInput { price: "150.5".into(), ..input("CT") }).await.unwrap();
+    let updated =
+        f.clinic.update_diagnostic(ct.id, v, &DiagnosticInput { price: "150.5".into(), ..input("CT") }).await.unwrap();
     assert_eq!(updated.price.to_string(), "150.50");
 }
 
@@ -169,7 +189,8 @@ async fn working_hours_and_exceptions() {
     assert_eq!(f.clinic.add_exception(&leave_without_doctor, &actor()).await.unwrap_err().field(), Some("doctorId"));
     let extra_without_time = ScheduleExceptionInput { kind: ExceptionKind::ExtraHours, ..closure.clone() };
     assert_eq!(f.clinic.add_exception(&extra_without_time, &actor()).await.unwrap_err().field(), Some("start"));
-    let listed = f.clinic.list_exceptions(Some(b.location.id), None, day("2027-01-01"), day("2027-01-31")).await.unwrap();
+    let listed =
+        f.clinic.list_exceptions(Some(b.location.id), None, day("2027-01-01"), day("2027-01-31")).await.unwrap();
     assert_eq!(listed, vec![stored.clone()]);
     f.clinic.remove_exception(stored.id).await.unwrap();
     assert!(matches!(f.clinic.remove_exception(stored.id).await, Err(AppError::NotFound { .. })));
@@ -208,16 +229,29 @@ async fn patients_create_search_and_deduplicate() {
     assert!(f.clinic.possible_duplicates(&same_phone).await.unwrap()[0].same_phone);
 
     let bad = PatientInput { email: Some("not-an-email".into()), ..input.clone() };
-    assert_eq!(f.clinic.create_patient(PatientId::generate(), &bad, &actor()).await.unwrap_err().field(), Some("email"));
+    assert_eq!(
+        f.clinic.create_patient(PatientId::generate(), &bad, &actor()).await.unwrap_err().field(),
+        Some("email")
+    );
     let bad = PatientInput { phone: Some("12".into()), ..input.clone() };
-    assert_eq!(f.clinic.create_patient(PatientId::generate(), &bad, &actor()).await.unwrap_err().field(), Some("phone"));
+    assert_eq!(
+        f.clinic.create_patient(PatientId::generate(), &bad, &actor()).await.unwrap_err().field(),
+        Some("phone")
+    );
     let bad = PatientInput { full_name: " ".into(), ..input.clone() };
-    assert_eq!(f.clinic.create_patient(PatientId::generate(), &bad, &actor()).await.unwrap_err().field(), Some("fullName"));
+    assert_eq!(
+        f.clinic.create_patient(PatientId::generate(), &bad, &actor()).await.unwrap_err().field(),
+        Some("fullName")
+    );
     assert_eq!(f.count("patients").await, 2);
 
     let updated = f
         .clinic
-        .update_patient(id, created.row_version, &PatientInput { notes: "Allergic to penicillin".into(), ..input.clone() })
+        .update_patient(
+            id,
+            created.row_version,
+            &PatientInput { notes: "Allergic to penicillin".into(), ..input.clone() },
+        )
         .await
         .unwrap();
     assert_eq!(updated.row_version, created.row_version + 1);

@@ -22,7 +22,12 @@ async fn every_constraint_names_its_field_or_conflict() {
     let b = f.basic().await;
     let mri = f
         .clinic
-        .create_diagnostic(&DiagnosticInput { type_name: "MRI".into(), description: String::new(), price: "10".into(), slot_minutes: 60 })
+        .create_diagnostic(&DiagnosticInput {
+            type_name: "MRI".into(),
+            description: String::new(),
+            price: "10".into(),
+            slot_minutes: 60,
+        })
         .await
         .unwrap();
     f.clinic.offer_diagnostic(mri.id, b.location.id, 1).await.unwrap();
@@ -33,7 +38,10 @@ async fn every_constraint_names_its_field_or_conflict() {
         .unwrap();
     for (action, version) in [(StatusAction::CheckIn, 1), (StatusAction::Complete, 2)] {
         f.clinic
-            .change_status(&StatusRequest { booking_id: visit.id, action, reason: String::new(), expected_version: version }, &actor())
+            .change_status(
+                &StatusRequest { booking_id: visit.id, action, reason: String::new(), expected_version: version },
+                &actor(),
+            )
             .await
             .unwrap();
     }
@@ -45,7 +53,8 @@ async fn every_constraint_names_its_field_or_conflict() {
         .await
         .unwrap();
 
-    let (loc, doc, spec, pat, diag) = (b.location.id.0, b.doctor.0, b.specialty.0, b.patient.id.0.to_string(), mri.id.0);
+    let (loc, doc, spec, pat, diag) =
+        (b.location.id.0, b.doctor.0, b.specialty.0, b.patient.id.0.to_string(), mri.id.0);
     let (visit_id, scan_id) = (visit.id.0.to_string(), scan.id.0.to_string());
     use Expect::*;
     let cases: Vec<(String, Expect)> = vec![
@@ -100,8 +109,12 @@ async fn every_constraint_names_its_field_or_conflict() {
         let error = error.unwrap_or_else(|| panic!("accepted: {sql}"));
         let mapped = db_error(error);
         match (&expect, &mapped) {
-            (Field(field), AppError::Validation { field: got, .. }) => assert_eq!(got, field, "{sql}"),
-            (Conflict(code), AppError::Conflict { code: got, .. }) => assert_eq!(got, code, "{sql}"),
+            (Field(field), AppError::Validation { field: got, .. }) => {
+                assert_eq!(got, field, "{sql}")
+            }
+            (Conflict(code), AppError::Conflict { code: got, .. }) => {
+                assert_eq!(got, code, "{sql}")
+            }
             _ => panic!("{sql}\n  gave {mapped:?}"),
         }
     }
@@ -109,7 +122,16 @@ async fn every_constraint_names_its_field_or_conflict() {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn booking(patient: &str, location: i32, doctor: &str, diagnostic: &str, lane: &str, start: &str, end: &str, price: &str) -> String {
+fn booking(
+    patient: &str,
+    location: i32,
+    doctor: &str,
+    diagnostic: &str,
+    lane: &str,
+    start: &str,
+    end: &str,
+    price: &str,
+) -> String {
     format!(
         "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane, starts_at, ends_at, price, created_by)
          VALUES (gen_random_uuid(), '{patient}', {location}, {doctor}, {diagnostic}, {lane}, '{start}', '{end}', {price}, 'sql')"

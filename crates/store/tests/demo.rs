@@ -46,7 +46,8 @@ async fn demo_clinic_is_deterministic_and_usable() {
     .fetch_all(&a.db.pool)
     .await
     .unwrap();
-    let mut listed: Vec<_> = doctors.iter().map(|d| (d.id.0, i64::from(d.review_count), d.average_rating.unwrap())).collect();
+    let mut listed: Vec<_> =
+        doctors.iter().map(|d| (d.id.0, i64::from(d.review_count), d.average_rating.unwrap())).collect();
     listed.sort_by_key(|d| d.0);
     assert_eq!(listed, direct);
     let location = a.clinic.list_locations(false).await.unwrap()[0].id;

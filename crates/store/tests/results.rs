@@ -16,7 +16,12 @@ async fn results_round_trip_with_checksum() {
     let b = f.basic().await;
     let mri = f
         .clinic
-        .create_diagnostic(&DiagnosticInput { type_name: "MRI".into(), description: String::new(), price: "2000".into(), slot_minutes: 60 })
+        .create_diagnostic(&DiagnosticInput {
+            type_name: "MRI".into(),
+            description: String::new(),
+            price: "2000".into(),
+            slot_minutes: 60,
+        })
         .await
         .unwrap();
     f.clinic.offer_diagnostic(mri.id, b.location.id, 1).await.unwrap();
@@ -27,7 +32,12 @@ async fn results_round_trip_with_checksum() {
 
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.extend((0..100_000u32).map(|i| (i % 251) as u8));
-    let upload = ResultUpload { result_id: ResultId::generate(), booking_id: scan.id, file_name: "C:\\scans\\mri report.pdf", bytes: &pdf };
+    let upload = ResultUpload {
+        result_id: ResultId::generate(),
+        booking_id: scan.id,
+        file_name: "C:\\scans\\mri report.pdf",
+        bytes: &pdf,
+    };
     let stored = f.clinic.store_result(&upload, &actor()).await.unwrap();
     assert_eq!(stored.file_name, "mri report.pdf");
     assert_eq!(stored.media_type, "application/pdf");
@@ -47,16 +57,30 @@ async fn results_round_trip_with_checksum() {
     assert_eq!(f.clinic.booking_results(scan.id).await.unwrap().len(), 1);
 
     // A text file renamed .pdf, a doctor's booking, an unknown booking: refused, nothing written.
-    let fake = ResultUpload { result_id: ResultId::generate(), booking_id: scan.id, file_name: "fake.pdf", bytes: b"just text" };
+    let fake = ResultUpload {
+        result_id: ResultId::generate(),
+        booking_id: scan.id,
+        file_name: "fake.pdf",
+        bytes: b"just text",
+    };
     let err = f.clinic.store_result(&fake, &actor()).await.unwrap_err();
     assert!(matches!(err, AppError::Validation { code: ValidationCode::UnsupportedType, .. }), "{err:?}");
     let visit = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T10:00:00Z").await.unwrap();
     let wrong = ResultUpload { result_id: ResultId::generate(), booking_id: visit.id, file_name: "x.pdf", bytes: &pdf };
     assert_eq!(f.clinic.store_result(&wrong, &actor()).await.unwrap_err().field(), Some("bookingId"));
-    let unknown = ResultUpload { result_id: ResultId::generate(), booking_id: BookingId::generate(), file_name: "x.pdf", bytes: &pdf };
+    let unknown = ResultUpload {
+        result_id: ResultId::generate(),
+        booking_id: BookingId::generate(),
+        file_name: "x.pdf",
+        bytes: &pdf,
+    };
     assert_eq!(f.clinic.store_result(&unknown, &actor()).await.unwrap_err().field(), Some("bookingId"));
     let huge = vec![b'%'; 26 * 1024 * 1024];
-    let too_big = ResultUpload { result_id: ResultId::generate(), booking_id: scan.id, file_name: "big.pdf", bytes: &huge };
-    assert!(matches!(f.clinic.store_result(&too_big, &actor()).await, Err(AppError::Validation { code: ValidationCode::TooLarge, .. })));
+    let too_big =
+        ResultUpload { result_id: ResultId::generate(), booking_id: scan.id, file_name: "big.pdf", bytes: &huge };
+    assert!(matches!(
+        f.clinic.store_result(&too_big, &actor()).await,
+        Err(AppError::Validation { code: ValidationCode::TooLarge, .. })
+    ));
     assert_eq!(f.count("diagnostic_results").await, 1);
 }

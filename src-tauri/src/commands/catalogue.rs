@@ -29,7 +29,12 @@ pub async fn create_location(station: State<'_, Station>, input: LocationInput) 
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_location(station: State<'_, Station>, id: LocationId, expected_version: i32, input: LocationInput) -> AppResult<Location> {
+pub async fn update_location(
+    station: State<'_, Station>,
+    id: LocationId,
+    expected_version: i32,
+    input: LocationInput,
+) -> AppResult<Location> {
     station.writer().await?.update_location(id, expected_version, &input).await
 }
 
@@ -60,7 +65,12 @@ pub async fn create_specialty(station: State<'_, Station>, name: String) -> AppR
 
 #[tauri::command]
 #[specta::specta]
-pub async fn rename_specialty(station: State<'_, Station>, id: SpecialtyId, expected_version: i32, name: String) -> AppResult<Specialty> {
+pub async fn rename_specialty(
+    station: State<'_, Station>,
+    id: SpecialtyId,
+    expected_version: i32,
+    name: String,
+) -> AppResult<Specialty> {
     station.writer().await?.rename_specialty(id, expected_version, &name).await
 }
 
@@ -90,7 +100,12 @@ pub async fn create_doctor(station: State<'_, Station>, input: DoctorInput) -> A
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_doctor(station: State<'_, Station>, id: DoctorId, expected_version: i32, input: DoctorInput) -> AppResult<Doctor> {
+pub async fn update_doctor(
+    station: State<'_, Station>,
+    id: DoctorId,
+    expected_version: i32,
+    input: DoctorInput,
+) -> AppResult<Doctor> {
     station.writer().await?.update_doctor(id, expected_version, &input).await
 }
 
@@ -128,32 +143,54 @@ pub async fn create_diagnostic(station: State<'_, Station>, input: DiagnosticInp
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_diagnostic(station: State<'_, Station>, id: DiagnosticId, expected_version: i32, input: DiagnosticInput) -> AppResult<Diagnostic> {
+pub async fn update_diagnostic(
+    station: State<'_, Station>,
+    id: DiagnosticId,
+    expected_version: i32,
+    input: DiagnosticInput,
+) -> AppResult<Diagnostic> {
     station.writer().await?.update_diagnostic(id, expected_version, &input).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_diagnostic_active(station: State<'_, Station>, id: DiagnosticId, active: bool) -> AppResult<Diagnostic> {
+pub async fn set_diagnostic_active(
+    station: State<'_, Station>,
+    id: DiagnosticId,
+    active: bool,
+) -> AppResult<Diagnostic> {
     station.writer().await?.set_diagnostic_active(id, active).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_diagnostic_photo(station: State<'_, Station>, id: DiagnosticId, path: Option<String>) -> AppResult<Diagnostic> {
+pub async fn set_diagnostic_photo(
+    station: State<'_, Station>,
+    id: DiagnosticId,
+    path: Option<String>,
+) -> AppResult<Diagnostic> {
     station.set_diagnostic_photo_file(id, path.as_deref().map(std::path::Path::new)).await
 }
 
 /// Offers a diagnostic at a location with a capacity (or changes the capacity).
 #[tauri::command]
 #[specta::specta]
-pub async fn offer_diagnostic(station: State<'_, Station>, id: DiagnosticId, location_id: LocationId, capacity: i32) -> AppResult<Vec<DiagnosticOffer>> {
+pub async fn offer_diagnostic(
+    station: State<'_, Station>,
+    id: DiagnosticId,
+    location_id: LocationId,
+    capacity: i32,
+) -> AppResult<Vec<DiagnosticOffer>> {
     station.writer().await?.offer_diagnostic(id, location_id, capacity).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn withdraw_diagnostic(station: State<'_, Station>, id: DiagnosticId, location_id: LocationId) -> AppResult<Vec<DiagnosticOffer>> {
+pub async fn withdraw_diagnostic(
+    station: State<'_, Station>,
+    id: DiagnosticId,
+    location_id: LocationId,
+) -> AppResult<Vec<DiagnosticOffer>> {
     station.writer().await?.withdraw_diagnostic(id, location_id).await
 }
 

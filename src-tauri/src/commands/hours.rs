@@ -15,13 +15,21 @@ pub async fn location_week(station: State<'_, Station>, location_id: LocationId)
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_location_week(station: State<'_, Station>, location_id: LocationId, week: Vec<WeeklyInterval>) -> AppResult<Vec<WeeklyInterval>> {
+pub async fn set_location_week(
+    station: State<'_, Station>,
+    location_id: LocationId,
+    week: Vec<WeeklyInterval>,
+) -> AppResult<Vec<WeeklyInterval>> {
     station.writer().await?.set_location_week(location_id, &week).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn doctor_week(station: State<'_, Station>, doctor_id: DoctorId, location_id: LocationId) -> AppResult<Vec<WeeklyInterval>> {
+pub async fn doctor_week(
+    station: State<'_, Station>,
+    doctor_id: DoctorId,
+    location_id: LocationId,
+) -> AppResult<Vec<WeeklyInterval>> {
     station.reader().await?.doctor_week(doctor_id, location_id).await
 }
 

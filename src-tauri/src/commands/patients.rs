@@ -20,7 +20,12 @@ pub async fn get_patient(station: State<'_, Station>, id: PatientId) -> AppResul
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_patient(station: State<'_, Station>, id: PatientId, expected_version: i32, input: PatientInput) -> AppResult<Patient> {
+pub async fn update_patient(
+    station: State<'_, Station>,
+    id: PatientId,
+    expected_version: i32,
+    input: PatientInput,
+) -> AppResult<Patient> {
     station.writer().await?.update_patient(id, expected_version, &input).await
 }
 
@@ -33,7 +38,10 @@ pub async fn search_patients(station: State<'_, Station>, text: String, limit: i
 
 #[tauri::command]
 #[specta::specta]
-pub async fn possible_duplicates(station: State<'_, Station>, input: PatientInput) -> AppResult<Vec<PossibleDuplicate>> {
+pub async fn possible_duplicates(
+    station: State<'_, Station>,
+    input: PatientInput,
+) -> AppResult<Vec<PossibleDuplicate>> {
     station.reader().await?.possible_duplicates(&input).await
 }
 

@@ -13,13 +13,21 @@ pub async fn station_status(station: State<'_, Station>) -> AppResult<StationSta
 /// Saves the settings (the password goes to the system keyring) and reconnects.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_settings(station: State<'_, Station>, settings: Settings, password: Option<String>) -> AppResult<StationStatus> {
+pub async fn save_settings(
+    station: State<'_, Station>,
+    settings: Settings,
+    password: Option<String>,
+) -> AppResult<StationStatus> {
     station.save_settings(&settings, password.as_deref()).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn test_connection(station: State<'_, Station>, server: ServerSettings, password: Option<String>) -> AppResult<ConnectionReport> {
+pub async fn test_connection(
+    station: State<'_, Station>,
+    server: ServerSettings,
+    password: Option<String>,
+) -> AppResult<ConnectionReport> {
     station.test_connection(&server, password.as_deref()).await
 }
 

@@ -226,7 +226,12 @@ pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<St
 }
 
 /// A doctor's slot-holding bookings overlapping `[from, to)`, at every location.
-pub async fn busy_for_doctor(conn: &mut PgConnection, doctor: DoctorId, from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<Vec<Busy>> {
+pub async fn busy_for_doctor(
+    conn: &mut PgConnection,
+    doctor: DoctorId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<Busy>> {
     let rows = sqlx::query!(
         r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at FROM bookings
             WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2

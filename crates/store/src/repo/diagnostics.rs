@@ -6,6 +6,37 @@ use sqlx::PgConnection;
 
 use crate::error::DbResultExt;
 
+/// A diagnostic row plus one counted column (clinics offering it, or the
+/// capacity at one location, depending on the query).
+struct DiagnosticRow {
+    id: DiagnosticId,
+    type_name: String,
+    description: String,
+    price: rust_decimal::Decimal,
+    photo_id: Option<PhotoId>,
+    slot_minutes: i32,
+    is_active: bool,
+    row_version: i32,
+    count: i32,
+}
+
+impl DiagnosticRow {
+    fn into_diagnostic(self) -> (Diagnostic, i32) {
+        let diagnostic = Diagnostic {
+            id: self.id,
+            type_name: self.type_name,
+            description: self.description,
+            price: Money::from_stored(self.price),
+            photo_id: self.photo_id,
+            slot_minutes: self.slot_minutes,
+            is_active: self.is_active,
+            clinic_count: self.count,
+            row_version: self.row_version,
+        };
+        (diagnostic, self.count)
+    }
+}
+
 /// MedSync's `get_all_diagnostic_types` with its clinic count, but keeping
 /// diagnostics offered nowhere (MedSync's inner join hid them).
 pub async fn list(conn: &mut PgConnection, include_inactive: bool) -> AppResult<Vec<Diagnostic>> {
@@ -16,13 +47,18 @@ pub async fn get(conn: &mut PgConnection, id: DiagnosticId) -> AppResult<Option<
     Ok(select(conn, true, Some(id)).await?.into_iter().next())
 }
 
-async fn select(conn: &mut PgConnection, include_inactive: bool, only: Option<DiagnosticId>) -> AppResult<Vec<Diagnostic>> {
-    let rows = sqlx::query!(
+async fn select(
+    conn: &mut PgConnection,
+    include_inactive: bool,
+    only: Option<DiagnosticId>,
+) -> AppResult<Vec<Diagnostic>> {
+    let rows = sqlx::query_as!(
+        DiagnosticRow,
         r#"SELECT g.diagnostic_id AS "id: DiagnosticId", g.type_name, g.description, g.price,
                   g.photo_id AS "photo_id: PhotoId", g.slot_minutes::int4 AS "slot_minutes!", g.is_active,
                   g.row_version,
                   (SELECT count(*) FROM diagnostic_locations dl
-                    WHERE dl.diagnostic_id = g.diagnostic_id AND dl.is_active)::int4 AS "clinic_count!"
+                    WHERE dl.diagnostic_id = g.diagnostic_id AND dl.is_active)::int4 AS "count!"
              FROM diagnostics g
             WHERE (g.is_active OR $1) AND ($2::int4 IS NULL OR g.diagnostic_id = $2)
             ORDER BY g.type_name"#,
@@ -32,20 +68,7 @@ async fn select(conn: &mut PgConnection, include_inactive: bool, only: Option<Di
     .fetch_all(conn)
     .await
     .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Diagnostic {
-            id: r.id,
-            type_name: r.type_name,
-            description: r.description,
-            price: Money::from_stored(r.price),
-            photo_id: r.photo_id,
-            slot_minutes: r.slot_minutes,
-            is_active: r.is_active,
-            clinic_count: r.clinic_count,
-            row_version: r.row_version,
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| r.into_diagnostic().0).collect())
 }
 
 pub async fn insert(conn: &mut PgConnection, diagnostic: &ValidDiagnostic) -> AppResult<DiagnosticId> {
@@ -62,7 +85,12 @@ pub async fn insert(conn: &mut PgConnection, diagnostic: &ValidDiagnostic) -> Ap
     .db()
 }
 
-pub async fn update(conn: &mut PgConnection, id: DiagnosticId, expected_version: i32, diagnostic: &ValidDiagnostic) -> AppResult<bool> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: DiagnosticId,
+    expected_version: i32,
+    diagnostic: &ValidDiagnostic,
+) -> AppResult<bool> {
     let done = sqlx::query!(
         "UPDATE diagnostics SET type_name = $3, description = $4, price = $5, slot_minutes = $6
           WHERE diagnostic_id = $1 AND row_version = $2",
@@ -80,10 +108,11 @@ pub async fn update(conn: &mut PgConnection, id: DiagnosticId, expected_version:
 }
 
 pub async fn set_active(conn: &mut PgConnection, id: DiagnosticId, active: bool) -> AppResult<bool> {
-    let done = sqlx::query!("UPDATE diagnostics SET is_active = $2 WHERE diagnostic_id = $1", id as DiagnosticId, active)
-        .execute(conn)
-        .await
-        .db()?;
+    let done =
+        sqlx::query!("UPDATE diagnostics SET is_active = $2 WHERE diagnostic_id = $1", id as DiagnosticId, active)
+            .execute(conn)
+            .await
+            .db()?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -129,7 +158,11 @@ pub async fn withdraw(conn: &mut PgConnection, id: DiagnosticId, location: Locat
 }
 
 /// MedSync's `get_locations_by_type`: where the diagnostic is offered.
-pub async fn offers(conn: &mut PgConnection, id: DiagnosticId, include_inactive: bool) -> AppResult<Vec<DiagnosticOffer>> {
+pub async fn offers(
+    conn: &mut PgConnection,
+    id: DiagnosticId,
+    include_inactive: bool,
+) -> AppResult<Vec<DiagnosticOffer>> {
     sqlx::query_as!(
         DiagnosticOffer,
         r#"SELECT dl.diagnostic_id AS "diagnostic_id: DiagnosticId", dl.location_id AS "location_id: LocationId",
@@ -147,10 +180,11 @@ pub async fn offers(conn: &mut PgConnection, id: DiagnosticId, include_inactive:
 
 /// Diagnostics offered at a location (the day board's diagnostic columns).
 pub async fn offered_at(conn: &mut PgConnection, location: LocationId) -> AppResult<Vec<(Diagnostic, i32)>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        DiagnosticRow,
         r#"SELECT g.diagnostic_id AS "id: DiagnosticId", g.type_name, g.description, g.price,
                   g.photo_id AS "photo_id: PhotoId", g.slot_minutes::int4 AS "slot_minutes!", g.is_active,
-                  g.row_version, dl.capacity::int4 AS "capacity!"
+                  g.row_version, dl.capacity::int4 AS "count!"
              FROM diagnostic_locations dl JOIN diagnostics g ON g.diagnostic_id = dl.diagnostic_id
             WHERE dl.location_id = $1 AND dl.is_active AND g.is_active
             ORDER BY g.type_name"#,
@@ -159,21 +193,13 @@ pub async fn offered_at(conn: &mut PgConnection, location: LocationId) -> AppRes
     .fetch_all(conn)
     .await
     .db()?;
+    // Here the count is the capacity at this location, not a clinic count.
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let diagnostic = Diagnostic {
-                id: r.id,
-                type_name: r.type_name,
-                description: r.description,
-                price: Money::from_stored(r.price),
-                photo_id: r.photo_id,
-                slot_minutes: r.slot_minutes,
-                is_active: r.is_active,
-                clinic_count: 0,
-                row_version: r.row_version,
-            };
-            (diagnostic, r.capacity)
+        .map(|r| r.into_diagnostic())
+        .map(|(mut d, capacity)| {
+            d.clinic_count = 0;
+            (d, capacity)
         })
         .collect())
 }
@@ -187,7 +213,11 @@ pub struct BookingTerms {
     pub capacity: Option<u16>,
 }
 
-pub async fn booking_terms(conn: &mut PgConnection, id: DiagnosticId, location: LocationId) -> AppResult<Option<BookingTerms>> {
+pub async fn booking_terms(
+    conn: &mut PgConnection,
+    id: DiagnosticId,
+    location: LocationId,
+) -> AppResult<Option<BookingTerms>> {
     let row = sqlx::query!(
         r#"SELECT g.type_name, g.is_active, g.price, g.slot_minutes,
                   (SELECT capacity FROM diagnostic_locations

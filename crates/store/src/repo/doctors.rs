@@ -102,7 +102,12 @@ pub async fn insert(conn: &mut PgConnection, doctor: &ValidDoctor) -> AppResult<
 }
 
 /// `false` when the row is missing or no longer at `expected_version`.
-pub async fn update(conn: &mut PgConnection, id: DoctorId, expected_version: i32, doctor: &ValidDoctor) -> AppResult<bool> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: DoctorId,
+    expected_version: i32,
+    doctor: &ValidDoctor,
+) -> AppResult<bool> {
     let done = sqlx::query!(
         r#"UPDATE doctors
               SET full_name = $3, specialty_id = $4, price = $5, experience = $6, certificates = $7,
@@ -157,14 +162,11 @@ pub async fn set_active(conn: &mut PgConnection, id: DoctorId, active: bool) -> 
 }
 
 pub async fn set_photo(conn: &mut PgConnection, id: DoctorId, photo: Option<PhotoId>) -> AppResult<bool> {
-    let done = sqlx::query!(
-        "UPDATE doctors SET photo_id = $2 WHERE doctor_id = $1",
-        id as DoctorId,
-        photo as Option<PhotoId>
-    )
-    .execute(conn)
-    .await
-    .db()?;
+    let done =
+        sqlx::query!("UPDATE doctors SET photo_id = $2 WHERE doctor_id = $1", id as DoctorId, photo as Option<PhotoId>)
+            .execute(conn)
+            .await
+            .db()?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -178,7 +180,11 @@ pub struct BookingTerms {
     pub works_there: bool,
 }
 
-pub async fn booking_terms(conn: &mut PgConnection, id: DoctorId, location: LocationId) -> AppResult<Option<BookingTerms>> {
+pub async fn booking_terms(
+    conn: &mut PgConnection,
+    id: DoctorId,
+    location: LocationId,
+) -> AppResult<Option<BookingTerms>> {
     let row = sqlx::query!(
         r#"SELECT full_name, is_active, price, slot_minutes,
                   EXISTS (SELECT 1 FROM doctor_locations WHERE doctor_id = $1 AND location_id = $2) AS "works_there!"

@@ -30,7 +30,11 @@ pub async fn location_week(conn: &mut PgConnection, location: LocationId) -> App
 }
 
 /// Replaces the location's whole week (call inside a transaction).
-pub async fn replace_location_week(conn: &mut PgConnection, location: LocationId, week: &[WeeklyInterval]) -> AppResult<()> {
+pub async fn replace_location_week(
+    conn: &mut PgConnection,
+    location: LocationId,
+    week: &[WeeklyInterval],
+) -> AppResult<()> {
     sqlx::query!("DELETE FROM location_hours WHERE location_id = $1", location as LocationId)
         .execute(&mut *conn)
         .await
@@ -50,7 +54,11 @@ pub async fn replace_location_week(conn: &mut PgConnection, location: LocationId
     Ok(())
 }
 
-pub async fn doctor_week(conn: &mut PgConnection, doctor: DoctorId, location: LocationId) -> AppResult<Vec<WeeklyInterval>> {
+pub async fn doctor_week(
+    conn: &mut PgConnection,
+    doctor: DoctorId,
+    location: LocationId,
+) -> AppResult<Vec<WeeklyInterval>> {
     let rows = sqlx::query!(
         "SELECT iso_weekday, start_minute, end_minute FROM doctor_hours
           WHERE doctor_id = $1 AND location_id = $2 ORDER BY iso_weekday, start_minute",
@@ -64,7 +72,10 @@ pub async fn doctor_week(conn: &mut PgConnection, doctor: DoctorId, location: Lo
 }
 
 /// Every doctor's week at a location, keyed by doctor (the day board).
-pub async fn doctor_weeks_at(conn: &mut PgConnection, location: LocationId) -> AppResult<Vec<(DoctorId, WeeklyInterval)>> {
+pub async fn doctor_weeks_at(
+    conn: &mut PgConnection,
+    location: LocationId,
+) -> AppResult<Vec<(DoctorId, WeeklyInterval)>> {
     let rows = sqlx::query!(
         r#"SELECT doctor_id AS "doctor_id: DoctorId", iso_weekday, start_minute, end_minute FROM doctor_hours
             WHERE location_id = $1 ORDER BY doctor_id, iso_weekday, start_minute"#,
@@ -114,6 +125,35 @@ fn columns(week: &[WeeklyInterval]) -> (Vec<i16>, Vec<i16>, Vec<i16>) {
     )
 }
 
+struct ExceptionRow {
+    id: ScheduleExceptionId,
+    kind: ExceptionKind,
+    location_id: Option<LocationId>,
+    doctor_id: Option<DoctorId>,
+    on_date: NaiveDate,
+    start_minute: Option<i16>,
+    end_minute: Option<i16>,
+    note: String,
+    created_by: String,
+}
+
+impl From<ExceptionRow> for ScheduleException {
+    fn from(r: ExceptionRow) -> Self {
+        let minute = |m: Option<i16>| m.and_then(|m| WallTime::from_minutes(m.into()));
+        ScheduleException {
+            id: r.id,
+            kind: r.kind,
+            location_id: r.location_id,
+            doctor_id: r.doctor_id,
+            date: r.on_date,
+            start: minute(r.start_minute),
+            end: minute(r.end_minute),
+            note: r.note,
+            created_by: r.created_by,
+        }
+    }
+}
+
 /// Exceptions touching a location and/or doctor on `from..=to`: the
 /// location's closures and extra hours, the doctor's leave anywhere and
 /// extra hours there.
@@ -124,7 +164,8 @@ pub async fn exceptions(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<ScheduleException>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        ExceptionRow,
         r#"SELECT schedule_exception_id AS "id: ScheduleExceptionId", kind AS "kind: ExceptionKind",
                   location_id AS "location_id: LocationId", doctor_id AS "doctor_id: DoctorId",
                   on_date, start_minute, end_minute, note, created_by
@@ -141,26 +182,17 @@ pub async fn exceptions(
     .fetch_all(conn)
     .await
     .db()?;
-    let minute = |m: Option<i16>| m.and_then(|m| WallTime::from_minutes(m.into()));
-    Ok(rows
-        .into_iter()
-        .map(|r| ScheduleException {
-            id: r.id,
-            kind: r.kind,
-            location_id: r.location_id,
-            doctor_id: r.doctor_id,
-            date: r.on_date,
-            start: minute(r.start_minute),
-            end: minute(r.end_minute),
-            note: r.note,
-            created_by: r.created_by,
-        })
-        .collect())
+    Ok(rows.into_iter().map(ScheduleException::from).collect())
 }
 
 /// Every doctor's leave on `from..=to` (the day board reads all at once).
-pub async fn leave_between(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> AppResult<Vec<ScheduleException>> {
-    let rows = sqlx::query!(
+pub async fn leave_between(
+    conn: &mut PgConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<ScheduleException>> {
+    let rows = sqlx::query_as!(
+        ExceptionRow,
         r#"SELECT schedule_exception_id AS "id: ScheduleExceptionId", kind AS "kind: ExceptionKind",
                   location_id AS "location_id: LocationId", doctor_id AS "doctor_id: DoctorId",
                   on_date, start_minute, end_minute, note, created_by
@@ -172,21 +204,7 @@ pub async fn leave_between(conn: &mut PgConnection, from: NaiveDate, to: NaiveDa
     .fetch_all(conn)
     .await
     .db()?;
-    let minute = |m: Option<i16>| m.and_then(|m| WallTime::from_minutes(m.into()));
-    Ok(rows
-        .into_iter()
-        .map(|r| ScheduleException {
-            id: r.id,
-            kind: r.kind,
-            location_id: r.location_id,
-            doctor_id: r.doctor_id,
-            date: r.on_date,
-            start: minute(r.start_minute),
-            end: minute(r.end_minute),
-            note: r.note,
-            created_by: r.created_by,
-        })
-        .collect())
+    Ok(rows.into_iter().map(ScheduleException::from).collect())
 }
 
 pub async fn insert_exception(
@@ -213,9 +231,10 @@ pub async fn insert_exception(
 }
 
 pub async fn delete_exception(conn: &mut PgConnection, id: ScheduleExceptionId) -> AppResult<bool> {
-    let done = sqlx::query!("DELETE FROM schedule_exceptions WHERE schedule_exception_id = $1", id as ScheduleExceptionId)
-        .execute(conn)
-        .await
-        .db()?;
+    let done =
+        sqlx::query!("DELETE FROM schedule_exceptions WHERE schedule_exception_id = $1", id as ScheduleExceptionId)
+            .execute(conn)
+            .await
+            .db()?;
     Ok(done.rows_affected() == 1)
 }

@@ -8,7 +8,12 @@ use crate::repo::like_fragment;
 
 /// Inserts the patient; a retry with the same id (lost acknowledgement)
 /// changes nothing and returns `None`.
-pub async fn insert(conn: &mut PgConnection, id: PatientId, p: &ValidPatient, created_by: &str) -> AppResult<Option<Patient>> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: PatientId,
+    p: &ValidPatient,
+    created_by: &str,
+) -> AppResult<Option<Patient>> {
     sqlx::query_as!(
         Patient,
         r#"INSERT INTO patients (patient_id, full_name, phone, email, date_of_birth, notes, created_by)
@@ -42,7 +47,12 @@ pub async fn get(conn: &mut PgConnection, id: PatientId) -> AppResult<Option<Pat
     .db()
 }
 
-pub async fn update(conn: &mut PgConnection, id: PatientId, expected_version: i32, p: &ValidPatient) -> AppResult<Option<Patient>> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: PatientId,
+    expected_version: i32,
+    p: &ValidPatient,
+) -> AppResult<Option<Patient>> {
     sqlx::query_as!(
         Patient,
         r#"UPDATE patients SET full_name = $3, phone = $4, email = $5, date_of_birth = $6, notes = $7

@@ -45,7 +45,12 @@ pub async fn insert(conn: &mut PgConnection, name: &str) -> AppResult<Specialty>
     .db()
 }
 
-pub async fn rename(conn: &mut PgConnection, id: SpecialtyId, expected_version: i32, name: &str) -> AppResult<Option<Specialty>> {
+pub async fn rename(
+    conn: &mut PgConnection,
+    id: SpecialtyId,
+    expected_version: i32,
+    name: &str,
+) -> AppResult<Option<Specialty>> {
     sqlx::query_as!(
         Specialty,
         r#"UPDATE specialties SET specialty_name = $3 WHERE specialty_id = $1 AND row_version = $2
@@ -73,8 +78,11 @@ pub async fn set_active(conn: &mut PgConnection, id: SpecialtyId, active: bool) 
 }
 
 pub async fn exists(conn: &mut PgConnection, id: SpecialtyId) -> AppResult<bool> {
-    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM specialties WHERE specialty_id = $1) AS "e!""#, id as SpecialtyId)
-        .fetch_one(conn)
-        .await
-        .db()
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM specialties WHERE specialty_id = $1) AS "e!""#,
+        id as SpecialtyId
+    )
+    .fetch_one(conn)
+    .await
+    .db()
 }

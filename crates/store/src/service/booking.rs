@@ -153,8 +153,16 @@ impl Clinic {
         }
         let reason = request.action.validate(booking.status, booking.starts_at, self.now(), &request.reason)?;
         let target = request.action.target();
-        bookings::set_status(&mut tx, request.booking_id, request.expected_version, booking.status, target, &reason, actor.name())
-            .await?;
+        bookings::set_status(
+            &mut tx,
+            request.booking_id,
+            request.expected_version,
+            booking.status,
+            target,
+            &reason,
+            actor.name(),
+        )
+        .await?;
         commit(tx).await?;
         self.get_booking(request.booking_id).await
     }
@@ -178,8 +186,16 @@ impl Clinic {
             ));
         }
         let reason = if reason.is_empty() { "rescheduled".to_string() } else { reason };
-        bookings::set_status(&mut tx, request.booking_id, old.row_version, old.status, BookingStatus::Cancelled, &reason, actor.name())
-            .await?;
+        bookings::set_status(
+            &mut tx,
+            request.booking_id,
+            old.row_version,
+            old.status,
+            BookingStatus::Cancelled,
+            &reason,
+            actor.name(),
+        )
+        .await?;
         let new_request = BookingRequest {
             booking_id: request.new_booking_id,
             patient_id: old.patient_id,
@@ -205,12 +221,21 @@ impl Clinic {
         let stars = Stars::parse("rating", input.rating)?;
         let comment = optional_text("comment", &input.comment, 2000)?;
         let mut tx = self.begin().await?;
-        let booking = bookings::lock(&mut tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
+        let booking =
+            bookings::lock(&mut tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
         let BookingSubject::Doctor { doctor_id } = booking.subject else {
-            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "only visits with a doctor are rated"));
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "only visits with a doctor are rated",
+            ));
         };
         if booking.status != BookingStatus::Completed {
-            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "only a completed visit can be rated"));
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "only a completed visit can be rated",
+            ));
         }
         let rating = ratings::insert(
             &mut tx,
@@ -241,11 +266,13 @@ impl Clinic {
     /// holding bookings there) and per diagnostic offered, and the bookings.
     pub async fn day_board(&self, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
         let mut conn = self.conn().await?;
-        let location =
-            locations::get(&mut conn, location_id).await?.ok_or_else(|| AppError::not_found(Entity::Location, location_id))?;
+        let location = locations::get(&mut conn, location_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(Entity::Location, location_id))?;
         let zone = tz(&location)?;
         let (from, to) = local_day(zone, date);
-        let day_bookings = bookings::select(&mut conn, bookings::Select::LocationRange { location: location_id, from, to }).await?;
+        let day_bookings =
+            bookings::select(&mut conn, bookings::Select::LocationRange { location: location_id, from, to }).await?;
 
         let location_week = hours::location_week(&mut conn, location_id).await?;
         let exceptions = hours::exceptions(&mut conn, Some(location_id), None, date, date).await?;
@@ -357,12 +384,18 @@ async fn load_terms(
     let (busy_from, busy_to) = (local_day(zone, from).0 - Duration::days(1), local_day(zone, to).1 + Duration::days(1));
     match subject {
         BookingSubject::Doctor { doctor_id } => {
-            let terms = doctors::booking_terms(conn, doctor_id, location.id).await?.ok_or_else(|| unknown("subject", "doctor"))?;
+            let terms = doctors::booking_terms(conn, doctor_id, location.id)
+                .await?
+                .ok_or_else(|| unknown("subject", "doctor"))?;
             if !terms.is_active {
                 return Err(inactive("subject", "doctor"));
             }
             if !terms.works_there {
-                return Err(AppError::validation("subject", ValidationCode::NotOffered, format!("{} does not work at {}", terms.full_name, location.name)));
+                return Err(AppError::validation(
+                    "subject",
+                    ValidationCode::NotOffered,
+                    format!("{} does not work at {}", terms.full_name, location.name),
+                ));
             }
             let exceptions = hours::exceptions(conn, Some(location.id), Some(doctor_id), from, to).await?;
             let (resource, location_only): (Vec<_>, Vec<_>) = exceptions.iter().partition(|e| e.doctor_id.is_some());
@@ -389,7 +422,11 @@ async fn load_terms(
                 return Err(inactive("subject", "diagnostic"));
             }
             let Some(lanes) = terms.capacity else {
-                return Err(AppError::validation("subject", ValidationCode::NotOffered, format!("{} is not offered at {}", terms.type_name, location.name)));
+                return Err(AppError::validation(
+                    "subject",
+                    ValidationCode::NotOffered,
+                    format!("{} is not offered at {}", terms.type_name, location.name),
+                ));
             };
             let exceptions = hours::exceptions(conn, Some(location.id), None, from, to).await?;
             Ok(Terms {
@@ -417,7 +454,9 @@ async fn load_terms(
 fn slot_error(problem: SlotProblem, terms: &Terms, location: &Location) -> AppError {
     let field = "startsAt";
     match problem {
-        SlotProblem::InThePast => AppError::validation(field, ValidationCode::InThePast, "this time has already passed"),
+        SlotProblem::InThePast => {
+            AppError::validation(field, ValidationCode::InThePast, "this time has already passed")
+        }
         SlotProblem::OutsideWorkingHours => AppError::validation(
             field,
             ValidationCode::OutsideWorkingHours,
@@ -446,7 +485,10 @@ fn taken(terms: &Terms, location: &Location, by: Option<BookingId>) -> AppError 
         .unwrap_or_default();
     AppError::Conflict {
         code: ConflictCode::SlotTaken,
-        message: format!("{} is already booked at this time{holder}; at {} choose another free slot", terms.name, location.name),
+        message: format!(
+            "{} is already booked at this time{holder}; at {} choose another free slot",
+            terms.name, location.name
+        ),
         conflicting_booking_id: by,
     }
 }

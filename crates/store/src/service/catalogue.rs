@@ -25,7 +25,12 @@ impl Clinic {
         locations::insert(&mut *self.conn().await?, &input).await
     }
 
-    pub async fn update_location(&self, id: LocationId, expected_version: i32, input: &LocationInput) -> AppResult<Location> {
+    pub async fn update_location(
+        &self,
+        id: LocationId,
+        expected_version: i32,
+        input: &LocationInput,
+    ) -> AppResult<Location> {
         let input = input.validate()?;
         let mut conn = self.conn().await?;
         match locations::update(&mut conn, id, expected_version, &input).await? {
@@ -135,9 +140,7 @@ impl Clinic {
     }
 
     pub async fn get_diagnostic(&self, id: DiagnosticId) -> AppResult<Diagnostic> {
-        diagnostics::get(&mut *self.conn().await?, id)
-            .await?
-            .ok_or_else(|| AppError::not_found(Entity::Diagnostic, id))
+        diagnostics::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Diagnostic, id))
     }
 
     pub async fn create_diagnostic(&self, input: &DiagnosticInput) -> AppResult<Diagnostic> {
@@ -146,7 +149,12 @@ impl Clinic {
         self.get_diagnostic(id).await
     }
 
-    pub async fn update_diagnostic(&self, id: DiagnosticId, expected_version: i32, input: &DiagnosticInput) -> AppResult<Diagnostic> {
+    pub async fn update_diagnostic(
+        &self,
+        id: DiagnosticId,
+        expected_version: i32,
+        input: &DiagnosticInput,
+    ) -> AppResult<Diagnostic> {
         let diagnostic = input.validate()?;
         let mut conn = self.conn().await?;
         if !diagnostics::update(&mut conn, id, expected_version, &diagnostic).await? {
@@ -175,7 +183,12 @@ impl Clinic {
     }
 
     /// Offers a diagnostic at a location with a capacity, or changes it.
-    pub async fn offer_diagnostic(&self, id: DiagnosticId, location: LocationId, capacity: i32) -> AppResult<Vec<DiagnosticOffer>> {
+    pub async fn offer_diagnostic(
+        &self,
+        id: DiagnosticId,
+        location: LocationId,
+        capacity: i32,
+    ) -> AppResult<Vec<DiagnosticOffer>> {
         let capacity = validate_capacity(capacity)?;
         let mut conn = self.conn().await?;
         diagnostics::offer(&mut conn, id, location, capacity).await?;

@@ -20,7 +20,11 @@ impl Clinic {
     }
 
     /// Replaces the location's weekly opening hours.
-    pub async fn set_location_week(&self, location: LocationId, week: &[WeeklyInterval]) -> AppResult<Vec<WeeklyInterval>> {
+    pub async fn set_location_week(
+        &self,
+        location: LocationId,
+        week: &[WeeklyInterval],
+    ) -> AppResult<Vec<WeeklyInterval>> {
         let week = WeeklyInterval::validate_week("week", week)?;
         let mut tx = self.begin().await?;
         if locations::get(&mut tx, location).await?.is_none() {
@@ -37,7 +41,12 @@ impl Clinic {
 
     /// Replaces the doctor's weekly hours at one location. Overlap with the
     /// doctor's hours at another location is refused by the database.
-    pub async fn set_doctor_week(&self, doctor: DoctorId, location: LocationId, week: &[WeeklyInterval]) -> AppResult<Vec<WeeklyInterval>> {
+    pub async fn set_doctor_week(
+        &self,
+        doctor: DoctorId,
+        location: LocationId,
+        week: &[WeeklyInterval],
+    ) -> AppResult<Vec<WeeklyInterval>> {
         let week = WeeklyInterval::validate_week("week", week)?;
         let mut tx = self.begin().await?;
         if doctors::booking_terms(&mut tx, doctor, location).await?.is_none() {
@@ -75,10 +84,7 @@ impl Clinic {
         }
         let id = hours::insert_exception(&mut conn, &input, actor.name()).await?;
         let stored = hours::exceptions(&mut conn, input.location_id, input.doctor_id, input.date, input.date).await?;
-        stored
-            .into_iter()
-            .find(|e| e.id == id)
-            .ok_or_else(|| AppError::not_found(Entity::ScheduleException, id))
+        stored.into_iter().find(|e| e.id == id).ok_or_else(|| AppError::not_found(Entity::ScheduleException, id))
     }
 
     pub async fn remove_exception(&self, id: ScheduleExceptionId) -> AppResult<()> {

@@ -25,7 +25,12 @@ impl Clinic {
         patients::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id))
     }
 
-    pub async fn update_patient(&self, id: PatientId, expected_version: i32, input: &PatientInput) -> AppResult<Patient> {
+    pub async fn update_patient(
+        &self,
+        id: PatientId,
+        expected_version: i32,
+        input: &PatientInput,
+    ) -> AppResult<Patient> {
         let patient = input.validate(self.today())?;
         let mut conn = self.conn().await?;
         match patients::update(&mut conn, id, expected_version, &patient).await? {

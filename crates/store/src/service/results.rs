@@ -25,12 +25,21 @@ impl Clinic {
         let media_type = sniff_media_type(upload.bytes)?;
         let sha256 = Sha256::digest(upload.bytes);
         let mut tx = self.begin().await?;
-        let booking = bookings::lock(&mut tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
+        let booking =
+            bookings::lock(&mut tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
         if !matches!(booking.subject, BookingSubject::Diagnostic { .. }) {
-            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "results attach to diagnostic bookings"));
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "results attach to diagnostic bookings",
+            ));
         }
         if matches!(booking.status, BookingStatus::Cancelled | BookingStatus::NoShow) {
-            return Err(AppError::validation("bookingId", ValidationCode::NotAllowed, "this booking was cancelled or missed"));
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "this booking was cancelled or missed",
+            ));
         }
         results::insert(
             &mut tx,

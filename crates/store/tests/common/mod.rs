@@ -46,10 +46,7 @@ impl Fixture {
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-            .fetch_one(&self.db.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.db.pool).await.unwrap()
     }
 
     pub async fn location(&self, name: &str, zone: &str) -> Location {
@@ -102,7 +99,13 @@ impl Fixture {
             .unwrap()
     }
 
-    pub async fn book(&self, patient: PatientId, location: LocationId, subject: BookingSubject, starts_at: &str) -> AppResult<Booking> {
+    pub async fn book(
+        &self,
+        patient: PatientId,
+        location: LocationId,
+        subject: BookingSubject,
+        starts_at: &str,
+    ) -> AppResult<Booking> {
         self.clinic.book(&request(patient, location, subject, starts_at), &actor()).await
     }
 
