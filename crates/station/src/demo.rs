@@ -12,6 +12,8 @@ use clinic_store::{db_error, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
 
+use crate::schema::SchemaState;
+
 const DATABASE: &str = "clinic";
 
 /// Where the demo cluster lives. As root (PostgreSQL refuses to run as root)
@@ -67,11 +69,20 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
         .connect_with(cluster.connect_options(DATABASE))
         .await
         .map_err(db_error)?;
-    MIGRATOR.run(&pool).await.map_err(|e| clinic_store::internal(&e))?;
-    let empty: bool =
-        sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM locations)").fetch_one(&pool).await.map_err(db_error)?;
-    if empty {
-        generate(&pool, &DemoOptions::new(Utc::now())).await?;
+    // A demo clinic left by a newer version of the app is neither migrated
+    // nor refilled: the schema gate makes it read-only and says why.
+    let schema = crate::schema::inspect(&pool).await?;
+    if matches!(schema.state, SchemaState::Empty { .. } | SchemaState::Older { .. }) {
+        MIGRATOR.run(&pool).await.map_err(|e| clinic_store::internal(&e))?;
+    }
+    if crate::schema::inspect(&pool).await?.allows_writes() {
+        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM locations)")
+            .fetch_one(&pool)
+            .await
+            .map_err(db_error)?;
+        if empty {
+            generate(&pool, &DemoOptions::new(Utc::now())).await?;
+        }
     }
     Ok((cluster, pool))
 }

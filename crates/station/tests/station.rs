@@ -117,7 +117,24 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
     let names: Vec<_> = clinic.list_specialties(true).await.unwrap().into_iter().map(|s| s.id).collect();
     assert!(names.contains(&specialty.id), "the demo clinic is reused, not regenerated");
     assert_eq!(clinic.list_doctors(&DoctorFilter::default()).await.unwrap().len(), 30);
+
+    // A newer app version migrated the demo clinic further: this one reads
+    // it but refuses changes, instead of failing to start.
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (29991231000000, 'from the future', true, '\\x00', 1)",
+    )
+    .execute(clinic.pool())
+    .await
+    .unwrap();
     again.shutdown().await;
+    let newer = Station::open(dirs(), Secrets::memory()).unwrap();
+    let status = newer.connect().await;
+    assert_eq!(status.phase, Phase::Ready, "{status:?}");
+    assert!(matches!(status.schema.unwrap().state, SchemaState::Newer { .. }));
+    assert_eq!(newer.reader().await.unwrap().list_locations(false).await.unwrap().len(), 3);
+    assert!(matches!(newer.writer().await, Err(AppError::Unauthorized { .. })));
+    newer.shutdown().await;
     let _ = std::fs::remove_dir_all(&demo);
 }
 
