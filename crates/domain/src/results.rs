@@ -40,28 +40,6 @@ pub fn clean_file_name(name: &str) -> AppResult<String> {
     required_text("fileName", base, 255)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn contents_decide_the_type() {
-        assert_eq!(sniff_media_type(b"%PDF-1.7 ...").unwrap(), "application/pdf");
-        assert_eq!(sniff_media_type(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), "image/jpeg");
-        let renamed_text = sniff_media_type(b"hello, I am not a PDF");
-        assert!(matches!(renamed_text, Err(AppError::Validation { code: ValidationCode::UnsupportedType, .. })));
-        let huge = vec![b'%'; MAX_RESULT_BYTES + 1];
-        assert!(matches!(sniff_media_type(&huge), Err(AppError::Validation { code: ValidationCode::TooLarge, .. })));
-    }
-
-    #[test]
-    fn folders_are_dropped_from_names() {
-        assert_eq!(clean_file_name("C:\\scans\\mri.pdf").unwrap(), "mri.pdf");
-        assert_eq!(clean_file_name("/home/x/ct.png").unwrap(), "ct.png");
-        assert!(clean_file_name("/home/x/").is_err());
-    }
-}
-
 /// 2 MiB is plenty for a portrait on a card.
 pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 
@@ -81,5 +59,27 @@ pub fn sniff_image_type(bytes: &[u8]) -> AppResult<&'static str> {
         Ok("image/webp")
     } else {
         Err(AppError::validation("photo", ValidationCode::UnsupportedType, "a photo must be a JPEG, PNG or WebP image"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contents_decide_the_type() {
+        assert_eq!(sniff_media_type(b"%PDF-1.7 ...").unwrap(), "application/pdf");
+        assert_eq!(sniff_media_type(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), "image/jpeg");
+        let renamed_text = sniff_media_type(b"hello, I am not a PDF");
+        assert!(matches!(renamed_text, Err(AppError::Validation { code: ValidationCode::UnsupportedType, .. })));
+        let huge = vec![b'%'; MAX_RESULT_BYTES + 1];
+        assert!(matches!(sniff_media_type(&huge), Err(AppError::Validation { code: ValidationCode::TooLarge, .. })));
+    }
+
+    #[test]
+    fn folders_are_dropped_from_names() {
+        assert_eq!(clean_file_name("C:\\scans\\mri.pdf").unwrap(), "mri.pdf");
+        assert_eq!(clean_file_name("/home/x/ct.png").unwrap(), "ct.png");
+        assert!(clean_file_name("/home/x/").is_err());
     }
 }

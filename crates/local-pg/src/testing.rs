@@ -34,7 +34,7 @@ impl TestDatabase {
 
 enum Server {
     Local(LocalCluster),
-    External(PgConnectOptions),
+    External(Box<PgConnectOptions>),
 }
 
 impl Server {
@@ -61,7 +61,7 @@ fn server() -> &'static Server {
     SERVER.get_or_init(|| {
         if let Ok(url) = std::env::var(EXTERNAL_SERVER_ENV) {
             let options: PgConnectOptions = url.parse().expect("CLINIC_TEST_DATABASE_URL is a valid URL");
-            return Server::External(options);
+            return Server::External(Box::new(options));
         }
         let runs = std::env::temp_dir().join("clinic-desk-test-pg");
         remove_dead_runs(&runs);

@@ -486,7 +486,7 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
     summary.bookings += rows.flush(&mut tx).await?;
 
     // Ratings for about a third of completed visits, mostly 4–5 stars.
-    let mut rating_cols: (Vec<Uuid>, Vec<i32>, Vec<Uuid>, Vec<Uuid>, Vec<i16>) = Default::default();
+    let mut rating_cols = RatingColumns::default();
     for (booking, doctor, patient) in completed_with_doctor {
         if !rng.gen_bool(0.35) {
             continue;
@@ -496,12 +496,12 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
             4..=30 => 4,
             _ => 5,
         };
-        rating_cols.0.push(demo_uuid(&mut rng, created));
-        rating_cols.1.push(doctor);
-        rating_cols.2.push(patient);
-        rating_cols.3.push(booking);
-        rating_cols.4.push(stars);
-        if rating_cols.0.len() >= BATCH {
+        rating_cols.ids.push(demo_uuid(&mut rng, created));
+        rating_cols.doctors.push(doctor);
+        rating_cols.patients.push(patient);
+        rating_cols.bookings.push(booking);
+        rating_cols.stars.push(stars);
+        if rating_cols.ids.len() >= BATCH {
             summary.ratings += insert_ratings(&mut tx, &mut rating_cols).await?;
         }
     }
@@ -656,27 +656,33 @@ impl BookingColumns {
     }
 }
 
-async fn insert_ratings(
-    tx: &mut sqlx::PgConnection,
-    cols: &mut (Vec<Uuid>, Vec<i32>, Vec<Uuid>, Vec<Uuid>, Vec<i16>),
-) -> AppResult<usize> {
-    if cols.0.is_empty() {
+#[derive(Default)]
+struct RatingColumns {
+    ids: Vec<Uuid>,
+    doctors: Vec<i32>,
+    patients: Vec<Uuid>,
+    bookings: Vec<Uuid>,
+    stars: Vec<i16>,
+}
+
+async fn insert_ratings(tx: &mut sqlx::PgConnection, cols: &mut RatingColumns) -> AppResult<usize> {
+    if cols.ids.is_empty() {
         return Ok(0);
     }
     sqlx::query!(
         "INSERT INTO doctor_ratings (rating_id, doctor_id, patient_id, booking_id, rating, created_by)
          SELECT *, 'demo' FROM unnest($1::uuid[], $2::int4[], $3::uuid[], $4::uuid[], $5::int2[])",
-        &cols.0,
-        &cols.1,
-        &cols.2,
-        &cols.3,
-        &cols.4
+        &cols.ids,
+        &cols.doctors,
+        &cols.patients,
+        &cols.bookings,
+        &cols.stars
     )
     .execute(tx)
     .await
     .db()?;
-    let n = cols.0.len();
-    *cols = Default::default();
+    let n = cols.ids.len();
+    *cols = RatingColumns::default();
     Ok(n)
 }
 
