@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 # The UI type-checks against the generated bindings and builds (the shell
 # embeds ui/dist).
 npm run ui:build
+npm run test:ui
 cargo test --workspace --locked

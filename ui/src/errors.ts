@@ -1,16 +1,23 @@
 import type { AppError } from "./bindings";
+import i18n from "./i18n";
 
-// Framework failures (a bad argument, an unknown command) arrive as plain strings.
+/** One line for a person to read. Framework failures (a bad argument, an
+ * unknown command) arrive as plain strings. */
 export function errorText(error: AppError | string): string {
   if (typeof error === "string") return error;
   switch (error.kind) {
     case "validation":
       return `${error.field}: ${error.message}`;
     case "notFound":
-      return `${error.entity} ${error.id} was not found`;
+      return i18n.t("error.notFound", { entity: error.entity });
     case "internal":
-      return `Something went wrong (log reference ${error.reference})`;
+      return i18n.t("error.internal", { reference: error.reference });
     default:
       return error.message;
   }
+}
+
+/** Validation errors keyed by field, to show next to the field. */
+export function fieldErrors(error: AppError | string | null): Record<string, string> {
+  return error && typeof error !== "string" && error.kind === "validation" ? { [error.field]: error.message } : {};
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it, vi, type Mock } from "vitest";
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { StationStatus } from "./bindings";
+import { renderWithProviders } from "./test/render";
+
+vi.mock("./bindings", () => ({
+  commands: { testConnection: vi.fn(), saveSettings: vi.fn(), migrateSchema: vi.fn() },
+}));
+vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
+
+const { commands } = await import("./bindings");
+const { SettingsPanel } = await import("./Settings");
+
+const server = { host: "db.clinic", port: 5432, database: "clinic", user: "desk", tls: "require" as const, caFile: null };
+const status: StationStatus = {
+  mode: "server",
+  phase: { phase: "ready" },
+  schema: null,
+  settings: { staffName: "Desk 1", server },
+};
+
+describe("SettingsPanel", () => {
+  it("shows a validation error next to the field it names", async () => {
+    (commands.saveSettings as Mock).mockResolvedValue({
+      status: "error",
+      error: { kind: "validation", field: "host", code: "required", message: "is required" },
+    });
+    renderWithProviders(<SettingsPanel status={status} onStatus={() => {}} onClose={() => {}} />);
+    const host = screen.getByLabelText("Host");
+    await userEvent.clear(host);
+    await userEvent.click(screen.getByRole("button", { name: "Save and connect" }));
+
+    expect(await screen.findByText("is required")).toBeInTheDocument();
+    expect(host).toHaveAttribute("aria-invalid", "true");
+    expect(commands.saveSettings).toHaveBeenCalledWith({ staffName: "Desk 1", server: { ...server, host: "" } }, null);
+  });
+
+  it("names what is wrong with a connection", async () => {
+    (commands.testConnection as Mock).mockResolvedValue({
+      status: "ok",
+      data: { ok: false, problem: "badPassword", message: "the password for desk was not accepted", serverVersion: null, schema: null },
+    });
+    renderWithProviders(<SettingsPanel status={status} onStatus={() => {}} onClose={() => {}} />);
+    await userEvent.type(screen.getByLabelText("Password (kept in the system keyring)"), "secret");
+    await userEvent.click(screen.getByRole("button", { name: "Test connection" }));
+
+    expect(await screen.findByText("Wrong password")).toBeInTheDocument();
+    expect(screen.getByText("the password for desk was not accepted")).toBeInTheDocument();
+    expect(commands.testConnection).toHaveBeenCalledWith(server, "secret");
+  });
+});

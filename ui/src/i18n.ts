@@ -1,0 +1,19 @@
+// English and Ukrainian, bundled (no network at run time). The language
+// follows the system's until the user picks one.
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import en from "./locales/en.json";
+import uk from "./locales/uk.json";
+
+export const LANGUAGES = ["en", "uk"] as const;
+
+const systemLanguage = typeof navigator !== "undefined" && navigator.language.startsWith("uk") ? "uk" : "en";
+
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, uk: { translation: uk } },
+  lng: localStorage.getItem("language") ?? systemLanguage,
+  fallbackLng: "en",
+  interpolation: { escapeValue: false }, // React escapes
+});
+
+export default i18n;
