@@ -1,7 +1,7 @@
 // The day board: a column per doctor working that day and per diagnostic,
 // time down the side in the location's zone, bookings as blocks coloured by
 // status (with the status also in text, never colour alone).
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { Loader, Paper, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -9,6 +9,7 @@ import { commands, type BoardColumn, type Booking, type Location } from "./bindi
 import { appError, call } from "./api";
 import { errorText } from "./errors";
 import { minuteOfDay, minutesOf } from "./dates";
+import { NewBooking, type BookingDraft } from "./NewBooking";
 
 const PX_PER_MINUTE = 1.4;
 
@@ -19,6 +20,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
     queryFn: () => call(commands.dayBoard(location.id, date)),
   });
   const timeZone = location.timeZone;
+  const [draft, setDraft] = useState<BookingDraft | null>(null);
 
   const [start, end] = useMemo(() => {
     const spans = board.data?.columns.flatMap((c) => c.open.map((o) => [minutesOf(o.start), minutesOf(o.end)])) ?? [];
@@ -79,7 +81,18 @@ export function Board({ location, date }: { location: Location; date: string }) 
           ))}
         </div>
         {columns.map((c) => (
-          <div className="column" key={key(c)} role="gridcell">
+          <div
+            className="column"
+            key={key(c)}
+            role="gridcell"
+            onClick={(e) => {
+              // A click on open time (not on a booking) starts a booking there.
+              const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / PX_PER_MINUTE;
+              if (c.open.some((o) => minutesOf(o.start) <= minute && minute < minutesOf(o.end))) {
+                setDraft({ subject: c.subject, subjectName: c.name, date, minute });
+              }
+            }}
+          >
             {c.open.map((o) => (
               <div
                 key={o.start}
@@ -98,6 +111,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
                 return (
                   <div
                     key={b.id}
+                    onClick={(e) => e.stopPropagation()}
                     className={`booking status-${b.status}`}
                     style={{ top, height: Math.max(18, minutes * PX_PER_MINUTE - 2) }}
                     title={`${time.format(new Date(b.startsAt))} ${b.patientName} · ${t(`status.${b.status}`)}`}
@@ -109,6 +123,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
           </div>
         ))}
       </div>
+      {draft && <NewBooking location={location} draft={draft} onClose={() => setDraft(null)} />}
     </div>
   );
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it, vi, type Mock } from "vitest";
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { Location } from "./bindings";
+import { renderWithProviders } from "./test/render";
+
+vi.mock("./bindings", () => ({
+  commands: { freeSlots: vi.fn(), searchPatients: vi.fn(), createPatient: vi.fn(), book: vi.fn() },
+}));
+
+const { commands } = await import("./bindings");
+const { NewBooking } = await import("./NewBooking");
+
+const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const slots = [
+  { startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z" },
+  { startsAt: "2030-01-07T09:30:00Z", endsAt: "2030-01-07T10:00:00Z" },
+];
+const olena = {
+  id: "0190a2b0-0000-7000-8000-000000000001", patientNumber: 17, fullName: "Olena Kovalenko", phone: "+380501112233",
+  email: null, dateOfBirth: "1990-02-01", notes: "", rowVersion: 1, createdAt: "2029-01-01T00:00:00Z",
+};
+const draft = { subject: { type: "doctor" as const, doctorId: 3 }, subjectName: "Dr Bondar", date: "2030-01-07", minute: 9 * 60 + 40 };
+
+describe("NewBooking", () => {
+  it("books the clicked slot for a patient found by name, and explains a slot taken meanwhile", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.searchPatients as Mock).mockResolvedValue({ status: "ok", data: [olena] });
+    (commands.book as Mock).mockResolvedValue({
+      status: "error",
+      error: { kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked at this time (booked 09:30–10:00)", conflictingBookingId: "x" },
+    });
+    renderWithProviders(<NewBooking location={location} draft={draft} onClose={() => {}} />);
+
+    // The slot under the click (09:40 falls in 09:30–10:00) is preselected.
+    expect(await screen.findByDisplayValue(/09:30/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText("Name, phone or date of birth"), "Olena");
+    await userEvent.click(await screen.findByRole("option", { name: /Olena Kovalenko/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+
+    expect(await screen.findByText("This time was just taken")).toBeInTheDocument();
+    expect(screen.getByText(/already booked at this time/)).toBeInTheDocument();
+    const request = (commands.book as Mock).mock.calls[0][0];
+    expect(request).toMatchObject({ patientId: olena.id, locationId: 1, subject: draft.subject, startsAt: slots[1].startsAt });
+    expect(request.bookingId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    // The free slots are asked for again so the person can pick another.
+    expect((commands.freeSlots as Mock).mock.calls.length).toBeGreaterThan(1);
+  });
+});
