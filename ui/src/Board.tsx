@@ -10,6 +10,7 @@ import { appError, call } from "./api";
 import { errorText } from "./errors";
 import { minuteOfDay, minutesOf } from "./dates";
 import { NewBooking, type BookingDraft } from "./NewBooking";
+import { BookingDetail } from "./BookingDetail";
 
 const PX_PER_MINUTE = 1.4;
 
@@ -21,6 +22,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
   });
   const timeZone = location.timeZone;
   const [draft, setDraft] = useState<BookingDraft | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
 
   const [start, end] = useMemo(() => {
     const spans = board.data?.columns.flatMap((c) => c.open.map((o) => [minutesOf(o.start), minutesOf(o.end)])) ?? [];
@@ -111,7 +113,13 @@ export function Board({ location, date }: { location: Location; date: string }) 
                 return (
                   <div
                     key={b.id}
-                    onClick={(e) => e.stopPropagation()}
+                    role="button"
+                    tabIndex={0}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      setOpened(b.id);
+                    }}
+                    onKeyDown={(e) => e.key === "Enter" && setOpened(b.id)}
                     className={`booking status-${b.status}`}
                     style={{ top, height: Math.max(18, minutes * PX_PER_MINUTE - 2) }}
                     title={`${time.format(new Date(b.startsAt))} ${b.patientName} · ${t(`status.${b.status}`)}`}
@@ -124,6 +132,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
         ))}
       </div>
       {draft && <NewBooking location={location} draft={draft} onClose={() => setDraft(null)} />}
+      {opened && <BookingDetail location={location} bookingId={opened} onClose={() => setOpened(null)} />}
     </div>
   );
 }

@@ -127,6 +127,8 @@ export type Booking = {
 	endsAt: string,
 	price: Money,
 	status: BookingStatus,
+	/**  What staff may do next (from `StatusAction::allowed_from`). */
+	allowedActions: StatusAction[],
 	patientMessage: string,
 	rescheduledFrom: BookingId | null,
 	createdBy: string,

@@ -43,6 +43,13 @@ pub enum StatusAction {
 }
 
 impl StatusAction {
+    pub const ALL: [StatusAction; 5] = [Self::Confirm, Self::CheckIn, Self::Complete, Self::Cancel, Self::NoShow];
+
+    /// The actions a booking in `status` offers (the UI shows these buttons).
+    pub fn available_from(status: BookingStatus) -> Vec<StatusAction> {
+        Self::ALL.into_iter().filter(|a| a.allowed_from(status)).collect()
+    }
+
     pub fn target(self) -> BookingStatus {
         match self {
             Self::Confirm => BookingStatus::Confirmed,
@@ -141,6 +148,8 @@ pub struct Booking {
     pub ends_at: DateTime<Utc>,
     pub price: Money,
     pub status: BookingStatus,
+    /// What staff may do next (from `StatusAction::allowed_from`).
+    pub allowed_actions: Vec<StatusAction>,
     pub patient_message: String,
     pub rescheduled_from: Option<BookingId>,
     pub created_by: String,

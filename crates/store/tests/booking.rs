@@ -18,6 +18,10 @@ async fn booking_captures_price_and_history() {
     let b = f.basic().await;
     let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
     assert_eq!(booking.status, BookingStatus::Booked);
+    assert_eq!(
+        booking.allowed_actions,
+        [StatusAction::Confirm, StatusAction::CheckIn, StatusAction::Cancel, StatusAction::NoShow]
+    );
     assert_eq!(booking.price.to_string(), "500.00");
     assert_eq!(booking.ends_at, at("2027-01-04T07:30:00Z"));
     assert_eq!(booking.subject_name, "Dr Iryna Bondar");

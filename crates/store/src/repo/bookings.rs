@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use clinic_domain::availability::Busy;
-use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusChange};
+use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusAction, StatusChange};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId};
 use clinic_domain::values::Money;
 use clinic_domain::AppResult;
@@ -202,6 +202,7 @@ pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Boo
             ends_at: r.ends_at,
             price: Money::from_stored(r.price),
             status: r.status,
+            allowed_actions: StatusAction::available_from(r.status),
             patient_message: r.patient_message,
             rescheduled_from: r.rescheduled_from,
             created_by: r.created_by,

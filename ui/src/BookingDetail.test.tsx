@@ -1,0 +1,43 @@
+import { describe, expect, it, vi, type Mock } from "vitest";
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { Booking, Location } from "./bindings";
+import { renderWithProviders } from "./test/render";
+
+vi.mock("./bindings", () => ({
+  commands: { getBooking: vi.fn(), bookingHistory: vi.fn(), changeStatus: vi.fn() },
+}));
+
+const { commands } = await import("./bindings");
+const { BookingDetail } = await import("./BookingDetail");
+
+const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const booking: Booking = {
+  id: "b1", patientId: "p1", patientName: "Olena Kovalenko", patientNumber: 17, locationId: 1, locationName: "Centre",
+  subject: { type: "doctor", doctorId: 3 }, subjectName: "Dr Bondar", startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z",
+  price: "650.00", status: "booked", allowedActions: ["confirm", "checkIn", "cancel", "noShow"], patientMessage: "",
+  rescheduledFrom: null, createdBy: "Desk 1", createdAt: "2030-01-01T00:00:00Z", rowVersion: 4,
+};
+
+describe("BookingDetail", () => {
+  it("offers the allowed actions and asks for a cancellation reason next to its field", async () => {
+    (commands.getBooking as Mock).mockResolvedValue({ status: "ok", data: booking });
+    (commands.bookingHistory as Mock).mockResolvedValue({
+      status: "ok",
+      data: [{ fromStatus: null, toStatus: "booked", reason: "", changedBy: "Desk 1", changedAt: "2030-01-01T00:00:00Z" }],
+    });
+    (commands.changeStatus as Mock).mockResolvedValue({
+      status: "error",
+      error: { kind: "validation", field: "reason", code: "required", message: "is required" },
+    });
+    renderWithProviders(<BookingDetail location={location} bookingId="b1" onClose={() => {}} />);
+
+    expect(await screen.findByRole("button", { name: "Confirm" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Complete" })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Cancel booking" }));
+
+    expect(await screen.findByText("is required")).toBeInTheDocument();
+    expect(screen.getByLabelText("Reason (needed to cancel)")).toHaveAttribute("aria-invalid", "true");
+    expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "cancel", reason: "", expectedVersion: 4 });
+  });
+});
