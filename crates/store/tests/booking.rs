@@ -143,17 +143,7 @@ async fn twenty_concurrent_bookings_of_one_slot_one_wins() {
 async fn diagnostic_capacity_bounds_parallel_bookings() {
     let f = Fixture::new().await;
     let b = f.basic().await;
-    let mri = f
-        .clinic
-        .create_diagnostic(&clinic_domain::catalogue::DiagnosticInput {
-            type_name: "MRI".into(),
-            description: "Magnetic resonance".into(),
-            price: "2400".into(),
-            slot_minutes: 60,
-        })
-        .await
-        .unwrap();
-    f.clinic.offer_diagnostic(mri.id, b.location.id, 2).await.unwrap();
+    let mri = f.diagnostic("MRI", "2400", 60, b.location.id, 2).await;
     let subject = BookingSubject::Diagnostic { diagnostic_id: mri.id };
     let clinic = Arc::new(f.clinic.clone());
     let mut tasks = Vec::new();
@@ -436,17 +426,7 @@ async fn rescheduling_links_the_new_booking() {
 async fn day_board_shows_columns_and_bookings_of_the_local_day() {
     let f = Fixture::new().await;
     let b = f.basic().await;
-    let xray = f
-        .clinic
-        .create_diagnostic(&clinic_domain::catalogue::DiagnosticInput {
-            type_name: "X-Ray".into(),
-            description: String::new(),
-            price: "300".into(),
-            slot_minutes: 15,
-        })
-        .await
-        .unwrap();
-    f.clinic.offer_diagnostic(xray.id, b.location.id, 1).await.unwrap();
+    let xray = f.diagnostic("X-Ray", "300", 15, b.location.id, 1).await;
     f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-05T07:00:00Z").await.unwrap();
     // 23:30 local on the 5th is 21:30 UTC: outside hours, so book 19:30 local instead.
     f.book(b.patient.id, b.location.id, BookingSubject::Diagnostic { diagnostic_id: xray.id }, "2027-01-05T17:30:00Z")

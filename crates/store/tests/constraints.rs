@@ -6,7 +6,6 @@
 mod common;
 
 use clinic_domain::bookings::{BookingSubject, StatusAction, StatusRequest};
-use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::{AppError, ConflictCode};
 use clinic_store::db_error;
 use common::*;
@@ -20,17 +19,7 @@ enum Expect {
 async fn every_constraint_names_its_field_or_conflict() {
     let f = Fixture::new().await;
     let b = f.basic().await;
-    let mri = f
-        .clinic
-        .create_diagnostic(&DiagnosticInput {
-            type_name: "MRI".into(),
-            description: String::new(),
-            price: "10".into(),
-            slot_minutes: 60,
-        })
-        .await
-        .unwrap();
-    f.clinic.offer_diagnostic(mri.id, b.location.id, 1).await.unwrap();
+    let mri = f.diagnostic("MRI", "10", 60, b.location.id, 1).await;
     let visit = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
     let scan = f
         .book(b.patient.id, b.location.id, BookingSubject::Diagnostic { diagnostic_id: mri.id }, "2027-01-04T08:00:00Z")

@@ -3,7 +3,6 @@
 mod common;
 
 use clinic_domain::bookings::BookingSubject;
-use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::ids::{BookingId, ResultId};
 use clinic_domain::{AppError, ValidationCode};
 use clinic_store::ResultUpload;
@@ -14,17 +13,7 @@ use sha2::{Digest, Sha256};
 async fn results_round_trip_with_checksum() {
     let f = Fixture::new().await;
     let b = f.basic().await;
-    let mri = f
-        .clinic
-        .create_diagnostic(&DiagnosticInput {
-            type_name: "MRI".into(),
-            description: String::new(),
-            price: "2000".into(),
-            slot_minutes: 60,
-        })
-        .await
-        .unwrap();
-    f.clinic.offer_diagnostic(mri.id, b.location.id, 1).await.unwrap();
+    let mri = f.diagnostic("MRI", "2000", 60, b.location.id, 1).await;
     let scan = f
         .book(b.patient.id, b.location.id, BookingSubject::Diagnostic { diagnostic_id: mri.id }, "2027-01-04T08:00:00Z")
         .await

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clinic_domain::bookings::{Booking, BookingRequest, BookingSubject};
-use clinic_domain::catalogue::{DoctorInput, Location, LocationInput};
+use clinic_domain::catalogue::{Diagnostic, DiagnosticInput, DoctorInput, Location, LocationInput};
 use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId, SpecialtyId};
 use clinic_domain::patients::{Patient, PatientInput};
 use clinic_domain::schedule::WeeklyInterval;
@@ -86,6 +86,29 @@ impl Fixture {
             .unwrap()
             .summary
             .id
+    }
+
+    /// A diagnostic offered at `location` with `capacity` parallel lanes.
+    pub async fn diagnostic(
+        &self,
+        name: &str,
+        price: &str,
+        slot_minutes: i32,
+        location: LocationId,
+        capacity: i32,
+    ) -> Diagnostic {
+        let diagnostic = self
+            .clinic
+            .create_diagnostic(&DiagnosticInput {
+                type_name: name.into(),
+                description: String::new(),
+                price: price.into(),
+                slot_minutes,
+            })
+            .await
+            .unwrap();
+        self.clinic.offer_diagnostic(diagnostic.id, location, capacity).await.unwrap();
+        diagnostic
     }
 
     pub async fn patient(&self, name: &str) -> Patient {
