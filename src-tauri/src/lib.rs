@@ -72,6 +72,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             hours::list_exceptions,
             hours::add_exception,
             hours::remove_exception,
+            hours::preview_hours,
             patients::create_patient,
             patients::get_patient,
             patients::update_patient,

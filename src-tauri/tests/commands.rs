@@ -154,6 +154,19 @@ fn every_command_answers_with_data_or_a_typed_error() {
         h.ok("doctor_week", json!({"doctorId": doctor_id, "locationId": location_id})).as_array().unwrap().len(),
         7
     );
+    let proposed = json!([{"weekday": 1, "start": "09:00", "end": "10:00"}]);
+    let preview = h.ok("preview_hours", json!({"query": {"locationId": location_id, "doctorId": doctor_id, "week": proposed, "from": "2030-01-07", "to": "2030-01-13"}}));
+    assert_eq!(
+        (preview.as_array().unwrap().len(), &preview[0]["slots"]),
+        (7, &json!(2)),
+        "Monday 2030-01-07: 09:00–10:00"
+    );
+    h.typed_error(
+        "preview_hours",
+        json!({"query": {"locationId": location_id, "doctorId": null, "week": proposed, "from": "2030-01-07", "to": "2030-01-01"}}),
+        "validation",
+        Some("to"),
+    );
     assert_eq!(h.ok("list_doctors", json!({"filter": {"includeInactive": false}})).as_array().unwrap().len(), 1);
     assert_eq!(h.ok("list_specialties_with_doctors", json!({})).as_array().unwrap().len(), 1);
     assert_eq!(h.ok("get_doctor", json!({"id": doctor_id}))["services"][0], "ECG reading");

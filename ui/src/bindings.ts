@@ -53,6 +53,8 @@ export const commands = {
 	listExceptions: (locationId: LocationId | null, doctorId: DoctorId | null, from: string, to: string) => typedError<ScheduleException[], AppError>(__TAURI_INVOKE("list_exceptions", { locationId, doctorId, from, to })),
 	addException: (input: ScheduleExceptionInput) => typedError<ScheduleException, AppError>(__TAURI_INVOKE("add_exception", { input })),
 	removeException: (id: ScheduleExceptionId) => typedError<null, AppError>(__TAURI_INVOKE("remove_exception", { id })),
+	/**  The free slots a weekly template would give, before saving it. */
+	previewHours: (query: HoursPreviewQuery) => typedError<DayPreview[], AppError>(__TAURI_INVOKE("preview_hours", { query })),
 	/**  Creates a patient under an id made by the station (a retry is harmless). */
 	createPatient: (id: PatientId, input: PatientInput) => typedError<Patient, AppError>(__TAURI_INVOKE("create_patient", { id, input })),
 	getPatient: (id: PatientId) => typedError<Patient, AppError>(__TAURI_INVOKE("get_patient", { id })),
@@ -193,6 +195,17 @@ export type DayBoard = {
 	bookings: Booking[],
 };
 
+/**
+ *  One date of an hours preview: when it is open, and how many slots that
+ *  makes (`free_slots` leaves out booked and past ones).
+ */
+export type DayPreview = {
+	date: string,
+	open: OpenSpan[],
+	slots: number,
+	freeSlots: number,
+};
+
 export type Diagnostic = {
 	id: DiagnosticId,
 	typeName: string,
@@ -287,6 +300,19 @@ export type ExceptionKind =
 export type FreeSlot = {
 	startsAt: string,
 	endsAt: string,
+};
+
+/**
+ *  A weekly template being edited, shown on real dates before it is saved:
+ *  the location's own hours (`doctor_id` empty) or a doctor's hours there.
+ *  Exceptions and existing bookings apply as they would after saving.
+ */
+export type HoursPreviewQuery = {
+	locationId: LocationId,
+	doctorId: DoctorId | null,
+	week: WeeklyInterval[],
+	from: string,
+	to: string,
 };
 
 /**  ISO weekday: 1 = Monday .. 7 = Sunday (MedSync mixed 0 = Monday and 0 = Sunday). */

@@ -8,6 +8,7 @@ use specta::Type;
 use crate::catalogue::Location;
 use crate::error::{AppError, AppResult, ValidationCode};
 use crate::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, RatingId, ResultId};
+use crate::schedule::WeeklyInterval;
 use crate::values::{optional_text, required_text, Money, WallTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
@@ -212,6 +213,44 @@ impl SlotQuery {
         }
         Ok(())
     }
+}
+
+/// A weekly template being edited, shown on real dates before it is saved:
+/// the location's own hours (`doctor_id` empty) or a doctor's hours there.
+/// Exceptions and existing bookings apply as they would after saving.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HoursPreviewQuery {
+    pub location_id: LocationId,
+    pub doctor_id: Option<DoctorId>,
+    pub week: Vec<WeeklyInterval>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl HoursPreviewQuery {
+    pub const MAX_DAYS: i64 = 31;
+
+    pub fn validate(&self) -> AppResult<()> {
+        if self.to < self.from {
+            return Err(AppError::validation("to", ValidationCode::OutOfRange, "must not be before the first date"));
+        }
+        if (self.to - self.from).num_days() >= Self::MAX_DAYS {
+            return Err(AppError::validation("to", ValidationCode::OutOfRange, "preview at most 31 days at a time"));
+        }
+        Ok(())
+    }
+}
+
+/// One date of an hours preview: when it is open, and how many slots that
+/// makes (`free_slots` leaves out booked and past ones).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DayPreview {
+    pub date: NaiveDate,
+    pub open: Vec<OpenSpan>,
+    pub slots: u32,
+    pub free_slots: u32,
 }
 
 /// One column of the day board: a doctor working that day, or a diagnostic

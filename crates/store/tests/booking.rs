@@ -6,9 +6,12 @@ mod common;
 use std::sync::Arc;
 
 use clinic_domain::bookings::{
-    BookingStatus, BookingSubject, RatingInput, RescheduleRequest, SlotQuery, StatusAction, StatusRequest,
+    BookingStatus, BookingSubject, HoursPreviewQuery, OpenSpan, RatingInput, RescheduleRequest, SlotQuery,
+    StatusAction, StatusRequest,
 };
 use clinic_domain::ids::{BookingId, RatingId};
+use clinic_domain::schedule::{ExceptionKind, ScheduleExceptionInput, WeeklyInterval};
+use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_domain::{AppError, ConflictCode, ValidationCode};
 use common::*;
 
@@ -272,6 +275,66 @@ async fn free_slots_skip_taken_and_closed_times() {
 
     let too_long = SlotQuery { to: day("2027-06-01"), ..query.clone() };
     assert_eq!(f.clinic.free_slots(&too_long).await.unwrap_err().field(), Some("to"));
+}
+
+#[tokio::test]
+async fn hours_preview_shows_an_unsaved_week_with_bookings_and_closures() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-05T07:00:00Z").await.unwrap();
+    f.clinic
+        .add_exception(
+            &ScheduleExceptionInput {
+                kind: ExceptionKind::Closure,
+                location_id: Some(b.location.id),
+                doctor_id: None,
+                date: day("2027-01-06"),
+                start: None,
+                end: None,
+                note: "Holiday".into(),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    // Proposed: the doctor only on Tuesdays and Wednesdays, 09:00–12:00.
+    let week: Vec<WeeklyInterval> = [2, 3]
+        .into_iter()
+        .map(|d| WeeklyInterval {
+            weekday: IsoWeekday::new(d).unwrap(),
+            start: WallTime::hm(9, 0),
+            end: WallTime::hm(12, 0),
+        })
+        .collect();
+    let query = HoursPreviewQuery {
+        location_id: b.location.id,
+        doctor_id: Some(b.doctor),
+        week: week.clone(),
+        from: day("2027-01-04"),
+        to: day("2027-01-06"),
+    };
+    let days = f.clinic.preview_hours(&query).await.unwrap();
+    let summary: Vec<(u32, u32)> = days.iter().map(|d| (d.slots, d.free_slots)).collect();
+    // Monday: not in the proposed week. Tuesday: 6 slots, one booked. Wednesday: closed.
+    assert_eq!(summary, vec![(0, 0), (6, 5), (0, 0)]);
+    assert_eq!(days[1].open, vec![OpenSpan { start: WallTime::hm(9, 0), end: WallTime::hm(12, 0) }]);
+    // Nothing was saved: the stored week still has every day.
+    assert_eq!(f.clinic.doctor_week(b.doctor, b.location.id).await.unwrap().len(), 7);
+
+    // The location's own week, on its 15-minute grid, with its closure.
+    let location_days = f.clinic.preview_hours(&HoursPreviewQuery { doctor_id: None, ..query.clone() }).await.unwrap();
+    let slots: Vec<u32> = location_days.iter().map(|d| d.slots).collect();
+    assert_eq!(slots, vec![0, 12, 0]);
+
+    let reversed = vec![WeeklyInterval {
+        weekday: IsoWeekday::new(1).unwrap(),
+        start: WallTime::hm(12, 0),
+        end: WallTime::hm(9, 0),
+    }];
+    let error = f.clinic.preview_hours(&HoursPreviewQuery { week: reversed, ..query.clone() }).await.unwrap_err();
+    assert_eq!(error.field(), Some("week"));
+    let too_long = HoursPreviewQuery { to: day("2027-03-01"), ..query };
+    assert_eq!(f.clinic.preview_hours(&too_long).await.unwrap_err().field(), Some("to"));
 }
 
 #[tokio::test]

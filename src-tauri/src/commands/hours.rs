@@ -1,6 +1,7 @@
 //! Working hours: weekly templates and date exceptions.
 
 use chrono::NaiveDate;
+use clinic_domain::bookings::{DayPreview, HoursPreviewQuery};
 use clinic_domain::ids::{DoctorId, LocationId, ScheduleExceptionId};
 use clinic_domain::schedule::{ScheduleException, ScheduleExceptionInput, WeeklyInterval};
 use clinic_domain::AppResult;
@@ -66,4 +67,11 @@ pub async fn add_exception(station: State<'_, Station>, input: ScheduleException
 #[specta::specta]
 pub async fn remove_exception(station: State<'_, Station>, id: ScheduleExceptionId) -> AppResult<()> {
     station.writer().await?.remove_exception(id).await
+}
+
+/// The free slots a weekly template would give, before saving it.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_hours(station: State<'_, Station>, query: HoursPreviewQuery) -> AppResult<Vec<DayPreview>> {
+    station.reader().await?.preview_hours(&query).await
 }

@@ -7,11 +7,12 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use clinic_domain::availability::{FreeSlot, ResourceCalendar, SlotProblem};
 use clinic_domain::bookings::{
-    BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, OpenSpan, Rating, RatingInput,
-    RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
+    BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, DayPreview, HoursPreviewQuery,
+    OpenSpan, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
 };
 use clinic_domain::catalogue::Location;
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
+use clinic_domain::schedule::WeeklyInterval;
 use clinic_domain::values::{optional_text, parse_time_zone, Money, Stars};
 use clinic_domain::{Actor, AppError, AppResult, ConflictCode, Entity, ValidationCode};
 use sqlx::PgConnection;
@@ -35,6 +36,52 @@ impl Clinic {
         let location = active_location(&mut conn, query.location_id).await?;
         let terms = load_terms(&mut conn, &location, query.subject, query.from, query.to).await?;
         Ok(terms.calendar.free_slots(query.from, query.to, self.now()))
+    }
+
+    /// Shows a weekly template on real dates before it is saved, through the
+    /// same engine and loader as slot search: the location's hours with its
+    /// closures, or a doctor's hours there with leave and bookings.
+    pub async fn preview_hours(&self, query: &HoursPreviewQuery) -> AppResult<Vec<DayPreview>> {
+        query.validate()?;
+        let week = WeeklyInterval::validate_week("week", &query.week)?;
+        let mut conn = self.conn().await?;
+        let location = active_location(&mut conn, query.location_id).await?;
+        let calendar = match query.doctor_id {
+            Some(doctor_id) => {
+                let subject = BookingSubject::Doctor { doctor_id };
+                let mut terms = load_terms(&mut conn, &location, subject, query.from, query.to).await?;
+                terms.calendar.resource_week = Some(week);
+                terms.calendar
+            }
+            None => ResourceCalendar {
+                time_zone: tz(&location)?,
+                slot_minutes: u16::try_from(location.grid_minutes).map_err(|e| internal(&e))?,
+                location_week: week,
+                location_exceptions: hours::exceptions(&mut conn, Some(location.id), None, query.from, query.to)
+                    .await?
+                    .iter()
+                    .filter(|e| e.doctor_id.is_none())
+                    .map(|e| e.as_date_exception())
+                    .collect(),
+                resource_week: None,
+                resource_exceptions: vec![],
+                lanes: 1,
+                busy: vec![],
+            },
+        };
+        let now = self.now();
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(query
+            .from
+            .iter_days()
+            .take_while(|d| *d <= query.to)
+            .map(|date| DayPreview {
+                date,
+                open: calendar.open_spans(date).into_iter().map(|(start, end)| OpenSpan { start, end }).collect(),
+                slots: count(calendar.grid(date).len()),
+                free_slots: count(calendar.free_slots(date, date, now).len()),
+            })
+            .collect())
     }
 
     /// Books a slot, checked by the availability engine inside the same
