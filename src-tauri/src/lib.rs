@@ -4,7 +4,7 @@
 //! bindings, and the `clinic://` protocol for photos and result files live here.
 
 mod commands;
-mod protocol;
+pub mod protocol;
 
 use std::path::Path;
 
@@ -91,6 +91,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             bookings::doctor_ratings,
             bookings::booking_rating,
             results::attach_result_file,
+            results::attach_staged_result,
             results::save_result_copy,
             results::result_info,
             results::booking_results,

@@ -1,22 +1,50 @@
 //! `clinic://localhost/photo/<id>` and `clinic://localhost/result/<id>`: photos
 //! and result files for <img>, PDF preview and downloads, streamed straight
-//! from the database without crossing the JSON bridge.
+//! from the database without crossing the JSON bridge. And
+//! `POST clinic://localhost/staging/<result id>?offset=N`: a raw chunk of a
+//! result file dropped on the window or picked in its file input, staged
+//! until `attach_staged_result` stores it.
 
 use std::str::FromStr;
 
 use clinic_domain::ids::{PhotoId, ResultId};
 use clinic_domain::AppError;
 use clinic_station::Station;
-use tauri::http::{Request, Response, StatusCode};
+use tauri::http::{Method, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 use uuid::Uuid;
 
 pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
     let app = ctx.app_handle().clone();
+    if request.method() == Method::POST {
+        responder.respond(stage(app.state::<Station>().inner(), &request));
+        return;
+    }
     let path = request.uri().path().to_string();
     tauri::async_runtime::spawn(async move {
         responder.respond(serve(app.state::<Station>().inner(), &path).await);
     });
+}
+
+pub fn stage(station: &Station, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let id = request.uri().path().strip_prefix("/staging/").and_then(|id| Uuid::from_str(id).ok());
+    let offset = request
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("offset=")))
+        .and_then(|n| n.parse::<u64>().ok());
+    let (Some(id), Some(offset)) = (id, offset) else {
+        return plain(StatusCode::NOT_FOUND, "no such upload");
+    };
+    match station.stage_result_chunk(ResultId(id), offset, request.body()) {
+        Ok(staged) => plain(StatusCode::OK, &staged.to_string()),
+        // The typed error, as commands send it, for the window to show.
+        Err(error) => Response::builder()
+            .status(StatusCode::BAD_REQUEST)
+            .header("Content-Type", "application/json")
+            .body(serde_json::to_vec(&error).unwrap_or_default())
+            .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response")),
+    }
 }
 
 async fn serve(station: &Station, path: &str) -> Response<Vec<u8>> {

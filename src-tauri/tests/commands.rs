@@ -12,7 +12,7 @@ use clinic_store::MIGRATOR;
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
 struct Harness {
     window: WebviewWindow<MockRuntime>,
@@ -295,12 +295,45 @@ fn every_command_answers_with_data_or_a_typed_error() {
         "validation",
         Some("file"),
     );
+    // The same file dropped on the window: raw chunks through `clinic://`, then attached.
+    let station = h.window.state::<Station>();
+    let dropped_id = uuid7();
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    let post = |offset: usize, chunk: &[u8]| {
+        let request = tauri::http::Request::post(format!("clinic://localhost/staging/{dropped_id}?offset={offset}"))
+            .body(chunk.to_vec())
+            .unwrap();
+        clinic_desk::protocol::stage(&station, &request)
+    };
+    assert_eq!(post(0, &pdf_bytes[..8]).status(), 200);
+    let out_of_order = post(3, &pdf_bytes[8..]);
+    assert_eq!(out_of_order.status(), 400, "a chunk at the wrong offset is refused");
+    assert_eq!(serde_json::from_slice::<Value>(out_of_order.body()).unwrap()["field"], "file");
+    h.typed_error(
+        "attach_staged_result",
+        json!({"resultId": dropped_id, "bookingId": scan["id"], "fileName": "mri.pdf", "onProgress": "__CHANNEL__:9"}),
+        "validation",
+        Some("file"),
+    );
+    assert_eq!(post(0, &pdf_bytes[..8]).status(), 200);
+    assert_eq!(post(8, &pdf_bytes[8..]).body(), pdf_bytes.len().to_string().as_bytes(), "answers the bytes staged");
+    let dropped = h.ok(
+        "attach_staged_result",
+        json!({"resultId": dropped_id, "bookingId": scan["id"], "fileName": "mri (copy).pdf", "onProgress": "__CHANNEL__:10"}),
+    );
+    assert_eq!(
+        (dropped["sha256"].clone(), dropped["fileName"].as_str()),
+        (stored["sha256"].clone(), Some("mri (copy).pdf"))
+    );
+    let huge = vec![b'%'; clinic_domain::results::MAX_RESULT_BYTES + 1];
+    let refused = serde_json::from_slice::<Value>(post(0, &huge).body()).unwrap();
+    assert_eq!((refused["field"].as_str(), refused["code"].as_str()), (Some("file"), Some("tooLarge")));
     let copy = h.scratch.join("copy.pdf");
     h.ok("save_result_copy", json!({"resultId": result_id, "path": copy}));
     assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&pdf).unwrap());
     assert_eq!(h.ok("result_info", json!({"resultId": result_id}))["sha256"], stored["sha256"]);
-    assert_eq!(h.ok("booking_results", json!({"bookingId": scan["id"]})).as_array().unwrap().len(), 1);
-    assert_eq!(h.ok("patient_results", json!({"id": patient_id})).as_array().unwrap().len(), 1);
+    assert_eq!(h.ok("booking_results", json!({"bookingId": scan["id"]})).as_array().unwrap().len(), 2);
+    assert_eq!(h.ok("patient_results", json!({"id": patient_id})).as_array().unwrap().len(), 2);
 
     // Deactivation, settings and the schema gate.
     h.ok("set_doctor_active", json!({"id": doctor_id, "active": false}));

@@ -77,6 +77,8 @@ export const commands = {
 	bookingRating: (bookingId: BookingId) => typedError<Rating | null, AppError>(__TAURI_INVOKE("booking_rating", { bookingId })),
 	/**  Attaches the file at `path` to a diagnostic booking, streaming progress. */
 	attachResultFile: (resultId: ResultId, bookingId: BookingId, path: string, onProgress: Channel<UploadProgress>) => typedError<ResultFile, AppError>(__TAURI_INVOKE("attach_result_file", { resultId, bookingId, path, onProgress })),
+	/**  Attaches a file the window sent in chunks (`POST clinic://localhost/staging/<result id>`). */
+	attachStagedResult: (resultId: ResultId, bookingId: BookingId, fileName: string, onProgress: Channel<UploadProgress>) => typedError<ResultFile, AppError>(__TAURI_INVOKE("attach_staged_result", { resultId, bookingId, fileName, onProgress })),
 	/**  Saves a copy of a stored result to `path` (from the native save dialog). */
 	saveResultCopy: (resultId: ResultId, path: string) => typedError<ResultFile, AppError>(__TAURI_INVOKE("save_result_copy", { resultId, path })),
 	resultInfo: (resultId: ResultId) => typedError<ResultFile, AppError>(__TAURI_INVOKE("result_info", { resultId })),

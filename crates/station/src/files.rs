@@ -1,8 +1,12 @@
 //! Files the station moves between the desk and the database: result files
-//! and photos come from paths chosen in the native file dialog (large payloads
-//! never cross the IPC bridge as JSON arrays), with progress reports.
+//! and photos come from paths chosen in the native file dialog, or (dropped on
+//! the window, picked in its file input) as raw chunks staged through the
+//! `clinic://` protocol. Large payloads never cross the IPC bridge as JSON
+//! arrays, and progress is reported as they go.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use clinic_domain::bookings::ResultFile;
 use clinic_domain::catalogue::{Diagnostic, Doctor};
@@ -17,6 +21,67 @@ use tokio::io::AsyncReadExt;
 use crate::Station;
 
 const CHUNK: usize = 256 * 1024;
+
+/// An upload nobody finished within this time is dropped.
+const STAGING_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// Result files arriving from the window in chunks, held in memory (each at
+/// most [`MAX_RESULT_BYTES`]) until attached, keyed by the result id the
+/// window made for them.
+#[derive(Default)]
+pub struct Staging {
+    uploads: std::sync::Mutex<HashMap<ResultId, Staged>>,
+}
+
+struct Staged {
+    bytes: Vec<u8>,
+    touched: Instant,
+}
+
+fn too_large(field: &str, size: u64, limit: usize) -> AppError {
+    AppError::validation(
+        field,
+        ValidationCode::TooLarge,
+        format!("the file is {:.1} MB; the limit is {} MB", size as f64 / 1_048_576.0, limit / 1_048_576),
+    )
+}
+
+impl Staging {
+    /// Appends `chunk` at `offset` (0 starts the upload afresh); returns the
+    /// bytes staged so far.
+    pub fn append(&self, result_id: ResultId, offset: u64, chunk: &[u8]) -> AppResult<u64> {
+        let mut uploads = self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        uploads.retain(|_, staged| staged.touched.elapsed() < STAGING_TTL);
+        if offset == 0 {
+            uploads.remove(&result_id);
+        }
+        let staged = uploads.entry(result_id).or_insert_with(|| Staged { bytes: Vec::new(), touched: Instant::now() });
+        if staged.bytes.len() as u64 != offset {
+            let expected = staged.bytes.len();
+            uploads.remove(&result_id);
+            return Err(AppError::validation(
+                "file",
+                ValidationCode::OutOfRange,
+                format!("part of the file went missing (expected byte {expected}, got {offset}); send it again"),
+            ));
+        }
+        let size = staged.bytes.len() + chunk.len();
+        if size > MAX_RESULT_BYTES {
+            uploads.remove(&result_id);
+            return Err(too_large("file", size as u64, MAX_RESULT_BYTES));
+        }
+        staged.bytes.extend_from_slice(chunk);
+        staged.touched = Instant::now();
+        Ok(size as u64)
+    }
+
+    fn take(&self, result_id: ResultId) -> AppResult<Vec<u8>> {
+        let mut uploads = self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        uploads.remove(&result_id).map(|staged| staged.bytes).ok_or_else(|| {
+            AppError::validation("file", ValidationCode::Required, "nothing was sent for this file; send it again")
+        })
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -48,11 +113,7 @@ async fn read_limited(
     let mut file = tokio::fs::File::open(path).await.map_err(unreadable)?;
     let size = file.metadata().await.map_err(unreadable)?.len();
     if size > limit as u64 {
-        return Err(AppError::validation(
-            field,
-            ValidationCode::TooLarge,
-            format!("the file is {:.1} MB; the limit is {} MB", size as f64 / 1_048_576.0, limit / 1_048_576),
-        ));
+        return Err(too_large(field, size, limit));
     }
     let total = size as u32;
     let mut bytes = Vec::with_capacity(size as usize);
@@ -88,15 +149,40 @@ impl Station {
         path: &Path,
         progress: impl Fn(UploadProgress),
     ) -> AppResult<ResultFile> {
+        let bytes = read_limited(path, MAX_RESULT_BYTES, "file", &progress).await?;
+        self.store_result(result_id, booking_id, &file_name(path), &bytes, progress).await
+    }
+
+    /// Chunks of a result file sent from the window (see [`Staging`]).
+    pub fn stage_result_chunk(&self, result_id: ResultId, offset: u64, chunk: &[u8]) -> AppResult<u64> {
+        self.staging.append(result_id, offset, chunk)
+    }
+
+    /// Attaches a file staged in chunks under `result_id` to a diagnostic booking.
+    pub async fn attach_staged_result(
+        &self,
+        result_id: ResultId,
+        booking_id: BookingId,
+        file_name: &str,
+        progress: impl Fn(UploadProgress),
+    ) -> AppResult<ResultFile> {
+        let bytes = self.staging.take(result_id)?;
+        self.store_result(result_id, booking_id, file_name, &bytes, progress).await
+    }
+
+    async fn store_result(
+        &self,
+        result_id: ResultId,
+        booking_id: BookingId,
+        file_name: &str,
+        bytes: &[u8],
+        progress: impl Fn(UploadProgress),
+    ) -> AppResult<ResultFile> {
         let clinic = self.writer().await?;
         let actor = self.actor().await?;
-        let bytes = read_limited(path, MAX_RESULT_BYTES, "file", &progress).await?;
         let total = bytes.len() as u32;
         progress(UploadProgress { stage: UploadStage::Storing, done_bytes: total, total_bytes: total });
-        let name = file_name(path);
-        let stored = clinic
-            .store_result(&ResultUpload { result_id, booking_id, file_name: &name, bytes: &bytes }, &actor)
-            .await?;
+        let stored = clinic.store_result(&ResultUpload { result_id, booking_id, file_name, bytes }, &actor).await?;
         progress(UploadProgress { stage: UploadStage::Done, done_bytes: total, total_bytes: total });
         Ok(stored)
     }

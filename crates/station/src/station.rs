@@ -65,6 +65,7 @@ pub struct Station {
     demo: Mutex<Option<LocalCluster>>,
     changes: broadcast::Sender<BookingsChange>,
     listener: Mutex<Option<JoinHandle<()>>>,
+    pub(crate) staging: crate::files::Staging,
 }
 
 impl Station {
@@ -79,6 +80,7 @@ impl Station {
             demo: Mutex::new(None),
             changes: broadcast::channel(256).0,
             listener: Mutex::new(None),
+            staging: crate::files::Staging::default(),
         })
     }
 

@@ -1,5 +1,6 @@
 //! Diagnostic result files. Files travel by path (chosen in the native
-//! dialog) and the app's `clinic://` protocol, never as JSON byte arrays.
+//! dialog) or as raw chunks through the app's `clinic://` protocol, never as
+//! JSON byte arrays.
 
 use std::path::Path;
 
@@ -22,6 +23,19 @@ pub async fn attach_result_file(
     on_progress: Channel<UploadProgress>,
 ) -> AppResult<ResultFile> {
     station.attach_result_file(result_id, booking_id, Path::new(&path), |p| drop(on_progress.send(p))).await
+}
+
+/// Attaches a file the window sent in chunks (`POST clinic://localhost/staging/<result id>`).
+#[tauri::command]
+#[specta::specta]
+pub async fn attach_staged_result(
+    station: State<'_, Station>,
+    result_id: ResultId,
+    booking_id: BookingId,
+    file_name: String,
+    on_progress: Channel<UploadProgress>,
+) -> AppResult<ResultFile> {
+    station.attach_staged_result(result_id, booking_id, &file_name, |p| drop(on_progress.send(p))).await
 }
 
 /// Saves a copy of a stored result to `path` (from the native save dialog).
