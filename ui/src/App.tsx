@@ -1,16 +1,25 @@
 // The reception window: a header with the location, the day and the station's
-// connection, and the day board below. The full reception UI builds on this.
-import { useEffect, useState } from "react";
-import { ActionIcon, AppShell, Badge, Button, Group, Loader, NativeSelect, Paper, Text, Title } from "@mantine/core";
+// connection; the screens in a side bar (F1–F5); the keyboard shortcuts.
+import { useEffect, useRef, useState } from "react";
+import { ActionIcon, AppShell, Badge, Button, Group, Kbd, Loader, NativeSelect, NavLink, Paper, Popover, Stack, Switch, Table, Text, Title } from "@mantine/core";
+import { useHotkeys } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, events, type StationStatus } from "./bindings";
 import { call } from "./api";
 import { Board } from "./Board";
+import { ClinicSetup } from "./ClinicSetup";
+import { Doctors } from "./Doctors";
 import { errorText } from "./errors";
 import { LANGUAGES } from "./i18n";
+import { Patients } from "./Patients";
 import { SettingsPanel } from "./Settings";
+import { WorkingHours } from "./WorkingHours";
 import { shiftDate, todayIn } from "./dates";
+import { useSingleKeyShortcuts } from "./shortcuts";
+
+const SCREENS = ["board", "patients", "doctors", "hours", "setup"] as const;
+type Screen = (typeof SCREENS)[number];
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -19,6 +28,9 @@ export function App() {
   const [locationId, setLocationId] = useState<number | null>(null);
   const [date, setDate] = useState<string | null>(null);
   const [showSettings, setShowSettings] = useState(false);
+  const [screen, setScreen] = useState<Screen>("board");
+  const patientSearch = useRef<HTMLInputElement>(null);
+  const [singleKeys, setSingleKeys] = useSingleKeyShortcuts();
 
   useEffect(() => {
     void commands.stationStatus().then((result) => result.status === "ok" && setStatus(result.data));
@@ -50,15 +62,35 @@ export function App() {
   }, [locations.data, locationId]);
 
   const location = locations.data?.find((l) => l.id === locationId);
+  const findPatient = () => {
+    setShowSettings(false);
+    setScreen("patients");
+    setTimeout(() => patientSearch.current?.focus(), 0);
+  };
+  const onBoard = screen === "board" && !showSettings;
+  const today = () => location && setDate(todayIn(location.timeZone));
+  const moveDay = (days: number) => date && setDate(shiftDate(date, days));
+  useHotkeys([
+    ["mod+K", findPatient],
+    ["mod+ArrowLeft", () => onBoard && moveDay(-1)],
+    ["mod+ArrowRight", () => onBoard && moveDay(1)],
+    ...SCREENS.map((s, i) => [`F${i + 1}`, () => (setShowSettings(false), setScreen(s))] as [string, () => void]),
+    ...(singleKeys
+      ? ([
+          ["/", findPatient],
+          ["t", () => onBoard && today()],
+        ] as [string, () => void][])
+      : []),
+  ]);
 
   return (
-    <AppShell header={{ height: 52 }} padding="xs">
+    <AppShell header={{ height: 52 }} navbar={{ width: 184, breakpoint: 0 }} padding="xs">
       <AppShell.Header className="topbar">
         <Group h="100%" px="md" gap="md" wrap="nowrap">
           <Title order={1} size="h4" c="white">
             {t("app.title")}
           </Title>
-          {locations.data && locations.data.length > 0 && (
+          {onBoard && locations.data && locations.data.length > 0 && (
             <NativeSelect
               aria-label={t("board.location")}
               value={locationId ?? ""}
@@ -66,15 +98,15 @@ export function App() {
               data={locations.data.map((l) => ({ value: String(l.id), label: l.name }))}
             />
           )}
-          {date && location && (
+          {onBoard && date && location && (
             <Group gap={4} role="group" aria-label={t("board.date")}>
-              <ActionIcon variant="light" size="lg" aria-label={t("board.previousDay")} onClick={() => setDate(shiftDate(date, -1))}>
+              <ActionIcon variant="light" size="lg" aria-label={t("board.previousDay")} title={`${t("board.previousDay")} (Ctrl+←)`} aria-keyshortcuts="Control+ArrowLeft" onClick={() => moveDay(-1)}>
                 ‹
               </ActionIcon>
-              <Button variant="light" onClick={() => setDate(todayIn(location.timeZone))}>
+              <Button variant="light" onClick={today} aria-keyshortcuts="T" title={`${t("board.today")} (T)`}>
                 {t("board.today")}
               </Button>
-              <ActionIcon variant="light" size="lg" aria-label={t("board.nextDay")} onClick={() => setDate(shiftDate(date, 1))}>
+              <ActionIcon variant="light" size="lg" aria-label={t("board.nextDay")} title={`${t("board.nextDay")} (Ctrl+→)`} aria-keyshortcuts="Control+ArrowRight" onClick={() => moveDay(1)}>
                 ›
               </ActionIcon>
               <input
@@ -88,6 +120,7 @@ export function App() {
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
             <StationBadge status={status} />
+            <Shortcuts singleKeys={singleKeys} onSingleKeys={setSingleKeys} />
             <NativeSelect
               aria-label="Language / Мова"
               value={i18n.language}
@@ -103,12 +136,37 @@ export function App() {
           </Group>
         </Group>
       </AppShell.Header>
+      <AppShell.Navbar p={6} aria-label={t("nav.label")}>
+        {SCREENS.map((s, i) => (
+          <NavLink
+            key={s}
+            component="button"
+            label={t(`nav.${s}`)}
+            active={!showSettings && screen === s}
+            onClick={() => {
+              setShowSettings(false);
+              setScreen(s);
+            }}
+            rightSection={<Kbd size="xs">F{i + 1}</Kbd>}
+            aria-keyshortcuts={`F${i + 1}`}
+          />
+        ))}
+      </AppShell.Navbar>
       <AppShell.Main>
         {status && (showSettings || status.phase.phase === "failed") && (
           <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
         )}
         {!showSettings && !ready && <Connecting status={status} />}
-        {!showSettings && ready && location && date && <Board location={location} date={date} />}
+        {!showSettings && ready && locations.data && (
+          <>
+            {screen === "board" && location && date && <Board location={location} date={date} />}
+            {screen === "patients" && <Patients ref={patientSearch} />}
+            {screen === "doctors" && <Doctors locations={locations.data} />}
+            {screen === "hours" && <WorkingHours locations={locations.data} />}
+            {screen === "setup" && <ClinicSetup />}
+            {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}
+          </>
+        )}
       </AppShell.Main>
     </AppShell>
   );
@@ -145,5 +203,60 @@ function Connecting({ status }: { status: StationStatus | null }) {
         </Group>
       )}
     </Paper>
+  );
+}
+
+function NoLocations({ onSetup }: { onSetup: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Paper maw={560} mx="auto" mt="xl" p="lg" withBorder>
+      <Title order={2} size="h4">
+        {t("board.noLocations")}
+      </Title>
+      <Button mt="sm" onClick={onSetup}>
+        {t("nav.setup")}
+      </Button>
+    </Paper>
+  );
+}
+
+/** The keyboard shortcuts, listed where staff can find them. */
+function Shortcuts({ singleKeys, onSingleKeys }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void }) {
+  const { t } = useTranslation();
+  const rows: [string, string][] = [
+    ["Ctrl+K  /", t("keys.search")],
+    ["N", t("keys.newBooking")],
+    ["T", t("keys.today")],
+    ["Ctrl+←  Ctrl+→", t("keys.day")],
+    ["F1–F5", t("keys.screens")],
+    ["Enter", t("keys.open")],
+    ["Esc", t("keys.close")],
+  ];
+  return (
+    <Popover position="bottom-end" withArrow shadow="md">
+      <Popover.Target>
+        <Button variant="white" color="teal" aria-label={t("keys.title")}>
+          ⌨
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs">
+          <Text fw={600}>{t("keys.title")}</Text>
+          <Table verticalSpacing={2} fz="sm">
+            <Table.Tbody>
+              {rows.map(([keys, what]) => (
+                <Table.Tr key={keys}>
+                  <Table.Td>
+                    <Kbd>{keys}</Kbd>
+                  </Table.Td>
+                  <Table.Td>{what}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Switch label={t("keys.singleKeys")} checked={singleKeys} onChange={(e) => onSingleKeys(e.currentTarget.checked)} />
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
   );
 }

@@ -1,21 +1,38 @@
 // The day board: a column per doctor working that day and per diagnostic,
 // time down the side in the location's zone, bookings as blocks coloured by
-// status (with the status also in text, never colour alone).
-import { useMemo, useState } from "react";
-import { Loader, Paper, Text, Title } from "@mantine/core";
+// status (with the status also in text, never colour alone), a now-line, and
+// a filter by specialty. N starts a booking without a click.
+import { useEffect, useMemo, useState } from "react";
+import { Button, Group, Kbd, Loader, Paper, Select, Text, Title } from "@mantine/core";
+import { useHotkeys } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type BoardColumn, type Booking, type Location } from "./bindings";
 import { appError, call } from "./api";
 import { errorText } from "./errors";
-import { minuteOfDay, minutesOf } from "./dates";
+import { useFormats } from "./format";
+import { minuteOfDay, minutesOf, todayIn, wallTime } from "./dates";
 import { NewBooking, type BookingDraft } from "./NewBooking";
 import { BookingDetail } from "./BookingDetail";
+import { useSingleKeyShortcuts } from "./shortcuts";
+
+const DIAGNOSTICS = "__diagnostics__";
+
+/** Minutes since local midnight now, refreshed every minute; null on other days. */
+function useNowMinute(date: string, timeZone: string): number | null {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return todayIn(timeZone, now) === date ? minuteOfDay(now.toISOString(), timeZone) : null;
+}
 
 const PX_PER_MINUTE = 1.4;
 
 export function Board({ location, date }: { location: Location; date: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const formats = useFormats(location.timeZone);
   const board = useQuery({
     queryKey: ["dayBoard", location.id, date],
     queryFn: () => call(commands.dayBoard(location.id, date)),
@@ -23,6 +40,10 @@ export function Board({ location, date }: { location: Location; date: string }) 
   const timeZone = location.timeZone;
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
+  const [filter, setFilter] = useState<string | null>(null);
+  const nowMinute = useNowMinute(date, location.timeZone);
+  const [singleKeys] = useSingleKeyShortcuts();
+  useHotkeys(singleKeys ? [["n", () => setDraft({ subject: null, date, minute: null })]] : []);
 
   const [start, end] = useMemo(() => {
     const spans = board.data?.columns.flatMap((c) => c.open.map((o) => [minutesOf(o.start), minutesOf(o.end)])) ?? [];
@@ -44,8 +65,30 @@ export function Board({ location, date }: { location: Location; date: string }) 
       </Paper>
     );
   }
-  const { columns, bookings } = board.data;
-  if (columns.length === 0) {
+  const { bookings } = board.data;
+  const specialties = [...new Set(board.data.columns.filter((c) => c.subject.type === "doctor").map((c) => c.detail))].sort();
+  const columns = board.data.columns.filter(
+    (c) => filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter),
+  );
+  const choices = board.data.columns.map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
+  const toolbar = (
+    <Group gap="sm" mb={6}>
+      <Select
+        size="xs"
+        aria-label={t("board.show")}
+        placeholder={t("board.everyone")}
+        clearable
+        value={filter}
+        onChange={setFilter}
+        data={[...specialties.map((s) => ({ value: s, label: s })), { value: DIAGNOSTICS, label: t("board.diagnostics") }]}
+        w={220}
+      />
+      <Button size="xs" onClick={() => setDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
+        {t("board.newBooking")}
+      </Button>
+    </Group>
+  );
+  if (board.data.columns.length === 0) {
     return (
       <Paper p="lg" withBorder>
         <Title order={2} size="h4">
@@ -57,13 +100,14 @@ export function Board({ location, date }: { location: Location; date: string }) 
 
   const hours: number[] = [];
   for (let m = Math.ceil(start / 60) * 60; m < end; m += 60) hours.push(m);
-  const time = new Intl.DateTimeFormat(i18n.language, { timeZone, hour: "2-digit", minute: "2-digit" });
   const key = (c: BoardColumn) => (c.subject.type === "doctor" ? `d${c.subject.doctorId}` : `g${c.subject.diagnosticId}`);
   const sameSubject = (b: Booking, c: BoardColumn) =>
     b.subject.type === c.subject.type &&
     (b.subject.type === "doctor" ? b.subject.doctorId === (c.subject as { doctorId: number }).doctorId : b.subject.diagnosticId === (c.subject as { diagnosticId: number }).diagnosticId);
 
   return (
+    <>
+    {toolbar}
     <div className="board" role="grid" aria-label={t("board.grid", { location: location.name, date })}>
       <div className="board-head" role="row">
         <div className="gutter-head" />
@@ -78,7 +122,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
         <div className="gutter">
           {hours.map((m) => (
             <div key={m} className="hour" style={{ top: (m - start) * PX_PER_MINUTE }}>
-              {String(m / 60).padStart(2, "0")}:00
+              {wallTime(m)}
             </div>
           ))}
         </div>
@@ -91,7 +135,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
               // A click on open time (not on a booking) starts a booking there.
               const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / PX_PER_MINUTE;
               if (c.open.some((o) => minutesOf(o.start) <= minute && minute < minutesOf(o.end))) {
-                setDraft({ subject: c.subject, subjectName: c.name, date, minute });
+                setDraft({ subject: { subject: c.subject, name: c.name }, date, minute });
               }
             }}
           >
@@ -105,6 +149,9 @@ export function Board({ location, date }: { location: Location; date: string }) 
             {hours.map((m) => (
               <div key={m} className="hour-line" style={{ top: (m - start) * PX_PER_MINUTE }} />
             ))}
+            {nowMinute !== null && nowMinute >= start && nowMinute <= end && (
+              <div className="now-line" style={{ top: (nowMinute - start) * PX_PER_MINUTE }} aria-hidden="true" />
+            )}
             {bookings
               .filter((b) => sameSubject(b, c))
               .map((b) => {
@@ -122,17 +169,18 @@ export function Board({ location, date }: { location: Location; date: string }) 
                     onKeyDown={(e) => e.key === "Enter" && setOpened(b.id)}
                     className={`booking status-${b.status}`}
                     style={{ top, height: Math.max(18, minutes * PX_PER_MINUTE - 2) }}
-                    title={`${time.format(new Date(b.startsAt))} ${b.patientName} · ${t(`status.${b.status}`)}`}
+                    title={`${formats.time(b.startsAt)} ${b.patientName} · ${t(`status.${b.status}`)}`}
                   >
-                    <span className="booking-time">{time.format(new Date(b.startsAt))}</span> <span>{b.patientName}</span>
+                    <span className="booking-time">{formats.time(b.startsAt)}</span> <span>{b.patientName}</span>
                   </div>
                 );
               })}
           </div>
         ))}
       </div>
-      {draft && <NewBooking location={location} draft={draft} onClose={() => setDraft(null)} />}
-      {opened && <BookingDetail location={location} bookingId={opened} onClose={() => setOpened(null)} />}
+      {draft && <NewBooking location={location} draft={draft} choices={choices} onClose={() => setDraft(null)} />}
+      {opened && <BookingDetail bookingId={opened} onClose={() => setOpened(null)} />}
     </div>
+    </>
   );
 }

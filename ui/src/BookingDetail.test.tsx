@@ -5,7 +5,7 @@ import type { Booking, Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
 vi.mock("./bindings", () => ({
-  commands: { getBooking: vi.fn(), bookingHistory: vi.fn(), changeStatus: vi.fn() },
+  commands: { getBooking: vi.fn(), bookingHistory: vi.fn(), changeStatus: vi.fn(), listLocations: vi.fn() },
 }));
 
 const { commands } = await import("./bindings");
@@ -22,6 +22,7 @@ const booking: Booking = {
 describe("BookingDetail", () => {
   it("offers the allowed actions and asks for a cancellation reason next to its field", async () => {
     (commands.getBooking as Mock).mockResolvedValue({ status: "ok", data: booking });
+    (commands.listLocations as Mock).mockResolvedValue({ status: "ok", data: [location] });
     (commands.bookingHistory as Mock).mockResolvedValue({
       status: "ok",
       data: [{ fromStatus: null, toStatus: "booked", reason: "", changedBy: "Desk 1", changedAt: "2030-01-01T00:00:00Z" }],
@@ -30,7 +31,7 @@ describe("BookingDetail", () => {
       status: "error",
       error: { kind: "validation", field: "reason", code: "required", message: "is required" },
     });
-    renderWithProviders(<BookingDetail location={location} bookingId="b1" onClose={() => {}} />);
+    renderWithProviders(<BookingDetail bookingId="b1" onClose={() => {}} />);
 
     expect(await screen.findByRole("button", { name: "Confirm" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Complete" })).not.toBeInTheDocument();

@@ -1,34 +1,44 @@
 // One booking: who, what, when, price, message; the status actions it allows
-// (cancel asks for a reason); and its status history.
+// (cancel asks for a reason); reschedule to another free slot; a rating once
+// completed; results for a diagnostic; and its status history.
 import { useState } from "react";
-import { Alert, Badge, Button, Drawer, Group, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Badge, Button, Divider, Drawer, Group, Rating, Select, Stack, Table, Text, TextInput, Textarea } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type BookingId, type Location, type StatusAction } from "./bindings";
+import { commands, type Booking, type BookingId, type StatusAction } from "./bindings";
 import { appError, call } from "./api";
 import { errorText, fieldErrors } from "./errors";
+import { useFormats } from "./format";
+import { uuidv7 } from "./ids";
+import { todayIn } from "./dates";
+import { BookingResults } from "./Results";
 
-export function BookingDetail({ location, bookingId, onClose }: { location: Location; bookingId: BookingId; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
+  const { t } = useTranslation();
   const queries = useQueryClient();
+  const [shown, setShown] = useState(bookingId);
   const [reason, setReason] = useState("");
-  const booking = useQuery({ queryKey: ["booking", bookingId], queryFn: () => call(commands.getBooking(bookingId)) });
-  const history = useQuery({ queryKey: ["bookingHistory", bookingId], queryFn: () => call(commands.bookingHistory(bookingId)) });
+  const booking = useQuery({ queryKey: ["booking", shown], queryFn: () => call(commands.getBooking(shown)) });
+  const history = useQuery({ queryKey: ["bookingHistory", shown], queryFn: () => call(commands.bookingHistory(shown)) });
+  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });
+  const b = booking.data;
+  const timeZone = locations.data?.find((l) => l.id === b?.locationId)?.timeZone ?? "UTC";
+  const formats = useFormats(timeZone);
+  const refresh = (changed: Booking) => {
+    void queries.invalidateQueries({ queryKey: ["booking"] });
+    void queries.invalidateQueries({ queryKey: ["bookingHistory"] });
+    void queries.invalidateQueries({ queryKey: ["dayBoard", changed.locationId] });
+    void queries.invalidateQueries({ queryKey: ["patientBookings", changed.patientId] });
+  };
   const act = useMutation({
-    mutationFn: (action: StatusAction) =>
-      call(commands.changeStatus({ bookingId, action, reason, expectedVersion: booking.data!.rowVersion })),
-    onSuccess: () => {
+    mutationFn: (action: StatusAction) => call(commands.changeStatus({ bookingId: shown, action, reason, expectedVersion: b!.rowVersion })),
+    onSuccess: (changed) => {
       setReason("");
-      void queries.invalidateQueries({ queryKey: ["booking", bookingId] });
-      void queries.invalidateQueries({ queryKey: ["bookingHistory", bookingId] });
-      void queries.invalidateQueries({ queryKey: ["dayBoard", location.id] });
+      refresh(changed);
     },
   });
-  const when = new Intl.DateTimeFormat(i18n.language, { timeZone: location.timeZone, dateStyle: "medium", timeStyle: "short" });
-  const money = new Intl.NumberFormat(i18n.language, { style: "currency", currency: "UAH" });
   const failed = act.error ? appError(act.error) : null;
   const errors = fieldErrors(failed);
-  const b = booking.data;
 
   return (
     <Drawer opened onClose={onClose} position="right" size="md" title={b ? `${b.patientName} · №${b.patientNumber}` : ""}>
@@ -42,10 +52,10 @@ export function BookingDetail({ location, bookingId, onClose }: { location: Loca
             <Text fw={600}>{b.subjectName}</Text>
           </Group>
           <Text>
-            {when.format(new Date(b.startsAt))} · {b.locationName}
+            {formats.dateTime(b.startsAt)} · {b.locationName}
           </Text>
           <Text>
-            {t("detail.price")}: {money.format(Number(b.price))}
+            {t("detail.price")}: {formats.money(b.price)}
           </Text>
           {b.patientMessage && (
             <Text size="sm" c="dimmed">
@@ -68,24 +78,34 @@ export function BookingDetail({ location, bookingId, onClose }: { location: Loca
               </Button>
             ))}
           </Group>
-          {failed && Object.keys(errors).length === 0 && (
+          {failed && !errors.reason && (
             <Alert color="red" role="alert">
-              {errorText(failed)}
+              {errors.action ?? errorText(failed)}
             </Alert>
           )}
-          {failed && errors.action && (
-            <Alert color="red" role="alert">
-              {errors.action}
-            </Alert>
+          {(b.status === "booked" || b.status === "confirmed") && (
+            <Reschedule
+              booking={b}
+              timeZone={timeZone}
+              onMoved={(moved) => {
+                refresh(moved);
+                setShown(moved.id);
+              }}
+            />
           )}
-          <Text fw={600} mt="sm">
-            {t("detail.history")}
-          </Text>
-          <Table striped withTableBorder>
+          {b.status === "completed" && b.subject.type === "doctor" && <BookingRating booking={b} />}
+          {b.subject.type === "diagnostic" && b.status !== "cancelled" && (
+            <>
+              <Divider label={t("results.title")} labelPosition="left" />
+              <BookingResults bookingId={b.id} />
+            </>
+          )}
+          <Divider label={t("detail.history")} labelPosition="left" />
+          <Table striped withTableBorder fz="sm">
             <Table.Tbody>
               {(history.data ?? []).map((h, i) => (
                 <Table.Tr key={i}>
-                  <Table.Td>{when.format(new Date(h.changedAt))}</Table.Td>
+                  <Table.Td>{formats.dateTime(h.changedAt)}</Table.Td>
                   <Table.Td>{t(`status.${h.toStatus}`)}</Table.Td>
                   <Table.Td>{h.changedBy}</Table.Td>
                   <Table.Td>{h.reason}</Table.Td>
@@ -96,5 +116,108 @@ export function BookingDetail({ location, bookingId, onClose }: { location: Loca
         </Stack>
       )}
     </Drawer>
+  );
+}
+
+/** Moves the booking to another free slot of the same doctor or diagnostic. */
+function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone: string; onMoved: (moved: Booking) => void }) {
+  const { t } = useTranslation();
+  const formats = useFormats(timeZone);
+  const [date, setDate] = useState(() => todayIn(timeZone, new Date(booking.startsAt)));
+  const [startsAt, setStartsAt] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  const slots = useQuery({
+    queryKey: ["freeSlots", booking.locationId, booking.subject, date],
+    queryFn: () => call(commands.freeSlots({ locationId: booking.locationId, subject: booking.subject, from: date, to: date })),
+    enabled: open && date !== "",
+  });
+  const move = useMutation({
+    mutationFn: () =>
+      call(commands.reschedule({ bookingId: booking.id, newBookingId: uuidv7(), startsAt: startsAt!, expectedVersion: booking.rowVersion, reason: "" })),
+    onSuccess: onMoved,
+    onError: () => void slots.refetch(),
+  });
+  const failed = move.error ? appError(move.error) : null;
+  if (!open) {
+    return (
+      <Button variant="default" onClick={() => setOpen(true)}>
+        {t("detail.reschedule")}
+      </Button>
+    );
+  }
+  return (
+    <Stack gap="xs" className="inset">
+      <Group grow align="end">
+        <TextInput type="date" label={t("detail.newDate")} value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+        <Select
+          label={t("booking.slot")}
+          placeholder={slots.isFetching ? t("booking.loadingSlots") : t("booking.noSlots")}
+          value={startsAt}
+          onChange={setStartsAt}
+          data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
+          error={fieldErrors(failed).startsAt}
+        />
+      </Group>
+      {failed && !fieldErrors(failed).startsAt && (
+        <Alert color="red" role="alert">
+          {errorText(failed)}
+        </Alert>
+      )}
+      <Group>
+        <Button onClick={() => move.mutate()} disabled={!startsAt} loading={move.isPending}>
+          {t("detail.move")}
+        </Button>
+        <Button variant="subtle" onClick={() => setOpen(false)}>
+          {t("settings.close")}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/** The patient's rating of a completed visit (one per booking). */
+function BookingRating({ booking }: { booking: Booking }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState("");
+  const existing = useQuery({ queryKey: ["bookingRating", booking.id], queryFn: () => call(commands.bookingRating(booking.id)) });
+  const record = useMutation({
+    mutationFn: () => call(commands.recordRating({ ratingId: uuidv7(), bookingId: booking.id, rating: stars, comment })),
+    onSuccess: (saved) => {
+      queries.setQueryData(["bookingRating", booking.id], saved);
+      void queries.invalidateQueries({ queryKey: ["doctors"] });
+      void queries.invalidateQueries({ queryKey: ["doctorRatings"] });
+    },
+  });
+  const errors = fieldErrors(record.error ? appError(record.error) : null);
+  if (existing.data) {
+    return (
+      <Group gap="xs">
+        <Text fw={600}>{t("detail.rating")}:</Text>
+        <Rating value={existing.data.rating} readOnly aria-label={t("detail.stars", { count: existing.data.rating })} />
+        <Text size="sm">{existing.data.comment}</Text>
+      </Group>
+    );
+  }
+  return (
+    <Stack gap="xs" className="inset">
+      <Text fw={600}>{t("detail.rateVisit")}</Text>
+      <Rating value={stars} onChange={setStars} aria-label={t("detail.rating")} />
+      {errors.rating && (
+        <Text size="sm" c="red.8" role="alert">
+          {errors.rating}
+        </Text>
+      )}
+      <Textarea label={t("detail.comment")} value={comment} onChange={(e) => setComment(e.currentTarget.value)} error={errors.comment} autosize minRows={2} />
+      {record.error && Object.keys(errors).length === 0 && (
+        <Alert color="red" role="alert">
+          {errorText(appError(record.error))}
+        </Alert>
+      )}
+      <Button onClick={() => record.mutate()} disabled={stars === 0} loading={record.isPending}>
+        {t("detail.saveRating")}
+      </Button>
+    </Stack>
   );
 }

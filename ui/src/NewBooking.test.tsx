@@ -5,7 +5,7 @@ import type { Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
 vi.mock("./bindings", () => ({
-  commands: { freeSlots: vi.fn(), searchPatients: vi.fn(), createPatient: vi.fn(), book: vi.fn() },
+  commands: { freeSlots: vi.fn(), searchPatients: vi.fn(), createPatient: vi.fn(), possibleDuplicates: vi.fn(), book: vi.fn(), getDoctor: vi.fn(), getDiagnostic: vi.fn() },
 }));
 
 const { commands } = await import("./bindings");
@@ -20,17 +20,19 @@ const olena = {
   id: "0190a2b0-0000-7000-8000-000000000001", patientNumber: 17, fullName: "Olena Kovalenko", phone: "+380501112233",
   email: null, dateOfBirth: "1990-02-01", notes: "", rowVersion: 1, createdAt: "2029-01-01T00:00:00Z",
 };
-const draft = { subject: { type: "doctor" as const, doctorId: 3 }, subjectName: "Dr Bondar", date: "2030-01-07", minute: 9 * 60 + 40 };
+const bondar = { subject: { type: "doctor" as const, doctorId: 3 }, name: "Dr Bondar" };
+const draft = { subject: bondar, date: "2030-01-07", minute: 9 * 60 + 40 };
 
 describe("NewBooking", () => {
   it("books the clicked slot for a patient found by name, and explains a slot taken meanwhile", async () => {
     (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
     (commands.searchPatients as Mock).mockResolvedValue({ status: "ok", data: [olena] });
     (commands.book as Mock).mockResolvedValue({
       status: "error",
       error: { kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked at this time (booked 09:30–10:00)", conflictingBookingId: "x" },
     });
-    renderWithProviders(<NewBooking location={location} draft={draft} onClose={() => {}} />);
+    renderWithProviders(<NewBooking location={location} draft={draft} choices={[bondar]} onClose={() => {}} />);
 
     // The slot under the click (09:40 falls in 09:30–10:00) is preselected.
     expect(await screen.findByDisplayValue(/09:30/)).toBeInTheDocument();
@@ -41,9 +43,43 @@ describe("NewBooking", () => {
     expect(await screen.findByText("This time was just taken")).toBeInTheDocument();
     expect(screen.getByText(/already booked at this time/)).toBeInTheDocument();
     const request = (commands.book as Mock).mock.calls[0][0];
-    expect(request).toMatchObject({ patientId: olena.id, locationId: 1, subject: draft.subject, startsAt: slots[1].startsAt });
+    expect(request).toMatchObject({ patientId: olena.id, locationId: 1, subject: bondar.subject, startsAt: slots[1].startsAt });
     expect(request.bookingId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
     // The free slots are asked for again so the person can pick another.
     expect((commands.freeSlots as Mock).mock.calls.length).toBeGreaterThan(1);
+  });
+
+  it("warns about a likely duplicate before creating the patient inline, then books the new patient", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    (commands.possibleDuplicates as Mock).mockResolvedValue({
+      status: "ok",
+      data: [{ patient: olena, samePhone: true, sameNameAndBirthDate: false, nameSimilarity: null }],
+    });
+    const created = { ...olena, id: "0190a2b0-0000-7000-8000-000000000002", patientNumber: 18, fullName: "Olena Kovalenko-Shevchenko" };
+    (commands.createPatient as Mock).mockResolvedValue({ status: "ok", data: created });
+    (commands.book as Mock).mockImplementation(async (request) => ({ status: "ok", data: { id: request.bookingId } }));
+    const onClose = vi.fn();
+    renderWithProviders(<NewBooking location={location} draft={draft} choices={[bondar]} onClose={onClose} />);
+
+    expect(await screen.findByText(/650\.00/)).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText("New patient"));
+    await userEvent.type(screen.getByLabelText(/Full name/), "Olena Kovalenko-Shevchenko");
+    await userEvent.type(screen.getByLabelText("Phone"), "+380501112233");
+    await userEvent.click(screen.getByRole("button", { name: "Create patient" }));
+
+    // First press: the warning, nothing created.
+    expect(await screen.findByText("This patient may already exist")).toBeInTheDocument();
+    expect(screen.getByText(/№17 Olena Kovalenko/)).toBeInTheDocument();
+    expect(commands.createPatient).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Create anyway" }));
+
+    expect(await screen.findByText(/Olena Kovalenko-Shevchenko · №18/)).toBeInTheDocument();
+    const [id, input] = (commands.createPatient as Mock).mock.calls[0];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(input).toMatchObject({ fullName: "Olena Kovalenko-Shevchenko", phone: "+380501112233" });
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect((commands.book as Mock).mock.calls[0][0]).toMatchObject({ patientId: created.id, startsAt: slots[1].startsAt });
   });
 });

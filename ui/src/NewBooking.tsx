@@ -1,7 +1,8 @@
-// New booking from the day board: a free slot of the chosen doctor or
-// diagnostic (from the availability engine), a patient found as you type or
-// created inline, a message, confirm. A slot taken meanwhile says by whom and
-// offers the remaining free slots.
+// New booking: a doctor or diagnostic (preset by the board click, or picked),
+// a free slot from the availability engine on a chosen date (or the next day
+// with one), a patient found as you type or created inline (with a duplicate
+// warning), the price, a message, confirm. A slot taken meanwhile says by whom
+// and offers the remaining free slots.
 import { useEffect, useState } from "react";
 import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, TextInput, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
@@ -10,68 +11,81 @@ import { useTranslation } from "react-i18next";
 import { commands, type BookingSubject, type Location, type Patient } from "./bindings";
 import { appError, call } from "./api";
 import { errorText, fieldErrors } from "./errors";
+import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
-import { minuteOfDay } from "./dates";
+import { minuteOfDay, shiftDate, todayIn } from "./dates";
+import { PatientForm } from "./Patients";
+
+export interface BookingChoice {
+  subject: BookingSubject;
+  name: string;
+}
 
 export interface BookingDraft {
-  subject: BookingSubject;
-  subjectName: string;
+  /** Preset when the board was clicked; otherwise picked in the form. */
+  subject: BookingChoice | null;
   date: string;
   /** Where the board was clicked (minutes since local midnight), if anywhere. */
   minute: number | null;
 }
 
-export function NewBooking({ location, draft, onClose }: { location: Location; draft: BookingDraft; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+/** How far "next free day" looks ahead. */
+const LOOKAHEAD_DAYS = 60;
+
+const subjectKey = (s: BookingSubject) => (s.type === "doctor" ? `doctor:${s.doctorId}` : `diagnostic:${s.diagnosticId}`);
+
+export function NewBooking({ location, draft, choices, onClose }: { location: Location; draft: BookingDraft; choices: BookingChoice[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const formats = useFormats(location.timeZone);
   const queries = useQueryClient();
+  const [choice, setChoice] = useState<BookingChoice | null>(draft.subject);
+  const [date, setDate] = useState(draft.date);
   const [startsAt, setStartsAt] = useState<string | null>(null);
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
   const [patient, setPatient] = useState<Patient | null>(null);
-  const [newName, setNewName] = useState("");
-  const [newPhone, setNewPhone] = useState("");
   const [message, setMessage] = useState("");
   const [mode, setMode] = useState<"find" | "new">("find");
+  const subject = choice?.subject ?? null;
 
   const slots = useQuery({
-    queryKey: ["freeSlots", location.id, draft.subject, draft.date],
-    queryFn: () => call(commands.freeSlots({ locationId: location.id, subject: draft.subject, from: draft.date, to: draft.date })),
+    queryKey: ["freeSlots", location.id, subject, date],
+    queryFn: () => call(commands.freeSlots({ locationId: location.id, subject: subject!, from: date, to: date })),
+    enabled: subject !== null && date !== "",
   });
   // Preselect the free slot under the click.
   useEffect(() => {
-    if (startsAt !== null || draft.minute === null || !slots.data) return;
+    if (startsAt !== null || draft.minute === null || date !== draft.date || !slots.data) return;
     const under = slots.data.find((s) => {
       const from = minuteOfDay(s.startsAt, location.timeZone);
       const to = from + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime()) / 60000;
       return from <= draft.minute! && draft.minute! < to;
     });
     if (under) setStartsAt(under.startsAt);
-  }, [slots.data, draft.minute, startsAt, location.timeZone]);
+  }, [slots.data, draft.minute, draft.date, date, startsAt, location.timeZone]);
 
+  const nextFree = useMutation({
+    mutationFn: () => call(commands.freeSlots({ locationId: location.id, subject: subject!, from: shiftDate(date, 1), to: shiftDate(date, LOOKAHEAD_DAYS) })),
+    onSuccess: (found) => {
+      if (found.length === 0) return;
+      setDate(todayIn(location.timeZone, new Date(found[0].startsAt)));
+      setStartsAt(found[0].startsAt);
+    },
+  });
+  const price = useQuery({
+    queryKey: ["price", subject],
+    queryFn: async () =>
+      subject!.type === "doctor" ? (await call(commands.getDoctor(subject!.doctorId))).price : (await call(commands.getDiagnostic(subject!.diagnosticId))).price,
+    enabled: subject !== null,
+  });
   const found = useQuery({
     queryKey: ["patients", debounced],
     queryFn: () => call(commands.searchPatients(debounced, 10)),
     enabled: debounced.trim().length >= 2,
   });
-  const createPatient = useMutation({
-    mutationFn: () => call(commands.createPatient(uuidv7(), { fullName: newName, phone: newPhone || null, email: null, dateOfBirth: null, notes: "" })),
-    onSuccess: (created) => {
-      setPatient(created);
-      setMode("find");
-    },
-  });
   const book = useMutation({
     mutationFn: () =>
-      call(
-        commands.book({
-          bookingId: uuidv7(),
-          patientId: patient!.id,
-          locationId: location.id,
-          subject: draft.subject,
-          startsAt: startsAt!,
-          patientMessage: message,
-        }),
-      ),
+      call(commands.book({ bookingId: uuidv7(), patientId: patient!.id, locationId: location.id, subject: subject!, startsAt: startsAt!, patientMessage: message })),
     onSuccess: () => {
       void queries.invalidateQueries({ queryKey: ["dayBoard", location.id] });
       onClose();
@@ -79,63 +93,105 @@ export function NewBooking({ location, draft, onClose }: { location: Location; d
     onError: () => void slots.refetch(),
   });
 
-  const time = new Intl.DateTimeFormat(i18n.language, { timeZone: location.timeZone, hour: "2-digit", minute: "2-digit" });
   const bookError = book.error ? appError(book.error) : null;
-  const patientErrors = fieldErrors(createPatient.error ? appError(createPatient.error) : null);
+  const bookFields = fieldErrors(bookError);
 
   return (
-    <Drawer opened onClose={onClose} position="right" size="md" title={t("booking.title", { name: draft.subjectName })}>
+    <Drawer opened onClose={onClose} position="right" size="md" title={choice ? t("booking.title", { name: choice.name }) : t("booking.titleAny")}>
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
-          {location.name} · {draft.date}
+          {location.name}
         </Text>
+        {draft.subject === null && (
+          <Select
+            label={t("booking.with")}
+            placeholder={t("booking.withHint")}
+            searchable
+            data-autofocus
+            value={subject ? subjectKey(subject) : null}
+            onChange={(v) => {
+              setChoice(choices.find((c) => subjectKey(c.subject) === v) ?? null);
+              setStartsAt(null);
+            }}
+            data={choices.map((c) => ({ value: subjectKey(c.subject), label: c.name }))}
+            error={bookFields.subject}
+          />
+        )}
+        <Group align="end" grow>
+          <TextInput
+            type="date"
+            label={t("board.date")}
+            value={date}
+            onChange={(e) => {
+              setDate(e.currentTarget.value);
+              setStartsAt(null);
+            }}
+          />
+          <Button variant="default" onClick={() => nextFree.mutate()} disabled={subject === null} loading={nextFree.isPending}>
+            {t("booking.nextFree")}
+          </Button>
+        </Group>
+        {nextFree.data?.length === 0 && (
+          <Text size="sm" c="orange.9" role="status">
+            {t("booking.noneAhead", { days: LOOKAHEAD_DAYS })}
+          </Text>
+        )}
         <Select
           label={t("booking.slot")}
-          placeholder={slots.isPending ? t("booking.loadingSlots") : t("booking.noSlots")}
+          placeholder={subject === null ? "" : slots.isFetching ? t("booking.loadingSlots") : t("booking.noSlots")}
           value={startsAt}
           onChange={setStartsAt}
-          data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: `${time.format(new Date(s.startsAt))}–${time.format(new Date(s.endsAt))}` }))}
-          error={fieldErrors(bookError).startsAt}
+          data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
+          error={bookFields.startsAt}
         />
+        {price.data && (
+          <Text size="sm">
+            {t("detail.price")}: <strong>{formats.money(price.data)}</strong>
+          </Text>
+        )}
         <Radio.Group label={t("booking.patient")} value={mode} onChange={(v) => setMode(v as "find" | "new")}>
           <Group mt={4}>
             <Radio value="find" label={t("booking.findPatient")} />
             <Radio value="new" label={t("booking.newPatient")} />
           </Group>
         </Radio.Group>
+        {patient && (
+          <Alert color="teal" title={t("booking.chosen")}>
+            {patient.fullName} · №{patient.patientNumber} {patient.phone ?? ""}
+          </Alert>
+        )}
         {mode === "find" ? (
           <>
             <TextInput label={t("booking.search")} placeholder={t("booking.searchHint")} value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
-            {patient && (
-              <Alert color="teal" title={t("booking.chosen")}>
-                {patient.fullName} · №{patient.patientNumber} {patient.phone ?? ""}
-              </Alert>
-            )}
             <Stack gap={4} role="listbox" aria-label={t("booking.results")}>
               {(found.data ?? []).map((p) => (
                 <Button key={p.id} variant={patient?.id === p.id ? "light" : "subtle"} justify="start" role="option" aria-selected={patient?.id === p.id} onClick={() => setPatient(p)}>
                   {p.fullName} · №{p.patientNumber} {p.phone ?? ""} {p.dateOfBirth ?? ""}
                 </Button>
               ))}
+              {found.data?.length === 0 && (
+                <Text size="sm" c="dimmed">
+                  {t("patients.none")}
+                </Text>
+              )}
             </Stack>
           </>
         ) : (
-          <>
-            <TextInput label={t("booking.fullName")} value={newName} onChange={(e) => setNewName(e.currentTarget.value)} error={patientErrors.fullName} />
-            <TextInput label={t("booking.phone")} value={newPhone} onChange={(e) => setNewPhone(e.currentTarget.value)} error={patientErrors.phone} />
-            <Button variant="default" onClick={() => createPatient.mutate()} loading={createPatient.isPending}>
-              {t("booking.createPatient")}
-            </Button>
-          </>
+          <PatientForm
+            onSaved={(created) => {
+              setPatient(created);
+              setMode("find");
+            }}
+          />
         )}
         <Textarea label={t("booking.message")} value={message} onChange={(e) => setMessage(e.currentTarget.value)} autosize minRows={2} />
-        {bookError && Object.keys(fieldErrors(bookError)).length === 0 && (
+        {bookError && !bookFields.startsAt && !bookFields.subject && (
           <Alert color="red" role="alert" title={typeof bookError !== "string" && bookError.kind === "conflict" ? t("booking.taken") : undefined}>
             {errorText(bookError)}
           </Alert>
         )}
         <Group>
-          <Button onClick={() => book.mutate()} disabled={!patient || !startsAt} loading={book.isPending}>
+          <Button onClick={() => book.mutate()} disabled={!patient || !startsAt || !subject} loading={book.isPending}>
             {t("booking.confirm")}
           </Button>
           <Button variant="default" onClick={onClose}>

@@ -21,3 +21,8 @@ export function minuteOfDay(iso: string, timeZone: string): number {
   const text = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
   return minutesOf(text);
 }
+
+/** Minutes since midnight as "HH:MM" (1440 is "24:00", the end of a day). */
+export function wallTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}

@@ -1,5 +1,6 @@
 import type { AppError } from "./bindings";
 import i18n from "./i18n";
+import { appError } from "./api";
 
 /** One line for a person to read. Framework failures (a bad argument, an
  * unknown command) arrive as plain strings. */
@@ -20,4 +21,11 @@ export function errorText(error: AppError | string): string {
 /** Validation errors keyed by field, to show next to the field. */
 export function fieldErrors(error: AppError | string | null): Record<string, string> {
   return error && typeof error !== "string" && error.kind === "validation" ? { [error.field]: error.message } : {};
+}
+
+/** A failed command split for display: messages per field, or one general line. */
+export function failureOf(failure: unknown): { fields: Record<string, string>; general: string | null } {
+  const failed = failure ? appError(failure) : null;
+  const fields = fieldErrors(failed);
+  return { fields, general: failed && Object.keys(fields).length === 0 ? errorText(failed) : null };
 }

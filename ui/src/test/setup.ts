@@ -1,10 +1,13 @@
 // jsdom lacks what Mantine measures with; the app's window has them.
 import "@testing-library/jest-dom/vitest";
-import { afterEach } from "vitest";
+import { afterEach, vi } from "vitest";
 import { cleanup } from "@testing-library/react";
 import "../i18n";
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.clearAllMocks(); // each test counts its own calls
+});
 
 Object.defineProperty(window, "matchMedia", {
   writable: true,

@@ -1,0 +1,235 @@
+// Patients: one search box (name, phone digits or date of birth), the
+// profile with contact data, upcoming and past bookings, and results.
+import { forwardRef, useState } from "react";
+import { Alert, Button, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { commands, type Booking, type BookingId, type Patient, type PatientId, type PatientInput } from "./bindings";
+import { appError, call } from "./api";
+import { errorText, fieldErrors } from "./errors";
+import { useFormats } from "./format";
+import { uuidv7 } from "./ids";
+import { ResultList } from "./Results";
+import { BookingDetail } from "./BookingDetail";
+
+export const Patients = forwardRef<HTMLInputElement>(function Patients(_, searchRef) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState("");
+  const [debounced] = useDebouncedValue(search, 250);
+  const [opened, setOpened] = useState<PatientId | null>(null);
+  const [creating, setCreating] = useState(false);
+  const found = useQuery({
+    queryKey: ["patients", debounced],
+    queryFn: () => call(commands.searchPatients(debounced, 50)),
+    enabled: debounced.trim().length >= 2,
+  });
+
+  return (
+    <Stack gap="sm">
+      <Group align="end">
+        <Title order={2} size="h3" mr="md">
+          {t("patients.title")}
+        </Title>
+        <TextInput
+          ref={searchRef}
+          label={t("booking.search")}
+          placeholder={t("booking.searchHint")}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={360}
+          data-autofocus
+        />
+        <Button ml="auto" onClick={() => setCreating(true)}>
+          {t("patients.new")}
+        </Button>
+      </Group>
+      {found.isError && <Alert color="red">{errorText(appError(found.error))}</Alert>}
+      {debounced.trim().length < 2 ? (
+        <Text c="dimmed">{t("patients.typeToSearch")}</Text>
+      ) : (
+        <Table striped highlightOnHover withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>№</Table.Th>
+              <Table.Th>{t("booking.fullName")}</Table.Th>
+              <Table.Th>{t("booking.phone")}</Table.Th>
+              <Table.Th>{t("patients.dateOfBirth")}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {found.data?.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={4} c="dimmed">
+                  {t("patients.none")}
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {(found.data ?? []).map((p) => (
+              <Table.Tr key={p.id} className="clickable-row" onClick={() => setOpened(p.id)}>
+                <Table.Td>{p.patientNumber}</Table.Td>
+                <Table.Td>
+                  <Button variant="transparent" px={0} onClick={() => setOpened(p.id)}>
+                    {p.fullName}
+                  </Button>
+                </Table.Td>
+                <Table.Td>{p.phone}</Table.Td>
+                <Table.Td>{p.dateOfBirth}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {opened && <PatientProfile patientId={opened} onClose={() => setOpened(null)} />}
+      {creating && (
+        <Drawer opened onClose={() => setCreating(false)} position="right" size="md" title={t("patients.new")}>
+          <PatientForm
+            onSaved={(p) => {
+              setCreating(false);
+              setOpened(p.id);
+            }}
+          />
+        </Drawer>
+      )}
+    </Stack>
+  );
+});
+
+const EMPTY: PatientInput = { fullName: "", phone: null, email: null, dateOfBirth: null, notes: "" };
+
+function inputOf(p: Patient): PatientInput {
+  return { fullName: p.fullName, phone: p.phone, email: p.email, dateOfBirth: p.dateOfBirth, notes: p.notes };
+}
+
+/** Creates a patient (warning about likely duplicates first) or edits one. */
+export function PatientForm({ patient, onSaved }: { patient?: Patient; onSaved: (patient: Patient) => void }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [form, setForm] = useState<PatientInput>(patient ? inputOf(patient) : EMPTY);
+  const [acknowledged, setAcknowledged] = useState(false);
+  const update = (patch: Partial<PatientInput>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setAcknowledged(false);
+  };
+  const duplicates = useMutation({ mutationFn: () => call(commands.possibleDuplicates(form)) });
+  const save = useMutation({
+    mutationFn: () => call(patient ? commands.updatePatient(patient.id, patient.rowVersion, form) : commands.createPatient(uuidv7(), form)),
+    onSuccess: (saved) => {
+      queries.setQueryData(["patient", saved.id], saved);
+      void queries.invalidateQueries({ queryKey: ["patients"] });
+      onSaved(saved);
+    },
+  });
+  const submit = async () => {
+    // New patients: show likely duplicates once before creating.
+    if (!patient && !acknowledged) {
+      const found = await duplicates.mutateAsync().catch(() => []);
+      if (found.length > 0) {
+        setAcknowledged(true);
+        return;
+      }
+    }
+    save.mutate();
+  };
+  const failed = save.error ? appError(save.error) : null;
+  const errors = fieldErrors(failed);
+  const nullable = (v: string) => (v.trim() === "" ? null : v);
+
+  return (
+    <Stack gap="xs">
+      <TextInput label={t("booking.fullName")} required value={form.fullName} onChange={(e) => update({ fullName: e.currentTarget.value })} error={errors.fullName} />
+      <Group grow align="start">
+        <TextInput label={t("booking.phone")} value={form.phone ?? ""} onChange={(e) => update({ phone: nullable(e.currentTarget.value) })} error={errors.phone} />
+        <TextInput type="date" label={t("patients.dateOfBirth")} value={form.dateOfBirth ?? ""} onChange={(e) => update({ dateOfBirth: nullable(e.currentTarget.value) })} error={errors.dateOfBirth} />
+      </Group>
+      <TextInput label={t("patients.email")} value={form.email ?? ""} onChange={(e) => update({ email: nullable(e.currentTarget.value) })} error={errors.email} />
+      <Textarea label={t("patients.notes")} autosize minRows={2} value={form.notes ?? ""} onChange={(e) => update({ notes: e.currentTarget.value })} error={errors.notes} />
+      {acknowledged && duplicates.data && duplicates.data.length > 0 && (
+        <Alert color="orange" title={t("patients.maybeDuplicate")} role="alert">
+          <Stack gap={2}>
+            {duplicates.data.map((d) => (
+              <Text key={d.patient.id} size="sm">
+                №{d.patient.patientNumber} {d.patient.fullName} · {d.patient.phone ?? "—"} · {d.patient.dateOfBirth ?? "—"} (
+                {[d.samePhone && t("patients.samePhone"), d.sameNameAndBirthDate && t("patients.sameNameAndBirth"), d.nameSimilarity !== null && t("patients.similarName")]
+                  .filter(Boolean)
+                  .join(", ")}
+                )
+              </Text>
+            ))}
+            <Text size="sm">{t("patients.createAnyway")}</Text>
+          </Stack>
+        </Alert>
+      )}
+      {failed && Object.keys(errors).length === 0 && (
+        <Alert color="red" role="alert">
+          {errorText(failed)}
+        </Alert>
+      )}
+      <Group>
+        <Button onClick={() => void submit()} loading={save.isPending || duplicates.isPending}>
+          {patient ? t("patients.save") : acknowledged ? t("patients.createStill") : t("booking.createPatient")}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose: () => void }) {
+  const { t } = useTranslation();
+  const formats = useFormats();
+  const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
+  const patient = useQuery({ queryKey: ["patient", patientId], queryFn: () => call(commands.getPatient(patientId)) });
+  const bookings = useQuery({ queryKey: ["patientBookings", patientId], queryFn: () => call(commands.patientBookings(patientId)) });
+  const results = useQuery({ queryKey: ["patientResults", patientId], queryFn: () => call(commands.patientResults(patientId)) });
+  const now = Date.now();
+  const upcoming = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() >= now).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const past = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() < now);
+  const p = patient.data;
+
+  const bookingTable = (rows: Booking[]) =>
+    rows.length === 0 ? (
+      <Text size="sm" c="dimmed">
+        {t("patients.noBookings")}
+      </Text>
+    ) : (
+      <Table striped verticalSpacing={2} fz="sm">
+        <Table.Tbody>
+          {rows.map((b) => (
+            <Table.Tr key={b.id} className="clickable-row" onClick={() => setOpenedBooking(b.id)}>
+              <Table.Td>{formats.dateTime(b.startsAt)}</Table.Td>
+              <Table.Td>{b.subjectName}</Table.Td>
+              <Table.Td>{b.locationName}</Table.Td>
+              <Table.Td>
+                <span className={`status-chip status-${b.status}`}>{t(`status.${b.status}`)}</span>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    );
+
+  return (
+    <Drawer opened onClose={onClose} position="right" size="xl" title={p ? `${p.fullName} · №${p.patientNumber}` : ""}>
+      {patient.isError && <Alert color="red">{errorText(appError(patient.error))}</Alert>}
+      {p && (
+        <SimpleGrid cols={2} spacing="md">
+          <Paper withBorder p="sm">
+            <Text fw={600} mb={4}>
+              {t("patients.contact")}
+            </Text>
+            <PatientForm key={p.rowVersion} patient={p} onSaved={() => {}} />
+          </Paper>
+          <Stack gap="sm">
+            <Text fw={600}>{t("patients.upcoming")}</Text>
+            {bookingTable(upcoming)}
+            <Text fw={600}>{t("patients.past")}</Text>
+            {bookingTable(past)}
+            <Text fw={600}>{t("patients.results")}</Text>
+            <ResultList results={results.data ?? []} showDiagnostic />
+          </Stack>
+        </SimpleGrid>
+      )}
+      {openedBooking && <BookingDetail bookingId={openedBooking} onClose={() => setOpenedBooking(null)} />}
+    </Drawer>
+  );
+}
