@@ -22,7 +22,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe("BookingResults", () => {
   it("sends a chosen PDF in raw chunks with progress, attaches it, and lists it with its checksum", async () => {
-    const fetch = vi.fn(async () => new Response("ok"));
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response("ok"));
     vi.stubGlobal("fetch", fetch);
     (commands.bookingResults as Mock).mockResolvedValueOnce({ status: "ok", data: [] }).mockResolvedValue({ status: "ok", data: [stored] });
     (commands.attachStagedResult as Mock).mockImplementation(async (resultId, bookingId, fileName, channel) => {
@@ -42,7 +42,7 @@ describe("BookingResults", () => {
     expect(urls.map((u) => u.replace(/.*offset=/, ""))).toEqual(["0", String(MiB), String(2 * MiB)]);
     const resultId = urls[0].match(/staging\/([0-9a-f-]+)\?/)![1];
     expect(urls.every((u) => u.startsWith(`clinic://localhost/staging/${resultId}?`))).toBe(true);
-    expect(fetch.mock.calls.every(([, init]) => (init as RequestInit).method === "POST" && (init as RequestInit).body instanceof ArrayBuffer)).toBe(true);
+    expect(fetch.mock.calls.every(([, init]) => init.method === "POST" && init.body instanceof ArrayBuffer)).toBe(true);
     expect((commands.attachStagedResult as Mock).mock.calls[0].slice(0, 3)).toEqual([resultId, "b1", "scan.pdf"]);
     expect(screen.getByRole("progressbar", { name: "Uploading scan.pdf" })).toHaveAttribute("aria-valuenow", "100");
     expect(await screen.findByText("ab".repeat(32))).toBeInTheDocument();
