@@ -1,7 +1,7 @@
 // Patients: one search box (name, phone digits or date of birth), the
 // profile with contact data, upcoming and past bookings, and results.
 import { forwardRef, useState } from "react";
-import { Alert, Button, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Button, Drawer, Grid, Group, Paper, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -15,6 +15,7 @@ import { BookingDetail } from "./BookingDetail";
 
 export const Patients = forwardRef<HTMLInputElement>(function Patients(_, searchRef) {
   const { t } = useTranslation();
+  const formats = useFormats();
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
   const [opened, setOpened] = useState<PatientId | null>(null);
@@ -74,7 +75,7 @@ export const Patients = forwardRef<HTMLInputElement>(function Patients(_, search
                   </Button>
                 </Table.Td>
                 <Table.Td>{p.phone}</Table.Td>
-                <Table.Td>{p.dateOfBirth}</Table.Td>
+                <Table.Td>{p.dateOfBirth && formats.date(p.dateOfBirth)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -181,6 +182,8 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
   const patient = useQuery({ queryKey: ["patient", patientId], queryFn: () => call(commands.getPatient(patientId)) });
   const bookings = useQuery({ queryKey: ["patientBookings", patientId], queryFn: () => call(commands.patientBookings(patientId)) });
   const results = useQuery({ queryKey: ["patientResults", patientId], queryFn: () => call(commands.patientResults(patientId)) });
+  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });
+  const zoneOf = (b: Booking) => locations.data?.find((l) => l.id === b.locationId)?.timeZone ?? "UTC";
   const now = Date.now();
   const upcoming = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() >= now).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const past = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() < now);
@@ -196,7 +199,7 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
         <Table.Tbody>
           {rows.map((b) => (
             <Table.Tr key={b.id} className="clickable-row" onClick={() => setOpenedBooking(b.id)}>
-              <Table.Td>{formats.dateTime(b.startsAt)}</Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>{formats.dateTimeIn(b.startsAt, zoneOf(b))}</Table.Td>
               <Table.Td>{b.subjectName}</Table.Td>
               <Table.Td>{b.locationName}</Table.Td>
               <Table.Td>
@@ -212,13 +215,16 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
     <Drawer opened onClose={onClose} position="right" size="xl" title={p ? `${p.fullName} · №${p.patientNumber}` : ""}>
       {patient.isError && <Alert color="red">{errorText(appError(patient.error))}</Alert>}
       {p && (
-        <SimpleGrid cols={2} spacing="md">
+        <Grid gap="md">
+          <Grid.Col span={5}>
           <Paper withBorder p="sm">
             <Text fw={600} mb={4}>
               {t("patients.contact")}
             </Text>
             <PatientForm key={p.rowVersion} patient={p} onSaved={() => {}} />
           </Paper>
+          </Grid.Col>
+          <Grid.Col span={7}>
           <Stack gap="sm">
             <Text fw={600}>{t("patients.upcoming")}</Text>
             {bookingTable(upcoming)}
@@ -227,7 +233,8 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
             <Text fw={600}>{t("patients.results")}</Text>
             <ResultList results={results.data ?? []} showDiagnostic />
           </Stack>
-        </SimpleGrid>
+          </Grid.Col>
+        </Grid>
       )}
       {openedBooking && <BookingDetail bookingId={openedBooking} onClose={() => setOpenedBooking(null)} />}
     </Drawer>

@@ -199,21 +199,17 @@ export function WeekEditor({ value, onChange }: { value: WeeklyInterval[]; onCha
                   <Button size="compact-sm" variant="subtle" onClick={() => addInterval(day)} aria-label={t("hours.addFor", { day: name })}>
                     {t("hours.add")}
                   </Button>
-                  {day === 1 && intervals.length > 0 && (
-                    <Button
-                      size="compact-sm"
-                      variant="subtle"
-                      onClick={() => onChange([...value.filter((i) => i.weekday === 1 || i.weekday > 5), ...[2, 3, 4, 5].flatMap((d) => intervals.map((x) => ({ ...x, weekday: d })))])}
-                    >
-                      {t("hours.copyToWeekdays")}
-                    </Button>
-                  )}
                 </Group>
               </Table.Td>
             </Table.Tr>
           );
         })}
       </Table.Tbody>
+      <Table.Caption>
+        <Button size="compact-sm" variant="subtle" disabled={ofDay(1).length === 0} onClick={() => onChange([...value.filter((i) => i.weekday === 1 || i.weekday > 5), ...[2, 3, 4, 5].flatMap((d) => ofDay(1).map((x) => ({ ...x, weekday: d })))])}>
+          {t("hours.copyToWeekdays")}
+        </Button>
+      </Table.Caption>
     </Table>
   );
 }

@@ -18,9 +18,16 @@ export function useFormats(timeZone?: string) {
     const fullDay = new Intl.DateTimeFormat(language, { timeZone: "UTC", dateStyle: "medium" });
     const weekday = new Intl.DateTimeFormat(language, { timeZone: "UTC", weekday: "long" });
     const size = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+    const zoned = new Map<string, Intl.DateTimeFormat>();
+    const dateTimeIn = (iso: string, zone: string) => {
+      if (!zoned.has(zone)) zoned.set(zone, new Intl.DateTimeFormat(language, { timeZone: zone, dateStyle: "medium", timeStyle: "short" }));
+      return zoned.get(zone)!.format(new Date(iso));
+    };
     return {
       money: (amount: string) => money.format(Number(amount)),
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
+      /** An instant in another zone than this one's (e.g. a booking at another location). */
+      dateTimeIn,
       time: (iso: string) => time.format(new Date(iso)),
       span: (from: string, to: string) => `${time.format(new Date(from))}–${time.format(new Date(to))}`,
       day: (date: string) => day.format(new Date(`${date}T12:00:00Z`)),
