@@ -148,20 +148,41 @@ fn forward_booking_changes(handle: tauri::AppHandle) {
     });
 }
 
+/// `CLINIC_DESK_HOME` puts one station's settings and demo clinic in a
+/// directory of its own: end-to-end tests, or two stations on one machine.
+const HOME_VARIABLE: &str = "CLINIC_DESK_HOME";
+
+fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
+    Ok(match std::env::var_os(HOME_VARIABLE) {
+        Some(home) => {
+            let home = std::path::PathBuf::from(home);
+            StationPaths { config_dir: home.join("config"), demo_dir: home.join("demo-clinic") }
+        }
+        None => StationPaths {
+            config_dir: app.path().app_config_dir()?,
+            demo_dir: clinic_station::demo::demo_root(&app.path().app_data_dir()?),
+        },
+    })
+}
+
 pub fn run() {
     #[cfg(target_os = "linux")]
     webkit_defaults();
     #[cfg(debug_assertions)]
     refresh_bindings();
     let builder = specta_builder::<tauri::Wry>();
-    let app = tauri::Builder::default()
-        // First: a second start focuses the running window instead.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+    let mut app = tauri::Builder::default();
+    if std::env::var_os(HOME_VARIABLE).is_none() {
+        // First: a second start focuses the running window instead (a
+        // station with a home of its own is meant to run beside others).
+        app = app.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.set_focus();
             }
-        }))
+        }));
+    }
+    let app = app
         .plugin(
             tauri_plugin_log::Builder::new()
                 .targets([
@@ -179,10 +200,7 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol("clinic", protocol::handle)
         .setup(move |app| {
             builder.mount_events(app);
-            let paths = StationPaths {
-                config_dir: app.path().app_config_dir()?,
-                demo_dir: clinic_station::demo::demo_root(&app.path().app_data_dir()?),
-            };
+            let paths = station_paths(app)?;
             let station = Station::open(paths, Secrets::Keyring).map_err(|e| e.to_string())?;
             app.manage(station);
             forward_booking_changes(app.handle().clone());

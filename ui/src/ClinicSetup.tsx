@@ -39,7 +39,8 @@ function GeneralError({ text }: { text: string | null }) {
   ) : null;
 }
 
-const ZONES = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["Europe/Kyiv", "UTC"];
+// The webview's list may still spell Kyiv the old way; the clinic's zone is always offered.
+const ZONES = [...new Set([...(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), "Europe/Kyiv", "UTC"])].sort();
 const GRIDS = [5, 10, 15, 20, 30, 60].map((m) => ({ value: String(m), label: `${m} min` }));
 
 function Locations() {

@@ -10,9 +10,10 @@ export function useFormats(timeZone?: string) {
   const { i18n } = useTranslation();
   const language = i18n.language;
   return useMemo(() => {
+    // 24-hour clock everywhere: working hours are entered as HH:MM, and clinics here read time that way.
     const money = new Intl.NumberFormat(language, { style: "currency", currency: CURRENCY });
-    const dateTime = new Intl.DateTimeFormat(language, { timeZone, dateStyle: "medium", timeStyle: "short" });
-    const time = new Intl.DateTimeFormat(language, { timeZone, hour: "2-digit", minute: "2-digit" });
+    const dateTime = new Intl.DateTimeFormat(language, { timeZone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
+    const time = new Intl.DateTimeFormat(language, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     // Local dates (YYYY-MM-DD) carry no zone: format them at noon UTC.
     const day = new Intl.DateTimeFormat(language, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
     const fullDay = new Intl.DateTimeFormat(language, { timeZone: "UTC", dateStyle: "medium" });
@@ -20,7 +21,7 @@ export function useFormats(timeZone?: string) {
     const size = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
     const zoned = new Map<string, Intl.DateTimeFormat>();
     const dateTimeIn = (iso: string, zone: string) => {
-      if (!zoned.has(zone)) zoned.set(zone, new Intl.DateTimeFormat(language, { timeZone: zone, dateStyle: "medium", timeStyle: "short" }));
+      if (!zoned.has(zone)) zoned.set(zone, new Intl.DateTimeFormat(language, { timeZone: zone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }));
       return zoned.get(zone)!.format(new Date(iso));
     };
     return {

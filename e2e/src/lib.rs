@@ -1,0 +1,338 @@
+//! The end-to-end harness: the real Clinic Desk binary (built with its UI
+//! embedded, `scripts/e2e.sh` does it) started by tauri-driver and
+//! WebKitWebDriver under a private Xvfb display, connected to a fresh database
+//! on the throwaway PostgreSQL of the test process, and driven through
+//! WebDriver the way a receptionist uses it: labels, buttons, keys.
+//!
+//! Each [`Desk`] has its own display, driver, station home and database;
+//! desks run one at a time (two cores, one WebKit at a time is plenty).
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use clinic_local_pg::testing::{fresh_database, TestDatabase};
+use clinic_station::settings::{ServerSettings, Settings, TlsMode};
+use clinic_store::{Clinic, MIGRATOR};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+pub use fantoccini;
+
+/// How long the window may take to show what a step waits for.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_path_buf()
+}
+
+/// Screenshots of each flow's final state, and the WebDriver logs.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("target/e2e/artifacts");
+    std::fs::create_dir_all(&dir).expect("the artifacts directory");
+    dir
+}
+
+/// The app binary under test: `CLINIC_DESK_E2E_APP`, or where `scripts/e2e.sh` puts it.
+fn app_binary() -> PathBuf {
+    let path = std::env::var_os("CLINIC_DESK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/e2e/clinic-desk"));
+    assert!(
+        path.exists(),
+        "no app binary at {} — build it with scripts/e2e.sh (the UI embedded, not the dev server)",
+        path.display()
+    );
+    path
+}
+
+fn tauri_driver() -> PathBuf {
+    let installed = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo/bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
+}
+
+fn free_display() -> u32 {
+    (120..200)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display number")
+}
+
+/// Kills a process group we started (the driver, WebKitWebDriver and the app).
+fn kill_group(child: &mut Child) {
+    // SAFETY: signalling a process group we created; no memory is involved.
+    unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+    let _ = child.wait();
+}
+
+/// The processes behind one desk, stopped however the test ends.
+struct Processes(Vec<Child>);
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        self.0.iter_mut().rev().for_each(kill_group);
+    }
+}
+
+/// One reception station in its real window, on a fresh clinic database.
+pub struct Desk {
+    pub web: Client,
+    pub db: TestDatabase,
+    /// The same database as another station (or the back office) sees it.
+    pub clinic: Clinic,
+    name: String,
+    _processes: Processes,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Desk {
+    /// Opens the app on an empty, migrated clinic database. `prepare` may
+    /// fill the database before the window opens.
+    pub async fn open(name: &str) -> Desk {
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let db = fresh_database(&MIGRATOR).await;
+        let clinic = Clinic::new(db.pool.clone());
+
+        let home = workspace_root().join(format!("target/e2e/homes/{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        let options = db.connect_options();
+        let server = ServerSettings {
+            host: options.get_socket().expect("the test cluster listens on a socket").display().to_string(),
+            port: options.get_port(),
+            database: db.name.clone(),
+            user: options.get_username().to_string(),
+            tls: TlsMode::Disable,
+            ca_file: None,
+        };
+        clinic_station::settings::save(
+            &home.join("config"),
+            &Settings { server: Some(server), staff_name: "E2E Desk".into() },
+        )
+        .expect("the station's settings");
+
+        let display = free_display();
+        let xvfb = Command::new("Xvfb")
+            .args([
+                format!(":{display}"),
+                "-screen".into(),
+                "0".into(),
+                "1366x768x24".into(),
+                "-nolisten".into(),
+                "tcp".into(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("Xvfb (apt-get install xvfb)");
+        let mut processes = Processes(vec![xvfb]);
+        let port = free_port();
+        let log = std::fs::File::create(artifacts_dir().join(format!("{name}-webdriver.log"))).expect("the driver log");
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .env("DISPLAY", format!(":{display}"))
+            .env("CLINIC_DESK_HOME", &home)
+            .stdout(log.try_clone().expect("the driver log"))
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver (cargo install tauri-driver --locked)");
+        processes.0.push(driver);
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on {port}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": app_binary() }));
+        // Plain HTTP to the local driver: no TLS stack needed. tauri-driver
+        // listens before WebKitWebDriver behind it does: retry briefly.
+        let mut attempts = 0;
+        let web = loop {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(web) => break web,
+                Err(e) if attempts < 10 => {
+                    attempts += 1;
+                    eprintln!("[{name}] no WebDriver session yet ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("no WebDriver session with the app: {e}"),
+            }
+        };
+        let desk = Desk { web, db, clinic, name: name.into(), _processes: processes, _turn: turn };
+        desk.see("Day board").await;
+        desk
+    }
+
+    /// Saves the window's final state and closes the app.
+    pub async fn close(self) {
+        self.screenshot("final").await;
+        let _ = self.web.clone().close().await;
+    }
+
+    pub async fn screenshot(&self, step: &str) {
+        let path = artifacts_dir().join(format!("{}-{step}.png", self.name));
+        match tokio::time::timeout(Duration::from_secs(10), self.web.screenshot()).await {
+            Ok(Ok(png)) => drop(std::fs::write(path, png)),
+            Ok(Err(e)) => eprintln!("no screenshot {}: {e}", path.display()),
+            Err(_) => eprintln!("no screenshot {}: WebKitWebDriver did not answer", path.display()),
+        }
+    }
+
+    /// Waits for an element, up to [`PATIENCE`].
+    pub async fn find(&self, xpath: &str) -> Element {
+        let started = Instant::now();
+        loop {
+            if let Ok(found) = self.web.find(Locator::XPath(xpath)).await {
+                if found.is_displayed().await.unwrap_or(false) {
+                    return found;
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                self.screenshot("missing").await;
+                panic!("nothing shown for {xpath}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the window shows `text` somewhere.
+    pub async fn see(&self, text: &str) {
+        let started = Instant::now();
+        loop {
+            let body = match self.web.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if body.contains(text) {
+                return;
+            }
+            if started.elapsed() > PATIENCE {
+                self.screenshot("missing").await;
+                panic!("the window never showed {text:?}; it shows:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The window's visible text now.
+    pub async fn text(&self) -> String {
+        self.web.find(Locator::Css("body")).await.expect("a body").text().await.unwrap_or_default()
+    }
+
+    pub async fn click_button(&self, label: &str) {
+        let scope =
+            if self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok() { "//*[@role='dialog']" } else { "" };
+        let button = self
+            .find(&format!(
+                "{scope}//button[not(@disabled)][normalize-space(.)='{label}' or @aria-label='{label}'] | {scope}//*[@role='button'][normalize-space(.)='{label}']"
+            ))
+            .await;
+        button.click().await.unwrap_or_else(|e| panic!("clicking {label}: {e}"));
+    }
+
+    /// The input a visible label names (Mantine links them with `for`).
+    pub async fn field(&self, label: &str) -> Element {
+        // An open drawer or dialog covers the screen behind it: look there first.
+        let scope =
+            if self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok() { "//*[@role='dialog']" } else { "" };
+        let xpath = format!(
+            "{scope}//label[normalize-space(text()[1])='{label}'] | {scope}//*[@aria-label='{label}'][self::input or self::textarea]"
+        );
+        let found = self.find(&xpath).await;
+        let Some(id) = found.attr("for").await.ok().flatten() else { return found };
+        match self.web.find(Locator::Id(&id)).await {
+            Ok(input) if input.is_displayed().await.unwrap_or(false) => input,
+            // A multi-select labels a hidden input; people type into the one after the label.
+            _ => self.find(&format!("//label[@for='{id}']/following::*[contains(@class, 'Input-input')][1]")).await,
+        }
+    }
+
+    pub async fn fill(&self, label: &str, value: &str) {
+        let input = self.field(label).await;
+        input.clear().await.unwrap_or_else(|e| panic!("clearing {label}: {e}"));
+        input.send_keys(value).await.unwrap_or_else(|e| panic!("typing into {label}: {e}"));
+    }
+
+    /// Sets a date or time input the way a picker would (typing into them
+    /// depends on the system locale).
+    pub async fn set(&self, label: &str, value: &str) {
+        let input = self.field(label).await;
+        self.web
+            .execute(
+                "const [input, value] = arguments;
+                 Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, value);
+                 input.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::to_value(&input).expect("an element reference"), json!(value)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("setting {label}: {e}"));
+    }
+
+    /// Picks `option` in the select (or multi-select) labelled `label`.
+    pub async fn choose(&self, label: &str, option: &str) {
+        self.field(label).await.click().await.unwrap_or_else(|e| panic!("opening {label}: {e}"));
+        let xpath = format!("//*[@role='option'][normalize-space(.)='{option}']");
+        let started = Instant::now();
+        let found = loop {
+            // Options of the dropdown just opened (others may linger hidden);
+            // one scrolled out of a long list counts too.
+            let options = self.web.find_all(Locator::XPath(&xpath)).await.unwrap_or_default();
+            let mut shown = None;
+            for option in &options {
+                if option.is_displayed().await.unwrap_or(false) {
+                    shown = Some(option.clone());
+                }
+            }
+            if let Some(found) = shown.or_else(|| options.last().cloned()) {
+                break found;
+            }
+            if started.elapsed() > PATIENCE {
+                self.screenshot("missing").await;
+                panic!("no option {option:?} in {label}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        // Long lists scroll: bring the option into view as a person would.
+        self.web
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'nearest' });",
+                vec![serde_json::to_value(&found).expect("an element reference")],
+            )
+            .await
+            .expect("scrolling to the option");
+        found.click().await.unwrap_or_else(|e| panic!("choosing {option} in {label}: {e}"));
+    }
+
+    /// Presses a key where the focus is (shortcuts listen on the document).
+    pub async fn press(&self, key: Key) {
+        let focused = self.web.active_element().await.expect("a focused element");
+        focused.send_keys(&key.to_string()).await.expect("a key press");
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
