@@ -75,6 +75,17 @@ fn free_display() -> u32 {
         .expect("a free X display number")
 }
 
+/// `text` as an XPath string literal (XPath 1.0 has no escapes).
+pub fn literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        format!("concat('{}')", text.replace('\'', "', \"'\", '"))
+    }
+}
+
 /// Kills a process group we started (the driver, WebKitWebDriver and the app).
 fn kill_group(child: &mut Child) {
     // SAFETY: signalling a process group we created; no memory is involved.
@@ -103,12 +114,33 @@ pub struct Desk {
 }
 
 impl Desk {
-    /// Opens the app on an empty, migrated clinic database. `prepare` may
-    /// fill the database before the window opens.
+    /// Opens the app on an empty, migrated clinic database.
     pub async fn open(name: &str) -> Desk {
+        Desk::prepare(name).await.open().await
+    }
+
+    /// A fresh database to fill (through `clinic`) before the window opens.
+    pub async fn prepare(name: &str) -> Preparing {
         let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let db = fresh_database(&MIGRATOR).await;
         let clinic = Clinic::new(db.pool.clone());
+        Preparing { name: name.into(), db, clinic, turn }
+    }
+}
+
+/// A desk's database, before its window opens.
+pub struct Preparing {
+    pub clinic: Clinic,
+    name: String,
+    db: TestDatabase,
+    turn: MutexGuard<'static, ()>,
+}
+
+impl Preparing {
+    /// Starts the app on this database and waits for its window.
+    pub async fn open(self) -> Desk {
+        let Preparing { name, db, clinic, turn } = self;
+        let name = name.as_str();
 
         let home = workspace_root().join(format!("target/e2e/homes/{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
@@ -185,7 +217,9 @@ impl Desk {
         desk.see("Day board").await;
         desk
     }
+}
 
+impl Desk {
     /// Saves the window's final state and closes the app.
     pub async fn close(self) {
         self.screenshot("final").await;
@@ -218,20 +252,25 @@ impl Desk {
         }
     }
 
-    /// Waits until the window shows `text` somewhere.
+    /// Waits until the window shows `text`: a visible element whose text
+    /// (as written, before CSS changes its case) contains it. One script in
+    /// the page per try, rather than a round trip per element.
     pub async fn see(&self, text: &str) {
+        const SHOWN: &str = "const [text] = arguments;
+            for (const element of document.body.querySelectorAll('*')) {
+              if (!element.textContent.replace(/\\s+/g, ' ').includes(text)) continue;
+              const deeper = [...element.children].some((c) => c.textContent.replace(/\\s+/g, ' ').includes(text));
+              if (!deeper && element.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return true;
+            }
+            return false;";
         let started = Instant::now();
         loop {
-            let body = match self.web.find(Locator::Css("body")).await {
-                Ok(body) => body.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            if body.contains(text) {
+            if self.web.execute(SHOWN, vec![json!(text)]).await.ok() == Some(json!(true)) {
                 return;
             }
             if started.elapsed() > PATIENCE {
                 self.screenshot("missing").await;
-                panic!("the window never showed {text:?}; it shows:\n{body}");
+                panic!("the window never showed {text:?}; it shows:\n{}", self.text().await);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -243,11 +282,12 @@ impl Desk {
     }
 
     pub async fn click_button(&self, label: &str) {
+        let label_lit = literal(label);
         let scope =
             if self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok() { "//*[@role='dialog']" } else { "" };
         let button = self
             .find(&format!(
-                "{scope}//button[not(@disabled)][normalize-space(.)='{label}' or @aria-label='{label}'] | {scope}//*[@role='button'][normalize-space(.)='{label}']"
+                "{scope}//button[not(@disabled)][normalize-space(.)={label_lit} or @aria-label={label_lit} or .//*[contains(@class, 'Button-label')][normalize-space(.)={label_lit}]] | {scope}//*[@role='button'][normalize-space(.)={label_lit}]"
             ))
             .await;
         button.click().await.unwrap_or_else(|e| panic!("clicking {label}: {e}"));
@@ -255,11 +295,12 @@ impl Desk {
 
     /// The input a visible label names (Mantine links them with `for`).
     pub async fn field(&self, label: &str) -> Element {
+        let label_lit = literal(label);
         // An open drawer or dialog covers the screen behind it: look there first.
         let scope =
             if self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok() { "//*[@role='dialog']" } else { "" };
         let xpath = format!(
-            "{scope}//label[normalize-space(text()[1])='{label}'] | {scope}//*[@aria-label='{label}'][self::input or self::textarea]"
+            "{scope}//label[normalize-space(text()[1])={label_lit}] | {scope}//*[@aria-label={label_lit}][self::input or self::textarea]"
         );
         let found = self.find(&xpath).await;
         let Some(id) = found.attr("for").await.ok().flatten() else { return found };
@@ -294,7 +335,8 @@ impl Desk {
     /// Picks `option` in the select (or multi-select) labelled `label`.
     pub async fn choose(&self, label: &str, option: &str) {
         self.field(label).await.click().await.unwrap_or_else(|e| panic!("opening {label}: {e}"));
-        let xpath = format!("//*[@role='option'][normalize-space(.)='{option}']");
+        let option_lit = literal(option);
+        let xpath = format!("//*[@role='option'][normalize-space(.)={option_lit}]");
         let started = Instant::now();
         let found = loop {
             // Options of the dropdown just opened (others may linger hidden);
@@ -326,6 +368,39 @@ impl Desk {
         found.click().await.unwrap_or_else(|e| panic!("choosing {option} in {label}: {e}"));
     }
 
+    /// Ticks the radio button or checkbox labelled `label`.
+    pub async fn check(&self, label: &str) {
+        self.field(label).await.click().await.unwrap_or_else(|e| panic!("ticking {label}: {e}"));
+    }
+
+    /// Picks `option` in a native `<select>` named `label`.
+    pub async fn pick(&self, label: &str, option: &str) {
+        let (label_lit, option_lit) = (literal(label), literal(option));
+        self.find(&format!("//select[@aria-label={label_lit}]/option[normalize-space(.)={option_lit}]"))
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("picking {option} in {label}: {e}"));
+    }
+
+    /// Clicks the first visible element showing `text` (a booking on the board, a row).
+    pub async fn click_text(&self, text: &str) {
+        let text_lit = literal(text);
+        let element = self
+            .find(&format!("//*[@role='button' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"))
+            .await;
+        element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
+    }
+
+    /// Gives a file to the file input `css` (what choosing it in the dialog does).
+    pub async fn attach(&self, css: &str, path: &Path) {
+        let input = self.web.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        input
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap_or_else(|e| panic!("attaching {}: {e}", path.display()));
+    }
+
     /// Presses a key where the focus is (shortcuts listen on the document).
     pub async fn press(&self, key: Key) {
         let focused = self.web.active_element().await.expect("a focused element");
@@ -334,5 +409,143 @@ impl Desk {
 
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
+/// A small clinic made through the services (as the back office would), so a
+/// flow starts where it has something to do.
+pub mod clinic {
+    use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+    use chrono_tz::Europe::Kyiv;
+    use clinic_domain::bookings::{Booking, BookingRequest, BookingSubject};
+    use clinic_domain::catalogue::{Diagnostic, DiagnosticInput, DoctorInput, Location, LocationInput};
+    use clinic_domain::ids::{BookingId, DoctorId, PatientId};
+    use clinic_domain::patients::{Patient, PatientInput};
+    use clinic_domain::schedule::{ExceptionKind, ScheduleExceptionInput, WeeklyInterval};
+    use clinic_domain::values::{IsoWeekday, WallTime};
+    use clinic_domain::Actor;
+    use clinic_store::Clinic;
+
+    pub struct Seeded {
+        pub centre: Location,
+        pub podil: Location,
+        pub doctor: DoctorId,
+        pub mri: Diagnostic,
+        pub patient: Patient,
+        /// Tomorrow in Kyiv: the flows book there, whatever the time of the run.
+        pub day: NaiveDate,
+    }
+
+    pub fn actor() -> Actor {
+        Actor::parse("Back office").expect("a name")
+    }
+
+    fn every_day(from: u16, to: u16) -> Vec<WeeklyInterval> {
+        (1..=7)
+            .map(|d| WeeklyInterval {
+                weekday: IsoWeekday::new(d).expect("a weekday"),
+                start: WallTime::hm(from, 0),
+                end: WallTime::hm(to, 0),
+            })
+            .collect()
+    }
+
+    /// `hh:mm` on the seeded day in Kyiv.
+    pub fn at(seeded: &Seeded, hour: u32, minute: u32) -> DateTime<Utc> {
+        let local = seeded.day.and_hms_opt(hour, minute, 0).expect("a time");
+        Kyiv.from_local_datetime(&local).single().expect("not in a DST change").with_timezone(&Utc)
+    }
+
+    /// Centre and Podil (Kyiv, open 07–21), Dr Iryna Bondar (cardiology,
+    /// 650.00) at Centre 08–20 every day and at Podil on the seeded day only
+    /// (extra hours), an MRI at Centre (one at a time, 60 min), one patient.
+    pub async fn seed(clinic: &Clinic) -> Seeded {
+        let location = |name: &str| LocationInput {
+            name: name.into(),
+            address: format!("{name} street 1"),
+            phone: String::new(),
+            time_zone: "Europe/Kyiv".into(),
+            grid_minutes: 15,
+        };
+        let centre = clinic.create_location(&location("Centre")).await.expect("Centre");
+        let podil = clinic.create_location(&location("Podil")).await.expect("Podil");
+        for l in [&centre, &podil] {
+            clinic.set_location_week(l.id, &every_day(7, 21)).await.expect("opening hours");
+        }
+        let cardiology = clinic.create_specialty("Cardiology").await.expect("a specialty").id;
+        let doctor = clinic
+            .create_doctor(&DoctorInput {
+                full_name: "Dr Iryna Bondar".into(),
+                specialty_id: cardiology,
+                price: "650.00".into(),
+                experience: "12 years".into(),
+                certificates: String::new(),
+                services: vec!["Consultation".into()],
+                slot_minutes: 30,
+                location_ids: vec![centre.id, podil.id],
+            })
+            .await
+            .expect("a doctor")
+            .summary
+            .id;
+        clinic.set_doctor_week(doctor, centre.id, &every_day(8, 20)).await.expect("the doctor's week");
+        let day = Utc::now().with_timezone(&Kyiv).date_naive() + Duration::days(1);
+        clinic
+            .add_exception(
+                &ScheduleExceptionInput {
+                    kind: ExceptionKind::ExtraHours,
+                    location_id: Some(podil.id),
+                    doctor_id: Some(doctor),
+                    date: day,
+                    start: Some(WallTime::hm(8, 0)),
+                    end: Some(WallTime::hm(20, 0)),
+                    note: "Covering Podil".into(),
+                },
+                &actor(),
+            )
+            .await
+            .expect("extra hours at Podil");
+        let mri = clinic
+            .create_diagnostic(&DiagnosticInput {
+                type_name: "MRI".into(),
+                description: String::new(),
+                price: "2400.00".into(),
+                slot_minutes: 60,
+            })
+            .await
+            .expect("a diagnostic");
+        clinic.offer_diagnostic(mri.id, centre.id, 1).await.expect("the MRI at Centre");
+        let patient = clinic
+            .create_patient(
+                PatientId::generate(),
+                &PatientInput {
+                    full_name: "Olena Kovalenko".into(),
+                    phone: Some("+380501112233".into()),
+                    ..PatientInput::default()
+                },
+                &actor(),
+            )
+            .await
+            .expect("a patient");
+        Seeded { centre, podil, doctor, mri, patient, day }
+    }
+
+    /// Books as another station would.
+    pub async fn book(
+        clinic: &Clinic,
+        patient: PatientId,
+        location: &Location,
+        subject: BookingSubject,
+        starts_at: DateTime<Utc>,
+    ) -> Booking {
+        let request = BookingRequest {
+            booking_id: BookingId::generate(),
+            patient_id: patient,
+            location_id: location.id,
+            subject,
+            starts_at,
+            patient_message: String::new(),
+        };
+        clinic.book(&request, &actor()).await.expect("a booking by another station")
     }
 }
