@@ -109,11 +109,17 @@ pub struct Desk {
     /// The same database as another station (or the back office) sees it.
     pub clinic: Clinic,
     name: String,
+    display: String,
     _processes: Processes,
     _turn: MutexGuard<'static, ()>,
 }
 
 impl Desk {
+    /// Logs a step (the test output is the flow's log when it fails).
+    fn step(&self, what: std::fmt::Arguments) {
+        eprintln!("[{}] {what}", self.name);
+    }
+
     /// Opens the app on an empty, migrated clinic database.
     pub async fn open(name: &str) -> Desk {
         Desk::prepare(name).await.open().await
@@ -213,7 +219,15 @@ impl Preparing {
                 Err(e) => panic!("no WebDriver session with the app: {e}"),
             }
         };
-        let desk = Desk { web, db, clinic, name: name.into(), _processes: processes, _turn: turn };
+        let desk = Desk {
+            web,
+            db,
+            clinic,
+            name: name.into(),
+            display: format!(":{display}"),
+            _processes: processes,
+            _turn: turn,
+        };
         desk.see("Day board").await;
         desk
     }
@@ -222,16 +236,22 @@ impl Preparing {
 impl Desk {
     /// Saves the window's final state and closes the app.
     pub async fn close(self) {
+        self.step(format_args!("close"));
         self.screenshot("final").await;
-        let _ = self.web.clone().close().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.web.clone().close()).await;
     }
 
+    /// Saves what the display shows (ImageMagick's `import`: WebKitWebDriver's
+    /// own screenshot command sometimes never answers under Xvfb).
     pub async fn screenshot(&self, step: &str) {
         let path = artifacts_dir().join(format!("{}-{step}.png", self.name));
-        match tokio::time::timeout(Duration::from_secs(10), self.web.screenshot()).await {
-            Ok(Ok(png)) => drop(std::fs::write(path, png)),
-            Ok(Err(e)) => eprintln!("no screenshot {}: {e}", path.display()),
-            Err(_) => eprintln!("no screenshot {}: WebKitWebDriver did not answer", path.display()),
+        let taken = tokio::process::Command::new("import")
+            .args(["-window", "root", &path.display().to_string()])
+            .env("DISPLAY", &self.display)
+            .status()
+            .await;
+        if !matches!(taken, Ok(status) if status.success()) {
+            eprintln!("no screenshot {} ({taken:?}): is imagemagick installed?", path.display());
         }
     }
 
@@ -256,6 +276,7 @@ impl Desk {
     /// (as written, before CSS changes its case) contains it. One script in
     /// the page per try, rather than a round trip per element.
     pub async fn see(&self, text: &str) {
+        self.step(format_args!("see {text:?}"));
         const SHOWN: &str = "const [text] = arguments;
             for (const element of document.body.querySelectorAll('*')) {
               if (!element.textContent.replace(/\\s+/g, ' ').includes(text)) continue;
@@ -276,12 +297,14 @@ impl Desk {
         }
     }
 
-    /// The window's visible text now.
+    /// The window's visible text now (for failure messages; empty when the driver is stuck).
     pub async fn text(&self) -> String {
-        self.web.find(Locator::Css("body")).await.expect("a body").text().await.unwrap_or_default()
+        let read = async { self.web.find(Locator::Css("body")).await.ok()?.text().await.ok() };
+        tokio::time::timeout(Duration::from_secs(5), read).await.ok().flatten().unwrap_or_default()
     }
 
     pub async fn click_button(&self, label: &str) {
+        self.step(format_args!("click {label:?}"));
         let label_lit = literal(label);
         let scope =
             if self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok() { "//*[@role='dialog']" } else { "" };
@@ -312,6 +335,7 @@ impl Desk {
     }
 
     pub async fn fill(&self, label: &str, value: &str) {
+        self.step(format_args!("fill {label:?}"));
         let input = self.field(label).await;
         input.clear().await.unwrap_or_else(|e| panic!("clearing {label}: {e}"));
         input.send_keys(value).await.unwrap_or_else(|e| panic!("typing into {label}: {e}"));
@@ -334,6 +358,7 @@ impl Desk {
 
     /// Picks `option` in the select (or multi-select) labelled `label`.
     pub async fn choose(&self, label: &str, option: &str) {
+        self.step(format_args!("choose {option:?} in {label:?}"));
         self.field(label).await.click().await.unwrap_or_else(|e| panic!("opening {label}: {e}"));
         let option_lit = literal(option);
         let xpath = format!("//*[@role='option'][normalize-space(.)={option_lit}]");
@@ -385,6 +410,7 @@ impl Desk {
 
     /// Clicks the first visible element showing `text` (a booking on the board, a row).
     pub async fn click_text(&self, text: &str) {
+        self.step(format_args!("click on {text:?}"));
         let text_lit = literal(text);
         let element = self
             .find(&format!("//*[@role='button' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"))
@@ -403,6 +429,7 @@ impl Desk {
 
     /// Presses a key where the focus is (shortcuts listen on the document).
     pub async fn press(&self, key: Key) {
+        self.step(format_args!("press a key"));
         let focused = self.web.active_element().await.expect("a focused element");
         focused.send_keys(&key.to_string()).await.expect("a key press");
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clinic_domain::bookings::{BookingStatus, BookingSubject, SlotQuery};
 use clinic_e2e::clinic::{at, book, seed};
 use clinic_e2e::fantoccini::key::Key;
+use clinic_e2e::fantoccini::Locator;
 use clinic_e2e::{artifacts_dir, Desk};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -138,4 +139,177 @@ async fn book_a_new_patient_and_see_a_cross_location_conflict() {
     );
     assert_eq!(desk.count(&at_ten).await, 1, "one booking at 10:00: theirs ({})", theirs.id);
     desk.close().await;
+}
+
+/// Flow 3: confirm, check in, complete, then the patient's rating; the
+/// doctor's average follows.
+#[tokio::test]
+async fn a_visit_from_booked_to_rated() {
+    let preparing = Desk::prepare("visit").await;
+    let s = seed(&preparing.clinic).await;
+    let subject = BookingSubject::Doctor { doctor_id: s.doctor };
+    let visit = book(&preparing.clinic, s.patient.id, &s.centre, subject, at(&s, 9, 0)).await;
+    let desk = preparing.open().await;
+    desk.click_button("Next day").await;
+    desk.click_text("Olena Kovalenko").await;
+    for (action, status) in [("Confirm", "Confirmed"), ("Check in", "Arrived"), ("Complete", "Completed")] {
+        desk.click_button(action).await;
+        desk.see(status).await;
+    }
+    desk.see("Rate this visit").await;
+    desk.web
+        .find(Locator::XPath("//*[@role='dialog']//label[@for=//input[@type='radio' and @value='5']/@id]"))
+        .await
+        .expect("the fifth star")
+        .click()
+        .await
+        .expect("a click on the fifth star");
+    desk.fill("Comment", "Attentive and clear").await;
+    desk.click_button("Save rating").await;
+    desk.see("Attentive and clear").await;
+
+    let stored = desk.clinic.get_booking(visit.id).await.expect("the booking");
+    assert_eq!(stored.status, BookingStatus::Completed);
+    let doctor = desk.clinic.get_doctor(s.doctor).await.expect("the doctor");
+    assert_eq!((doctor.summary.average_rating, doctor.summary.review_count), (Some(5.0), 1));
+    desk.press(Key::Escape).await;
+    desk.press(Key::F3).await;
+    desk.see("5.0 ★ (1 review)").await;
+    desk.close().await;
+}
+
+/// Flow 4: a diagnostic booked in the UI, a PDF result sent through the file
+/// input with progress, then read back from the app and compared by SHA-256.
+#[tokio::test]
+async fn book_a_diagnostic_and_attach_its_result() {
+    let preparing = Desk::prepare("result").await;
+    let s = seed(&preparing.clinic).await;
+    let desk = preparing.open().await;
+    desk.click_button("Next day").await;
+    desk.click_button("New booking").await;
+    desk.choose("Doctor or diagnostic", "MRI").await;
+    desk.choose("Time", "09:00–10:00").await;
+    desk.fill("Name, phone or date of birth", "Kovalenko").await;
+    desk.click_text("Olena Kovalenko · №").await;
+    desk.click_button("Book").await;
+    desk.click_text("09:00 Olena Kovalenko").await;
+    desk.see("Drop result files here").await;
+
+    let original = pdf();
+    let path = file("mri-result.pdf", &original);
+    desk.attach("[data-testid=result-file-input]", &path).await;
+    desk.see("stored").await;
+    let expected = hex(&original);
+    desk.see(&expected).await;
+
+    // Read the stored copy back the way the preview and "Save a copy" do.
+    let result_id: String = sqlx::query_scalar("SELECT diagnostic_result_id::text FROM diagnostic_results")
+        .fetch_one(&desk.db.pool)
+        .await
+        .expect("one result");
+    let copy = desk
+        .web
+        .execute_async(
+            "const [id, done] = arguments;
+             fetch(`clinic://localhost/result/${id}`).then((r) => r.arrayBuffer()).then((buffer) => {
+               const bytes = new Uint8Array(buffer); let text = '';
+               for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+               done(btoa(text));
+             }, (e) => done('failed: ' + e));",
+            vec![json!(result_id)],
+        )
+        .await
+        .expect("the stored file, read back");
+    let copy = base64(copy.as_str().expect("base64 text"));
+    assert_eq!(hex(&copy), expected, "the copy read back is the file sent");
+    let stored: String = sqlx::query_scalar("SELECT encode(sha256, 'hex') FROM diagnostic_results")
+        .fetch_one(&desk.db.pool)
+        .await
+        .expect("its checksum");
+    assert_eq!(stored, expected);
+    assert_eq!(s.mri.type_name, "MRI");
+    desk.close().await;
+}
+
+/// Flow 5: cancelling with a reason frees the slot.
+#[tokio::test]
+async fn cancel_with_a_reason_frees_the_slot() {
+    let preparing = Desk::prepare("cancel").await;
+    let s = seed(&preparing.clinic).await;
+    let subject = BookingSubject::Doctor { doctor_id: s.doctor };
+    let visit = book(&preparing.clinic, s.patient.id, &s.centre, subject, at(&s, 11, 0)).await;
+    let desk = preparing.open().await;
+    let query = SlotQuery { location_id: s.centre.id, subject, from: s.day, to: s.day };
+    let free_at_eleven = || async {
+        desk.clinic.free_slots(&query).await.expect("free slots").iter().any(|f| f.starts_at == at(&s, 11, 0))
+    };
+    assert!(!free_at_eleven().await);
+
+    desk.click_button("Next day").await;
+    desk.click_text("Olena Kovalenko").await;
+    desk.click_button("Cancel booking").await;
+    desk.see("is required").await;
+    assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Booked);
+    desk.fill("Reason (needed to cancel)", "Patient called: ill").await;
+    desk.click_button("Cancel booking").await;
+    desk.see("Cancelled").await;
+    desk.see("Patient called: ill").await;
+
+    assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Cancelled);
+    assert!(free_at_eleven().await, "11:00 is free again");
+    desk.close().await;
+}
+
+/// Flow 6: bad input gets a clear message and writes nothing.
+#[tokio::test]
+async fn bad_input_is_refused_in_place_and_nothing_is_written() {
+    let preparing = Desk::prepare("refusals").await;
+    let s = seed(&preparing.clinic).await;
+    let scan = book(
+        &preparing.clinic,
+        s.patient.id,
+        &s.centre,
+        BookingSubject::Diagnostic { diagnostic_id: s.mri.id },
+        at(&s, 12, 0),
+    )
+    .await;
+    let desk = preparing.open().await;
+
+    // A patient without a name.
+    desk.press(Key::F2).await;
+    desk.click_button("New patient").await;
+    desk.click_button("Create patient").await;
+    desk.see("is required").await;
+    assert_eq!(desk.count("SELECT count(*) FROM patients").await, 1, "only the seeded patient");
+    desk.press(Key::Escape).await;
+
+    // Files: too large, and a text file renamed .pdf.
+    desk.press(Key::F1).await;
+    desk.click_button("Next day").await;
+    desk.click_text("12:00 Olena Kovalenko").await;
+    let huge = file("huge.pdf", &vec![b'%'; 50 * 1024 * 1024]);
+    desk.attach("[data-testid=result-file-input]", &huge).await;
+    desk.see("Too large (50 MB)").await;
+    let fake = file("fake.pdf", b"just some text, not a PDF at all");
+    desk.attach("[data-testid=result-file-input]", &fake).await;
+    desk.see("not stored").await;
+    desk.see("file:").await;
+    assert_eq!(desk.count("SELECT count(*) FROM diagnostic_results").await, 0, "nothing stored for {}", scan.id);
+    desk.close().await;
+}
+
+fn base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0);
+    for c in text.bytes().filter(|c| *c != b'=') {
+        let value = ALPHABET.iter().position(|a| *a == c).unwrap_or_else(|| panic!("not base64: {text:.80}")) as u32;
+        buffer = (buffer << 6) | value;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
 }

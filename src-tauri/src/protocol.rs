@@ -16,6 +16,11 @@ use uuid::Uuid;
 
 pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
     let app = ctx.app_handle().clone();
+    if request.method() == Method::OPTIONS {
+        responder
+            .respond(shared(Response::builder().status(StatusCode::NO_CONTENT)).body(Vec::new()).unwrap_or_default());
+        return;
+    }
     if request.method() == Method::POST {
         responder.respond(stage(app.state::<Station>().inner(), &request));
         return;
@@ -39,7 +44,7 @@ pub fn stage(station: &Station, request: &Request<Vec<u8>>) -> Response<Vec<u8>>
     match station.stage_result_chunk(ResultId(id), offset, request.body()) {
         Ok(staged) => plain(StatusCode::OK, &staged.to_string()),
         // The typed error, as commands send it, for the window to show.
-        Err(error) => Response::builder()
+        Err(error) => shared(Response::builder())
             .status(StatusCode::BAD_REQUEST)
             .header("Content-Type", "application/json")
             .body(serde_json::to_vec(&error).unwrap_or_default())
@@ -62,7 +67,7 @@ async fn serve(station: &Station, path: &str) -> Response<Vec<u8>> {
         _ => return plain(StatusCode::NOT_FOUND, "no such resource"),
     };
     match found {
-        Ok((media_type, bytes)) => Response::builder()
+        Ok((media_type, bytes)) => shared(Response::builder())
             .status(StatusCode::OK)
             .header("Content-Type", media_type)
             // Ids are never reused, so the content under one never changes.
@@ -75,8 +80,17 @@ async fn serve(station: &Station, path: &str) -> Response<Vec<u8>> {
     }
 }
 
+/// The window's pages come from another origin (tauri://localhost) than
+/// this protocol: `fetch` needs CORS headers to read the answer.
+fn shared(response: tauri::http::response::Builder) -> tauri::http::response::Builder {
+    response
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", "GET, POST")
+        .header("Access-Control-Allow-Headers", "Content-Type")
+}
+
 fn plain(status: StatusCode, text: &str) -> Response<Vec<u8>> {
-    Response::builder()
+    shared(Response::builder())
         .status(status)
         .header("Content-Type", "text/plain; charset=utf-8")
         .body(text.as_bytes().to_vec())
