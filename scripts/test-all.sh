@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test of the project. Needs the prerequisites in README.md (CI
-# installs them in .ci/run). The Rust tests start their own throwaway
+# Every test of the project: UI component tests, the Rust tests, and the
+# end-to-end flows in the real window. Needs the prerequisites in README.md
+# (CI installs them in .ci/run). The Rust tests start their own throwaway
 # PostgreSQL from the system's server binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,4 +10,6 @@ cd "$(dirname "$0")/.."
 # embeds ui/dist).
 npm run ui:build
 npm run test:ui
-cargo test --workspace --locked
+cargo test --workspace --exclude clinic-e2e --locked
+# The reception flows in the real window, on the app built with its UI embedded.
+scripts/e2e.sh

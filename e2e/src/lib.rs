@@ -11,7 +11,6 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
@@ -22,13 +21,14 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+use tokio::sync::{Mutex, MutexGuard};
 
 pub use fantoccini;
 
 /// How long the window may take to show what a step waits for.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_path_buf()
@@ -127,7 +127,7 @@ impl Desk {
 
     /// A fresh database to fill (through `clinic`) before the window opens.
     pub async fn prepare(name: &str) -> Preparing {
-        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let turn = ONE_AT_A_TIME.lock().await;
         let db = fresh_database(&MIGRATOR).await;
         let clinic = Clinic::new(db.pool.clone());
         Preparing { name: name.into(), db, clinic, turn }
@@ -420,7 +420,19 @@ impl Desk {
 
     /// Gives a file to the file input `css` (what choosing it in the dialog does).
     pub async fn attach(&self, css: &str, path: &Path) {
-        let input = self.web.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        self.step(format_args!("attach {}", path.display()));
+        // The input is hidden behind its drop zone: wait for it to exist, not to show.
+        let started = Instant::now();
+        let input = loop {
+            match self.web.find(Locator::Css(css)).await {
+                Ok(input) => break input,
+                Err(e) if started.elapsed() > PATIENCE => panic!("no {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        // A fresh choice each time: the driver adds to what a multiple input already holds.
+        let reference = serde_json::to_value(&input).expect("an element reference");
+        self.web.execute("arguments[0].value = '';", vec![reference]).await.expect("clearing the file input");
         input
             .send_keys(&path.display().to_string())
             .await

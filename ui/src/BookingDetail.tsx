@@ -97,7 +97,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
           {b.subject.type === "diagnostic" && b.status !== "cancelled" && (
             <>
               <Divider label={t("results.title")} labelPosition="left" />
-              <BookingResults bookingId={b.id} />
+              <BookingResults bookingId={b.id} timeZone={timeZone} />
             </>
           )}
           <Divider label={t("detail.history")} labelPosition="left" />

@@ -30,7 +30,7 @@ describe("BookingResults", () => {
       return { status: "ok", data: { ...stored, id: resultId, bookingId, fileName } };
     });
     const user = userEvent.setup();
-    renderWithProviders(<BookingResults bookingId="b1" />);
+    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" />);
     expect(await screen.findByText("No results yet")).toBeInTheDocument();
 
     const pdf = new File([new Uint8Array(2.5 * MiB)], "scan.pdf", { type: "application/pdf" });
@@ -58,7 +58,7 @@ describe("BookingResults", () => {
     vi.stubGlobal("fetch", fetch);
     (commands.bookingResults as Mock).mockResolvedValue({ status: "ok", data: [] });
     const user = userEvent.setup({ applyAccept: false });
-    renderWithProviders(<BookingResults bookingId="b1" />);
+    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" />);
     await screen.findByText("No results yet");
 
     const huge = new File([new Uint8Array(26 * MiB)], "huge.pdf", { type: "application/pdf" });

@@ -28,7 +28,7 @@ interface Upload {
 }
 
 /** The results of one diagnostic booking, with the upload zone. */
-export function BookingResults({ bookingId }: { bookingId: BookingId }) {
+export function BookingResults({ bookingId, timeZone }: { bookingId: BookingId; timeZone: string }) {
   const { t } = useTranslation();
   const formats = useFormats();
   const queries = useQueryClient();
@@ -114,15 +114,15 @@ export function BookingResults({ bookingId }: { bookingId: BookingId }) {
         ))}
       </Stack>
       {results.isError && <Alert color="red">{errorText(appError(results.error))}</Alert>}
-      <ResultList results={results.data ?? []} />
+      <ResultList results={results.data ?? []} timeZone={timeZone} />
     </Stack>
   );
 }
 
 /** Stored results: name, size, checksum, who uploaded; preview and save a copy. */
-export function ResultList({ results, showDiagnostic = false }: { results: ResultFile[]; showDiagnostic?: boolean }) {
+export function ResultList({ results, timeZone, showDiagnostic = false }: { results: ResultFile[]; timeZone?: string; showDiagnostic?: boolean }) {
   const { t } = useTranslation();
-  const formats = useFormats();
+  const formats = useFormats(timeZone);
   const [preview, setPreview] = useState<ResultFile | null>(null);
   const copy = useMutation({
     mutationFn: async (result: ResultFile) => {
@@ -146,7 +146,10 @@ export function ResultList({ results, showDiagnostic = false }: { results: Resul
                   {formats.bytes(r.byteSize)} · {formats.dateTime(r.createdAt)} · {r.uploadedBy}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  SHA-256 <Code fz="xs">{r.sha256}</Code>
+                  SHA-256{" "}
+                  <Code fz="xs" style={{ wordBreak: "break-all" }}>
+                    {r.sha256}
+                  </Code>
                 </Text>
               </Table.Td>
               <Table.Td w={1}>
