@@ -7,6 +7,7 @@
 //! Each [`Desk`] has its own display, driver, station home and database;
 //! desks run one at a time (two cores, one WebKit at a time is plenty).
 
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -67,14 +68,6 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
-fn free_display() -> u32 {
-    (120..200)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
-        .expect("a free X display number")
-}
-
 /// `text` as an XPath string literal (XPath 1.0 has no escapes).
 pub fn literal(text: &str) -> String {
     if !text.contains('\'') {
@@ -86,10 +79,21 @@ pub fn literal(text: &str) -> String {
     }
 }
 
-/// Kills a process group we started (the driver, WebKitWebDriver and the app).
+/// Stops a process group we started (the driver, WebKitWebDriver and the
+/// app; or Xvfb): politely first, so Xvfb removes its socket and lock.
 fn kill_group(child: &mut Child) {
+    let group = -(child.id() as i32);
     // SAFETY: signalling a process group we created; no memory is involved.
-    unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+    unsafe { libc::kill(group, libc::SIGTERM) };
+    let asked = Instant::now();
+    while asked.elapsed() < Duration::from_secs(3) {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: as above; whatever is left of the group.
+    unsafe { libc::kill(group, libc::SIGKILL) };
     let _ = child.wait();
 }
 
@@ -165,21 +169,17 @@ impl Preparing {
         )
         .expect("the station's settings");
 
-        let display = free_display();
-        let xvfb = Command::new("Xvfb")
-            .args([
-                format!(":{display}"),
-                "-screen".into(),
-                "0".into(),
-                "1366x768x24".into(),
-                "-nolisten".into(),
-                "tcp".into(),
-            ])
-            .stdout(Stdio::null())
+        // Xvfb picks a free display and says which (-displayfd).
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
             .expect("Xvfb (apt-get install xvfb)");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().expect("Xvfb's output")).read_line(&mut line).expect("Xvfb's display");
+        let display: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb said {line:?}, not a display number"));
         let mut processes = Processes(vec![xvfb]);
         let port = free_port();
         let log = std::fs::File::create(artifacts_dir().join(format!("{name}-webdriver.log"))).expect("the driver log");
@@ -187,6 +187,11 @@ impl Preparing {
             .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
             .env("DISPLAY", format!(":{display}"))
             .env("CLINIC_DESK_HOME", &home)
+            // No session bus: GTK would otherwise autolaunch a dbus-daemon per
+            // run that outlives it (each holds an inotify instance; they run out).
+            .env("DBUS_SESSION_BUS_ADDRESS", "disabled:")
+            .env("NO_AT_BRIDGE", "1")
+            .env("LANG", "en_US.UTF-8")
             .stdout(log.try_clone().expect("the driver log"))
             .stderr(log)
             .process_group(0)

@@ -156,7 +156,7 @@ fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
     Ok(match std::env::var_os(HOME_VARIABLE) {
         Some(home) => {
             let home = std::path::PathBuf::from(home);
-            StationPaths { config_dir: home.join("config"), demo_dir: home.join("demo-clinic") }
+            StationPaths { config_dir: home.join("config"), demo_dir: clinic_station::demo::demo_root(&home) }
         }
         None => StationPaths {
             config_dir: app.path().app_config_dir()?,
