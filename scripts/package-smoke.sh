@@ -24,7 +24,7 @@ started=$SECONDS
 DISPLAY=$display CLINIC_DESK_HOME=$home DBUS_SESSION_BUS_ADDRESS=disabled: NO_AT_BRIDGE=1 "$binary" >"$log" 2>&1 & app=$!
 
 window=""; ready=""
-while [ $((SECONDS - started)) -lt 120 ]; do
+while [ $((SECONDS - started)) -lt 300 ]; do  # a first start creates and fills the demo clinic
   kill -0 "$app" 2>/dev/null || { echo "FAIL: the installed app exited"; cat "$log"; exit 1; }
   [ -z "$window" ] && DISPLAY=$display xdotool search --name '^Clinic Desk$' >/dev/null 2>&1 && window="$((SECONDS - started)) s"
   grep -q "station ready: Demo Ready" "$log" && ready="$((SECONDS - started)) s"

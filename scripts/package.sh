@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npx tauri build --bundles deb,rpm
 for f in target/release/clinic-desk target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm; do
-  stat -c "%s %n" "$f" | awk '{ printf "%-70s %8.2f MiB\n", $2, $1 / 1048576 }'
+  stat -c '%s|%n' "$f" | awk -F'|' '{ printf "%-70s %8.2f MiB\n", $2, $1 / 1048576 }'
 done
