@@ -165,7 +165,7 @@ impl Preparing {
         };
         clinic_station::settings::save(
             &home.join("config"),
-            &Settings { server: Some(server), staff_name: "E2E Desk".into() },
+            &Settings { server: Some(server), staff_name: "E2E Desk".into(), update_endpoint: None },
         )
         .expect("the station's settings");
 

@@ -5,6 +5,7 @@
 
 mod commands;
 pub mod protocol;
+mod updates;
 
 use std::path::Path;
 
@@ -40,6 +41,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::reconnect,
             settings::migrate_schema,
             settings::ping,
+            settings::check_for_update,
+            settings::install_update,
             catalogue::list_locations,
             catalogue::get_location,
             catalogue::create_location,
@@ -196,6 +199,7 @@ pub fn run() {
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol("clinic", protocol::handle)
         .setup(move |app| {
@@ -203,6 +207,7 @@ pub fn run() {
             let paths = station_paths(app)?;
             let station = Station::open(paths, Secrets::Keyring).map_err(|e| e.to_string())?;
             app.manage(station);
+            app.manage(updates::Updates::new(app.handle().clone()));
             forward_booking_changes(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -39,7 +39,11 @@ fn harness() -> Harness {
         tls: TlsMode::Disable,
         ca_file: None,
     };
-    clinic_station::settings::save(&config, &Settings { server: Some(server), staff_name: "Desk 1".into() }).unwrap();
+    clinic_station::settings::save(
+        &config,
+        &Settings { server: Some(server), staff_name: "Desk 1".into(), update_endpoint: None },
+    )
+    .unwrap();
     let station =
         Station::open(StationPaths { config_dir: config, demo_dir: scratch("demo") }, Secrets::memory()).unwrap();
     let status = tauri::async_runtime::block_on(station.connect());

@@ -33,7 +33,7 @@ describe("SettingsPanel", () => {
 
     expect(await screen.findByText("is required")).toBeInTheDocument();
     expect(host).toHaveAttribute("aria-invalid", "true");
-    expect(commands.saveSettings).toHaveBeenCalledWith({ staffName: "Desk 1", server: { ...server, host: "" } }, null);
+    expect(commands.saveSettings).toHaveBeenCalledWith({ staffName: "Desk 1", server: { ...server, host: "" }, updateEndpoint: null }, null);
   });
 
   it("names what is wrong with a connection", async () => {

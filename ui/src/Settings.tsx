@@ -21,11 +21,13 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   const [useServer, setUseServer] = useState(status.settings.server !== null);
   const [server, setServer] = useState<ServerSettings>(status.settings.server ?? EMPTY_SERVER);
   const [password, setPassword] = useState("");
+  const [updateEndpoint, setUpdateEndpoint] = useState(status.settings.updateEndpoint ?? "");
   const update = (patch: Partial<ServerSettings>) => setServer((s) => ({ ...s, ...patch }));
 
   const test = useMutation({ mutationFn: () => call(commands.testConnection(server, password || null)) });
   const save = useMutation({
-    mutationFn: () => call(commands.saveSettings({ staffName, server: useServer ? server : null }, useServer && password ? password : null)),
+    mutationFn: () =>
+      call(commands.saveSettings({ staffName, server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null }, useServer && password ? password : null)),
     onSuccess: onStatus,
   });
   const migrate = useMutation({ mutationFn: () => call(commands.migrateSchema()), onSuccess: onStatus });
@@ -102,6 +104,7 @@ export function SettingsPanel({ status, onStatus, onClose }: {
             )}
           </Stack>
         )}
+        <UpdatePanel endpoint={updateEndpoint} onEndpoint={setUpdateEndpoint} endpointError={errors.updateEndpoint} />
         {schema && (
           <Group gap="sm">
             <Text size="sm">
@@ -130,5 +133,42 @@ export function SettingsPanel({ status, onStatus, onClose }: {
         </Group>
       </Stack>
     </Paper>
+  );
+}
+
+/** Where updates come from, and "check for updates" with the gate's verdict. */
+function UpdatePanel({ endpoint, onEndpoint, endpointError }: { endpoint: string; onEndpoint: (value: string) => void; endpointError?: string }) {
+  const { t } = useTranslation();
+  const check = useMutation({ mutationFn: () => call(commands.checkForUpdate()) });
+  const install = useMutation({ mutationFn: () => call(commands.installUpdate()) });
+  const offer = check.data;
+  const failure = check.error ?? install.error;
+  return (
+    <Stack gap="xs">
+      <TextInput label={t("settings.updateEndpoint")} description={t("settings.updateEndpointHint")} value={endpoint} onChange={(e) => onEndpoint(e.currentTarget.value)} error={endpointError} />
+      <Group>
+        <Button variant="default" onClick={() => check.mutate()} loading={check.isPending}>
+          {t("settings.checkUpdates")}
+        </Button>
+        {check.isSuccess && offer === null && <Text size="sm">{t("settings.upToDate")}</Text>}
+      </Group>
+      {offer && (
+        <Alert color={offer.verdict.verdict === "refused" ? "orange" : "teal"} title={t("settings.updateOffered", { version: offer.version, current: offer.currentVersion })} role="status">
+          {offer.notes && <Text size="sm">{offer.notes}</Text>}
+          {offer.verdict.verdict === "refused" ? (
+            <Text size="sm">{offer.verdict.reason}</Text>
+          ) : (
+            <Button mt="xs" onClick={() => install.mutate()} loading={install.isPending}>
+              {offer.verdict.verdict === "allowedWithMigration" ? t("settings.installAndMigrate") : t("settings.install")}
+            </Button>
+          )}
+        </Alert>
+      )}
+      {failure && (
+        <Alert color="red" role="alert">
+          {errorText(appError(failure))}
+        </Alert>
+      )}
+    </Stack>
   );
 }

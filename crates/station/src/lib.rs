@@ -11,5 +11,6 @@ pub mod schema;
 pub mod secrets;
 pub mod settings;
 mod station;
+pub mod updates;
 
 pub use station::{Phase, Station, StationMode, StationPaths, StationStatus};

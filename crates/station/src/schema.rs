@@ -84,18 +84,38 @@ fn label(version: i64, description: &str) -> String {
     format!("{version} {description}")
 }
 
-/// Compares the database's applied migrations with the ones built in.
-pub async fn inspect(pool: &PgPool) -> AppResult<SchemaStatus> {
-    let known: Vec<_> = MIGRATOR.iter().collect();
-    let app_schema = known.last().map(|m| label(m.version, &m.description)).unwrap_or_default();
-    let app_version = env!("CARGO_PKG_VERSION").to_string();
-    let can_migrate: bool = sqlx::query_scalar(
+/// Whether the connected role may create tables (apply migrations).
+pub async fn role_can_migrate(pool: &PgPool) -> AppResult<bool> {
+    sqlx::query_scalar(
         "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
              OR (has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege('public', 'CREATE'))",
     )
     .fetch_one(pool)
     .await
-    .map_err(db_error)?;
+    .map_err(db_error)
+}
+
+/// The newest migration applied in the database (`None`: none yet).
+pub async fn database_version(pool: &PgPool) -> AppResult<Option<i64>> {
+    let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await
+        .map_err(db_error)?;
+    if !has_table {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await
+        .map_err(db_error)
+}
+
+/// Compares the database's applied migrations with the ones built in.
+pub async fn inspect(pool: &PgPool) -> AppResult<SchemaStatus> {
+    let known: Vec<_> = MIGRATOR.iter().collect();
+    let app_schema = known.last().map(|m| label(m.version, &m.description)).unwrap_or_default();
+    let app_version = env!("CARGO_PKG_VERSION").to_string();
+    let can_migrate = role_can_migrate(pool).await?;
     let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(pool)
         .await

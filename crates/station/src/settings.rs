@@ -74,11 +74,14 @@ pub struct Settings {
     pub server: Option<ServerSettings>,
     /// Recorded as who created or changed what.
     pub staff_name: String,
+    /// Where this clinic publishes app updates (`None`: the address built in).
+    #[serde(default)]
+    pub update_endpoint: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { server: None, staff_name: "Reception".into() }
+        Settings { server: None, staff_name: "Reception".into(), update_endpoint: None }
     }
 }
 
@@ -87,8 +90,23 @@ impl Settings {
         Ok(Settings {
             server: self.server.as_ref().map(ServerSettings::validate).transpose()?,
             staff_name: required_text("staffName", &self.staff_name, 128)?,
+            update_endpoint: validate_update_endpoint(self.update_endpoint.as_deref())?,
         })
     }
+}
+
+/// Updates are fetched over HTTPS only (plain HTTP on this machine, for testing).
+fn validate_update_endpoint(endpoint: Option<&str>) -> AppResult<Option<String>> {
+    let Some(endpoint) = endpoint.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+    let local = ["http://localhost", "http://127.0.0.1"].iter().any(|p| endpoint.starts_with(p));
+    if !(endpoint.starts_with("https://") || local) || endpoint.len() > 2048 || endpoint.contains(char::is_whitespace) {
+        return Err(AppError::validation(
+            "updateEndpoint",
+            ValidationCode::InvalidFormat,
+            "must be an https:// address",
+        ));
+    }
+    Ok(Some(endpoint.to_string()))
 }
 
 /// The settings file in `config_dir`.

@@ -163,6 +163,14 @@ impl Station {
         self.clinic_if(SchemaStatus::allows_writes).await
     }
 
+    /// The connected clinic whatever its schema (for the update gate).
+    pub(crate) async fn connected(&self) -> Option<Clinic> {
+        match &*self.link.read().await {
+            Link::Ready { clinic, .. } => Some(clinic.clone()),
+            _ => None,
+        }
+    }
+
     async fn clinic_if(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Clinic> {
         match &*self.link.read().await {
             Link::Ready { clinic, schema } if gate(schema) => Ok(clinic.clone()),

@@ -11,6 +11,7 @@ use clinic_station::connection::ConnectionProblem;
 use clinic_station::schema::{inspect, migrate, SchemaState};
 use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings, TlsMode};
+use clinic_station::updates::UpdateVerdict;
 use clinic_station::{Phase, Station, StationMode, StationPaths};
 use clinic_store::MIGRATOR;
 use sqlx::migrate::Migrator;
@@ -163,7 +164,9 @@ async fn settings_are_validated_saved_and_reported() {
     let no_host = ServerSettings { host: " ".into(), ..unreachable.clone() };
     assert_eq!(station.test_connection(&no_host, None).await.unwrap_err().field(), Some("host"));
 
-    let settings = Settings { server: Some(unreachable.clone()), staff_name: "Oksana".into() };
+    let settings = Settings { server: Some(unreachable.clone()), staff_name: "Oksana".into(), update_endpoint: None };
+    let plain_http = Settings { update_endpoint: Some("http://updates.example/".into()), ..settings.clone() };
+    assert_eq!(station.save_settings(&plain_http, None).await.unwrap_err().field(), Some("updateEndpoint"));
     let status = station.save_settings(&settings, Some("secret")).await.unwrap();
     assert_eq!(status.mode, StationMode::Server);
     assert!(matches!(status.phase, Phase::Failed { error: AppError::Offline { .. } }), "{status:?}");
@@ -189,7 +192,11 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
         tls: TlsMode::Disable,
         ca_file: None,
     };
-    clinic_station::settings::save(&config, &Settings { server: Some(server), staff_name: "Desk A".into() }).unwrap();
+    clinic_station::settings::save(
+        &config,
+        &Settings { server: Some(server), staff_name: "Desk A".into(), update_endpoint: None },
+    )
+    .unwrap();
     let station =
         Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
     assert_eq!(station.connect().await.phase, Phase::Ready);
@@ -286,4 +293,20 @@ async fn another_stations_bookings_reach_this_station_live() {
         latencies[latencies.len() - 1].as_secs_f64() * 1000.0
     );
     station_a.shutdown().await;
+}
+
+/// The update gate judges an update by the schema it needs against the
+/// database this station is connected to.
+#[tokio::test]
+async fn the_update_gate_follows_the_connected_database() {
+    let db = fresh_database(&MIGRATOR).await;
+    let station = server_station(&db).await;
+    let newest = MIGRATOR.iter().map(|m| m.version).max();
+    assert_eq!(station.update_verdict(newest).await.unwrap(), UpdateVerdict::Allowed);
+    assert_eq!(
+        station.update_verdict(newest.map(|v| v + 1)).await.unwrap(),
+        UpdateVerdict::AllowedWithMigration,
+        "the test role may migrate"
+    );
+    assert!(matches!(station.update_verdict(Some(1)).await.unwrap(), UpdateVerdict::Refused { .. }));
 }

@@ -4,6 +4,8 @@ use clinic_station::settings::{ServerSettings, Settings};
 use clinic_station::{Station, StationStatus};
 use tauri::State;
 
+use crate::updates::{UpdateOffer, Updates};
+
 #[tauri::command]
 #[specta::specta]
 pub async fn station_status(station: State<'_, Station>) -> AppResult<StationStatus> {
@@ -48,3 +50,20 @@ pub async fn migrate_schema(station: State<'_, Station>) -> AppResult<StationSta
 #[tauri::command]
 #[specta::specta]
 pub fn ping() {}
+
+/// Asks the update server for a newer version and whether this station may take it.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_for_update(
+    station: State<'_, Station>,
+    updates: State<'_, Updates>,
+) -> AppResult<Option<UpdateOffer>> {
+    updates.check(&station).await
+}
+
+/// Installs the update the last check found (when the gate allows), then restarts.
+#[tauri::command]
+#[specta::specta]
+pub async fn install_update(station: State<'_, Station>, updates: State<'_, Updates>) -> AppResult<()> {
+    updates.install(&station).await
+}
