@@ -228,6 +228,12 @@ async fn book_a_diagnostic_and_attach_its_result() {
         .expect("its checksum");
     assert_eq!(stored, expected);
     assert_eq!(s.mri.type_name, "MRI");
+
+    // The preview opens inside the app.
+    desk.click_button("Preview").await;
+    desk.find("//iframe[contains(@src, '/result/')]").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    desk.screenshot("preview").await;
     desk.close().await;
 }
 
