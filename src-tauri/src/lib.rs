@@ -171,8 +171,12 @@ fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
 pub fn run() {
     #[cfg(target_os = "linux")]
     webkit_defaults();
+    // Only under `tauri dev` (a binary built by the command it runs): an
+    // older debug build started by the e2e tests must not rewrite the file.
     #[cfg(debug_assertions)]
-    refresh_bindings();
+    if tauri::is_dev() {
+        refresh_bindings();
+    }
     let builder = specta_builder::<tauri::Wry>();
     let mut app = tauri::Builder::default();
     if std::env::var_os(HOME_VARIABLE).is_none() {

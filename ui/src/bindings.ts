@@ -17,6 +17,10 @@ export const commands = {
 	migrateSchema: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("migrate_schema")),
 	/**  Does nothing: measures the IPC round trip. */
 	ping: () => __TAURI_INVOKE<void>("ping"),
+	/**  Asks the update server for a newer version and whether this station may take it. */
+	checkForUpdate: () => typedError<UpdateOffer | null, AppError>(__TAURI_INVOKE("check_for_update")),
+	/**  Installs the update the last check found (when the gate allows), then restarts. */
+	installUpdate: () => typedError<null, AppError>(__TAURI_INVOKE("install_update")),
 	listLocations: (includeInactive: boolean) => typedError<Location[], AppError>(__TAURI_INVOKE("list_locations", { includeInactive })),
 	getLocation: (id: LocationId) => typedError<Location, AppError>(__TAURI_INVOKE("get_location", { id })),
 	createLocation: (input: LocationInput) => typedError<Location, AppError>(__TAURI_INVOKE("create_location", { input })),
@@ -499,6 +503,8 @@ export type Settings = {
 	server: ServerSettings | null,
 	/**  Recorded as who created or changed what. */
 	staffName: string,
+	/**  Where this clinic publishes app updates (`None`: the address built in). */
+	updateEndpoint?: string | null,
 };
 
 /**  Free slots of a doctor or diagnostic at a location over local dates. */
@@ -556,6 +562,31 @@ export type StatusRequest = {
 export type TlsMode = "disable" | "require" | 
 /**  Require TLS and check the server's certificate and host name against a CA. */
 "verifyFull";
+
+/**  A newer version on offer, and whether this station may take it. */
+export type UpdateOffer = {
+	version: string,
+	currentVersion: string,
+	notes: string | null,
+	/**  The migration the update was built with, as its manifest says. */
+	requiredSchema: string | null,
+	verdict: UpdateVerdict,
+};
+
+/**  What the gate says about one offered update. */
+export type UpdateVerdict = 
+/**  The database is what the update expects. */
+{ verdict: "allowed" } | 
+/**
+ *  The update brings migrations; this station's role may apply them, and
+ *  the new version offers to on first start.
+ */
+{ verdict: "allowedWithMigration" } | 
+/**
+ *  Installing would leave the station unable to write; `reason` says why
+ *  and what to do.
+ */
+{ verdict: "refused"; reason: string };
 
 export type UploadProgress = {
 	stage: UploadStage,
