@@ -41,6 +41,8 @@ export function Board({ location, date }: { location: Location; date: string }) 
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
   const [filter, setFilter] = useState<string | null>(null);
+  // The keyboard's place on the board (APG grid: one Tab stop, arrows move).
+  const [cursor, setCursor] = useState<{ column: number; minute: number } | null>(null);
   const nowMinute = useNowMinute(date, location.timeZone);
   const [singleKeys] = useSingleKeyShortcuts();
   useHotkeys(singleKeys ? [["n", () => setDraft({ subject: null, date, minute: null })]] : []);
@@ -98,6 +100,44 @@ export function Board({ location, date }: { location: Location; date: string }) 
     );
   }
 
+  const step = location.gridMinutes;
+  const bookingAt = (c: BoardColumn, minute: number) =>
+    bookings.find((b) => sameSubject(b, c) && b.status !== "cancelled" && minuteOfDay(b.startsAt, timeZone) <= minute && minute < minuteOfDay(b.endsAt, timeZone));
+  const isOpen = (c: BoardColumn, minute: number) => c.open.some((o) => minutesOf(o.start) <= minute && minute < minutesOf(o.end));
+  const onKey = (e: React.KeyboardEvent) => {
+    const here = cursor ?? { column: 0, minute: Math.max(start, Math.floor((nowMinute ?? start) / step) * step) };
+    const move = (column: number, minute: number) => {
+      e.preventDefault();
+      setCursor({ column: Math.min(Math.max(column, 0), columns.length - 1), minute: Math.min(Math.max(minute, start), end - step) });
+    };
+    switch (e.key) {
+      case "ArrowDown": return move(here.column, here.minute + step);
+      case "ArrowUp": return move(here.column, here.minute - step);
+      case "ArrowRight": return move(here.column + 1, here.minute);
+      case "ArrowLeft": return move(here.column - 1, here.minute);
+      case "PageDown": return move(here.column, here.minute + 60);
+      case "PageUp": return move(here.column, here.minute - 60);
+      case "Home": return move(0, here.minute);
+      case "End": return move(columns.length - 1, here.minute);
+      case "Enter": {
+        const c = columns[here.column];
+        if (!c) return;
+        e.preventDefault();
+        const held = bookingAt(c, here.minute);
+        if (held) setOpened(held.id);
+        else if (isOpen(c, here.minute)) setDraft({ subject: { subject: c.subject, name: c.name }, date, minute: here.minute });
+      }
+    }
+  };
+  const cursorColumn = cursor ? columns[cursor.column] : undefined;
+  const cursorBooking = cursor && cursorColumn ? bookingAt(cursorColumn, cursor.minute) : undefined;
+  const cursorText =
+    cursor && cursorColumn
+      ? `${cursorColumn.name}, ${wallTime(cursor.minute)}: ${
+          cursorBooking ? `${cursorBooking.patientName}, ${t(`status.${cursorBooking.status}`)}` : isOpen(cursorColumn, cursor.minute) ? t("board.free") : t("board.closed")
+        }`
+      : "";
+
   const hours: number[] = [];
   for (let m = Math.ceil(start / 60) * 60; m < end; m += 60) hours.push(m);
   const key = (c: BoardColumn) => (c.subject.type === "doctor" ? `d${c.subject.doctorId}` : `g${c.subject.diagnosticId}`);
@@ -108,7 +148,21 @@ export function Board({ location, date }: { location: Location; date: string }) 
   return (
     <>
     {toolbar}
-    <div className="board" role="grid" aria-label={t("board.grid", { location: location.name, date })}>
+    <div
+      className="board"
+      role="grid"
+      aria-label={t("board.grid", { location: location.name, date })}
+      aria-describedby="board-keys"
+      tabIndex={0}
+      onKeyDown={onKey}
+      onFocus={() => cursor === null && setCursor({ column: 0, minute: Math.max(start, Math.floor((nowMinute ?? start) / step) * step) })}
+    >
+      <span id="board-keys" className="visually-hidden">
+        {t("board.keys")}
+      </span>
+      <span className="visually-hidden" aria-live="polite">
+        {cursorText}
+      </span>
       <div className="board-head" role="row">
         <div className="gutter-head" />
         {columns.map((c) => (
@@ -149,6 +203,9 @@ export function Board({ location, date }: { location: Location; date: string }) 
             {hours.map((m) => (
               <div key={m} className="hour-line" style={{ top: (m - start) * PX_PER_MINUTE }} />
             ))}
+            {cursor && columns[cursor.column] === c && (
+              <div className="cursor" style={{ top: (cursor.minute - start) * PX_PER_MINUTE, height: step * PX_PER_MINUTE }} ref={(el) => el?.scrollIntoView({ block: "nearest", inline: "nearest" })} />
+            )}
             {nowMinute !== null && nowMinute >= start && nowMinute <= end && (
               <div className="now-line" style={{ top: (nowMinute - start) * PX_PER_MINUTE }} aria-hidden="true" />
             )}
@@ -161,7 +218,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
                   <div
                     key={b.id}
                     role="button"
-                    tabIndex={0}
+                    tabIndex={-1}
                     onClick={(e) => {
                       e.stopPropagation();
                       setOpened(b.id);

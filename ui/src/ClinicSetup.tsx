@@ -41,7 +41,7 @@ function GeneralError({ text }: { text: string | null }) {
 
 // The webview's list may still spell Kyiv the old way; the clinic's zone is always offered.
 const ZONES = [...new Set([...(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), "Europe/Kyiv", "UTC"])].sort();
-const GRIDS = [5, 10, 15, 20, 30, 60].map((m) => ({ value: String(m), label: `${m} min` }));
+const GRIDS = [5, 10, 15, 20, 30, 60];
 
 function Locations() {
   const { t } = useTranslation();
@@ -75,7 +75,7 @@ function Locations() {
               </Table.Td>
               <Table.Td>{l.address}</Table.Td>
               <Table.Td>{l.timeZone}</Table.Td>
-              <Table.Td>{l.gridMinutes} min</Table.Td>
+              <Table.Td>{t("setup.minutes", { count: l.gridMinutes })}</Table.Td>
               <Table.Td w={1}>
                 <Group gap={4} wrap="nowrap">
                   <Button size="compact-sm" variant="light" onClick={() => setEditing(l)}>
@@ -128,7 +128,7 @@ function LocationEditor({ location, onClose }: { location: Location | null; onCl
         <TextInput label={t("setup.address")} required value={form.address} onChange={(e) => update({ address: e.currentTarget.value })} error={fields.address} />
         <TextInput label={t("booking.phone")} value={form.phone ?? ""} onChange={(e) => update({ phone: e.currentTarget.value })} error={fields.phone} />
         <Select label={t("setup.timeZone")} searchable value={form.timeZone} onChange={(v) => v && update({ timeZone: v })} data={ZONES} error={fields.timeZone} allowDeselect={false} />
-        <Select label={t("setup.grid")} value={String(form.gridMinutes)} onChange={(v) => v && update({ gridMinutes: Number(v) })} data={GRIDS} error={fields.gridMinutes} allowDeselect={false} />
+        <Select label={t("setup.grid")} value={String(form.gridMinutes)} onChange={(v) => v && update({ gridMinutes: Number(v) })} data={GRIDS.map((m) => ({ value: String(m), label: t("setup.minutes", { count: m }) }))} error={fields.gridMinutes} allowDeselect={false} />
         <GeneralError text={general} />
         <Button onClick={() => save.mutate()} loading={save.isPending}>
           {t("doctors.save")}

@@ -83,7 +83,7 @@ export function SettingsPanel({ status, onStatus, onClose }: {
                 <Button
                   variant="default"
                   onClick={async () => {
-                    const picked = await open({ multiple: false, filters: [{ name: "Certificates", extensions: ["crt", "pem", "cer"] }] });
+                    const picked = await open({ multiple: false, filters: [{ name: t("settings.certificates"), extensions: ["crt", "pem", "cer"] }] });
                     if (typeof picked === "string") update({ caFile: picked });
                   }}
                 >
