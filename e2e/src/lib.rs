@@ -444,6 +444,14 @@ impl Desk {
             .unwrap_or_else(|e| panic!("attaching {}: {e}", path.display()));
     }
 
+    /// Moves the keyboard focus to the element `css` (as Tab would).
+    pub async fn focus(&self, css: &str) {
+        self.step(format_args!("focus {css}"));
+        let element = self.web.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        let reference = serde_json::to_value(&element).expect("an element reference");
+        self.web.execute("arguments[0].focus();", vec![reference]).await.expect("focusing");
+    }
+
     /// Presses a key where the focus is (shortcuts listen on the document).
     pub async fn press(&self, key: Key) {
         self.step(format_args!("press a key"));

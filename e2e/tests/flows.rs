@@ -89,6 +89,15 @@ async fn set_up_a_clinic_and_see_the_doctor_on_the_board() {
     let open = desk.web.find_all(clinic_e2e::fantoccini::Locator::Css(".column .open")).await.expect("open time");
     assert!(!open.is_empty(), "the doctor's column shows open time");
 
+    // By keyboard: focus the board, move down an hour, Enter books the free time there.
+    desk.focus(".board").await;
+    desk.press(Key::PageDown).await;
+    desk.press(Key::Enter).await;
+    desk.see("New booking with Dr Iryna Bondar").await;
+    let time = desk.field("Time").await.prop("value").await.expect("the time field");
+    assert_eq!(time.as_deref(), Some("09:00–09:30"), "the slot under the keyboard cursor is preselected");
+    desk.press(Key::Escape).await;
+
     assert_eq!(desk.count("SELECT count(*) FROM doctors WHERE full_name = 'Dr Iryna Bondar'").await, 1);
     assert_eq!(desk.count("SELECT count(*) FROM doctor_hours").await, 7);
     assert_eq!(desk.count("SELECT count(*) FROM location_hours").await, 7);
