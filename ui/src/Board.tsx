@@ -155,7 +155,12 @@ export function Board({ location, date }: { location: Location; date: string }) 
       aria-describedby="board-keys"
       tabIndex={0}
       onKeyDown={onKey}
-      onFocus={() => cursor === null && setCursor({ column: 0, minute: Math.max(start, Math.floor((nowMinute ?? start) / step) * step) })}
+      onFocus={(e) => {
+        // Tabbed to (not a click on a booking inside): show where the keys start.
+        if (e.target === e.currentTarget && e.currentTarget.matches(":focus-visible") && cursor === null) {
+          setCursor({ column: 0, minute: Math.max(start, Math.floor((nowMinute ?? start) / step) * step) });
+        }
+      }}
     >
       <span id="board-keys" className="visually-hidden">
         {t("board.keys")}
@@ -204,7 +209,8 @@ export function Board({ location, date }: { location: Location; date: string }) 
               <div key={m} className="hour-line" style={{ top: (m - start) * PX_PER_MINUTE }} />
             ))}
             {cursor && columns[cursor.column] === c && (
-              <div className="cursor" style={{ top: (cursor.minute - start) * PX_PER_MINUTE, height: step * PX_PER_MINUTE }} ref={(el) => el?.scrollIntoView({ block: "nearest", inline: "nearest" })} />
+              <div className="cursor" style={{ top: (cursor.minute - start) * PX_PER_MINUTE, height: step * PX_PER_MINUTE }} ref={(el) => el?.scrollIntoView({ block: "nearest", inline: "nearest" })}
+                key={`${cursor.column}-${cursor.minute}`} />
             )}
             {nowMinute !== null && nowMinute >= start && nowMinute <= end && (
               <div className="now-line" style={{ top: (nowMinute - start) * PX_PER_MINUTE }} aria-hidden="true" />
