@@ -151,7 +151,7 @@ export function WeekEditor({ value, onChange }: { value: WeeklyInterval[]; onCha
           const name = formats.weekday(day);
           return (
             <Table.Tr key={day}>
-              <Table.Th w={130} scope="row">
+              <Table.Th w={130} scope="row" tt="capitalize">
                 {name}
               </Table.Th>
               <Table.Td>

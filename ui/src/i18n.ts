@@ -16,4 +16,9 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false }, // React escapes
 });
 
+// Screen readers (and the webview's own controls) read the page in its language.
+const markLanguage = (language: string) => document.documentElement.setAttribute("lang", language);
+markLanguage(i18n.language);
+i18n.on("languageChanged", markLanguage);
+
 export default i18n;
