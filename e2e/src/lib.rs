@@ -233,6 +233,13 @@ impl Preparing {
             _processes: processes,
             _turn: turn,
         };
+        // The flows read English; the webview's storage (shared by every run
+        // on this machine) may remember another language.
+        desk.see("F1").await;
+        desk.web
+            .execute("if (localStorage.getItem('language') !== 'en') { localStorage.setItem('language', 'en'); location.reload(); }", vec![])
+            .await
+            .expect("choosing English");
         desk.see("Day board").await;
         desk
     }
