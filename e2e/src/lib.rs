@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
-use clinic_station::settings::{ServerSettings, Settings, TlsMode};
+use clinic_station::settings::{ServerSettings, Settings};
 use clinic_store::{Clinic, MIGRATOR};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
@@ -155,14 +155,7 @@ impl Preparing {
         let home = workspace_root().join(format!("target/e2e/homes/{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
         let options = db.connect_options();
-        let server = ServerSettings {
-            host: options.get_socket().expect("the test cluster listens on a socket").display().to_string(),
-            port: options.get_port(),
-            database: db.name.clone(),
-            user: options.get_username().to_string(),
-            tls: TlsMode::Disable,
-            ca_file: None,
-        };
+        let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
         clinic_station::settings::save(
             &home.join("config"),
             &Settings { server: Some(server), staff_name: "E2E Desk".into(), update_endpoint: None },

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
 use clinic_station::secrets::Secrets;
-use clinic_station::settings::{ServerSettings, Settings, TlsMode};
+use clinic_station::settings::{ServerSettings, Settings};
 use clinic_station::{Station, StationPaths};
 use clinic_store::MIGRATOR;
 use serde_json::{json, Value};
@@ -31,14 +31,7 @@ fn harness() -> Harness {
     let db = tauri::async_runtime::block_on(fresh_database(&MIGRATOR));
     let options = db.connect_options();
     let config = scratch("config");
-    let server = ServerSettings {
-        host: options.get_socket().expect("the test cluster listens on a socket").display().to_string(),
-        port: options.get_port(),
-        database: db.name.clone(),
-        user: options.get_username().to_string(),
-        tls: TlsMode::Disable,
-        ca_file: None,
-    };
+    let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
     clinic_station::settings::save(
         &config,
         &Settings { server: Some(server), staff_name: "Desk 1".into(), update_endpoint: None },

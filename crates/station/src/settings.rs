@@ -61,6 +61,19 @@ impl ServerSettings {
         })
     }
 
+    /// A server reached over a local Unix socket, as sqlx connect options
+    /// name it (the test clusters, the demo clinic); `None` for TCP.
+    pub fn local_socket(options: &sqlx::postgres::PgConnectOptions, database: &str) -> Option<ServerSettings> {
+        Some(ServerSettings {
+            host: options.get_socket()?.display().to_string(),
+            port: options.get_port(),
+            database: database.to_string(),
+            user: options.get_username().to_string(),
+            tls: TlsMode::Disable,
+            ca_file: None,
+        })
+    }
+
     /// The keyring entry's name for this server's password.
     pub fn secret_key(&self) -> String {
         format!("{}@{}:{}/{}", self.user, self.host, self.port, self.database)

@@ -184,14 +184,7 @@ async fn settings_are_validated_saved_and_reported() {
 async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station {
     let options = db.connect_options();
     let config = scratch("server-config");
-    let server = ServerSettings {
-        host: options.get_socket().unwrap().display().to_string(),
-        port: options.get_port(),
-        database: db.name.clone(),
-        user: options.get_username().to_string(),
-        tls: TlsMode::Disable,
-        ca_file: None,
-    };
+    let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
     clinic_station::settings::save(
         &config,
         &Settings { server: Some(server), staff_name: "Desk A".into(), update_endpoint: None },

@@ -12,7 +12,7 @@ use clinic_domain::bookings::{
 };
 use clinic_domain::catalogue::Location;
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
-use clinic_domain::schedule::WeeklyInterval;
+use clinic_domain::schedule::{DateException, WeeklyInterval};
 use clinic_domain::values::{optional_text, parse_time_zone, Money, Stars};
 use clinic_domain::{Actor, AppError, AppResult, ConflictCode, Entity, ValidationCode};
 use sqlx::PgConnection;
@@ -57,12 +57,7 @@ impl Clinic {
                 time_zone: tz(&location)?,
                 slot_minutes: u16::try_from(location.grid_minutes).map_err(|e| internal(&e))?,
                 location_week: week,
-                location_exceptions: hours::exceptions(&mut conn, Some(location.id), None, query.from, query.to)
-                    .await?
-                    .iter()
-                    .filter(|e| e.doctor_id.is_none())
-                    .map(|e| e.as_date_exception())
-                    .collect(),
+                location_exceptions: location_exceptions(&mut conn, &location, query.from, query.to).await?,
                 resource_week: None,
                 resource_exceptions: vec![],
                 lanes: 1,
@@ -475,17 +470,12 @@ async fn load_terms(
                     format!("{} is not offered at {}", terms.type_name, location.name),
                 ));
             };
-            let exceptions = hours::exceptions(conn, Some(location.id), None, from, to).await?;
             Ok(Terms {
                 calendar: ResourceCalendar {
                     time_zone: zone,
                     slot_minutes: terms.slot_minutes,
                     location_week,
-                    location_exceptions: exceptions
-                        .iter()
-                        .filter(|e| e.doctor_id.is_none())
-                        .map(|e| e.as_date_exception())
-                        .collect(),
+                    location_exceptions: location_exceptions(conn, location, from, to).await?,
                     resource_week: None,
                     resource_exceptions: vec![],
                     lanes,
@@ -496,6 +486,17 @@ async fn load_terms(
             })
         }
     }
+}
+
+/// The location's own closures and extra hours (not any doctor's) on `from..=to`.
+async fn location_exceptions(
+    conn: &mut PgConnection,
+    location: &Location,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<DateException>> {
+    let exceptions = hours::exceptions(conn, Some(location.id), None, from, to).await?;
+    Ok(exceptions.iter().filter(|e| e.doctor_id.is_none()).map(|e| e.as_date_exception()).collect())
 }
 
 fn slot_error(problem: SlotProblem, terms: &Terms, location: &Location) -> AppError {
