@@ -205,14 +205,23 @@ impl SlotQuery {
     pub const MAX_DAYS: i64 = 92;
 
     pub fn validate(&self) -> AppResult<()> {
-        if self.to < self.from {
-            return Err(AppError::validation("to", ValidationCode::OutOfRange, "must not be before the first date"));
-        }
-        if (self.to - self.from).num_days() >= Self::MAX_DAYS {
-            return Err(AppError::validation("to", ValidationCode::OutOfRange, "ask for at most 92 days at a time"));
-        }
-        Ok(())
+        validate_dates(self.from, self.to, Self::MAX_DAYS)
     }
+}
+
+/// `from..=to` in order and at most `max_days` long; `to` is the field blamed.
+fn validate_dates(from: NaiveDate, to: NaiveDate, max_days: i64) -> AppResult<()> {
+    if to < from {
+        return Err(AppError::validation("to", ValidationCode::OutOfRange, "must not be before the first date"));
+    }
+    if (to - from).num_days() >= max_days {
+        return Err(AppError::validation(
+            "to",
+            ValidationCode::OutOfRange,
+            format!("ask for at most {max_days} days at a time"),
+        ));
+    }
+    Ok(())
 }
 
 /// A weekly template being edited, shown on real dates before it is saved:
@@ -232,13 +241,7 @@ impl HoursPreviewQuery {
     pub const MAX_DAYS: i64 = 31;
 
     pub fn validate(&self) -> AppResult<()> {
-        if self.to < self.from {
-            return Err(AppError::validation("to", ValidationCode::OutOfRange, "must not be before the first date"));
-        }
-        if (self.to - self.from).num_days() >= Self::MAX_DAYS {
-            return Err(AppError::validation("to", ValidationCode::OutOfRange, "preview at most 31 days at a time"));
-        }
-        Ok(())
+        validate_dates(self.from, self.to, Self::MAX_DAYS)
     }
 }
 
