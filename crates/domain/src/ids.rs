@@ -57,3 +57,7 @@ station_id!(BookingId);
 station_id!(ResultId);
 station_id!(RatingId);
 station_id!(PhotoId);
+station_id!(
+    /// A change queued by a station, applied by the server at most once.
+    IntentId
+);

@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod catalogue;
 pub mod error;
 pub mod ids;
+pub mod intents;
 pub mod patients;
 pub mod results;
 pub mod schedule;

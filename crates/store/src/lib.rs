@@ -22,6 +22,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 pub use error::{db_error, internal};
 pub use service::results::ResultUpload;
+pub use service::sync::StationChanges;
 
 /// Every migration in `migrations/`, embedded at build time.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");

@@ -12,6 +12,7 @@ pub mod photos;
 pub mod ratings;
 pub mod results;
 pub mod specialties;
+pub mod sync;
 
 /// A user's fragment as an ILIKE pattern matching it anywhere, with LIKE's
 /// wildcards in the fragment taken literally.

@@ -15,11 +15,11 @@ use clinic_domain::ids::{BookingId, DoctorId, LocationId};
 use clinic_domain::schedule::{DateException, WeeklyInterval};
 use clinic_domain::values::{optional_text, parse_time_zone, Money, Stars};
 use clinic_domain::{Actor, AppError, AppResult, ConflictCode, Entity, ValidationCode};
-use sqlx::PgConnection;
+use sqlx::{Connection, PgConnection};
 
 use super::catalogue::{inactive, unknown};
 use crate::repo::{bookings, diagnostics, doctors, hours, locations, ratings};
-use crate::{commit, internal, Clinic};
+use crate::{commit, db_error, internal, Clinic};
 
 /// A resource's calendar at a location plus what a booking with it costs.
 struct Terms {
@@ -83,30 +83,40 @@ impl Clinic {
     /// transaction that inserts it. Repeating a request with the same
     /// `booking_id` returns the booking it made.
     pub async fn book(&self, request: &BookingRequest, actor: &Actor) -> AppResult<Booking> {
+        let mut tx = self.begin().await?;
+        if !bookings::exists(&mut tx, request.booking_id).await? {
+            self.book_tx(&mut tx, request, actor).await?;
+            commit(tx).await?;
+        } else {
+            drop(tx);
+        }
+        self.get_booking(request.booking_id).await
+    }
+
+    /// [`Clinic::book`] inside the caller's transaction (an online command or
+    /// a station's queued intent).
+    pub(crate) async fn book_tx(
+        &self,
+        tx: &mut PgConnection,
+        request: &BookingRequest,
+        actor: &Actor,
+    ) -> AppResult<()> {
         let message = request.validated_message()?;
         // A diagnostic with several lanes: two stations may pick the same free
-        // lane at once; the loser retries on the next lane.
+        // lane at once; the loser retries on the next lane, from a savepoint so
+        // the caller's transaction survives the refused insert.
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let mut tx = self.begin().await?;
-            if bookings::exists(&mut tx, request.booking_id).await? {
-                drop(tx);
-                return self.get_booking(request.booking_id).await;
-            }
-            match self.book_in(&mut tx, request, &message, None, actor).await {
-                Ok(()) => {
-                    commit(tx).await?;
-                    return self.get_booking(request.booking_id).await;
-                }
-                Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. })
-                    if attempts < 5 && matches!(request.subject, BookingSubject::Diagnostic { .. }) =>
-                {
-                    continue
-                }
+            let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
+            match self.book_in(&mut savepoint, request, &message, None, actor).await {
+                Ok(()) => return commit(savepoint).await,
                 Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
-                    drop(tx);
-                    return Err(self.explain_taken(request).await);
+                    savepoint.rollback().await.map_err(db_error)?;
+                    if attempts < 5 && matches!(request.subject, BookingSubject::Diagnostic { .. }) {
+                        continue;
+                    }
+                    return Err(self.explain_taken(tx, request).await);
                 }
                 Err(other) => return Err(other),
             }
@@ -151,13 +161,13 @@ impl Clinic {
         .await
     }
 
-    /// After the database refused a booking as overlapping: name what holds the slot.
-    async fn explain_taken(&self, request: &BookingRequest) -> AppError {
+    /// After the database refused a booking as overlapping: name what holds
+    /// the slot (read committed: the winner's row is visible now).
+    async fn explain_taken(&self, conn: &mut PgConnection, request: &BookingRequest) -> AppError {
         let explained = async {
-            let mut conn = self.conn().await?;
-            let location = active_location(&mut conn, request.location_id).await?;
+            let location = active_location(conn, request.location_id).await?;
             let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
-            let terms = load_terms(&mut conn, &location, request.subject, day, day).await?;
+            let terms = load_terms(conn, &location, request.subject, day, day).await?;
             Ok::<_, AppError>(match terms.calendar.check(request.starts_at, self.now()) {
                 Err(problem) => slot_error(problem, &terms, &location),
                 Ok(_) => taken(&terms, &location, None),
@@ -187,7 +197,18 @@ impl Clinic {
     /// Confirm, check in, complete, cancel (with a reason) or mark a no-show.
     pub async fn change_status(&self, request: &StatusRequest, actor: &Actor) -> AppResult<Booking> {
         let mut tx = self.begin().await?;
-        let booking = bookings::lock(&mut tx, request.booking_id)
+        self.change_status_tx(&mut tx, request, actor).await?;
+        commit(tx).await?;
+        self.get_booking(request.booking_id).await
+    }
+
+    pub(crate) async fn change_status_tx(
+        &self,
+        tx: &mut PgConnection,
+        request: &StatusRequest,
+        actor: &Actor,
+    ) -> AppResult<()> {
+        let booking = bookings::lock(tx, request.booking_id)
             .await?
             .ok_or_else(|| AppError::not_found(Entity::Booking, request.booking_id))?;
         if booking.row_version != request.expected_version {
@@ -196,7 +217,7 @@ impl Clinic {
         let reason = request.action.validate(booking.status, booking.starts_at, self.now(), &request.reason)?;
         let target = request.action.target();
         bookings::set_status(
-            &mut tx,
+            tx,
             request.booking_id,
             request.expected_version,
             booking.status,
@@ -205,16 +226,26 @@ impl Clinic {
             actor.name(),
         )
         .await?;
-        commit(tx).await?;
-        self.get_booking(request.booking_id).await
+        Ok(())
     }
 
     /// Moves a booking to another free slot: the old one is cancelled and the
     /// new one points back at it, in one transaction.
     pub async fn reschedule(&self, request: &RescheduleRequest, actor: &Actor) -> AppResult<Booking> {
-        let reason = optional_text("reason", &request.reason, 512)?;
         let mut tx = self.begin().await?;
-        let old = bookings::lock(&mut tx, request.booking_id)
+        self.reschedule_tx(&mut tx, request, actor).await?;
+        commit(tx).await?;
+        self.get_booking(request.new_booking_id).await
+    }
+
+    pub(crate) async fn reschedule_tx(
+        &self,
+        tx: &mut PgConnection,
+        request: &RescheduleRequest,
+        actor: &Actor,
+    ) -> AppResult<()> {
+        let reason = optional_text("reason", &request.reason, 512)?;
+        let old = bookings::lock(tx, request.booking_id)
             .await?
             .ok_or_else(|| AppError::not_found(Entity::Booking, request.booking_id))?;
         if old.row_version != request.expected_version {
@@ -229,7 +260,7 @@ impl Clinic {
         }
         let reason = if reason.is_empty() { "rescheduled".to_string() } else { reason };
         bookings::set_status(
-            &mut tx,
+            tx,
             request.booking_id,
             old.row_version,
             old.status,
@@ -246,25 +277,34 @@ impl Clinic {
             starts_at: request.starts_at,
             patient_message: old.patient_message.clone(),
         };
-        match self.book_in(&mut tx, &new_request, &old.patient_message, Some(request.booking_id), actor).await {
-            Ok(()) => {}
+        let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
+        match self.book_in(&mut savepoint, &new_request, &old.patient_message, Some(request.booking_id), actor).await {
+            Ok(()) => commit(savepoint).await,
             Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
-                drop(tx);
-                return Err(self.explain_taken(&new_request).await);
+                savepoint.rollback().await.map_err(db_error)?;
+                Err(self.explain_taken(tx, &new_request).await)
             }
-            Err(other) => return Err(other),
+            Err(other) => Err(other),
         }
-        commit(tx).await?;
-        self.get_booking(request.new_booking_id).await
     }
 
     /// Records the patient's rating of a completed visit with a doctor.
     pub async fn record_rating(&self, input: &RatingInput, actor: &Actor) -> AppResult<Rating> {
+        let mut tx = self.begin().await?;
+        let rating = self.record_rating_tx(&mut tx, input, actor).await?;
+        commit(tx).await?;
+        Ok(rating)
+    }
+
+    pub(crate) async fn record_rating_tx(
+        &self,
+        tx: &mut PgConnection,
+        input: &RatingInput,
+        actor: &Actor,
+    ) -> AppResult<Rating> {
         let stars = Stars::parse("rating", input.rating)?;
         let comment = optional_text("comment", &input.comment, 2000)?;
-        let mut tx = self.begin().await?;
-        let booking =
-            bookings::lock(&mut tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
+        let booking = bookings::lock(tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
         let BookingSubject::Doctor { doctor_id } = booking.subject else {
             return Err(AppError::validation(
                 "bookingId",
@@ -279,8 +319,8 @@ impl Clinic {
                 "only a completed visit can be rated",
             ));
         }
-        let rating = ratings::insert(
-            &mut tx,
+        ratings::insert(
+            tx,
             &ratings::NewRating {
                 id: input.rating_id,
                 doctor_id,
@@ -291,9 +331,7 @@ impl Clinic {
                 created_by: actor.name(),
             },
         )
-        .await?;
-        commit(tx).await?;
-        Ok(rating)
+        .await
     }
 
     pub async fn doctor_ratings(&self, doctor: DoctorId, limit: i32) -> AppResult<Vec<Rating>> {
@@ -379,13 +417,13 @@ fn spans(calendar: &ResourceCalendar, date: NaiveDate) -> Vec<OpenSpan> {
     calendar.open_spans(date).into_iter().map(|(start, end)| OpenSpan { start, end }).collect()
 }
 
-fn tz(location: &Location) -> AppResult<Tz> {
+pub(super) fn tz(location: &Location) -> AppResult<Tz> {
     // The database CHECKs zone names, but its tz database and ours could differ.
     parse_time_zone("timeZone", &location.time_zone).map_err(|e| internal(&e))
 }
 
 /// `[start, end)` of a local date in UTC.
-fn local_day(zone: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+pub(super) fn local_day(zone: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     let start_of = |d: NaiveDate| {
         let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
         zone.from_local_datetime(&midnight)

@@ -2,6 +2,7 @@ use clinic_domain::bookings::{Booking, ResultFile};
 use clinic_domain::ids::PatientId;
 use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
 use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+use sqlx::PgConnection;
 
 use super::missing_or_stale;
 use crate::repo::{bookings, patients, results};
@@ -13,11 +14,21 @@ impl Clinic {
     /// Creates the patient under the station-made id. Repeating the call with
     /// the same id (a retried request) returns the stored patient unchanged.
     pub async fn create_patient(&self, id: PatientId, input: &PatientInput, actor: &Actor) -> AppResult<Patient> {
-        let patient = input.validate(self.today())?;
         let mut conn = self.conn().await?;
-        match patients::insert(&mut conn, id, &patient, actor.name()).await? {
+        self.create_patient_tx(&mut conn, id, input, actor).await
+    }
+
+    pub(crate) async fn create_patient_tx(
+        &self,
+        conn: &mut PgConnection,
+        id: PatientId,
+        input: &PatientInput,
+        actor: &Actor,
+    ) -> AppResult<Patient> {
+        let patient = input.validate(self.today())?;
+        match patients::insert(conn, id, &patient, actor.name()).await? {
             Some(created) => Ok(created),
-            None => patients::get(&mut conn, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id)),
+            None => patients::get(conn, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id)),
         }
     }
 

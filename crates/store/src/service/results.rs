@@ -3,6 +3,7 @@ use clinic_domain::ids::{BookingId, ResultId};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
 use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
 use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
 
 use super::catalogue::unknown;
 use crate::repo::{bookings, results};
@@ -21,12 +22,22 @@ impl Clinic {
     /// Stores a PDF, JPEG or PNG result (type decided by content, size
     /// limited) with its SHA-256, for the booking's patient.
     pub async fn store_result(&self, upload: &ResultUpload<'_>, actor: &Actor) -> AppResult<ResultFile> {
+        let mut tx = self.begin().await?;
+        self.store_result_tx(&mut tx, upload, actor).await?;
+        commit(tx).await?;
+        self.result_info(upload.result_id).await
+    }
+
+    pub(crate) async fn store_result_tx(
+        &self,
+        tx: &mut PgConnection,
+        upload: &ResultUpload<'_>,
+        actor: &Actor,
+    ) -> AppResult<()> {
         let file_name = clean_file_name(upload.file_name)?;
         let media_type = sniff_media_type(upload.bytes)?;
         let sha256 = Sha256::digest(upload.bytes);
-        let mut tx = self.begin().await?;
-        let booking =
-            bookings::lock(&mut tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
+        let booking = bookings::lock(tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
         if !matches!(booking.subject, BookingSubject::Diagnostic { .. }) {
             return Err(AppError::validation(
                 "bookingId",
@@ -42,7 +53,7 @@ impl Clinic {
             ));
         }
         results::insert(
-            &mut tx,
+            tx,
             &results::NewResult {
                 id: upload.result_id,
                 booking_id: upload.booking_id,
@@ -55,8 +66,7 @@ impl Clinic {
             },
         )
         .await?;
-        commit(tx).await?;
-        self.result_info(upload.result_id).await
+        Ok(())
     }
 
     pub async fn result_info(&self, id: ResultId) -> AppResult<ResultFile> {

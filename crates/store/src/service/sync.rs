@@ -1,0 +1,114 @@
+//! The server's side of offline stations: replaying queued intents exactly
+//! once, and telling a station what changed since its checkpoint.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use clinic_domain::ids::{LocationId, ResultId};
+use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
+use clinic_domain::patients::Patient;
+use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+use sqlx::PgConnection;
+
+use super::booking::{local_day, tz};
+use crate::repo::{locations, sync};
+use crate::Clinic;
+use crate::{commit, ResultUpload};
+
+/// What a station must refresh after its checkpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationChanges {
+    /// Pass back as `since` on the next pull.
+    pub checkpoint: i64,
+    /// Local dates at the location whose bookings changed (refetch their boards).
+    pub booking_dates: BTreeSet<NaiveDate>,
+    pub patients: Vec<Patient>,
+}
+
+impl Clinic {
+    /// Applies a station's queued intent in one transaction with the record
+    /// of its id, through the same services as an online command. An intent
+    /// seen before returns the outcome recorded then and changes nothing. A
+    /// refusal (slot taken, stale version, a rule) is recorded and returned
+    /// as `Rejected`; a lost connection is an error, to retry later.
+    pub async fn apply_intent(&self, queued: &QueuedIntent, file: Option<&[u8]>) -> AppResult<IntentOutcome> {
+        let mut tx = self.begin().await?;
+        if !sync::claim(&mut tx, queued).await? {
+            drop(tx);
+            return self.recorded_outcome(queued).await;
+        }
+        match self.run_intent(&mut tx, queued, file).await {
+            Ok(()) => {
+                commit(tx).await?;
+                Ok(IntentOutcome::Applied)
+            }
+            Err(error) if IntentOutcome::is_rejection(&error) => {
+                tx.rollback().await.map_err(crate::db_error)?;
+                let outcome = IntentOutcome::Rejected { error };
+                sync::record_rejection(&mut *self.conn().await?, queued, &outcome).await?;
+                // Another push of the same intent may have recorded first.
+                self.recorded_outcome(queued).await
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn recorded_outcome(&self, queued: &QueuedIntent) -> AppResult<IntentOutcome> {
+        sync::recorded_outcome(&mut *self.conn().await?, queued.intent_id)
+            .await?
+            .ok_or_else(|| AppError::Internal { reference: format!("intent {} left no record", queued.intent_id) })
+    }
+
+    async fn run_intent(&self, tx: &mut PgConnection, queued: &QueuedIntent, file: Option<&[u8]>) -> AppResult<()> {
+        let actor = Actor::parse(&queued.actor)?;
+        match &queued.intent {
+            Intent::CreatePatient { patient_id, input } => {
+                self.create_patient_tx(tx, *patient_id, input, &actor).await.map(drop)
+            }
+            Intent::Book { request } => self.book_tx(tx, request, &actor).await,
+            Intent::ChangeStatus { request } => self.change_status_tx(tx, request, &actor).await,
+            Intent::Reschedule { request } => self.reschedule_tx(tx, request, &actor).await,
+            Intent::Rate { input } => self.record_rating_tx(tx, input, &actor).await.map(drop),
+            Intent::AttachResult { result_id, booking_id, file_name } => {
+                let bytes = file.ok_or_else(|| missing_file(*result_id))?;
+                let upload = ResultUpload { result_id: *result_id, booking_id: *booking_id, file_name, bytes };
+                self.store_result_tx(tx, &upload, &actor).await
+            }
+        }
+    }
+
+    /// What changed at `location` on local dates `from..=to` since the
+    /// station's checkpoint (everything there on a first pull), read from
+    /// one snapshot together with the next checkpoint.
+    pub async fn station_changes(
+        &self,
+        location_id: LocationId,
+        since: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<StationChanges> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::db_error)?;
+        let checkpoint = sync::snapshot_checkpoint(&mut tx).await?;
+        let location = locations::get(&mut tx, location_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(Entity::Location, location_id))?;
+        let zone = tz(&location)?;
+        let (start, end) = (local_day(zone, from).0, local_day(zone, to).1);
+        let starts = sync::changed_booking_starts(&mut tx, location_id, since, start, end).await?;
+        let patients = sync::changed_patients(&mut tx, location_id, since, start, end).await?;
+        commit(tx).await?;
+        Ok(StationChanges {
+            checkpoint,
+            booking_dates: starts.iter().map(|s| s.with_timezone(&zone).date_naive()).collect(),
+            patients,
+        })
+    }
+}
+
+fn missing_file(id: ResultId) -> AppError {
+    AppError::validation("file", ValidationCode::Required, format!("the file of result {id} did not arrive"))
+}
