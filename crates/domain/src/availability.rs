@@ -168,6 +168,25 @@ impl ResourceCalendar {
     }
 }
 
+/// `[start, end)` of a local date in UTC.
+pub fn local_day(zone: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start_of = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+        zone.from_local_datetime(&midnight)
+            .earliest()
+            // A zone that skips midnight: the day starts an hour later at most.
+            .unwrap_or_else(|| zone.from_utc_datetime(&(midnight - Duration::hours(zone_offset_hours(zone, d)))))
+            .with_timezone(&Utc)
+    };
+    (start_of(date), start_of(date.succ_opt().expect("a next day")))
+}
+
+fn zone_offset_hours(zone: Tz, date: NaiveDate) -> i64 {
+    use chrono::Offset;
+    let noon = date.and_hms_opt(12, 0, 0).expect("noon");
+    zone.offset_from_utc_datetime(&noon).fix().local_minus_utc() as i64 / 3600
+}
+
 /// The lowest lane free over `[start, end)`, or a booking that blocks it.
 fn free_lane(
     busy_by_start: &[Busy],

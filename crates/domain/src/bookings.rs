@@ -5,11 +5,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::availability::{Busy, ResourceCalendar};
 use crate::catalogue::Location;
 use crate::error::{AppError, AppResult, ValidationCode};
 use crate::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, RatingId, ResultId};
-use crate::schedule::WeeklyInterval;
-use crate::values::{optional_text, required_text, Money, WallTime};
+use crate::schedule::{DateException, ExceptionKind, WeeklyInterval};
+use crate::values::{optional_text, parse_time_zone, required_text, Money, WallTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
@@ -156,6 +157,10 @@ pub struct Booking {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub row_version: i32,
+    /// Made or changed on this station while the clinic database was out of
+    /// reach, not yet applied by the server.
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -284,6 +289,50 @@ pub struct DayBoard {
     pub date: NaiveDate,
     pub columns: Vec<BoardColumn>,
     pub bookings: Vec<Booking>,
+}
+
+impl DayBoard {
+    /// The engine's calendar for one column, rebuilt from the board alone:
+    /// what a station uses for free slots while the clinic database is out of
+    /// reach. The column's open spans become that date's hours; the board's
+    /// slot-holding bookings of the subject are busy (lanes assigned in start
+    /// order). The same doctor's bookings at other locations are not on the
+    /// board; the server's check when the booking is pushed catches those.
+    pub fn column_calendar(&self, subject: BookingSubject) -> AppResult<Option<ResourceCalendar>> {
+        let Some(column) = self.columns.iter().find(|c| c.subject == subject) else {
+            return Ok(None);
+        };
+        let time_zone = parse_time_zone("timeZone", &self.location.time_zone)?;
+        let mut mine: Vec<_> = self.bookings.iter().filter(|b| b.subject == subject && b.status.holds_slot()).collect();
+        mine.sort_by_key(|b| b.starts_at);
+        let mut busy: Vec<Busy> = Vec::with_capacity(mine.len());
+        for booking in mine {
+            let lane = (1..)
+                .find(|lane| {
+                    !busy.iter().any(|b| b.lane == *lane && b.end > booking.starts_at && b.start < booking.ends_at)
+                })
+                .unwrap_or(1);
+            busy.push(Busy { booking_id: booking.id, start: booking.starts_at, end: booking.ends_at, lane });
+        }
+        Ok(Some(ResourceCalendar {
+            time_zone,
+            slot_minutes: u16::try_from(column.slot_minutes).unwrap_or(u16::MAX),
+            location_week: vec![],
+            location_exceptions: column
+                .open
+                .iter()
+                .map(|span| DateException {
+                    date: self.date,
+                    kind: ExceptionKind::ExtraHours,
+                    span: Some((span.start, span.end)),
+                })
+                .collect(),
+            resource_week: None,
+            resource_exceptions: vec![],
+            lanes: u16::try_from(column.lanes).unwrap_or(1),
+            busy,
+        }))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]

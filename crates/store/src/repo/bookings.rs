@@ -208,6 +208,7 @@ pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Boo
             created_by: r.created_by,
             created_at: r.created_at,
             row_version: r.row_version,
+            provisional: false,
         })
         .collect())
 }

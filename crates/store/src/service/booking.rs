@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use clinic_domain::availability::{FreeSlot, ResourceCalendar, SlotProblem};
+use clinic_domain::availability::{local_day, FreeSlot, ResourceCalendar, SlotProblem};
 use clinic_domain::bookings::{
     BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, DayPreview, HoursPreviewQuery,
     OpenSpan, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
@@ -420,25 +420,6 @@ fn spans(calendar: &ResourceCalendar, date: NaiveDate) -> Vec<OpenSpan> {
 pub(super) fn tz(location: &Location) -> AppResult<Tz> {
     // The database CHECKs zone names, but its tz database and ours could differ.
     parse_time_zone("timeZone", &location.time_zone).map_err(|e| internal(&e))
-}
-
-/// `[start, end)` of a local date in UTC.
-pub(super) fn local_day(zone: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start_of = |d: NaiveDate| {
-        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
-        zone.from_local_datetime(&midnight)
-            .earliest()
-            // A zone that skips midnight: the day starts an hour later at most.
-            .unwrap_or_else(|| zone.from_utc_datetime(&(midnight - Duration::hours(zone_offset_hours(zone, d)))))
-            .with_timezone(&Utc)
-    };
-    (start_of(date), start_of(date.succ_opt().expect("a next day")))
-}
-
-fn zone_offset_hours(zone: Tz, date: NaiveDate) -> i64 {
-    use chrono::Offset;
-    let noon = date.and_hms_opt(12, 0, 0).expect("noon");
-    zone.offset_from_utc_datetime(&noon).fix().local_minus_utc() as i64 / 3600
 }
 
 async fn active_location(conn: &mut PgConnection, id: LocationId) -> AppResult<Location> {

@@ -10,7 +10,9 @@ use clinic_domain::patients::Patient;
 use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
 use sqlx::PgConnection;
 
-use super::booking::{local_day, tz};
+use clinic_domain::availability::local_day;
+
+use super::booking::tz;
 use crate::repo::{locations, sync};
 use crate::Clinic;
 use crate::{commit, ResultUpload};

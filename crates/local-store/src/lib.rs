@@ -1,0 +1,78 @@
+//! A station's own SQLite database: the outbox of intents queued while the
+//! clinic database is out of reach, and the replica the station reads then
+//! (its locations' day boards for a window, the patients in it, the
+//! catalogue lists). One connection, WAL, `synchronous = FULL`: a change
+//! staff made is on disk, with its intent, before the UI hears "saved".
+//!
+//! - `outbox`: enqueue an intent together with its optimistic rows (one
+//!   transaction, so a crash leaves both or neither), hand them to the push in
+//!   order, record what the server said.
+//! - `replica`: what the pull stores and what offline reads return.
+
+mod outbox;
+mod replica;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use clinic_domain::{AppError, AppResult};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+pub use outbox::{Conflict, Pending};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone)]
+pub struct LocalStore {
+    pool: SqlitePool,
+}
+
+impl LocalStore {
+    /// Opens (creating and migrating) the station database at `path`.
+    pub async fn open(path: &Path) -> AppResult<LocalStore> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| local_error(&e))?;
+        }
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .map_err(|e| local_error(&e))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        // One connection: every change is serialised, so "is the outbox
+        // empty?" and "apply the pulled board" cannot interleave with an
+        // enqueue.
+        let pool =
+            SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| local_error(&e))?;
+        MIGRATOR.run(&pool).await.map_err(|e| local_error(&e))?;
+        Ok(LocalStore { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The station's own database failed: logged in full, reported by reference.
+pub(crate) fn local_error(error: &dyn std::fmt::Display) -> AppError {
+    let reference = format!("local-{}", uuid::Uuid::now_v7().simple());
+    tracing::error!(%reference, %error, "local store error");
+    AppError::Internal { reference }
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| local_error(&e))
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> AppResult<T> {
+    serde_json::from_str(text).map_err(|e| local_error(&e))
+}
+
+/// Instants as sortable text: RFC 3339, UTC, whole seconds, 'Z'.
+pub(crate) fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

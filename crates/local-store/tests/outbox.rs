@@ -1,0 +1,223 @@
+//! The station's SQLite: intents and their optimistic rows are written
+//! together or not at all (also when the process is killed mid-write), the
+//! outbox keeps its order, pulls wait for an empty outbox, and the server's
+//! answers settle or drop provisional rows.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clinic_domain::bookings::{
+    BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, OpenSpan, StatusAction,
+};
+use clinic_domain::catalogue::Location;
+use clinic_domain::ids::{BookingId, DoctorId, IntentId, LocationId, PatientId};
+use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
+use clinic_domain::values::{Money, WallTime};
+use clinic_domain::{AppError, ConflictCode};
+use clinic_local_store::LocalStore;
+
+const CHILD: &str = "CLINIC_LOCAL_STORE_KILL_CHILD";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clinic-local-store-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("station.sqlite")
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn centre() -> Location {
+    Location {
+        id: LocationId(1),
+        name: "Centre".into(),
+        address: "Khreshchatyk 1".into(),
+        phone: String::new(),
+        time_zone: "Europe/Kyiv".into(),
+        grid_minutes: 15,
+        is_active: true,
+        row_version: 1,
+    }
+}
+
+fn booking(id: BookingId, starts_at: &str) -> Booking {
+    let starts_at = at(starts_at);
+    Booking {
+        id,
+        patient_id: PatientId::generate(),
+        patient_name: "Olena Kovalenko".into(),
+        patient_number: 0,
+        location_id: LocationId(1),
+        location_name: "Centre".into(),
+        subject: BookingSubject::Doctor { doctor_id: DoctorId(7) },
+        subject_name: "Dr Iryna Bondar".into(),
+        starts_at,
+        ends_at: starts_at + chrono::Duration::minutes(30),
+        price: Money::parse("price", "500.00").unwrap(),
+        status: BookingStatus::Booked,
+        allowed_actions: StatusAction::available_from(BookingStatus::Booked),
+        patient_message: String::new(),
+        rescheduled_from: None,
+        created_by: "Reception 1".into(),
+        created_at: Utc::now(),
+        row_version: 1,
+        provisional: false,
+    }
+}
+
+fn book_intent(b: &Booking) -> QueuedIntent {
+    QueuedIntent {
+        intent_id: IntentId::generate(),
+        station: "desk-1".into(),
+        actor: "Reception 1".into(),
+        made_at: Utc::now(),
+        intent: Intent::Book {
+            request: BookingRequest {
+                booking_id: b.id,
+                patient_id: b.patient_id,
+                location_id: b.location_id,
+                subject: b.subject,
+                starts_at: b.starts_at,
+                patient_message: String::new(),
+            },
+        },
+    }
+}
+
+fn board(date: &str, bookings: Vec<Booking>) -> DayBoard {
+    DayBoard {
+        location: centre(),
+        date: date.parse::<NaiveDate>().unwrap(),
+        columns: vec![BoardColumn {
+            subject: BookingSubject::Doctor { doctor_id: DoctorId(7) },
+            name: "Dr Iryna Bondar".into(),
+            detail: "Cardiology".into(),
+            slot_minutes: 30,
+            lanes: 1,
+            open: vec![OpenSpan { start: WallTime::hm(9, 0), end: WallTime::hm(17, 0) }],
+        }],
+        bookings,
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_order_and_the_server_answer_settles_or_drops_rows() {
+    let store = LocalStore::open(&scratch("order")).await.unwrap();
+    let day = "2027-01-04";
+    let first = booking(BookingId::generate(), "2027-01-04T08:00:00Z");
+    let second = booking(BookingId::generate(), "2027-01-04T09:00:00Z");
+    let (q1, q2) = (book_intent(&first), book_intent(&second));
+    store.store_board_if_idle(&board(day, vec![])).await.unwrap();
+    store.enqueue(&q1, None, &[first.clone()], &[]).await.unwrap();
+    store.enqueue(&q2, None, &[second.clone()], &[]).await.unwrap();
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+
+    let shown = store.day_board(LocationId(1), day.parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(shown.bookings.len(), 2);
+    assert!(shown.bookings.iter().all(|b| b.provisional), "offline bookings are marked provisional");
+    assert!(!store.store_board_if_idle(&board(day, vec![])).await.unwrap(), "no pull over pending intents");
+
+    let next = store.next_pending().await.unwrap().unwrap();
+    assert_eq!(next.queued, q1, "oldest first");
+    store.acknowledge(next.seq, &IntentOutcome::Applied).await.unwrap();
+    assert!(!store.get_booking(first.id).await.unwrap().unwrap().provisional);
+
+    let next = store.next_pending().await.unwrap().unwrap();
+    assert_eq!(next.queued, q2);
+    let taken = AppError::Conflict {
+        code: ConflictCode::SlotTaken,
+        message: "Dr Iryna Bondar is already booked at this time".into(),
+        conflicting_booking_id: None,
+    };
+    store.acknowledge(next.seq, &IntentOutcome::Rejected { error: taken.clone() }).await.unwrap();
+    assert_eq!(store.pending_count().await.unwrap(), 0);
+    assert!(store.get_booking(second.id).await.unwrap().is_none(), "the refused booking leaves the board");
+
+    let conflicts = store.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].error, taken);
+    assert_eq!(conflicts[0].attempted.as_ref().map(|b| b.id), Some(second.id));
+    assert!(store.store_board_if_idle(&board(day, vec![first.clone()])).await.unwrap(), "conflicts do not block pulls");
+    assert!(store.dismiss_conflict(q2.intent_id).await.unwrap());
+    assert!(store.conflicts().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_queued_file_stays_until_acknowledged() {
+    let store = LocalStore::open(&scratch("file")).await.unwrap();
+    let b = booking(BookingId::generate(), "2027-01-04T08:00:00Z");
+    let queued = QueuedIntent {
+        intent: Intent::AttachResult {
+            result_id: clinic_domain::ids::ResultId::generate(),
+            booking_id: b.id,
+            file_name: "mri.pdf".into(),
+        },
+        ..book_intent(&b)
+    };
+    store.enqueue(&queued, Some(b"%PDF-1.4 scan"), &[], &[]).await.unwrap();
+    drop(store);
+    let reopened = LocalStore::open(&scratch_keep("file")).await.unwrap();
+    let pending = reopened.next_pending().await.unwrap().unwrap();
+    assert_eq!(pending.file.as_deref(), Some(&b"%PDF-1.4 scan"[..]));
+    reopened.acknowledge(pending.seq, &IntentOutcome::Applied).await.unwrap();
+    assert!(reopened.next_pending().await.unwrap().is_none());
+}
+
+fn scratch_keep(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("clinic-local-store-{name}-{}", std::process::id())).join("station.sqlite")
+}
+
+/// Run as a child process by the test below: writes intents with their
+/// bookings as fast as it can until it is killed.
+async fn write_until_killed(path: PathBuf) {
+    let store = LocalStore::open(&path).await.unwrap();
+    let mut second = 0i64;
+    loop {
+        let b = booking(BookingId::generate(), "2027-01-04T08:00:00Z");
+        // A second apart: all on one local day however many are written.
+        let b = Booking { starts_at: b.starts_at + chrono::Duration::seconds(second), ..b };
+        store.enqueue(&book_intent(&b), Some(&[7u8; 64 * 1024]), &[b.clone()], &[]).await.unwrap();
+        second += 1;
+    }
+}
+
+#[tokio::test]
+async fn a_station_killed_mid_write_reopens_with_outbox_and_rows_consistent() {
+    if let Ok(path) = std::env::var(CHILD) {
+        write_until_killed(PathBuf::from(path)).await;
+        return;
+    }
+    let path = scratch("killed");
+    let store = LocalStore::open(&path).await.unwrap();
+    store.store_board_if_idle(&board("2027-01-04", vec![])).await.unwrap();
+    store.close().await;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_station_killed_mid_write_reopens_with_outbox_and_rows_consistent", "--nocapture"])
+        .env(CHILD, &path)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it write for a while, then SIGKILL it mid-transaction.
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let store = LocalStore::open(&path).await.unwrap();
+    let queued = store.pending_count().await.unwrap();
+    assert!(queued > 0, "the child wrote something before it was killed");
+    let shown = store.day_board(LocationId(1), "2027-01-04".parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(shown.bookings.len() as i64, queued, "no provisional row without its intent");
+    let mut seen = 0;
+    while let Some(pending) = store.next_pending().await.unwrap() {
+        let Intent::Book { request } = &pending.queued.intent else { panic!("only bookings were queued") };
+        let row = store.get_booking(request.booking_id).await.unwrap();
+        assert!(row.is_some_and(|b| b.provisional), "every queued intent has its provisional row");
+        assert_eq!(pending.file.map(|f| f.len()), Some(64 * 1024), "and its whole file");
+        store.acknowledge(pending.seq, &IntentOutcome::Applied).await.unwrap();
+        seen += 1;
+    }
+    assert_eq!(seen, queued);
+    eprintln!("killed writer left {queued} intents, each with its row and file");
+}
