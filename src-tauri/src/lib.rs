@@ -28,6 +28,10 @@ pub struct StationChanged(pub StationStatus);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct BookingsChanged(pub clinic_domain::bookings::BookingsChange);
 
+/// Online or offline, pending changes, conflicts: the header's sync badge.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SyncChanged(pub clinic_station::sync::SyncStatus);
+
 /// Every command and event the UI may use.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
@@ -98,8 +102,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             results::save_result_copy,
             results::result_info,
             results::booking_results,
+            sync::sync_status,
+            sync::sync_now,
+            sync::list_conflicts,
+            sync::resolve_conflict,
         ])
-        .events(collect_events![StationChanged, BookingsChanged])
+        .events(collect_events![StationChanged, BookingsChanged, SyncChanged])
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -151,6 +159,24 @@ fn forward_booking_changes(handle: tauri::AppHandle) {
     });
 }
 
+/// Hands the sync state to the UI whenever it changes.
+fn forward_sync_status(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let sync = match handle.state::<Station>().sync().await {
+            Ok(sync) => sync,
+            Err(error) => return tracing::error!(%error, "no station database: no sync badge"),
+        };
+        let mut status = sync.subscribe();
+        loop {
+            let current = status.borrow_and_update().clone();
+            let _ = SyncChanged(current).emit(&handle);
+            if status.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
 /// `CLINIC_DESK_HOME` puts one station's settings and demo clinic in a
 /// directory of its own: end-to-end tests, or two stations on one machine.
 const HOME_VARIABLE: &str = "CLINIC_DESK_HOME";
@@ -159,10 +185,15 @@ fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
     Ok(match std::env::var_os(HOME_VARIABLE) {
         Some(home) => {
             let home = std::path::PathBuf::from(home);
-            StationPaths { config_dir: home.join("config"), demo_dir: clinic_station::demo::demo_root(&home) }
+            StationPaths {
+                config_dir: home.join("config"),
+                data_dir: home.join("data"),
+                demo_dir: clinic_station::demo::demo_root(&home),
+            }
         }
         None => StationPaths {
             config_dir: app.path().app_config_dir()?,
+            data_dir: app.path().app_data_dir()?,
             demo_dir: clinic_station::demo::demo_root(&app.path().app_data_dir()?),
         },
     })
@@ -213,6 +244,7 @@ pub fn run() {
             app.manage(station);
             app.manage(updates::Updates::new(app.handle().clone()));
             forward_booking_changes(app.handle().clone());
+            forward_sync_status(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let status = handle.state::<Station>().connect().await;

@@ -37,8 +37,11 @@ fn harness() -> Harness {
         &Settings { server: Some(server), staff_name: "Desk 1".into(), update_endpoint: None },
     )
     .unwrap();
-    let station =
-        Station::open(StationPaths { config_dir: config, demo_dir: scratch("demo") }, Secrets::memory()).unwrap();
+    let station = Station::open(
+        StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("demo") },
+        Secrets::memory(),
+    )
+    .unwrap();
     let status = tauri::async_runtime::block_on(station.connect());
     assert_eq!(status.phase, clinic_station::Phase::Ready, "{status:?}");
 

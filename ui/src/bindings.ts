@@ -87,12 +87,19 @@ export const commands = {
 	saveResultCopy: (resultId: ResultId, path: string) => typedError<ResultFile, AppError>(__TAURI_INVOKE("save_result_copy", { resultId, path })),
 	resultInfo: (resultId: ResultId) => typedError<ResultFile, AppError>(__TAURI_INVOKE("result_info", { resultId })),
 	bookingResults: (bookingId: BookingId) => typedError<ResultFile[], AppError>(__TAURI_INVOKE("booking_results", { bookingId })),
+	syncStatus: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_status")),
+	/**  Pushes queued changes and pulls now instead of waiting for the next cycle. */
+	syncNow: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_now")),
+	/**  Changes the server refused, waiting for a person to decide. */
+	listConflicts: () => typedError<Conflict[], AppError>(__TAURI_INVOKE("list_conflicts")),
+	resolveConflict: (intentId: IntentId, resolution: ConflictResolution) => typedError<Conflict[], AppError>(__TAURI_INVOKE("resolve_conflict", { intentId, resolution })),
 };
 
 /** Events */
 export const events = {
 	bookingsChanged: makeEvent<BookingsChanged, BookingsChanged>("bookings-changed"),
 	stationChanged: makeEvent<StationChanged, StationChanged>("station-changed"),
+	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
 /* Types */
@@ -142,6 +149,11 @@ export type Booking = {
 	createdBy: string,
 	createdAt: string,
 	rowVersion: number,
+	/**
+	 *  Made or changed on this station while the clinic database was out of
+	 *  reach, not yet applied by the server.
+	 */
+	provisional?: boolean,
 };
 
 export type BookingId = string;
@@ -174,6 +186,19 @@ export type BookingsChange = {
 /**  Bookings changed at a location (any station, this one included). */
 export type BookingsChanged = BookingsChange;
 
+/**  An intent the server refused, waiting for a person to decide. */
+export type Conflict = {
+	intentId: IntentId,
+	madeAt: string,
+	actor: string,
+	/**  What was attempted. */
+	intent: Intent,
+	/**  Why the server refused it. */
+	error: AppError,
+	/**  The booking as this station showed it when the intent was made. */
+	attempted: Booking | null,
+};
+
 export type ConflictCode = 
 /**  The slot was taken (by the booking named in `conflictingBookingId`). */
 "slotTaken" | 
@@ -181,6 +206,18 @@ export type ConflictCode =
 "staleVersion" | 
 /**  The row is still used (e.g. a capacity below lanes in use). */
 "inUse";
+
+/**  What a person decided about a refused change. */
+export type ConflictResolution = 
+/**
+ *  Book the same patient with the same doctor or diagnostic at another
+ *  free time (a new booking id).
+ */
+{ resolution: "rebook"; newBookingId: BookingId; startsAt: string } | 
+/**  The other station's change stands; drop ours. */
+{ resolution: "keepTheirs" } | 
+/**  Drop ours without replacement. */
+{ resolution: "discard" };
 
 export type ConnectionProblem = "hostUnreachable" | "badPassword" | 
 /**  The server refused this user or this machine (pg_hba.conf, no such role). */
@@ -320,6 +357,16 @@ export type HoursPreviewQuery = {
 	from: string,
 	to: string,
 };
+
+export type Intent = { kind: "createPatient"; patientId: PatientId; input: PatientInput } | { kind: "book"; request: BookingRequest } | { kind: "changeStatus"; request: StatusRequest } | { kind: "reschedule"; request: RescheduleRequest } | { kind: "rate"; input: RatingInput } | 
+/**
+ *  The file's bytes travel beside the intent (kept on the station until
+ *  the server acknowledges), never inside the queued JSON.
+ */
+{ kind: "attachResult"; resultId: ResultId; bookingId: BookingId; fileName: string };
+
+/**  A change queued by a station, applied by the server at most once. */
+export type IntentId = string;
 
 /**  ISO weekday: 1 = Monday .. 7 = Sunday (MedSync mixed 0 = Monday and 0 = Sunday). */
 export type IsoWeekday = number;
@@ -557,6 +604,19 @@ export type StatusRequest = {
 	reason?: string,
 	/**  The version the person acted on; a stale one is a conflict. */
 	expectedVersion: number,
+};
+
+/**  Online or offline, pending changes, conflicts: the header's sync badge. */
+export type SyncChanged = SyncStatus;
+
+/**  What the header shows: online or not, and what waits. */
+export type SyncStatus = {
+	online: boolean,
+	/**  Changes made here the server has not applied yet. */
+	pending: number,
+	/**  Changes the server refused, waiting for a person. */
+	conflicts: number,
+	lastSyncedAt: string | null,
 };
 
 export type TlsMode = "disable" | "require" | 

@@ -16,6 +16,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::error::{AppError, ConflictCode, ValidationCode};
 use crate::ids::BookingId;
 use crate::schedule::{DateException, ExceptionKind, WeeklyInterval};
 use crate::values::{IsoWeekday, WallTime};
@@ -297,6 +298,50 @@ fn wall_to_instant(tz: Tz, date: NaiveDate, minute: u16, edge: Edge) -> DateTime
             .find_map(|m| tz.from_local_datetime(&(local + Duration::minutes(m))).earliest())
             .map(|after_gap| after_gap.with_timezone(&Utc))
             .expect("a DST gap is shorter than a day"),
+    }
+}
+
+/// Why a start cannot be booked, in the words staff see, naming the field.
+pub fn slot_refusal(problem: SlotProblem, calendar: &ResourceCalendar, resource: &str, location: &str) -> AppError {
+    let field = "startsAt";
+    match problem {
+        SlotProblem::InThePast => {
+            AppError::validation(field, ValidationCode::InThePast, "this time has already passed")
+        }
+        SlotProblem::OutsideWorkingHours => AppError::validation(
+            field,
+            ValidationCode::OutsideWorkingHours,
+            format!("{} is not available at {} at this time", resource, location),
+        ),
+        SlotProblem::OffGrid => AppError::validation(
+            field,
+            ValidationCode::OffGrid,
+            format!("bookings with {} start every {} minutes", resource, calendar.slot_minutes),
+        ),
+        SlotProblem::Taken { by } => taken_refusal(calendar, resource, location, Some(by)),
+    }
+}
+
+/// The slot is full; names the booking holding it and its times when known.
+pub fn taken_refusal(calendar: &ResourceCalendar, resource: &str, location: &str, by: Option<BookingId>) -> AppError {
+    let holder = by
+        .and_then(|id| calendar.busy.iter().find(|b| b.booking_id == id))
+        .map(|b| {
+            let zone = calendar.time_zone;
+            format!(
+                " (booked {}–{})",
+                b.start.with_timezone(&zone).format("%H:%M"),
+                b.end.with_timezone(&zone).format("%H:%M")
+            )
+        })
+        .unwrap_or_default();
+    AppError::Conflict {
+        code: ConflictCode::SlotTaken,
+        message: format!(
+            "{} is already booked at this time{holder}; at {} choose another free slot",
+            resource, location
+        ),
+        conflicting_booking_id: by,
     }
 }
 

@@ -150,6 +150,20 @@ impl LocalStore {
         body.map(|b| from_json(&b)).transpose()
     }
 
+    /// This station's name in the server's intent log, made once.
+    pub async fn station_id(&self) -> AppResult<String> {
+        let made = format!("station-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+        sqlx::query("INSERT INTO sync_state (key, value) VALUES ('station', ?1) ON CONFLICT (key) DO NOTHING")
+            .bind(made)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| local_error(&e))?;
+        sqlx::query_scalar("SELECT value FROM sync_state WHERE key = 'station'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| local_error(&e))
+    }
+
     pub async fn checkpoint(&self) -> AppResult<Option<i64>> {
         let value: Option<String> = sqlx::query_scalar("SELECT value FROM sync_state WHERE key = ?1")
             .bind(CHECKPOINT)

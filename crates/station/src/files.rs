@@ -13,7 +13,6 @@ use clinic_domain::catalogue::{Diagnostic, Doctor};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, ResultId};
 use clinic_domain::results::{MAX_PHOTO_BYTES, MAX_RESULT_BYTES};
 use clinic_domain::{AppError, AppResult, ValidationCode};
-use clinic_store::ResultUpload;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tokio::io::AsyncReadExt;
@@ -178,11 +177,9 @@ impl Station {
         bytes: &[u8],
         progress: impl Fn(UploadProgress),
     ) -> AppResult<ResultFile> {
-        let clinic = self.writer().await?;
-        let actor = self.actor().await?;
         let total = bytes.len() as u32;
         progress(UploadProgress { stage: UploadStage::Storing, done_bytes: total, total_bytes: total });
-        let stored = clinic.store_result(&ResultUpload { result_id, booking_id, file_name, bytes }, &actor).await?;
+        let stored = self.submit_result(result_id, booking_id, file_name, bytes).await?;
         progress(UploadProgress { stage: UploadStage::Done, done_bytes: total, total_bytes: total });
         Ok(stored)
     }

@@ -5,12 +5,17 @@
 
 pub mod connection;
 pub mod demo;
+mod desk;
 pub mod files;
 pub mod live;
+mod offline;
 pub mod schema;
 pub mod secrets;
 pub mod settings;
 mod station;
+pub mod sync;
 pub mod updates;
 
+pub use clinic_local_store::Conflict;
+pub use desk::ConflictResolution;
 pub use station::{Phase, Station, StationMode, StationPaths, StationStatus};

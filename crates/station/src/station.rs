@@ -10,17 +10,23 @@ use clinic_local_pg::LocalCluster;
 use clinic_store::Clinic;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tokio::sync::{broadcast, Mutex, RwLock};
+use std::sync::Arc;
+
+use clinic_local_store::LocalStore;
+use tokio::sync::{broadcast, Mutex, OnceCell, RwLock};
 use tokio::task::JoinHandle;
 
 use crate::connection::{self, ConnectionReport};
 use crate::schema::{self, SchemaStatus};
 use crate::secrets::Secrets;
 use crate::settings::{self, ServerSettings, Settings};
+use crate::sync::Sync;
 
 pub struct StationPaths {
     /// Holds settings.json.
     pub config_dir: PathBuf,
+    /// Holds the station's own database (outbox and replica).
+    pub data_dir: PathBuf,
     /// Holds the demo clinic's cluster (see [`crate::demo::demo_root`]).
     pub demo_dir: PathBuf,
 }
@@ -65,6 +71,8 @@ pub struct Station {
     demo: Mutex<Option<LocalCluster>>,
     changes: broadcast::Sender<BookingsChange>,
     listener: Mutex<Option<JoinHandle<()>>>,
+    sync: OnceCell<Arc<Sync>>,
+    syncer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) staging: crate::files::Staging,
 }
 
@@ -80,6 +88,8 @@ impl Station {
             demo: Mutex::new(None),
             changes: broadcast::channel(256).0,
             listener: Mutex::new(None),
+            sync: OnceCell::new(),
+            syncer: Mutex::new(None),
             staging: crate::files::Staging::default(),
         })
     }
@@ -100,11 +110,23 @@ impl Station {
             }
             None => self.start_demo().await,
         };
+        let sync = match self.sync().await {
+            Ok(sync) => Some(sync),
+            Err(error) => {
+                tracing::error!(%error, "the station's own database could not open: no offline work");
+                None
+            }
+        };
         *self.link.write().await = match outcome {
             Ok((pool, schema)) => {
                 let task = tokio::spawn(crate::live::listen(pool.clone(), self.changes.clone()));
                 *self.listener.lock().await = Some(task);
-                Link::Ready { clinic: Clinic::new(pool), schema }
+                let clinic = Clinic::new(pool);
+                if let Some(sync) = sync.filter(|_| schema.allows_writes()) {
+                    let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe()));
+                    *self.syncer.lock().await = Some(task);
+                }
+                Link::Ready { clinic, schema }
             }
             Err(error) => {
                 tracing::warn!(%error, "station could not connect");
@@ -131,8 +153,36 @@ impl Station {
     }
 
     async fn stop_listener(&self) {
-        if let Some(task) = self.listener.lock().await.take() {
-            task.abort();
+        for task in [&self.listener, &self.syncer] {
+            if let Some(task) = task.lock().await.take() {
+                task.abort();
+            }
+        }
+    }
+
+    /// The station's own database and its sync state, opened on first use.
+    pub async fn sync(&self) -> AppResult<Arc<Sync>> {
+        self.sync
+            .get_or_try_init(|| async {
+                let local = LocalStore::open(&self.paths.data_dir.join("station.sqlite")).await?;
+                Ok(Arc::new(Sync::open(local).await?))
+            })
+            .await
+            .cloned()
+    }
+
+    /// The clinic if it is worth asking: `None` while the station works
+    /// offline (the server was unreachable), an error when the schema or the
+    /// settings refuse.
+    pub(crate) async fn online(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Option<Clinic>> {
+        // Only a running sync task brings the station back online, so the
+        // flag counts only while one runs.
+        let offline = self.sync.get().is_some_and(|sync| !sync.is_online()) && self.syncer.lock().await.is_some();
+        match self.clinic_if(gate).await {
+            Ok(_) if offline => Ok(None),
+            Ok(clinic) => Ok(Some(clinic)),
+            Err(AppError::Offline { .. }) if self.sync.get().is_some() => Ok(None),
+            Err(error) => Err(error),
         }
     }
 
@@ -171,7 +221,7 @@ impl Station {
         }
     }
 
-    async fn clinic_if(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Clinic> {
+    pub(crate) async fn clinic_if(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Clinic> {
         match &*self.link.read().await {
             Link::Ready { clinic, schema } if gate(schema) => Ok(clinic.clone()),
             Link::Ready { schema, .. } => Err(schema.refusal()),
@@ -236,5 +286,8 @@ impl Station {
             clinic.pool().close().await;
         }
         self.stop_demo().await;
+        if let Some(sync) = self.sync.get() {
+            sync.local.close().await;
+        }
     }
 }

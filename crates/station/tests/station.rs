@@ -95,7 +95,7 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
     let demo = scratch("demo");
     let config = scratch("config");
     let demo_dir = || demo.join("cluster");
-    let dirs = || StationPaths { config_dir: config.clone(), demo_dir: demo_dir() };
+    let dirs = || StationPaths { config_dir: config.clone(), data_dir: scratch("data"), demo_dir: demo_dir() };
 
     let station = Station::open(dirs(), Secrets::memory()).unwrap();
     let status = station.connect().await;
@@ -142,9 +142,11 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
 #[tokio::test]
 async fn settings_are_validated_saved_and_reported() {
     let config = scratch("settings");
-    let station =
-        Station::open(StationPaths { config_dir: config.clone(), demo_dir: scratch("unused") }, Secrets::memory())
-            .unwrap();
+    let station = Station::open(
+        StationPaths { config_dir: config.clone(), data_dir: scratch("data"), demo_dir: scratch("unused") },
+        Secrets::memory(),
+    )
+    .unwrap();
     assert_eq!(station.settings().await, Settings::default());
 
     let unreachable = ServerSettings {
@@ -175,8 +177,11 @@ async fn settings_are_validated_saved_and_reported() {
     assert!(text.contains("Oksana") && !text.contains("secret"), "the password never reaches the file");
     assert_eq!(station.actor().await.unwrap().name(), "Oksana");
 
-    let reopened =
-        Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
+    let reopened = Station::open(
+        StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") },
+        Secrets::memory(),
+    )
+    .unwrap();
     assert_eq!(reopened.settings().await, settings);
 }
 
@@ -190,8 +195,11 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
         &Settings { server: Some(server), staff_name: "Desk A".into(), update_endpoint: None },
     )
     .unwrap();
-    let station =
-        Station::open(StationPaths { config_dir: config, demo_dir: scratch("unused") }, Secrets::memory()).unwrap();
+    let station = Station::open(
+        StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") },
+        Secrets::memory(),
+    )
+    .unwrap();
     assert_eq!(station.connect().await.phase, Phase::Ready);
     station
 }

@@ -13,19 +13,19 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn free_slots(station: State<'_, Station>, query: SlotQuery) -> AppResult<Vec<FreeSlot>> {
-    station.reader().await?.free_slots(&query).await
+    station.free_slots(&query).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn book(station: State<'_, Station>, request: BookingRequest) -> AppResult<Booking> {
-    station.writer().await?.book(&request, &station.actor().await?).await
+    station.book(&request).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_booking(station: State<'_, Station>, id: BookingId) -> AppResult<Booking> {
-    station.reader().await?.get_booking(id).await
+    station.get_booking(id).await
 }
 
 #[tauri::command]
@@ -38,25 +38,25 @@ pub async fn booking_history(station: State<'_, Station>, id: BookingId) -> AppR
 #[tauri::command]
 #[specta::specta]
 pub async fn change_status(station: State<'_, Station>, request: StatusRequest) -> AppResult<Booking> {
-    station.writer().await?.change_status(&request, &station.actor().await?).await
+    station.change_status(&request).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn reschedule(station: State<'_, Station>, request: RescheduleRequest) -> AppResult<Booking> {
-    station.writer().await?.reschedule(&request, &station.actor().await?).await
+    station.reschedule(&request).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn day_board(station: State<'_, Station>, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
-    station.reader().await?.day_board(location_id, date).await
+    station.day_board(location_id, date).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn record_rating(station: State<'_, Station>, input: RatingInput) -> AppResult<Rating> {
-    station.writer().await?.record_rating(&input, &station.actor().await?).await
+    station.record_rating(&input).await
 }
 
 #[tauri::command]

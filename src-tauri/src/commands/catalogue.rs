@@ -12,7 +12,7 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn list_locations(station: State<'_, Station>, include_inactive: bool) -> AppResult<Vec<Location>> {
-    station.reader().await?.list_locations(include_inactive).await
+    station.list_locations(include_inactive).await
 }
 
 #[tauri::command]
@@ -47,7 +47,7 @@ pub async fn set_location_active(station: State<'_, Station>, id: LocationId, ac
 #[tauri::command]
 #[specta::specta]
 pub async fn list_specialties(station: State<'_, Station>, include_inactive: bool) -> AppResult<Vec<Specialty>> {
-    station.reader().await?.list_specialties(include_inactive).await
+    station.list_specialties(include_inactive).await
 }
 
 /// Only specialties that have active doctors (filter chips).
@@ -83,7 +83,7 @@ pub async fn set_specialty_active(station: State<'_, Station>, id: SpecialtyId, 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_doctors(station: State<'_, Station>, filter: DoctorFilter) -> AppResult<Vec<DoctorSummary>> {
-    station.reader().await?.list_doctors(&filter).await
+    station.list_doctors(&filter).await
 }
 
 #[tauri::command]
@@ -126,7 +126,7 @@ pub async fn set_doctor_photo(station: State<'_, Station>, id: DoctorId, path: O
 #[tauri::command]
 #[specta::specta]
 pub async fn list_diagnostics(station: State<'_, Station>, include_inactive: bool) -> AppResult<Vec<Diagnostic>> {
-    station.reader().await?.list_diagnostics(include_inactive).await
+    station.list_diagnostics(include_inactive).await
 }
 
 #[tauri::command]

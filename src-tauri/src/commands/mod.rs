@@ -8,3 +8,4 @@ pub mod hours;
 pub mod patients;
 pub mod results;
 pub mod settings;
+pub mod sync;

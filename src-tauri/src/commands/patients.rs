@@ -9,13 +9,13 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn create_patient(station: State<'_, Station>, id: PatientId, input: PatientInput) -> AppResult<Patient> {
-    station.writer().await?.create_patient(id, &input, &station.actor().await?).await
+    station.create_patient(id, &input).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_patient(station: State<'_, Station>, id: PatientId) -> AppResult<Patient> {
-    station.reader().await?.get_patient(id).await
+    station.get_patient(id).await
 }
 
 #[tauri::command]
@@ -33,7 +33,7 @@ pub async fn update_patient(
 #[tauri::command]
 #[specta::specta]
 pub async fn search_patients(station: State<'_, Station>, text: String, limit: i32) -> AppResult<Vec<Patient>> {
-    station.reader().await?.search_patients(&text, limit).await
+    station.search_patients(&text, limit).await
 }
 
 #[tauri::command]

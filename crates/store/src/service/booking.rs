@@ -3,9 +3,9 @@
 //! engine (`ResourceCalendar`) fed by one loader, so they cannot disagree; the
 //! database's exclusion constraints are the last word under concurrency.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
-use clinic_domain::availability::{local_day, FreeSlot, ResourceCalendar, SlotProblem};
+use clinic_domain::availability::{local_day, slot_refusal, taken_refusal, FreeSlot, ResourceCalendar, SlotProblem};
 use clinic_domain::bookings::{
     BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, DayPreview, HoursPreviewQuery,
     OpenSpan, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
@@ -519,43 +519,9 @@ async fn location_exceptions(
 }
 
 fn slot_error(problem: SlotProblem, terms: &Terms, location: &Location) -> AppError {
-    let field = "startsAt";
-    match problem {
-        SlotProblem::InThePast => {
-            AppError::validation(field, ValidationCode::InThePast, "this time has already passed")
-        }
-        SlotProblem::OutsideWorkingHours => AppError::validation(
-            field,
-            ValidationCode::OutsideWorkingHours,
-            format!("{} is not available at {} at this time", terms.name, location.name),
-        ),
-        SlotProblem::OffGrid => AppError::validation(
-            field,
-            ValidationCode::OffGrid,
-            format!("bookings with {} start every {} minutes", terms.name, terms.calendar.slot_minutes),
-        ),
-        SlotProblem::Taken { by } => taken(terms, location, Some(by)),
-    }
+    slot_refusal(problem, &terms.calendar, &terms.name, &location.name)
 }
 
 fn taken(terms: &Terms, location: &Location, by: Option<BookingId>) -> AppError {
-    let holder = by
-        .and_then(|id| terms.calendar.busy.iter().find(|b| b.booking_id == id))
-        .map(|b| {
-            let zone = terms.calendar.time_zone;
-            format!(
-                " (booked {}–{})",
-                b.start.with_timezone(&zone).format("%H:%M"),
-                b.end.with_timezone(&zone).format("%H:%M")
-            )
-        })
-        .unwrap_or_default();
-    AppError::Conflict {
-        code: ConflictCode::SlotTaken,
-        message: format!(
-            "{} is already booked at this time{holder}; at {} choose another free slot",
-            terms.name, location.name
-        ),
-        conflicting_booking_id: by,
-    }
+    taken_refusal(&terms.calendar, &terms.name, &location.name, by)
 }

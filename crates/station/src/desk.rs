@@ -1,0 +1,330 @@
+//! The operations staff use, online through the clinic database or, while it
+//! is out of reach, through the station's replica and outbox. Every change is
+//! an intent: applied at once when the server answers and nothing waits
+//! before it, otherwise queued with its provisional rows and pushed later by
+//! the sync task; the same intent id either way, so a change whose
+//! acknowledgement was lost is not applied twice.
+
+use chrono::{NaiveDate, Utc};
+use clinic_domain::availability::FreeSlot;
+use clinic_domain::bookings::{
+    Booking, BookingRequest, BookingSubject, DayBoard, Rating, RatingInput, RescheduleRequest, ResultFile, SlotQuery,
+    StatusRequest,
+};
+use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
+use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
+use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
+use clinic_domain::patients::{Patient, PatientInput, PatientQuery};
+use clinic_domain::results::{clean_file_name, sniff_media_type};
+use clinic_domain::{AppError, AppResult, ValidationCode};
+use clinic_local_store::{Conflict, LocalStore};
+use clinic_store::Clinic;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use specta::Type;
+
+use crate::offline::{self, not_kept};
+use crate::schema::SchemaStatus;
+use crate::sync::SyncStatus;
+use crate::Station;
+
+/// What a person decided about a refused change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "resolution", rename_all = "camelCase")]
+pub enum ConflictResolution {
+    /// Book the same patient with the same doctor or diagnostic at another
+    /// free time (a new booking id).
+    #[serde(rename_all = "camelCase")]
+    Rebook { new_booking_id: BookingId, starts_at: chrono::DateTime<Utc> },
+    /// The other station's change stands; drop ours.
+    KeepTheirs,
+    /// Drop ours without replacement.
+    Discard,
+}
+
+/// Whether a change reached the server now or waits in the outbox.
+enum Submitted {
+    Applied,
+    Queued,
+}
+
+impl Station {
+    /// Reads from the clinic database, or from the replica while it is out
+    /// of reach (a failed read also switches the station offline).
+    async fn read<T>(
+        &self,
+        online: impl AsyncFnOnce(Clinic) -> AppResult<T>,
+        kept: impl AsyncFnOnce(&LocalStore) -> AppResult<T>,
+    ) -> AppResult<T> {
+        if let Some(clinic) = self.online(SchemaStatus::allows_reads).await? {
+            match online(clinic).await {
+                Err(AppError::Offline { .. }) => self.sync().await?.went_offline().await,
+                answered => return answered,
+            }
+        }
+        kept(&self.sync().await?.local).await
+    }
+
+    /// Applies an intent now, or queues it with its provisional rows.
+    async fn submit(&self, intent: Intent, file: Option<&[u8]>) -> AppResult<Submitted> {
+        let actor = self.actor().await?;
+        let sync = self.sync().await?;
+        let queued = QueuedIntent {
+            intent_id: IntentId::generate(),
+            station: sync.station_id.clone(),
+            actor: actor.name().to_string(),
+            made_at: Utc::now(),
+            intent,
+        };
+        if let Some(clinic) = self.online(SchemaStatus::allows_writes).await? {
+            // Changes keep their order: nothing jumps the queue.
+            if sync.local.pending_count().await? == 0 {
+                match clinic.apply_intent(&queued, file).await {
+                    Ok(IntentOutcome::Applied) => return Ok(Submitted::Applied),
+                    Ok(IntentOutcome::Rejected { error }) => return Err(error),
+                    Err(AppError::Offline { .. }) => sync.went_offline().await,
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        let (bookings, patients) = offline::optimistic(&sync.local, &queued.intent, &actor, Utc::now()).await?;
+        sync.local.enqueue(&queued, file, &bookings, &patients).await?;
+        sync.publish().await;
+        sync.wake();
+        Ok(Submitted::Queued)
+    }
+
+    pub async fn sync_status(&self) -> AppResult<SyncStatus> {
+        Ok(self.sync().await?.status())
+    }
+
+    /// Pushes and pulls now (also what the sync task does on its own).
+    pub async fn sync_now(&self) -> AppResult<SyncStatus> {
+        let sync = self.sync().await?;
+        let clinic = self.clinic_if(SchemaStatus::allows_writes).await?;
+        sync.cycle(&clinic).await?;
+        Ok(sync.status())
+    }
+
+    pub async fn conflicts(&self) -> AppResult<Vec<Conflict>> {
+        self.sync().await?.local.conflicts().await
+    }
+
+    /// Carries out a person's decision on a refused change. Rebooking goes
+    /// through the same checks as any booking; the conflict leaves the list
+    /// only once the replacement was accepted or queued.
+    pub async fn resolve_conflict(
+        &self,
+        intent_id: IntentId,
+        resolution: ConflictResolution,
+    ) -> AppResult<Vec<Conflict>> {
+        let sync = self.sync().await?;
+        let conflict = sync
+            .local
+            .conflicts()
+            .await?
+            .into_iter()
+            .find(|c| c.intent_id == intent_id)
+            .ok_or_else(|| AppError::validation("intentId", ValidationCode::Unknown, "no such conflict"))?;
+        if let ConflictResolution::Rebook { new_booking_id, starts_at } = resolution {
+            let (patient_id, location_id, subject, patient_message) = match (&conflict.intent, &conflict.attempted) {
+                (Intent::Book { request }, _) => {
+                    (request.patient_id, request.location_id, request.subject, request.patient_message.clone())
+                }
+                (Intent::Reschedule { .. }, Some(b)) => {
+                    (b.patient_id, b.location_id, b.subject, b.patient_message.clone())
+                }
+                _ => {
+                    return Err(AppError::validation(
+                        "resolution",
+                        ValidationCode::NotAllowed,
+                        "only a refused booking can be booked again",
+                    ))
+                }
+            };
+            let request = BookingRequest {
+                booking_id: new_booking_id,
+                patient_id,
+                location_id,
+                subject,
+                starts_at,
+                patient_message,
+            };
+            self.book(&request).await?;
+        }
+        sync.local.dismiss_conflict(intent_id).await?;
+        sync.publish().await;
+        sync.local.conflicts().await
+    }
+
+    pub async fn day_board(&self, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
+        self.read(
+            async |clinic| clinic.day_board(location_id, date).await,
+            async |local| offline::day_board(local, location_id, date).await,
+        )
+        .await
+    }
+
+    pub async fn free_slots(&self, query: &SlotQuery) -> AppResult<Vec<FreeSlot>> {
+        self.read(
+            async |clinic| clinic.free_slots(query).await,
+            async |local| offline::free_slots(local, query, Utc::now()).await,
+        )
+        .await
+    }
+
+    pub async fn get_booking(&self, id: BookingId) -> AppResult<Booking> {
+        // A booking still in the outbox exists only here.
+        let sync = self.sync().await?;
+        if let Some(kept) = sync.local.get_booking(id).await?.filter(|b| b.provisional) {
+            return Ok(kept);
+        }
+        self.read(
+            async |clinic| clinic.get_booking(id).await,
+            async |local| local.get_booking(id).await?.ok_or_else(|| not_kept("this booking")),
+        )
+        .await
+    }
+
+    pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {
+        self.read(async |clinic| clinic.get_patient(id).await, async |local| offline::patient(local, id).await).await
+    }
+
+    pub async fn search_patients(&self, text: &str, limit: i32) -> AppResult<Vec<Patient>> {
+        self.read(
+            async |clinic| clinic.search_patients(text, limit).await,
+            async |local| local.search_patients(&PatientQuery::parse(text)?, i64::from(limit.clamp(1, 50))).await,
+        )
+        .await
+    }
+
+    pub async fn list_locations(&self, include_inactive: bool) -> AppResult<Vec<Location>> {
+        self.read(
+            async |clinic| clinic.list_locations(include_inactive).await,
+            async |local| kept_list(local, "locations").await,
+        )
+        .await
+    }
+
+    pub async fn list_specialties(&self, include_inactive: bool) -> AppResult<Vec<Specialty>> {
+        self.read(
+            async |clinic| clinic.list_specialties(include_inactive).await,
+            async |local| kept_list(local, "specialties").await,
+        )
+        .await
+    }
+
+    pub async fn list_diagnostics(&self, include_inactive: bool) -> AppResult<Vec<Diagnostic>> {
+        self.read(
+            async |clinic| clinic.list_diagnostics(include_inactive).await,
+            async |local| kept_list(local, "diagnostics").await,
+        )
+        .await
+    }
+
+    pub async fn list_doctors(&self, filter: &DoctorFilter) -> AppResult<Vec<DoctorSummary>> {
+        self.read(
+            async |clinic| clinic.list_doctors(filter).await,
+            async |local| {
+                let search = filter.search.as_deref().map(str::to_lowercase).unwrap_or_default();
+                let all: Vec<DoctorSummary> = kept_list(local, "doctors").await?;
+                Ok(all
+                    .into_iter()
+                    .filter(|d| filter.specialty_id.is_none_or(|s| d.specialty_id == s))
+                    .filter(|d| filter.location_id.is_none_or(|l| d.locations.iter().any(|r| r.id == l)))
+                    .filter(|d| {
+                        search.is_empty()
+                            || d.full_name.to_lowercase().contains(&search)
+                            || d.specialty_name.to_lowercase().contains(&search)
+                    })
+                    .collect())
+            },
+        )
+        .await
+    }
+
+    pub async fn create_patient(&self, id: PatientId, input: &PatientInput) -> AppResult<Patient> {
+        self.submit(Intent::CreatePatient { patient_id: id, input: input.clone() }, None).await?;
+        self.get_patient(id).await
+    }
+
+    pub async fn book(&self, request: &BookingRequest) -> AppResult<Booking> {
+        self.submit(Intent::Book { request: request.clone() }, None).await?;
+        self.get_booking(request.booking_id).await
+    }
+
+    pub async fn change_status(&self, request: &StatusRequest) -> AppResult<Booking> {
+        self.submit(Intent::ChangeStatus { request: request.clone() }, None).await?;
+        self.get_booking(request.booking_id).await
+    }
+
+    pub async fn reschedule(&self, request: &RescheduleRequest) -> AppResult<Booking> {
+        self.submit(Intent::Reschedule { request: request.clone() }, None).await?;
+        self.get_booking(request.new_booking_id).await
+    }
+
+    pub async fn record_rating(&self, input: &RatingInput) -> AppResult<Rating> {
+        match self.submit(Intent::Rate { input: input.clone() }, None).await? {
+            Submitted::Applied => self
+                .clinic_if(SchemaStatus::allows_reads)
+                .await?
+                .booking_rating(input.booking_id)
+                .await?
+                .ok_or_else(|| AppError::not_found(clinic_domain::Entity::Rating, input.rating_id)),
+            Submitted::Queued => {
+                let booking = self.get_booking(input.booking_id).await?;
+                let BookingSubject::Doctor { doctor_id } = booking.subject else {
+                    return Err(not_kept("this doctor"));
+                };
+                Ok(Rating {
+                    id: input.rating_id,
+                    doctor_id,
+                    patient_id: booking.patient_id,
+                    booking_id: booking.id,
+                    rating: input.rating,
+                    comment: input.comment.trim().to_string(),
+                    created_at: Utc::now(),
+                })
+            }
+        }
+    }
+
+    /// Stores a result file, or keeps it in the outbox until the server has it.
+    pub(crate) async fn submit_result(
+        &self,
+        result_id: ResultId,
+        booking_id: BookingId,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> AppResult<ResultFile> {
+        let file_name = clean_file_name(file_name)?;
+        let media_type = sniff_media_type(bytes)?;
+        let intent = Intent::AttachResult { result_id, booking_id, file_name: file_name.clone() };
+        match self.submit(intent, Some(bytes)).await? {
+            Submitted::Applied => self.clinic_if(SchemaStatus::allows_reads).await?.result_info(result_id).await,
+            Submitted::Queued => {
+                let booking = self.get_booking(booking_id).await?;
+                Ok(ResultFile {
+                    id: result_id,
+                    booking_id,
+                    patient_id: booking.patient_id,
+                    diagnostic_name: booking.subject_name,
+                    file_name,
+                    media_type: media_type.to_string(),
+                    byte_size: i32::try_from(bytes.len()).unwrap_or(i32::MAX),
+                    sha256: hex(&Sha256::digest(bytes)),
+                    uploaded_by: self.actor().await?.name().to_string(),
+                    created_at: Utc::now(),
+                })
+            }
+        }
+    }
+}
+
+async fn kept_list<T: serde::de::DeserializeOwned>(local: &LocalStore, kind: &str) -> AppResult<Vec<T>> {
+    local.reference(kind).await?.ok_or_else(|| not_kept(&format!("the {kind}")))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,227 @@
+//! What a station does without the clinic database: the optimistic rows of a
+//! queued intent (checked by the same domain rules and availability engine
+//! the server uses, over the replica) and the reads the replica answers.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clinic_domain::availability::{slot_refusal, FreeSlot};
+use clinic_domain::bookings::{
+    Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, SlotQuery, StatusAction,
+};
+use clinic_domain::catalogue::{Diagnostic, DoctorSummary, Location};
+use clinic_domain::ids::{BookingId, LocationId, PatientId};
+use clinic_domain::intents::Intent;
+use clinic_domain::patients::Patient;
+use clinic_domain::values::{parse_time_zone, Money, Stars};
+use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+use clinic_local_store::LocalStore;
+
+pub(crate) fn not_kept(what: &str) -> AppError {
+    AppError::Offline {
+        message: format!("the clinic database is out of reach and this station keeps no copy of {what}"),
+    }
+}
+
+/// The rows an intent changes, as the station shows them until the server
+/// has applied it. Refuses what the server would refuse, as far as the
+/// replica can tell.
+pub(crate) async fn optimistic(
+    local: &LocalStore,
+    intent: &Intent,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<Booking>, Vec<Patient>)> {
+    match intent {
+        Intent::CreatePatient { patient_id, input } => {
+            let valid = input.validate(now.date_naive())?;
+            let patient = Patient {
+                id: *patient_id,
+                patient_number: 0, // numbered by the server
+                full_name: valid.full_name,
+                phone: valid.phone,
+                email: valid.email,
+                date_of_birth: valid.date_of_birth,
+                notes: valid.notes,
+                row_version: 1,
+                created_at: now,
+            };
+            Ok((vec![], vec![patient]))
+        }
+        Intent::Book { request } => {
+            let message = request.validated_message()?;
+            let booking = new_booking(local, request, &message, None, actor, now).await?;
+            Ok((vec![booking], vec![]))
+        }
+        Intent::ChangeStatus { request } => {
+            let booking = kept_booking(local, request.booking_id, request.expected_version).await?;
+            let reason = request.action.validate(booking.status, booking.starts_at, now, &request.reason)?;
+            let _ = reason;
+            Ok((vec![with_status(booking, request.action.target())], vec![]))
+        }
+        Intent::Reschedule { request } => {
+            let old = kept_booking(local, request.booking_id, request.expected_version).await?;
+            if !matches!(old.status, BookingStatus::Booked | BookingStatus::Confirmed) {
+                return Err(AppError::validation(
+                    "bookingId",
+                    ValidationCode::NotAllowed,
+                    format!("a booking that is {:?} cannot be rescheduled", old.status),
+                ));
+            }
+            let moved = BookingRequest {
+                booking_id: request.new_booking_id,
+                patient_id: old.patient_id,
+                location_id: old.location_id,
+                subject: old.subject,
+                starts_at: request.starts_at,
+                patient_message: old.patient_message.clone(),
+            };
+            let new = new_booking(local, &moved, &old.patient_message, Some(old.id), actor, now).await?;
+            Ok((vec![new, with_status(old, BookingStatus::Cancelled)], vec![]))
+        }
+        Intent::Rate { input } => {
+            Stars::parse("rating", input.rating)?;
+            let booking = local.get_booking(input.booking_id).await?.ok_or_else(|| not_kept("this booking"))?;
+            if !matches!(booking.subject, BookingSubject::Doctor { .. }) || booking.status != BookingStatus::Completed {
+                return Err(AppError::validation(
+                    "bookingId",
+                    ValidationCode::NotAllowed,
+                    "only a completed visit with a doctor can be rated",
+                ));
+            }
+            Ok((vec![], vec![]))
+        }
+        Intent::AttachResult { booking_id, .. } => {
+            let booking = local.get_booking(*booking_id).await?.ok_or_else(|| not_kept("this booking"))?;
+            if !matches!(booking.subject, BookingSubject::Diagnostic { .. }) {
+                return Err(AppError::validation(
+                    "bookingId",
+                    ValidationCode::NotAllowed,
+                    "results attach to diagnostic bookings",
+                ));
+            }
+            Ok((vec![], vec![]))
+        }
+    }
+}
+
+/// A booking as the station knows it, at the version the person acted on.
+async fn kept_booking(local: &LocalStore, id: BookingId, expected_version: i32) -> AppResult<Booking> {
+    let booking = local.get_booking(id).await?.ok_or_else(|| not_kept("this booking"))?;
+    if booking.row_version != expected_version {
+        return Err(AppError::stale(Entity::Booking));
+    }
+    Ok(booking)
+}
+
+fn with_status(booking: Booking, status: BookingStatus) -> Booking {
+    Booking {
+        status,
+        allowed_actions: StatusAction::available_from(status),
+        row_version: booking.row_version + 1,
+        provisional: true,
+        ..booking
+    }
+}
+
+/// Checks the slot on the kept board with the engine and builds the booking.
+async fn new_booking(
+    local: &LocalStore,
+    request: &BookingRequest,
+    message: &str,
+    rescheduled_from: Option<BookingId>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    let location = location(local, request.location_id).await?;
+    let zone = parse_time_zone("timeZone", &location.time_zone)?;
+    let date = request.starts_at.with_timezone(&zone).date_naive();
+    let mut board = day_board(local, request.location_id, date).await?;
+    // A reschedule frees its old slot in the same change.
+    board.bookings.retain(|b| Some(b.id) != rescheduled_from);
+    let column = board
+        .columns
+        .iter()
+        .find(|c| c.subject == request.subject)
+        .ok_or_else(|| {
+            AppError::validation(
+                "subject",
+                ValidationCode::NotOffered,
+                format!("not available at {} that day", location.name),
+            )
+        })?
+        .clone();
+    let calendar = board.column_calendar(request.subject)?.ok_or_else(|| not_kept("this column"))?;
+    let slot = calendar
+        .check(request.starts_at, now)
+        .map_err(|problem| slot_refusal(problem, &calendar, &column.name, &location.name))?;
+    let patient = local.get_patient(request.patient_id).await?.ok_or_else(|| not_kept("this patient"))?;
+    Ok(Booking {
+        id: request.booking_id,
+        patient_id: patient.id,
+        patient_name: patient.full_name,
+        patient_number: patient.patient_number,
+        location_id: location.id,
+        location_name: location.name,
+        subject: request.subject,
+        subject_name: column.name,
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+        price: price(local, request.subject).await?,
+        status: BookingStatus::Booked,
+        allowed_actions: StatusAction::available_from(BookingStatus::Booked),
+        patient_message: message.to_string(),
+        rescheduled_from,
+        created_by: actor.name().to_string(),
+        created_at: now,
+        row_version: 1,
+        provisional: true,
+    })
+}
+
+async fn location(local: &LocalStore, id: LocationId) -> AppResult<Location> {
+    local
+        .reference::<Vec<Location>>("locations")
+        .await?
+        .ok_or_else(|| not_kept("the locations"))?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| AppError::validation("locationId", ValidationCode::Unknown, "no such location"))
+}
+
+/// The price the server will charge (it decides at push time; this is
+/// what the catalogue said at the last pull).
+async fn price(local: &LocalStore, subject: BookingSubject) -> AppResult<Money> {
+    let price = match subject {
+        BookingSubject::Doctor { doctor_id } => local
+            .reference::<Vec<DoctorSummary>>("doctors")
+            .await?
+            .and_then(|all| all.into_iter().find(|d| d.id == doctor_id).map(|d| d.price)),
+        BookingSubject::Diagnostic { diagnostic_id } => local
+            .reference::<Vec<Diagnostic>>("diagnostics")
+            .await?
+            .and_then(|all| all.into_iter().find(|d| d.id == diagnostic_id).map(|d| d.price)),
+    };
+    price.ok_or_else(|| not_kept("this price"))
+}
+
+pub(crate) async fn day_board(local: &LocalStore, location: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
+    local.day_board(location, date).await?.ok_or_else(|| not_kept(&format!("the schedule of {date}")))
+}
+
+/// Free slots from the kept boards, through the availability engine.
+pub(crate) async fn free_slots(local: &LocalStore, query: &SlotQuery, now: DateTime<Utc>) -> AppResult<Vec<FreeSlot>> {
+    query.validate()?;
+    let mut slots = Vec::new();
+    for date in query.from.iter_days().take_while(|d| *d <= query.to) {
+        let Some(board) = local.day_board(query.location_id, date).await? else {
+            break; // past the kept window
+        };
+        if let Some(calendar) = board.column_calendar(query.subject)? {
+            slots.extend(calendar.free_slots(date, date, now));
+        }
+    }
+    Ok(slots)
+}
+
+pub(crate) async fn patient(local: &LocalStore, id: PatientId) -> AppResult<Patient> {
+    local.get_patient(id).await?.ok_or_else(|| not_kept("this patient"))
+}

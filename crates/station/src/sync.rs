@@ -1,0 +1,241 @@
+//! Keeping a station's replica and the clinic database in step.
+//!
+//! Push drains the outbox in order, one `apply_intent` (one PostgreSQL
+//! transaction) per intent; the server's record of applied intent ids makes a
+//! replay after a lost acknowledgement harmless, and a refused intent goes to
+//! the conflicts screen while the rest move on. Pull refreshes the day boards
+//! and patients changed since the checkpoint, only once the outbox holds no
+//! pending intent, so it never paints over a change the server has not seen.
+//! NOTIFY pokes (the live listener) start a cycle at once; a timer is the
+//! fallback; an unreachable server is retried with backoff.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use clinic_domain::bookings::BookingsChange;
+use clinic_domain::catalogue::DoctorFilter;
+use clinic_domain::{AppError, AppResult};
+use clinic_local_store::LocalStore;
+use clinic_store::Clinic;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tokio::sync::{broadcast, watch, Mutex, Notify};
+
+/// Days of the schedule a station keeps, before and after today.
+pub const WINDOW_BACK_DAYS: i64 = 7;
+pub const WINDOW_AHEAD_DAYS: i64 = 30;
+/// How often a station pulls when nothing pokes it.
+const PERIODIC_PULL: Duration = Duration::from_secs(30);
+/// How often the whole window and the catalogue lists are pulled again.
+const FULL_PULL_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// What the header shows: online or not, and what waits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub online: bool,
+    /// Changes made here the server has not applied yet.
+    pub pending: u32,
+    /// Changes the server refused, waiting for a person.
+    pub conflicts: u32,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+/// What one push-and-pull cycle did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CycleReport {
+    pub applied: usize,
+    pub rejected: usize,
+    pub boards_pulled: usize,
+    /// The outbox was not empty, so the pull waited.
+    pub pull_deferred: bool,
+}
+
+pub struct Sync {
+    pub(crate) local: LocalStore,
+    pub(crate) station_id: String,
+    online: AtomicBool,
+    wake: Notify,
+    status: watch::Sender<SyncStatus>,
+    /// Serialises cycles (the background task and explicit calls).
+    cycle: Mutex<Option<Instant>>,
+}
+
+impl Sync {
+    pub async fn open(local: LocalStore) -> AppResult<Sync> {
+        let station_id = local.station_id().await?;
+        let sync = Sync {
+            local,
+            station_id,
+            // Assume the server is reachable until a call says otherwise.
+            online: AtomicBool::new(true),
+            wake: Notify::new(),
+            status: watch::channel(SyncStatus { online: true, pending: 0, conflicts: 0, last_synced_at: None }).0,
+            cycle: Mutex::new(None),
+        };
+        sync.publish().await;
+        Ok(sync)
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.online.load(Ordering::SeqCst)
+    }
+
+    /// A call failed for want of the server: serve from the replica until
+    /// the next successful cycle.
+    pub(crate) async fn went_offline(&self) {
+        if self.online.swap(false, Ordering::SeqCst) {
+            tracing::warn!("clinic database unreachable: working offline");
+        }
+        self.publish().await;
+    }
+
+    /// Something was queued: push it soon.
+    pub(crate) fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<SyncStatus> {
+        self.status.subscribe()
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.status.borrow().clone()
+    }
+
+    pub(crate) async fn publish(&self) {
+        let count = |n: AppResult<i64>| n.ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(u32::MAX);
+        let pending = count(self.local.pending_count().await);
+        let conflicts = count(self.local.conflict_count().await);
+        let online = self.is_online();
+        self.status.send_if_modified(|status| {
+            let next = SyncStatus { online, pending, conflicts, ..status.clone() };
+            let changed = *status != next;
+            *status = next;
+            changed
+        });
+    }
+
+    /// Pushes every pending intent, then pulls if the outbox is empty.
+    /// `Offline` when the server cannot be reached (nothing is lost: the
+    /// intent that was being pushed stays first in line).
+    pub async fn cycle(&self, clinic: &Clinic) -> AppResult<CycleReport> {
+        let mut last_full = self.cycle.lock().await;
+        let result = self.cycle_locked(clinic, &mut last_full).await;
+        match &result {
+            Ok(_) => {
+                self.online.store(true, Ordering::SeqCst);
+                self.status.send_modify(|s| s.last_synced_at = Some(Utc::now()));
+            }
+            Err(AppError::Offline { .. }) => self.online.store(false, Ordering::SeqCst),
+            Err(_) => {}
+        }
+        self.publish().await;
+        result
+    }
+
+    async fn cycle_locked(&self, clinic: &Clinic, last_full: &mut Option<Instant>) -> AppResult<CycleReport> {
+        let mut report = CycleReport::default();
+        while let Some(pending) = self.local.next_pending().await? {
+            let outcome = match clinic.apply_intent(&pending.queued, pending.file.as_deref()).await {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    self.local.record_failed_attempt(pending.seq, &error).await?;
+                    return Err(error);
+                }
+            };
+            if matches!(outcome, clinic_domain::intents::IntentOutcome::Applied) {
+                report.applied += 1;
+            } else {
+                report.rejected += 1;
+                tracing::warn!(intent = %pending.queued.intent_id, ?outcome, "the server refused a queued change");
+            }
+            self.local.acknowledge(pending.seq, &outcome).await?;
+            self.publish().await;
+        }
+        // A refusal dropped provisional rows: pull the whole window back.
+        let full = report.rejected > 0 || last_full.is_none_or(|at| at.elapsed() > FULL_PULL_EVERY);
+        match self.pull(clinic, full).await? {
+            Some(boards) => {
+                report.boards_pulled = boards;
+                if full {
+                    *last_full = Some(Instant::now());
+                }
+            }
+            None => report.pull_deferred = true,
+        }
+        Ok(report)
+    }
+
+    /// `None` when intents were queued meanwhile and the pull must wait.
+    async fn pull(&self, clinic: &Clinic, full: bool) -> AppResult<Option<usize>> {
+        if self.local.pending_count().await? > 0 {
+            return Ok(None);
+        }
+        let since = if full { None } else { self.local.checkpoint().await? };
+        let locations = clinic.list_locations(false).await?;
+        if since.is_none() {
+            self.local.store_reference("locations", &locations).await?;
+            self.local.store_reference("specialties", &clinic.list_specialties(false).await?).await?;
+            self.local.store_reference("doctors", &clinic.list_doctors(&DoctorFilter::default()).await?).await?;
+            self.local.store_reference("diagnostics", &clinic.list_diagnostics(false).await?).await?;
+        }
+        let today = clinic.now().date_naive();
+        let (from, to) =
+            (today - chrono::Duration::days(WINDOW_BACK_DAYS), today + chrono::Duration::days(WINDOW_AHEAD_DAYS));
+        let mut checkpoint = i64::MAX;
+        let mut boards = 0;
+        for location in &locations {
+            let changes = clinic.station_changes(location.id, since, from, to).await?;
+            checkpoint = checkpoint.min(changes.checkpoint);
+            let dates: Vec<_> = match since {
+                None => from.iter_days().take_while(|d| *d <= to).collect(),
+                Some(_) => changes.booking_dates.into_iter().filter(|d| (from..=to).contains(d)).collect(),
+            };
+            for date in dates {
+                let board = clinic.day_board(location.id, date).await?;
+                if !self.local.store_board_if_idle(&board).await? {
+                    return Ok(None);
+                }
+                boards += 1;
+            }
+            if !self.local.store_patients_if_idle(&changes.patients).await? {
+                return Ok(None);
+            }
+        }
+        if !locations.is_empty() {
+            self.local.set_checkpoint(checkpoint).await?;
+        }
+        Ok(Some(boards))
+    }
+
+    /// Runs cycles until aborted: at once, on every local change and every
+    /// NOTIFY, and every 30 s; with backoff while the server is unreachable.
+    pub async fn run(self: Arc<Self>, clinic: Clinic, mut pokes: broadcast::Receiver<BookingsChange>) {
+        let mut backoff = Duration::from_millis(250);
+        loop {
+            let wait = match self.cycle(&clinic).await {
+                Ok(_) => {
+                    backoff = Duration::from_millis(250);
+                    PERIODIC_PULL
+                }
+                Err(error) => {
+                    tracing::debug!(%error, "sync cycle did not finish");
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    backoff
+                }
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                poke = pokes.recv() => {
+                    if matches!(poke, Err(broadcast::error::RecvError::Closed)) {
+                        tokio::time::sleep(wait).await;
+                    }
+                }
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}
