@@ -113,6 +113,17 @@ impl LocalCluster {
         }
     }
 
+    /// What `pg_ctl stop -m immediate` does (SIGQUIT): the server exits at
+    /// once without a checkpoint, as in a crash or a pulled cable; the next
+    /// start recovers from the WAL. For tests of stations losing the server.
+    pub fn stop_immediately(&self) {
+        let Some(exited) = self.exited.lock().map(|mut e| e.take()).unwrap_or(None) else {
+            return;
+        };
+        signal(self.pid, Signal::Immediate);
+        let _ = exited.recv_timeout(STOP_TIMEOUT);
+    }
+
     fn wait_until_ready(&self, data_dir: &Path, log_path: &Path) -> Result<(), LocalPgError> {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {

@@ -1,0 +1,343 @@
+//! Stations losing the clinic database, against a real PostgreSQL that is
+//! killed (`pg_ctl stop -m immediate`'s signal) and restarted, and the
+//! stations' real SQLite: nothing entered offline is lost, nothing is applied
+//! twice, and two stations that booked one slot end with one booking and a
+//! conflict a person resolves.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use clinic_domain::bookings::{BookingRequest, BookingStatus, BookingSubject, SlotQuery, StatusAction, StatusRequest};
+use clinic_domain::catalogue::{DiagnosticInput, DoctorInput, LocationInput};
+use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, ResultId};
+use clinic_domain::patients::PatientInput;
+use clinic_domain::schedule::WeeklyInterval;
+use clinic_domain::values::{IsoWeekday, WallTime};
+use clinic_domain::{Actor, AppError, ConflictCode};
+use clinic_local_pg::{ClusterOptions, LocalCluster};
+use clinic_station::secrets::Secrets;
+use clinic_station::settings::{ServerSettings, Settings};
+use clinic_station::{ConflictResolution, Phase, Station, StationPaths};
+use clinic_store::{Clinic, MIGRATOR};
+use sha2::{Digest, Sha256};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{ConnectOptions, PgPool};
+
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "clinic-offline-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A clinic server of the test's own, so killing it disturbs no other test.
+struct Server {
+    options: ClusterOptions,
+    cluster: Option<LocalCluster>,
+}
+
+impl Server {
+    async fn start(name: &str) -> Server {
+        let options = ClusterOptions {
+            root: scratch(name),
+            superuser: "clinic".into(),
+            settings: vec![("fsync".into(), "off".into()), ("max_connections".into(), "40".into())],
+        };
+        let mut server = Server { options, cluster: None };
+        server.restart().await;
+        let mut admin = server.cluster().connect_options("postgres").connect().await.unwrap();
+        sqlx::query("CREATE DATABASE clinic").execute(&mut admin).await.unwrap();
+        MIGRATOR.run(&server.pool().await).await.unwrap();
+        server
+    }
+
+    fn cluster(&self) -> &LocalCluster {
+        self.cluster.as_ref().expect("running")
+    }
+
+    async fn pool(&self) -> PgPool {
+        PgPoolOptions::new().max_connections(4).connect_with(self.cluster().connect_options("clinic")).await.unwrap()
+    }
+
+    fn kill(&mut self) {
+        self.cluster.take().expect("running").stop_immediately();
+    }
+
+    async fn restart(&mut self) {
+        let options = self.options.clone();
+        self.cluster = Some(tokio::task::spawn_blocking(move || LocalCluster::start(&options)).await.unwrap().unwrap());
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool().await).await.unwrap()
+    }
+
+    async fn station(&self, staff: &str) -> Station {
+        let server = ServerSettings::local_socket(&self.cluster().connect_options("clinic"), "clinic").unwrap();
+        let config = scratch("config");
+        let settings = Settings { server: Some(server), staff_name: staff.into(), update_endpoint: None };
+        clinic_station::settings::save(&config, &settings).unwrap();
+        let paths = StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") };
+        let station = Station::open(paths, Secrets::memory()).unwrap();
+        assert_eq!(station.connect().await.phase, Phase::Ready);
+        station.sync_now().await.unwrap();
+        station
+    }
+}
+
+/// One location open around the clock (so "tomorrow" works whenever the test
+/// runs), a doctor with 30-minute visits, an MRI, and a patient.
+struct Clinicians {
+    location: LocationId,
+    doctor: DoctorId,
+    mri: DiagnosticId,
+    patient: PatientId,
+    tomorrow: NaiveDate,
+}
+
+async fn seed(server: &Server) -> Clinicians {
+    let clinic = Clinic::new(server.pool().await);
+    let actor = Actor::parse("Admin").unwrap();
+    let location = clinic
+        .create_location(&LocationInput {
+            name: "Centre".into(),
+            address: "Khreshchatyk 1".into(),
+            phone: String::new(),
+            time_zone: "Europe/Kyiv".into(),
+            grid_minutes: 15,
+        })
+        .await
+        .unwrap();
+    let all_day: Vec<_> = (1..=7)
+        .map(|d| WeeklyInterval {
+            weekday: IsoWeekday::new(d).unwrap(),
+            start: WallTime::hm(0, 0),
+            end: WallTime::END_OF_DAY,
+        })
+        .collect();
+    clinic.set_location_week(location.id, &all_day).await.unwrap();
+    let specialty = clinic.create_specialty("Cardiology").await.unwrap();
+    let doctor = clinic
+        .create_doctor(&DoctorInput {
+            full_name: "Dr Iryna Bondar".into(),
+            specialty_id: specialty.id,
+            price: "500.00".into(),
+            experience: String::new(),
+            certificates: String::new(),
+            services: vec![],
+            slot_minutes: 30,
+            location_ids: vec![location.id],
+        })
+        .await
+        .unwrap()
+        .summary
+        .id;
+    clinic.set_doctor_week(doctor, location.id, &all_day).await.unwrap();
+    let mri = clinic
+        .create_diagnostic(&DiagnosticInput {
+            type_name: "MRI".into(),
+            description: String::new(),
+            price: "1800.00".into(),
+            slot_minutes: 60,
+        })
+        .await
+        .unwrap();
+    clinic.offer_diagnostic(mri.id, location.id, 1).await.unwrap();
+    let patient = clinic
+        .create_patient(
+            PatientId::generate(),
+            &PatientInput { full_name: "Olena Kovalenko".into(), ..Default::default() },
+            &actor,
+        )
+        .await
+        .unwrap();
+    let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
+    Clinicians { location: location.id, doctor, mri: mri.id, patient: patient.id, tomorrow }
+}
+
+fn booking(
+    c: &Clinicians,
+    patient: PatientId,
+    subject: BookingSubject,
+    starts_at: chrono::DateTime<Utc>,
+) -> BookingRequest {
+    BookingRequest {
+        booking_id: BookingId::generate(),
+        patient_id: patient,
+        location_id: c.location,
+        subject,
+        starts_at,
+        patient_message: String::new(),
+    }
+}
+
+async fn wait_until_synced(station: &Station) -> Duration {
+    let started = Instant::now();
+    loop {
+        let status = station.sync_status().await.unwrap();
+        if status.online && status.pending == 0 {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "still not synced: {status:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_station_keeps_working_while_the_clinic_database_is_down() {
+    let mut server = Server::start("down").await;
+    let c = seed(&server).await;
+    let station = server.station("Desk A").await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let mri = BookingSubject::Diagnostic { diagnostic_id: c.mri };
+
+    server.kill();
+
+    // Free slots, booking, a new patient, check-in, a result: all offline.
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    assert!(slots.len() >= 40, "the replica's board gives the day's slots: {}", slots.len());
+    let first = station.book(&booking(&c, c.patient, doctor, slots[20].starts_at)).await.unwrap();
+    assert!(first.provisional);
+    let taken = station.book(&booking(&c, c.patient, doctor, slots[20].starts_at)).await.unwrap_err();
+    assert!(matches!(taken, AppError::Conflict { code: ConflictCode::SlotTaken, .. }), "{taken:?}");
+
+    let newcomer = PatientId::generate();
+    let created = station
+        .create_patient(
+            newcomer,
+            &PatientInput {
+                full_name: "Taras Melnyk".into(),
+                phone: Some("+380 67 123 45 67".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.full_name, "Taras Melnyk");
+    assert_eq!(station.search_patients("melnyk", 10).await.unwrap().len(), 1, "found offline by name");
+    let second = station.book(&booking(&c, newcomer, doctor, slots[21].starts_at)).await.unwrap();
+    let checked_in = station
+        .change_status(&StatusRequest {
+            booking_id: first.id,
+            action: StatusAction::CheckIn,
+            reason: String::new(),
+            expected_version: first.row_version,
+        })
+        .await
+        .unwrap();
+    assert_eq!((checked_in.status, checked_in.row_version, checked_in.provisional), (BookingStatus::Arrived, 2, true));
+
+    let mri_slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: mri, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    let scan = station.book(&booking(&c, c.patient, mri, mri_slots[12].starts_at)).await.unwrap();
+    let pdf = [&b"%PDF-1.4\n"[..], &[0x42; 300_000], b"\n%%EOF\n"].concat();
+    let result_id = ResultId::generate();
+    station.stage_result_chunk(result_id, 0, &pdf).unwrap();
+    let queued_file = station.attach_staged_result(result_id, scan.id, "mri-knee.pdf", |_| {}).await.unwrap();
+    assert_eq!(queued_file.sha256, hex(&Sha256::digest(&pdf)));
+
+    let status = station.sync_status().await.unwrap();
+    assert!(!status.online);
+    assert_eq!(status.pending, 6, "patient, three bookings, check-in, result");
+    let board = station.day_board(c.location, c.tomorrow).await.unwrap();
+    assert_eq!(board.bookings.iter().filter(|b| b.provisional).count(), 3);
+
+    server.restart().await;
+    let took = wait_until_synced(&station).await;
+    println!("reconnect to fully synced (6 intents, background task with backoff): {} ms", took.as_millis());
+
+    // Exactly once each.
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 3);
+    assert_eq!(server.count("SELECT count(*) FROM patients").await, 2);
+    assert_eq!(server.count("SELECT count(*) FROM booking_status_changes").await, 4);
+    assert_eq!(server.count("SELECT count(*) FROM applied_intents WHERE outcome = 'applied'").await, 6);
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT sha256 FROM diagnostic_results WHERE diagnostic_result_id = $1")
+        .bind(result_id.0)
+        .fetch_one(&server.pool().await)
+        .await
+        .unwrap();
+    assert_eq!(stored, Sha256::digest(&pdf).to_vec(), "the file arrived whole");
+
+    let board = station.day_board(c.location, c.tomorrow).await.unwrap();
+    assert_eq!(board.bookings.len(), 3);
+    assert!(board.bookings.iter().all(|b| !b.provisional), "provisional marks clear");
+    let first = board.bookings.iter().find(|b| b.id == first.id).unwrap();
+    assert_eq!(first.status, BookingStatus::Arrived);
+    assert!(board.bookings.iter().any(|b| b.id == second.id && b.patient_name == "Taras Melnyk"));
+    station.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_offline_stations_booking_one_slot_end_with_one_booking_and_a_conflict() {
+    let mut server = Server::start("two").await;
+    let c = seed(&server).await;
+    let other_patient = Clinic::new(server.pool().await)
+        .create_patient(
+            PatientId::generate(),
+            &PatientInput { full_name: "Petro Shevchenko".into(), ..Default::default() },
+            &Actor::parse("Admin").unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let desk_a = server.station("Desk A").await;
+    let desk_b = server.station("Desk B").await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let query = SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow };
+    let slot = desk_a.free_slots(&query).await.unwrap()[30].starts_at;
+
+    server.kill();
+    let ours = desk_a.book(&booking(&c, c.patient, doctor, slot)).await.unwrap();
+    let theirs = desk_b.book(&booking(&c, other_patient, doctor, slot)).await.unwrap();
+    assert!(ours.provisional && theirs.provisional);
+
+    server.restart().await;
+    wait_until_synced(&desk_a).await;
+    wait_until_synced(&desk_b).await;
+    let held = server.count("SELECT count(*) FROM bookings").await;
+    assert_eq!(held, 1, "one booking for the slot");
+    // Whichever desk pushed second holds the conflict.
+    let (loser, winner_booking) =
+        if desk_b.conflicts().await.unwrap().is_empty() { (&desk_a, theirs.id) } else { (&desk_b, ours.id) };
+    let conflicts = loser.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0];
+    assert!(
+        matches!(&conflict.error, AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: Some(id), .. } if *id == winner_booking),
+        "{:?}",
+        conflict.error
+    );
+    assert_eq!(loser.sync_status().await.unwrap().conflicts, 1);
+    let board = loser.day_board(c.location, c.tomorrow).await.unwrap();
+    assert!(board.bookings.iter().all(|b| b.id == winner_booking), "the refused booking left the loser's board");
+
+    // Resolution: another free slot for the same patient.
+    let another = loser.free_slots(&query).await.unwrap()[31].starts_at;
+    let remaining = loser
+        .resolve_conflict(
+            conflict.intent_id,
+            ConflictResolution::Rebook { new_booking_id: BookingId::generate(), starts_at: another },
+        )
+        .await
+        .unwrap();
+    assert!(remaining.is_empty());
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 2);
+    desk_a.shutdown().await;
+    desk_b.shutdown().await;
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
