@@ -247,9 +247,13 @@ pub fn run() {
             forward_sync_status(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let status = handle.state::<Station>().connect().await;
-                log::info!("station ready: {:?} {:?}", status.mode, status.phase);
-                let _ = StationChanged(status).emit(&handle);
+                handle
+                    .state::<Station>()
+                    .keep_connecting(|status| {
+                        log::info!("station ready: {:?} {:?}", status.mode, status.phase);
+                        let _ = StationChanged(status.clone()).emit(&handle);
+                    })
+                    .await;
             });
             Ok(())
         })

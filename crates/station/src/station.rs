@@ -136,6 +136,23 @@ impl Station {
         self.status().await
     }
 
+    /// Connects; while the clinic server is out of reach, tries again with
+    /// backoff (the station works from its replica meanwhile). Reports every
+    /// attempt's status; returns once connected or failed for another reason.
+    pub async fn keep_connecting(&self, report: impl Fn(&StationStatus)) -> StationStatus {
+        let mut backoff = std::time::Duration::from_secs(1);
+        loop {
+            let status = self.connect().await;
+            report(&status);
+            let unreachable = matches!(&status.phase, Phase::Failed { error: AppError::Offline { .. } });
+            if !(unreachable && status.mode == StationMode::Server) {
+                return status;
+            }
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(std::time::Duration::from_secs(15));
+        }
+    }
+
     async fn start_demo(&self) -> AppResult<(sqlx::PgPool, SchemaStatus)> {
         let mut demo = self.demo.lock().await;
         if let Some(cluster) = demo.take() {

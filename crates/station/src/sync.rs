@@ -223,7 +223,7 @@ impl Sync {
                 }
                 Err(error) => {
                     tracing::debug!(%error, "sync cycle did not finish");
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    backoff = (backoff * 2).min(Duration::from_secs(2));
                     backoff
                 }
             };

@@ -19,6 +19,7 @@ use clinic_domain::{Actor, AppError, ConflictCode};
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings};
+use clinic_station::StationMode;
 use clinic_station::{ConflictResolution, Phase, Station, StationPaths};
 use clinic_store::{Clinic, MIGRATOR};
 use sha2::{Digest, Sha256};
@@ -80,15 +81,31 @@ impl Server {
     }
 
     async fn station(&self, staff: &str) -> Station {
-        let server = ServerSettings::local_socket(&self.cluster().connect_options("clinic"), "clinic").unwrap();
-        let config = scratch("config");
-        let settings = Settings { server: Some(server), staff_name: staff.into(), update_endpoint: None };
-        clinic_station::settings::save(&config, &settings).unwrap();
-        let paths = StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") };
-        let station = Station::open(paths, Secrets::memory()).unwrap();
+        let station = self.station_in(staff, &scratch("config"), &scratch("data"));
         assert_eq!(station.connect().await.phase, Phase::Ready);
         station.sync_now().await.unwrap();
         station
+    }
+
+    /// A station with its settings and database in the given folders, not connected yet.
+    fn station_in(&self, staff: &str, config: &std::path::Path, data: &std::path::Path) -> Station {
+        let socket = self.options.root.clone();
+        let server = ServerSettings {
+            host: socket.display().to_string(),
+            port: 5432,
+            database: "clinic".into(),
+            user: "clinic".into(),
+            tls: clinic_station::settings::TlsMode::Disable,
+            ca_file: None,
+        };
+        let settings = Settings { server: Some(server), staff_name: staff.into(), update_endpoint: None };
+        clinic_station::settings::save(config, &settings).unwrap();
+        let paths = StationPaths {
+            config_dir: config.to_path_buf(),
+            data_dir: data.to_path_buf(),
+            demo_dir: scratch("unused"),
+        };
+        Station::open(paths, Secrets::memory()).unwrap()
     }
 }
 
@@ -336,6 +353,48 @@ async fn two_offline_stations_booking_one_slot_end_with_one_booking_and_a_confli
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 2);
     desk_a.shutdown().await;
     desk_b.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
+    let mut server = Server::start("restart").await;
+    let c = seed(&server).await;
+    let (config, data) = (scratch("config"), scratch("data"));
+    let first_run = server.station_in("Desk A", &config, &data);
+    first_run.connect().await;
+    first_run.sync_now().await.unwrap();
+    first_run.shutdown().await;
+
+    server.kill();
+    // The app starts again, the server still down.
+    let station = std::sync::Arc::new(server.station_in("Desk A", &config, &data));
+    let connecting = tokio::spawn({
+        let station = station.clone();
+        async move { station.keep_connecting(|_| {}).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let status = station.status().await;
+    assert!(matches!(status.phase, Phase::Failed { error: AppError::Offline { .. } }), "{status:?}");
+    assert_eq!(status.mode, StationMode::Server);
+
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let locations = station.list_locations(false).await.unwrap();
+    assert_eq!(locations.len(), 1, "catalogue lists come from the replica");
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    let booked = station.book(&booking(&c, c.patient, doctor, slots[10].starts_at)).await.unwrap();
+    assert!(booked.provisional);
+    assert_eq!(station.sync_status().await.unwrap().pending, 1);
+
+    server.restart().await;
+    let status = tokio::time::timeout(Duration::from_secs(60), connecting).await.unwrap().unwrap();
+    assert_eq!(status.phase, Phase::Ready);
+    wait_until_synced(&station).await;
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
+    assert!(!station.get_booking(booked.id).await.unwrap().provisional);
+    station.shutdown().await;
 }
 
 fn hex(bytes: &[u8]) -> String {
