@@ -13,12 +13,11 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::{from_json, local_error, to_json, LocalStore};
 
-/// The oldest intent not yet applied, with its file.
+/// An intent not yet applied, in its place in line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub seq: i64,
     pub queued: QueuedIntent,
-    pub file: Option<Vec<u8>>,
 }
 
 /// An intent the server refused, waiting for a person to decide.
@@ -62,6 +61,14 @@ impl LocalStore {
                 .await
                 .map_err(|e| local_error(&e))?;
         }
+        for row_id in touched_ids(&queued.intent) {
+            sqlx::query("INSERT OR IGNORE INTO outbox_touches (intent_id, row_id) VALUES (?1, ?2)")
+                .bind(queued.intent_id.to_string())
+                .bind(row_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| local_error(&e))?;
+        }
         for booking in bookings {
             let provisional = Booking { provisional: true, ..booking.clone() };
             crate::replica::put_booking(&mut tx, &provisional).await?;
@@ -74,17 +81,27 @@ impl LocalStore {
 
     /// The oldest pending intent, if any.
     pub async fn next_pending(&self) -> AppResult<Option<Pending>> {
-        let row = sqlx::query(
-            "SELECT o.seq, o.body, f.bytes FROM outbox o LEFT JOIN outbox_files f ON f.intent_id = o.intent_id
-              WHERE o.state = 'pending' ORDER BY o.seq LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| local_error(&e))?;
-        row.map(|r| {
-            Ok(Pending { seq: r.get("seq"), queued: from_json(r.get::<&str, _>("body"))?, file: r.get("bytes") })
-        })
-        .transpose()
+        Ok(self.pending_batch(1).await?.into_iter().next())
+    }
+
+    /// Up to `limit` pending intents, oldest first. Files are read one intent
+    /// at a time (a batch of scans must not sit in memory at once).
+    pub async fn pending_batch(&self, limit: i64) -> AppResult<Vec<Pending>> {
+        let rows = sqlx::query("SELECT seq, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| local_error(&e))?;
+        rows.iter().map(|r| Ok(Pending { seq: r.get("seq"), queued: from_json(r.get::<&str, _>("body"))? })).collect()
+    }
+
+    /// The file queued with an intent, if it carries one.
+    pub async fn file_of(&self, pending: &Pending) -> AppResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT bytes FROM outbox_files WHERE intent_id = ?1")
+            .bind(pending.queued.intent_id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| local_error(&e))
     }
 
     pub async fn pending_count(&self) -> AppResult<i64> {
@@ -107,43 +124,16 @@ impl LocalStore {
     /// changes them). Rejected: it waits on the conflicts screen and its
     /// provisional rows are dropped (the next pull restores the server's).
     pub async fn acknowledge(&self, seq: i64, outcome: &IntentOutcome) -> AppResult<()> {
+        self.acknowledge_all(&[(seq, outcome.clone())]).await
+    }
+
+    /// Several answers in one local transaction (one disk flush). Should the
+    /// station stop before it commits, those intents are pushed again and
+    /// the server's intent log answers them without applying them twice.
+    pub async fn acknowledge_all(&self, answers: &[(i64, IntentOutcome)]) -> AppResult<()> {
         let mut tx = self.pool.begin().await.map_err(|e| local_error(&e))?;
-        let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE seq = ?1")
-            .bind(seq)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| local_error(&e))?;
-        let queued: QueuedIntent = from_json(&body)?;
-        let touched = touched_ids(&queued.intent);
-        match outcome {
-            IntentOutcome::Applied => {
-                sqlx::query("DELETE FROM outbox WHERE seq = ?1")
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| local_error(&e))?;
-                for id in &touched {
-                    if !still_pending(&mut tx, id).await? {
-                        crate::replica::settle(&mut tx, id).await?;
-                    }
-                }
-            }
-            IntentOutcome::Rejected { error } => {
-                sqlx::query("UPDATE outbox SET state = 'rejected', rejection = ?2 WHERE seq = ?1")
-                    .bind(seq)
-                    .bind(to_json(error)?)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| local_error(&e))?;
-                sqlx::query("DELETE FROM outbox_files WHERE intent_id = ?1")
-                    .bind(queued.intent_id.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| local_error(&e))?;
-                for id in &touched {
-                    crate::replica::forget_provisional(&mut tx, id).await?;
-                }
-            }
+        for (seq, outcome) in answers {
+            acknowledge_in(&mut tx, *seq, outcome).await?;
         }
         tx.commit().await.map_err(|e| local_error(&e))
     }
@@ -201,12 +191,55 @@ fn touched_ids(intent: &Intent) -> Vec<String> {
     }
 }
 
-/// Whether a pending intent still mentions the row (ids are UUIDs, so a
-/// text match on the queued JSON is exact).
+/// Whether a pending intent still changes the row.
 async fn still_pending(conn: &mut SqliteConnection, id: &str) -> AppResult<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND instr(body, ?1) > 0)")
-        .bind(id)
-        .fetch_one(conn)
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox_touches t JOIN outbox o ON o.intent_id = t.intent_id
+                         WHERE t.row_id = ?1 AND o.state = 'pending')",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await
+    .map_err(|e| local_error(&e))
+}
+
+async fn acknowledge_in(conn: &mut SqliteConnection, seq: i64, outcome: &IntentOutcome) -> AppResult<()> {
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE seq = ?1")
+        .bind(seq)
+        .fetch_one(&mut *conn)
         .await
-        .map_err(|e| local_error(&e))
+        .map_err(|e| local_error(&e))?;
+    let queued: QueuedIntent = from_json(&body)?;
+    let touched = touched_ids(&queued.intent);
+    match outcome {
+        IntentOutcome::Applied => {
+            sqlx::query("DELETE FROM outbox WHERE seq = ?1")
+                .bind(seq)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| local_error(&e))?;
+            for id in &touched {
+                if !still_pending(conn, id).await? {
+                    crate::replica::settle(conn, id).await?;
+                }
+            }
+        }
+        IntentOutcome::Rejected { error } => {
+            sqlx::query("UPDATE outbox SET state = 'rejected', rejection = ?2 WHERE seq = ?1")
+                .bind(seq)
+                .bind(to_json(error)?)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| local_error(&e))?;
+            sqlx::query("DELETE FROM outbox_files WHERE intent_id = ?1")
+                .bind(queued.intent_id.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| local_error(&e))?;
+            for id in &touched {
+                crate::replica::forget_provisional(conn, id).await?;
+            }
+        }
+    }
+    Ok(())
 }

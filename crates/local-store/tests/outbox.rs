@@ -160,7 +160,7 @@ async fn a_queued_file_stays_until_acknowledged() {
     drop(store);
     let reopened = LocalStore::open(&scratch_keep("file")).await.unwrap();
     let pending = reopened.next_pending().await.unwrap().unwrap();
-    assert_eq!(pending.file.as_deref(), Some(&b"%PDF-1.4 scan"[..]));
+    assert_eq!(reopened.file_of(&pending).await.unwrap().as_deref(), Some(&b"%PDF-1.4 scan"[..]));
     reopened.acknowledge(pending.seq, &IntentOutcome::Applied).await.unwrap();
     assert!(reopened.next_pending().await.unwrap().is_none());
 }
@@ -214,7 +214,7 @@ async fn a_station_killed_mid_write_reopens_with_outbox_and_rows_consistent() {
         let Intent::Book { request } = &pending.queued.intent else { panic!("only bookings were queued") };
         let row = store.get_booking(request.booking_id).await.unwrap();
         assert!(row.is_some_and(|b| b.provisional), "every queued intent has its provisional row");
-        assert_eq!(pending.file.map(|f| f.len()), Some(64 * 1024), "and its whole file");
+        assert_eq!(store.file_of(&pending).await.unwrap().map(|f| f.len()), Some(64 * 1024), "and its whole file");
         store.acknowledge(pending.seq, &IntentOutcome::Applied).await.unwrap();
         seen += 1;
     }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use clinic_domain::bookings::BookingsChange;
 use clinic_domain::catalogue::DoctorFilter;
+use clinic_domain::intents::IntentOutcome;
 use clinic_domain::{AppError, AppResult};
 use clinic_local_store::LocalStore;
 use clinic_store::Clinic;
@@ -26,6 +27,8 @@ use tokio::sync::{broadcast, watch, Mutex, Notify};
 /// Days of the schedule a station keeps, before and after today.
 pub const WINDOW_BACK_DAYS: i64 = 7;
 pub const WINDOW_AHEAD_DAYS: i64 = 30;
+/// Intents pushed between two local acknowledgements.
+const PUSH_BATCH: i64 = 100;
 /// How often a station pulls when nothing pokes it.
 const PERIODIC_PULL: Duration = Duration::from_secs(30);
 /// How often the whole window and the catalogue lists are pulled again.
@@ -77,6 +80,10 @@ impl Sync {
         };
         sync.publish().await;
         Ok(sync)
+    }
+
+    pub fn local_store(&self) -> &LocalStore {
+        &self.local
     }
 
     pub fn is_online(&self) -> bool {
@@ -137,24 +144,7 @@ impl Sync {
     }
 
     async fn cycle_locked(&self, clinic: &Clinic, last_full: &mut Option<Instant>) -> AppResult<CycleReport> {
-        let mut report = CycleReport::default();
-        while let Some(pending) = self.local.next_pending().await? {
-            let outcome = match clinic.apply_intent(&pending.queued, pending.file.as_deref()).await {
-                Ok(outcome) => outcome,
-                Err(error) => {
-                    self.local.record_failed_attempt(pending.seq, &error).await?;
-                    return Err(error);
-                }
-            };
-            if matches!(outcome, clinic_domain::intents::IntentOutcome::Applied) {
-                report.applied += 1;
-            } else {
-                report.rejected += 1;
-                tracing::warn!(intent = %pending.queued.intent_id, ?outcome, "the server refused a queued change");
-            }
-            self.local.acknowledge(pending.seq, &outcome).await?;
-            self.publish().await;
-        }
+        let mut report = self.push(clinic).await?;
         // A refusal dropped provisional rows: pull the whole window back.
         let full = report.rejected > 0 || last_full.is_none_or(|at| at.elapsed() > FULL_PULL_EVERY);
         match self.pull(clinic, full).await? {
@@ -167,6 +157,43 @@ impl Sync {
             None => report.pull_deferred = true,
         }
         Ok(report)
+    }
+
+    /// Drains the outbox in order, one server transaction per intent. Stops
+    /// at the first intent that gets no answer (it stays first in line).
+    /// Answers are recorded locally a batch at a time: one disk flush per
+    /// batch, and a batch lost to a crash is answered again by the server's
+    /// intent log without being applied twice.
+    pub async fn push(&self, clinic: &Clinic) -> AppResult<CycleReport> {
+        let mut report = CycleReport::default();
+        loop {
+            let batch = self.local.pending_batch(PUSH_BATCH).await?;
+            if batch.is_empty() {
+                return Ok(report);
+            }
+            let mut answers = Vec::with_capacity(batch.len());
+            for pending in &batch {
+                let file = self.local.file_of(pending).await?;
+                match clinic.apply_intent(&pending.queued, file.as_deref()).await {
+                    Ok(outcome) => {
+                        if matches!(outcome, IntentOutcome::Applied) {
+                            report.applied += 1;
+                        } else {
+                            report.rejected += 1;
+                            tracing::warn!(intent = %pending.queued.intent_id, ?outcome, "the server refused a queued change");
+                        }
+                        answers.push((pending.seq, outcome));
+                    }
+                    Err(error) => {
+                        self.local.acknowledge_all(&answers).await?;
+                        self.local.record_failed_attempt(pending.seq, &error).await?;
+                        return Err(error);
+                    }
+                }
+            }
+            self.local.acknowledge_all(&answers).await?;
+            self.publish().await;
+        }
     }
 
     /// `None` when intents were queued meanwhile and the pull must wait.
