@@ -16,6 +16,7 @@ import { Patients } from "./Patients";
 import { SettingsPanel } from "./Settings";
 import { WorkingHours } from "./WorkingHours";
 import { shiftDate, todayIn } from "./dates";
+import { Conflicts, SyncBadge, useSyncStatus } from "./Sync";
 import { useSingleKeyShortcuts } from "./shortcuts";
 
 const SCREENS = ["board", "patients", "doctors", "hours", "setup"] as const;
@@ -28,7 +29,9 @@ export function App() {
   const [locationId, setLocationId] = useState<number | null>(null);
   const [date, setDate] = useState<string | null>(null);
   const [showSettings, setShowSettings] = useState(false);
-  const [screen, setScreen] = useState<Screen>("board");
+  // The conflicts screen has no F-key: it is reached from the sync badge.
+  const [screen, setScreen] = useState<Screen | "conflicts">("board");
+  const sync = useSyncStatus();
   const patientSearch = useRef<HTMLInputElement>(null);
   const [singleKeys, setSingleKeys] = useSingleKeyShortcuts();
 
@@ -46,7 +49,9 @@ export function App() {
     return () => void stop.then((unlisten) => unlisten());
   }, [queries]);
 
-  const ready = status?.phase.phase === "ready";
+  // Offline from a configured server, the station works from its replica.
+  const offlineFromServer = status?.phase.phase === "failed" && status.phase.error.kind === "offline" && status.mode === "server";
+  const ready = status?.phase.phase === "ready" || offlineFromServer;
   const locations = useQuery({
     queryKey: ["locations"],
     queryFn: () => call(commands.listLocations(false)),
@@ -120,6 +125,7 @@ export function App() {
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
             <StationBadge status={status} />
+            <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
             <Shortcuts singleKeys={singleKeys} onSingleKeys={setSingleKeys} />
             <NativeSelect
               aria-label="Language / Мова"
@@ -151,9 +157,18 @@ export function App() {
             aria-keyshortcuts={`F${i + 1}`}
           />
         ))}
+        {sync && sync.conflicts > 0 && (
+          <NavLink
+            component="button"
+            color="red"
+            label={t("sync.conflicts", { count: sync.conflicts })}
+            active={!showSettings && screen === "conflicts"}
+            onClick={() => (setShowSettings(false), setScreen("conflicts"))}
+          />
+        )}
       </AppShell.Navbar>
       <AppShell.Main>
-        {status && (showSettings || status.phase.phase === "failed") && (
+        {status && (showSettings || (status.phase.phase === "failed" && !offlineFromServer)) && (
           <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
         )}
         {!showSettings && !ready && <Connecting status={status} />}
@@ -164,6 +179,7 @@ export function App() {
             {screen === "doctors" && <Doctors locations={locations.data} />}
             {screen === "hours" && <WorkingHours locations={locations.data} />}
             {screen === "setup" && <ClinicSetup />}
+            {screen === "conflicts" && <Conflicts locations={locations.data} />}
             {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}
           </>
         )}

@@ -230,11 +230,12 @@ export function Board({ location, date }: { location: Location; date: string }) 
                       setOpened(b.id);
                     }}
                     onKeyDown={(e) => e.key === "Enter" && setOpened(b.id)}
-                    className={`booking status-${b.status}`}
+                    className={`booking status-${b.status}${b.provisional ? " provisional" : ""}`}
                     style={{ top, height: Math.max(18, minutes * PX_PER_MINUTE - 2) }}
-                    title={`${formats.time(b.startsAt)} ${b.patientName} · ${t(`status.${b.status}`)}`}
+                    title={`${formats.time(b.startsAt)} ${b.patientName} · ${t(`status.${b.status}`)}${b.provisional ? ` · ${t("sync.provisional")}` : ""}`}
                   >
                     <span className="booking-time">{formats.time(b.startsAt)}</span> <span>{b.patientName}</span>
+                    {b.provisional && <span className="provisional-mark">{t("sync.provisionalShort")}</span>}
                   </div>
                 );
               })}

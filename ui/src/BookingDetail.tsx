@@ -41,7 +41,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
   const errors = fieldErrors(failed);
 
   return (
-    <Drawer opened onClose={onClose} position="right" size="md" title={b ? `${b.patientName} · №${b.patientNumber}` : ""}>
+    <Drawer opened onClose={onClose} position="right" size="md" title={b ? (b.patientNumber > 0 ? `${b.patientName} · №${b.patientNumber}` : b.patientName) : ""}>
       {booking.isError && <Alert color="red">{errorText(appError(booking.error))}</Alert>}
       {b && (
         <Stack gap="sm">
@@ -51,6 +51,11 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
             </Badge>
             <Text fw={600}>{b.subjectName}</Text>
           </Group>
+          {b.provisional && (
+            <Alert color="yellow" variant="light" title={t("sync.provisional")}>
+              {t("sync.provisionalHint")}
+            </Alert>
+          )}
           <Text>
             {formats.dateTime(b.startsAt)} · {b.locationName}
           </Text>

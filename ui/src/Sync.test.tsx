@@ -1,0 +1,74 @@
+import { describe, expect, it, vi, type Mock } from "vitest";
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { Booking, Conflict, Location } from "./bindings";
+import { renderWithProviders } from "./test/render";
+
+vi.mock("./bindings", () => ({
+  commands: { listConflicts: vi.fn(), resolveConflict: vi.fn(), freeSlots: vi.fn() },
+}));
+
+const { commands } = await import("./bindings");
+const { Conflicts, SyncBadge } = await import("./Sync");
+
+const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const attempted: Booking = {
+  id: "b2", patientId: "p2", patientName: "Petro Shevchenko", patientNumber: 0, locationId: 1, locationName: "Centre",
+  subject: { type: "doctor", doctorId: 3 }, subjectName: "Dr Bondar", startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z",
+  price: "650.00", status: "booked", allowedActions: [], patientMessage: "", rescheduledFrom: null, createdBy: "Desk 2",
+  createdAt: "2030-01-01T00:00:00Z", rowVersion: 1, provisional: true,
+};
+const conflict: Conflict = {
+  intentId: "i1",
+  madeAt: "2030-01-01T08:00:00Z",
+  actor: "Desk 2",
+  intent: {
+    kind: "book",
+    request: { bookingId: "b2", patientId: "p2", locationId: 1, subject: attempted.subject, startsAt: attempted.startsAt, patientMessage: "" },
+  },
+  error: { kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked at this time (booked 09:00–09:30)", conflictingBookingId: "b1" },
+  attempted,
+};
+
+describe("Conflicts", () => {
+  it("shows what was refused and why, and rebooks on another free slot", async () => {
+    (commands.listConflicts as Mock).mockResolvedValue({ status: "ok", data: [conflict] });
+    (commands.freeSlots as Mock).mockResolvedValue({
+      status: "ok",
+      data: [{ startsAt: "2030-01-07T10:00:00Z", endsAt: "2030-01-07T10:30:00Z", lane: 1 }],
+    });
+    (commands.resolveConflict as Mock).mockResolvedValue({ status: "ok", data: [] });
+    renderWithProviders(<Conflicts locations={[location]} />);
+
+    expect(await screen.findByText(/Petro Shevchenko with Dr Bondar/)).toBeInTheDocument();
+    expect(screen.getByText(/already booked at this time \(booked 09:00–09:30\)/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Pick another free slot" }));
+    await userEvent.click(await screen.findByRole("button", { name: "10:00" }));
+
+    expect(commands.freeSlots).toHaveBeenCalledWith({ locationId: 1, subject: attempted.subject, from: "2030-01-07", to: "2030-01-07" });
+    const [intentId, resolution] = (commands.resolveConflict as Mock).mock.calls[0];
+    expect(intentId).toBe("i1");
+    expect(resolution).toMatchObject({ resolution: "rebook", startsAt: "2030-01-07T10:00:00Z" });
+    expect(resolution.newBookingId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+  });
+
+  it("keeps the other station's booking only when asked", async () => {
+    (commands.listConflicts as Mock).mockResolvedValue({ status: "ok", data: [conflict] });
+    (commands.resolveConflict as Mock).mockResolvedValue({ status: "ok", data: [] });
+    renderWithProviders(<Conflicts locations={[location]} />);
+
+    await userEvent.click(await screen.findByRole("button", { name: "Keep the other booking" }));
+    expect(commands.resolveConflict).toHaveBeenLastCalledWith("i1", { resolution: "keepTheirs" });
+  });
+});
+
+describe("SyncBadge", () => {
+  it("says offline, how many changes wait, and opens the conflicts", async () => {
+    const onConflicts = vi.fn();
+    renderWithProviders(<SyncBadge sync={{ online: false, pending: 3, conflicts: 1, lastSyncedAt: null }} onConflicts={onConflicts} />);
+    expect(screen.getByText(/Offline/)).toBeInTheDocument();
+    expect(screen.getByText("3 changes waiting to sync")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "1 conflict" }));
+    expect(onConflicts).toHaveBeenCalled();
+  });
+});
