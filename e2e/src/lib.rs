@@ -97,6 +97,62 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
+/// A station's network path to the clinic database: a TCP relay to the
+/// cluster's socket that a test can cut (open connections drop, new ones are
+/// refused, as when a cable is pulled) and restore, while the server itself
+/// stays up for other stations.
+pub struct NetworkLink {
+    pub port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    relay: tokio::task::JoinHandle<()>,
+}
+
+impl NetworkLink {
+    async fn start(socket: PathBuf) -> NetworkLink {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port for the link");
+        let port = listener.local_addr().expect("the link's port").port();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let connections = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let relay = tokio::spawn({
+            let (up, connections) = (up.clone(), connections.clone());
+            async move {
+                while let Ok((mut station, _)) = listener.accept().await {
+                    if !up.load(Ordering::SeqCst) {
+                        continue; // dropped: the station sees the connection fail
+                    }
+                    let socket = socket.clone();
+                    let relayed = tokio::spawn(async move {
+                        if let Ok(mut server) = tokio::net::UnixStream::connect(&socket).await {
+                            let _ = tokio::io::copy_bidirectional(&mut station, &mut server).await;
+                        }
+                    });
+                    connections.lock().expect("the link's connections").push(relayed.abort_handle());
+                }
+            }
+        });
+        NetworkLink { port, up, connections, relay }
+    }
+
+    /// Pulls the cable: every open connection drops, new ones fail.
+    pub fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.connections.lock().expect("the link's connections").drain(..).for_each(|c| c.abort());
+    }
+
+    pub fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for NetworkLink {
+    fn drop(&mut self) {
+        self.cut();
+        self.relay.abort();
+    }
+}
+
 /// The processes behind one desk, stopped however the test ends.
 struct Processes(Vec<Child>);
 
@@ -109,6 +165,10 @@ impl Drop for Processes {
 /// One reception station in its real window, on a fresh clinic database.
 pub struct Desk {
     pub web: Client,
+    /// The station's network path to its database, which a test may cut.
+    pub link: NetworkLink,
+    /// The station's own folder (settings, its SQLite).
+    pub home: PathBuf,
     pub db: TestDatabase,
     /// The same database as another station (or the back office) sees it.
     pub clinic: Clinic,
@@ -155,7 +215,18 @@ impl Preparing {
         let home = workspace_root().join(format!("target/e2e/homes/{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
         let options = db.connect_options();
-        let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
+        let socket = options.get_socket().expect("the test cluster listens on a socket");
+        let link = NetworkLink::start(socket.join(format!(".s.PGSQL.{}", options.get_port()))).await;
+        // The station reaches its database over TCP through the link, as a
+        // reception PC reaches the clinic server over the LAN.
+        let server = ServerSettings {
+            host: "127.0.0.1".into(),
+            port: link.port,
+            database: db.name.clone(),
+            user: options.get_username().to_string(),
+            tls: clinic_station::settings::TlsMode::Disable,
+            ca_file: None,
+        };
         clinic_station::settings::save(
             &home.join("config"),
             &Settings { server: Some(server), staff_name: "E2E Desk".into(), update_endpoint: None },
@@ -219,6 +290,8 @@ impl Preparing {
         };
         let desk = Desk {
             web,
+            link,
+            home: home.clone(),
             db,
             clinic,
             name: name.into(),
@@ -239,6 +312,26 @@ impl Preparing {
 }
 
 impl Desk {
+    /// Waits until the station's own copy holds the location's day (its
+    /// first pull after connecting), read from its SQLite beside the app.
+    pub async fn wait_until_kept(&self, location: clinic_domain::ids::LocationId, date: chrono::NaiveDate) {
+        self.step(format_args!("wait until the station keeps {date}"));
+        let started = Instant::now();
+        let path = self.home.join("data/station.sqlite");
+        loop {
+            if path.exists() {
+                let store = clinic_local_store::LocalStore::open(&path).await.expect("the station's SQLite");
+                let kept = store.day_board(location, date).await.expect("reading the station's SQLite").is_some();
+                store.close().await;
+                if kept {
+                    return;
+                }
+            }
+            assert!(started.elapsed() < PATIENCE, "the station never kept {date}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Saves the window's final state and closes the app.
     pub async fn close(self) {
         self.step(format_args!("close"));
@@ -457,6 +550,11 @@ impl Desk {
         self.step(format_args!("press a key"));
         let focused = self.web.active_element().await.expect("a focused element");
         focused.send_keys(&key.to_string()).await.expect("a key press");
+    }
+
+    /// How many elements match a CSS selector in the window now.
+    pub async fn count_shown(&self, selector: &str) -> usize {
+        self.web.find_all(Locator::Css(selector)).await.map(|all| all.len()).unwrap_or(0)
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

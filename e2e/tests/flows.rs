@@ -313,6 +313,75 @@ async fn bad_input_is_refused_in_place_and_nothing_is_written() {
     desk.close().await;
 }
 
+/// Flow 7: the desk's network to the clinic database is cut. It keeps
+/// booking (the booking marked not synced, the header says offline and how
+/// many changes wait); another station takes the same time meanwhile; when
+/// the network is back the desk shows the conflict, and the receptionist
+/// books another free time from it.
+#[tokio::test]
+async fn book_offline_then_resolve_the_conflict() {
+    let preparing = Desk::prepare("offline").await;
+    let s = seed(&preparing.clinic).await;
+    let desk = preparing.open().await;
+    desk.click_button("Next day").await;
+    desk.see("Dr Iryna Bondar").await;
+    desk.wait_until_kept(s.centre.id, s.day).await;
+
+    desk.link.cut();
+    desk.click_button("New booking").await;
+    desk.choose("Doctor or diagnostic", "Dr Iryna Bondar · Cardiology").await;
+    desk.choose("Time", "11:00–11:30").await;
+    desk.fill("Name, phone or date of birth", "Kovalenko").await;
+    desk.click_text("Olena Kovalenko").await;
+    desk.click_button("Book").await;
+    desk.see("1 change not synced").await;
+    desk.see("11:00 Olena Kovalenko").await;
+    assert_eq!(desk.count_shown(".booking.provisional").await, 1, "the booking is marked not synced");
+    desk.see("· offline").await;
+    desk.screenshot("offline-board").await;
+    assert_eq!(desk.count("SELECT count(*) FROM bookings").await, 0, "nothing reached the server yet");
+
+    // Another station, still online, takes 11:00 meanwhile.
+    let subject = BookingSubject::Doctor { doctor_id: s.doctor };
+    let petro = desk
+        .clinic
+        .create_patient(
+            clinic_domain::ids::PatientId::generate(),
+            &clinic_domain::patients::PatientInput { full_name: "Petro Shevchenko".into(), ..Default::default() },
+            &clinic_domain::Actor::parse("Desk 2").expect("a name"),
+        )
+        .await
+        .expect("the other station's patient");
+    let theirs = book(&desk.clinic, petro.id, &s.centre, subject, at(&s, 11, 0)).await;
+
+    desk.link.restore();
+    desk.see("1 conflict").await;
+    desk.see("· online").await;
+    desk.click_button("1 conflict").await;
+    desk.see("Olena Kovalenko with Dr Iryna Bondar").await;
+    desk.see("already booked at this time").await;
+    desk.screenshot("conflicts").await;
+    desk.click_button("Pick another free slot").await;
+    desk.see("Free with Dr Iryna Bondar").await;
+    desk.screenshot("conflict-rebook").await;
+    desk.click_button("11:30").await;
+    desk.see("Nothing to decide").await;
+
+    let at = |h, m| {
+        format!(
+            "SELECT count(*) FROM bookings WHERE doctor_id = {} AND starts_at = '{}'",
+            s.doctor,
+            at(&s, h, m).to_rfc3339()
+        )
+    };
+    assert_eq!(desk.count(&at(11, 0)).await, 1, "11:00 stays the other station's ({})", theirs.id);
+    assert_eq!(desk.count(&at(11, 30)).await, 1, "Olena is booked at 11:30");
+    assert_eq!(desk.count("SELECT count(*) FROM applied_intents WHERE outcome = 'rejected'").await, 1);
+    desk.press(Key::F1).await;
+    desk.see("11:30 Olena Kovalenko").await;
+    desk.close().await;
+}
+
 fn base64(text: &str) -> Vec<u8> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::with_capacity(text.len() * 3 / 4);

@@ -45,6 +45,7 @@ export function App() {
   useEffect(() => {
     const stop = events.bookingsChanged.listen((event) => {
       void queries.invalidateQueries({ queryKey: ["dayBoard", event.payload.locationId] });
+      void queries.invalidateQueries({ queryKey: ["freeSlots", event.payload.locationId] });
     });
     return () => void stop.then((unlisten) => unlisten());
   }, [queries]);
@@ -124,7 +125,7 @@ export function App() {
             </Group>
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
-            <StationBadge status={status} />
+            <StationBadge status={status} online={sync?.online ?? true} />
             <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
             <Shortcuts singleKeys={singleKeys} onSingleKeys={setSingleKeys} />
             <NativeSelect
@@ -188,14 +189,24 @@ export function App() {
   );
 }
 
-function StationBadge({ status }: { status: StationStatus | null }) {
+/** Where the station is connected, and whether the database answers (the
+ * sync task knows when it stopped answering, even with the link "ready"). */
+function StationBadge({ status, online }: { status: StationStatus | null; online: boolean }) {
   const { t } = useTranslation();
   if (!status) return null;
   const where = status.mode === "demo" ? t("station.demo") : (status.settings.server?.host ?? t("station.server"));
-  const state = status.phase.phase === "ready" ? "online" : status.phase.phase === "connecting" ? "connecting" : "offline";
-  const color = state === "online" ? "green" : state === "connecting" ? "gray" : "red";
+  const phase = status.phase.phase;
+  const state = phase === "ready" && online ? "online" : phase === "connecting" ? "connecting" : "offline";
+  const color = state === "online" ? "green" : state === "connecting" ? "gray" : "orange";
   return (
-    <Badge size="lg" variant="white" color={color} leftSection={<span className={`dot dot-${state}`} aria-hidden="true" />}>
+    <Badge
+      size="lg"
+      variant={state === "offline" ? "filled" : "white"}
+      color={color}
+      maw={260}
+      title={state === "offline" ? t("sync.offlineHint") : where}
+      leftSection={<span className={`dot dot-${state}`} aria-hidden="true" />}
+    >
       {where} · {t(`station.${state}`)}
     </Badge>
   );

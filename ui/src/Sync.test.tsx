@@ -66,8 +66,8 @@ describe("SyncBadge", () => {
   it("says offline, how many changes wait, and opens the conflicts", async () => {
     const onConflicts = vi.fn();
     renderWithProviders(<SyncBadge sync={{ online: false, pending: 3, conflicts: 1, lastSyncedAt: null }} onConflicts={onConflicts} />);
-    expect(screen.getByText(/Offline/)).toBeInTheDocument();
-    expect(screen.getByText("3 changes waiting to sync")).toBeInTheDocument();
+    expect(screen.getByRole("status", { name: /Offline/ })).toBeInTheDocument();
+    expect(screen.getByText("3 changes not synced")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "1 conflict" }));
     expect(onConflicts).toHaveBeenCalled();
   });

@@ -25,6 +25,7 @@ export function useSyncStatus(): SyncStatus | null {
       setStatus(event.payload);
       void queries.invalidateQueries({ queryKey: ["dayBoard"] });
       void queries.invalidateQueries({ queryKey: ["booking"] });
+      void queries.invalidateQueries({ queryKey: ["freeSlots"] });
       void queries.invalidateQueries({ queryKey: ["conflicts"] });
     });
     return () => void stop.then((unlisten) => unlisten());
@@ -36,14 +37,9 @@ export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onCo
   const { t } = useTranslation();
   if (!sync) return null;
   return (
-    <Group gap={6} wrap="nowrap" role="status" aria-live="polite">
-      {!sync.online && (
-        <Badge size="lg" color="orange" variant="filled" title={t("sync.offlineHint")}>
-          {t("sync.offline")}
-        </Badge>
-      )}
+    <Group gap={6} wrap="nowrap" role="status" aria-live="polite" aria-label={sync.online ? undefined : t("sync.offline")}>
       {sync.pending > 0 && (
-        <Badge size="lg" color="yellow" variant="white" title={t("sync.pendingHint")}>
+        <Badge size="lg" color="yellow" variant="white" tt="none" title={t("sync.pendingHint")}>
           {t("sync.pending", { count: sync.pending })}
         </Badge>
       )}

@@ -99,6 +99,12 @@ impl Sync {
         self.publish().await;
     }
 
+    /// The server answered: the badge says online at once, not only when the
+    /// whole cycle (a full pull can take a second) is done.
+    fn reached(&self) {
+        self.online.store(true, Ordering::SeqCst);
+    }
+
     /// Something was queued: push it soon.
     pub(crate) fn wake(&self) {
         self.wake.notify_one();
@@ -176,6 +182,7 @@ impl Sync {
                 let file = self.local.file_of(pending).await?;
                 match clinic.apply_intent(&pending.queued, file.as_deref()).await {
                     Ok(outcome) => {
+                        self.reached();
                         if matches!(outcome, IntentOutcome::Applied) {
                             report.applied += 1;
                         } else {
@@ -203,6 +210,10 @@ impl Sync {
         }
         let since = if full { None } else { self.local.checkpoint().await? };
         let locations = clinic.list_locations(false).await?;
+        if !self.is_online() {
+            self.reached();
+            self.publish().await;
+        }
         if since.is_none() {
             self.local.store_reference("locations", &locations).await?;
             self.local.store_reference("specialties", &clinic.list_specialties(false).await?).await?;
