@@ -110,8 +110,8 @@ async fn the_outbox_keeps_order_and_the_server_answer_settles_or_drops_rows() {
     let second = booking(BookingId::generate(), "2027-01-04T09:00:00Z");
     let (q1, q2) = (book_intent(&first), book_intent(&second));
     store.store_board_if_idle(&board(day, vec![])).await.unwrap();
-    store.enqueue(&q1, None, &[first.clone()], &[]).await.unwrap();
-    store.enqueue(&q2, None, &[second.clone()], &[]).await.unwrap();
+    store.enqueue(&q1, None, std::slice::from_ref(&first), &[]).await.unwrap();
+    store.enqueue(&q2, None, std::slice::from_ref(&second), &[]).await.unwrap();
     assert_eq!(store.pending_count().await.unwrap(), 2);
 
     let shown = store.day_board(LocationId(1), day.parse().unwrap()).await.unwrap().unwrap();
@@ -178,7 +178,7 @@ async fn write_until_killed(path: PathBuf) {
         let b = booking(BookingId::generate(), "2027-01-04T08:00:00Z");
         // A second apart: all on one local day however many are written.
         let b = Booking { starts_at: b.starts_at + chrono::Duration::seconds(second), ..b };
-        store.enqueue(&book_intent(&b), Some(&[7u8; 64 * 1024]), &[b.clone()], &[]).await.unwrap();
+        store.enqueue(&book_intent(&b), Some(&[7u8; 64 * 1024]), std::slice::from_ref(&b), &[]).await.unwrap();
         second += 1;
     }
 }
