@@ -383,3 +383,87 @@ pub struct BookingsChange {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{DiagnosticId, PatientId};
+
+    fn board(lanes: i32, starts: &[&str]) -> DayBoard {
+        let subject = BookingSubject::Diagnostic { diagnostic_id: DiagnosticId(4) };
+        let booking = |start: &&str| {
+            let starts_at: DateTime<Utc> = start.parse().unwrap();
+            Booking {
+                id: BookingId::generate(),
+                patient_id: PatientId::generate(),
+                patient_name: "P".into(),
+                patient_number: 1,
+                location_id: LocationId(1),
+                location_name: "Centre".into(),
+                subject,
+                subject_name: "MRI".into(),
+                starts_at,
+                ends_at: starts_at + chrono::Duration::minutes(60),
+                price: Money::parse("price", "1800.00").unwrap(),
+                status: BookingStatus::Booked,
+                allowed_actions: vec![],
+                patient_message: String::new(),
+                rescheduled_from: None,
+                created_by: "Desk".into(),
+                created_at: starts_at,
+                row_version: 1,
+                provisional: false,
+            }
+        };
+        DayBoard {
+            location: Location {
+                id: LocationId(1),
+                name: "Centre".into(),
+                address: String::new(),
+                phone: String::new(),
+                time_zone: "Europe/Kyiv".into(),
+                grid_minutes: 15,
+                is_active: true,
+                row_version: 1,
+            },
+            date: "2030-01-07".parse().unwrap(),
+            columns: vec![BoardColumn {
+                subject,
+                name: "MRI".into(),
+                detail: String::new(),
+                slot_minutes: 60,
+                lanes,
+                open: vec![OpenSpan { start: WallTime::hm(9, 0), end: WallTime::hm(12, 0) }],
+            }],
+            bookings: starts.iter().map(booking).collect(),
+        }
+    }
+
+    fn free(board: &DayBoard) -> Vec<String> {
+        let subject = board.columns[0].subject;
+        let calendar = board.column_calendar(subject).unwrap().unwrap();
+        let now = "2030-01-01T00:00:00Z".parse().unwrap();
+        calendar.free_slots(board.date, board.date, now).iter().map(|s| s.starts_at.to_rfc3339()).collect()
+    }
+
+    #[test]
+    fn a_kept_board_column_gives_the_engine_its_hours_and_bookings() {
+        // 09:00–12:00 Kyiv is 07:00–10:00 UTC; the 10:00 local slot is booked.
+        let one_lane = board(1, &["2030-01-07T08:00:00Z"]);
+        assert_eq!(free(&one_lane), ["2030-01-07T07:00:00+00:00", "2030-01-07T09:00:00+00:00"]);
+    }
+
+    #[test]
+    fn kept_bookings_fill_lanes_before_a_slot_counts_as_taken() {
+        let two_lanes = board(2, &["2030-01-07T08:00:00Z"]);
+        assert_eq!(free(&two_lanes).len(), 3, "one of two lanes taken leaves the slot free");
+        let full = board(2, &["2030-01-07T08:00:00Z", "2030-01-07T08:00:00Z"]);
+        assert_eq!(free(&full), ["2030-01-07T07:00:00+00:00", "2030-01-07T09:00:00+00:00"]);
+    }
+
+    #[test]
+    fn a_subject_not_on_the_board_has_no_calendar() {
+        let board = board(1, &[]);
+        assert!(board.column_calendar(BookingSubject::Doctor { doctor_id: DoctorId(9) }).unwrap().is_none());
+    }
+}
