@@ -129,15 +129,36 @@ def in_window():
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.5)
     try:
-        started = time.perf_counter()
-        session = webdriver("POST", "/session", {"capabilities": {"alwaysMatch": {
-            "browserName": "wry", "tauri:options": {"application": BINARY}}}})["sessionId"]
-        painted = None
-        while time.perf_counter() - started < 60:
-            if script(session, "return document.querySelectorAll('.board .booking').length") > 0:
-                painted = time.perf_counter() - started
-                break
-            time.sleep(0.02)
+        def open_board():
+            started = time.perf_counter()
+            session = webdriver("POST", "/session", {"capabilities": {"alwaysMatch": {
+                "browserName": "wry", "tauri:options": {"application": BINARY}}}})["sessionId"]
+            painted = None
+            while time.perf_counter() - started < 60:
+                if script(session, "return document.querySelectorAll('.board .booking').length") > 0:
+                    painted = time.perf_counter() - started
+                    break
+                time.sleep(0.02)
+            # Where the page's time went (ms since navigation start; ui/src/startup.ts).
+            marks = script(session, """const nav = performance.getEntriesByType('navigation')[0];
+                const out = {'page loaded': nav ? nav.domContentLoadedEventEnd : null};
+                for (const m of performance.getEntriesByType('mark')) out[m.name] = m.startTime;
+                return out;""")
+            return session, painted, marks
+
+        # Five warm starts (WebDriver's session set-up varies by ~0.5 s);
+        # the last window stays open for memory and IPC.
+        runs = []
+        for attempt in range(5):
+            session, painted, marks = open_board()
+            runs.append((painted, marks))
+            if attempt < 4:
+                webdriver("DELETE", f"/session/{session}")
+                time.sleep(1.0)
+        paints = sorted(p for p, _ in runs if p is not None)
+        painted = (statistics.median(paints), paints[0], paints[-1]) if paints else None
+        marks = {name: statistics.median(m[name] for _, m in runs if m.get(name) is not None)
+                 for name in runs[-1][1]}
         time.sleep(3.0)  # let the page settle before reading memory
         totals, rows = memory_of(app_and_webkit_pids())
 
@@ -164,7 +185,7 @@ def in_window():
               done({ each, total, batches });
             })();""", asynchronous=True)
         webdriver("DELETE", f"/session/{session}")
-        return painted, totals, rows, ipc
+        return painted, marks, totals, rows, ipc
     finally:
         driver.terminate()
         driver.wait(timeout=10)
@@ -186,7 +207,7 @@ def main():
         shutil.rmtree(DEMO_DIR, ignore_errors=True)
         cold = time_to_window()           # first start: the demo clinic is created behind the window
         warm = [time_to_window() for _ in range(5)]
-        painted, totals, rows, ipc = in_window()
+        painted, marks, totals, rows, ipc = in_window()
     finally:
         xvfb.terminate()
 
@@ -196,8 +217,12 @@ def main():
     print(f"| .deb | {mib(size['deb']) if size['deb'] else 'not built'} |")
     print(f"| cold start to window shown | {cold:.2f} s |")
     print(f"| warm start to window shown (median of 5) | {statistics.median(warm):.2f} s |")
-    print(f"| warm start to day board painted (via tauri-driver) | {painted:.2f} s |" if painted else
+    print(f"| warm start to day board painted (WebDriver session to bookings shown; median of 5, range) | "
+          f"{painted[0]:.2f} s ({painted[1]:.2f}–{painted[2]:.2f}) |" if painted else
           "| day board painted | not seen within 60 s |")
+    for name, at in (marks or {}).items():
+        if at is not None:
+            print(f"|   in the page (median): {name} | {at:.0f} ms after navigation start |")
     print(f"| memory, app + WebKit processes | RSS {mib(totals['rss'])}, PSS {mib(totals['pss'])} |")
     for name, pid, rss, pss in rows:
         print(f"|   {name} ({pid}) | RSS {mib(rss)}, PSS {mib(pss)} |")

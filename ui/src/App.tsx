@@ -17,6 +17,7 @@ import { SettingsPanel } from "./Settings";
 import { WorkingHours } from "./WorkingHours";
 import { shiftDate, todayIn } from "./dates";
 import { Conflicts, SyncBadge, useSyncStatus } from "./Sync";
+import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
 
 const SCREENS = ["board", "patients", "doctors", "hours", "setup"] as const;
@@ -67,6 +68,8 @@ export function App() {
     }
   }, [locations.data, locationId]);
 
+  if (ready) markOnce("station-ready");
+  if (locations.data) markOnce("locations");
   const location = locations.data?.find((l) => l.id === locationId);
   const findPatient = () => {
     setShowSettings(false);

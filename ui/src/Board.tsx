@@ -15,6 +15,7 @@ import { minuteOfDay, minutesOf, todayIn, wallTime } from "./dates";
 import { NewBooking, type BookingDraft } from "./NewBooking";
 import { BookingDetail } from "./BookingDetail";
 import { useSingleKeyShortcuts } from "./shortcuts";
+import { markOnce } from "./startup";
 
 const DIAGNOSTICS = "__diagnostics__";
 
@@ -35,8 +36,16 @@ export function Board({ location, date }: { location: Location; date: string }) 
   const formats = useFormats(location.timeZone);
   const board = useQuery({
     queryKey: ["dayBoard", location.id, date],
-    queryFn: () => call(commands.dayBoard(location.id, date)),
+    queryFn: async () => {
+      markOnce("board-requested");
+      const data = await call(commands.dayBoard(location.id, date));
+      markOnce("board-data");
+      return data;
+    },
   });
+  useEffect(() => {
+    if (board.data) markOnce("board-painted");
+  }, [board.data]);
   const timeZone = location.timeZone;
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [opened, setOpened] = useState<string | null>(null);

@@ -58,7 +58,7 @@ impl Station {
     ) -> AppResult<T> {
         if let Some(clinic) = self.online(SchemaStatus::allows_reads).await? {
             match online(clinic).await {
-                Err(AppError::Offline { .. }) => self.sync().await?.went_offline().await,
+                Err(AppError::Offline { .. }) if self.works_offline().await => self.sync().await?.went_offline().await,
                 answered => return answered,
             }
         }
@@ -82,7 +82,7 @@ impl Station {
                 match clinic.apply_intent(&queued, file).await {
                     Ok(IntentOutcome::Applied) => return Ok(Submitted::Applied),
                     Ok(IntentOutcome::Rejected { error }) => return Err(error),
-                    Err(AppError::Offline { .. }) => sync.went_offline().await,
+                    Err(AppError::Offline { .. }) if self.works_offline().await => sync.went_offline().await,
                     Err(other) => return Err(other),
                 }
             }

@@ -122,7 +122,8 @@ impl Station {
                 let task = tokio::spawn(crate::live::listen(pool.clone(), self.changes.clone()));
                 *self.listener.lock().await = Some(task);
                 let clinic = Clinic::new(pool);
-                if let Some(sync) = sync.filter(|_| schema.allows_writes()) {
+                // The demo clinic lives and dies with the app: nothing to sync.
+                if let Some(sync) = sync.filter(|_| schema.allows_writes() && settings.server.is_some()) {
                     let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe()));
                     *self.syncer.lock().await = Some(task);
                 }
@@ -188,6 +189,13 @@ impl Station {
             .cloned()
     }
 
+    /// Whether this station keeps working when its database is out of reach:
+    /// a clinic server over the network can be; the demo clinic runs on this
+    /// machine and stops only with the app.
+    pub(crate) async fn works_offline(&self) -> bool {
+        self.settings.read().await.server.is_some()
+    }
+
     /// The clinic if it is worth asking: `None` while the station works
     /// offline (the server was unreachable), an error when the schema or the
     /// settings refuse.
@@ -198,7 +206,7 @@ impl Station {
         match self.clinic_if(gate).await {
             Ok(_) if offline => Ok(None),
             Ok(clinic) => Ok(Some(clinic)),
-            Err(AppError::Offline { .. }) if self.sync.get().is_some() => Ok(None),
+            Err(AppError::Offline { .. }) if self.sync.get().is_some() && self.works_offline().await => Ok(None),
             Err(error) => Err(error),
         }
     }
