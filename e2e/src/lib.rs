@@ -317,9 +317,12 @@ impl Desk {
     pub async fn wait_until_kept(&self, location: clinic_domain::ids::LocationId, date: chrono::NaiveDate) {
         self.step(format_args!("wait until the station keeps {date}"));
         let started = Instant::now();
-        let path = self.home.join("data/station.sqlite");
         loop {
-            if path.exists() {
+            // One database per clinic server: station-<hash>.sqlite.
+            let path = std::fs::read_dir(self.home.join("data")).ok().and_then(|entries| {
+                entries.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "sqlite"))
+            });
+            if let Some(path) = path {
                 let store = clinic_local_store::LocalStore::open(&path).await.expect("the station's SQLite");
                 let kept = store.day_board(location, date).await.expect("reading the station's SQLite").is_some();
                 store.close().await;

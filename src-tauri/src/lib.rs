@@ -162,11 +162,7 @@ fn forward_booking_changes(handle: tauri::AppHandle) {
 /// Hands the sync state to the UI whenever it changes.
 fn forward_sync_status(handle: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
-        let sync = match handle.state::<Station>().sync().await {
-            Ok(sync) => sync,
-            Err(error) => return tracing::error!(%error, "no station database: no sync badge"),
-        };
-        let mut status = sync.subscribe();
+        let mut status = handle.state::<Station>().subscribe_sync();
         loop {
             let current = status.borrow_and_update().clone();
             let _ = SyncChanged(current).emit(&handle);

@@ -13,14 +13,14 @@ use specta::Type;
 use std::sync::Arc;
 
 use clinic_local_store::LocalStore;
-use tokio::sync::{broadcast, Mutex, OnceCell, RwLock};
+use tokio::sync::{broadcast, watch, Mutex, RwLock};
 use tokio::task::JoinHandle;
 
 use crate::connection::{self, ConnectionReport};
 use crate::schema::{self, SchemaStatus};
 use crate::secrets::Secrets;
 use crate::settings::{self, ServerSettings, Settings};
-use crate::sync::Sync;
+use crate::sync::{Sync, SyncStatus};
 
 pub struct StationPaths {
     /// Holds settings.json.
@@ -71,7 +71,11 @@ pub struct Station {
     demo: Mutex<Option<LocalCluster>>,
     changes: broadcast::Sender<BookingsChange>,
     listener: Mutex<Option<JoinHandle<()>>>,
-    sync: OnceCell<Arc<Sync>>,
+    /// The station database of the clinic server in the settings (one per
+    /// server, so switching servers never pushes one clinic's changes to
+    /// another), with the key it was opened for.
+    sync: Mutex<Option<(String, Arc<Sync>)>>,
+    sync_status: watch::Sender<SyncStatus>,
     syncer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) staging: crate::files::Staging,
 }
@@ -88,7 +92,8 @@ impl Station {
             demo: Mutex::new(None),
             changes: broadcast::channel(256).0,
             listener: Mutex::new(None),
-            sync: OnceCell::new(),
+            sync: Mutex::new(None),
+            sync_status: watch::channel(SyncStatus::starting()).0,
             syncer: Mutex::new(None),
             staging: crate::files::Staging::default(),
         })
@@ -178,15 +183,34 @@ impl Station {
         }
     }
 
-    /// The station's own database and its sync state, opened on first use.
+    /// The station's own database for the configured clinic and its sync
+    /// state, opened on first use and again when the clinic server changes.
     pub async fn sync(&self) -> AppResult<Arc<Sync>> {
-        self.sync
-            .get_or_try_init(|| async {
-                let local = LocalStore::open(&self.paths.data_dir.join("station.sqlite")).await?;
-                Ok(Arc::new(Sync::open(local).await?))
-            })
-            .await
-            .cloned()
+        let key = match &self.settings.read().await.server {
+            Some(server) => format!("station-{}", short_hash(&server.secret_key())),
+            None => "station-demo".to_string(),
+        };
+        let mut current = self.sync.lock().await;
+        if let Some((opened_for, sync)) = current.as_ref() {
+            if *opened_for == key {
+                return Ok(sync.clone());
+            }
+        }
+        let local = LocalStore::open(&self.paths.data_dir.join(format!("{key}.sqlite"))).await?;
+        let sync = Arc::new(Sync::open_reporting_to(local, self.sync_status.clone()).await?);
+        if let Some((_, previous)) = current.replace((key, sync.clone())) {
+            previous.local.close().await;
+        }
+        Ok(sync)
+    }
+
+    /// The sync state as it changes, whichever station database is open.
+    pub fn subscribe_sync(&self) -> watch::Receiver<SyncStatus> {
+        self.sync_status.subscribe()
+    }
+
+    async fn current_sync(&self) -> Option<Arc<Sync>> {
+        self.sync.lock().await.as_ref().map(|(_, sync)| sync.clone())
     }
 
     /// Whether this station keeps working when its database is out of reach:
@@ -202,11 +226,12 @@ impl Station {
     pub(crate) async fn online(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Option<Clinic>> {
         // Only a running sync task brings the station back online, so the
         // flag counts only while one runs.
-        let offline = self.sync.get().is_some_and(|sync| !sync.is_online()) && self.syncer.lock().await.is_some();
+        let sync = self.current_sync().await;
+        let offline = sync.as_ref().is_some_and(|sync| !sync.is_online()) && self.syncer.lock().await.is_some();
         match self.clinic_if(gate).await {
             Ok(_) if offline => Ok(None),
             Ok(clinic) => Ok(Some(clinic)),
-            Err(AppError::Offline { .. }) if self.sync.get().is_some() && self.works_offline().await => Ok(None),
+            Err(AppError::Offline { .. }) if sync.is_some() && self.works_offline().await => Ok(None),
             Err(error) => Err(error),
         }
     }
@@ -311,8 +336,14 @@ impl Station {
             clinic.pool().close().await;
         }
         self.stop_demo().await;
-        if let Some(sync) = self.sync.get() {
+        if let Some(sync) = self.current_sync().await {
             sync.local.close().await;
         }
     }
+}
+
+/// A short stable name for a string (file names that must not show a host).
+fn short_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

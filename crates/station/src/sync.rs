@@ -46,6 +46,13 @@ pub struct SyncStatus {
     pub last_synced_at: Option<DateTime<Utc>>,
 }
 
+impl SyncStatus {
+    /// Before anything is known: nothing waits, the server presumed reachable.
+    pub fn starting() -> SyncStatus {
+        SyncStatus { online: true, pending: 0, conflicts: 0, last_synced_at: None }
+    }
+}
+
 /// What one push-and-pull cycle did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CycleReport {
@@ -67,7 +74,14 @@ pub struct Sync {
 }
 
 impl Sync {
+    /// Opens sync over a station database, reporting on its own channel.
     pub async fn open(local: LocalStore) -> AppResult<Sync> {
+        Sync::open_reporting_to(local, watch::channel(SyncStatus::starting()).0).await
+    }
+
+    /// Opens sync reporting on `status`: the station keeps one channel for
+    /// the UI while the database behind it changes with the clinic server.
+    pub async fn open_reporting_to(local: LocalStore, status: watch::Sender<SyncStatus>) -> AppResult<Sync> {
         let station_id = local.station_id().await?;
         let sync = Sync {
             local,
@@ -75,7 +89,7 @@ impl Sync {
             // Assume the server is reachable until a call says otherwise.
             online: AtomicBool::new(true),
             wake: Notify::new(),
-            status: watch::channel(SyncStatus { online: true, pending: 0, conflicts: 0, last_synced_at: None }).0,
+            status,
             cycle: Mutex::new(None),
         };
         sync.publish().await;

@@ -87,18 +87,22 @@ impl Server {
         station
     }
 
-    /// A station with its settings and database in the given folders, not connected yet.
-    fn station_in(&self, staff: &str, config: &std::path::Path, data: &std::path::Path) -> Station {
-        let socket = self.options.root.clone();
+    /// Settings that point a station at this server.
+    fn settings_for_station(&self) -> Settings {
         let server = ServerSettings {
-            host: socket.display().to_string(),
+            host: self.options.root.display().to_string(),
             port: 5432,
             database: "clinic".into(),
             user: "clinic".into(),
             tls: clinic_station::settings::TlsMode::Disable,
             ca_file: None,
         };
-        let settings = Settings { server: Some(server), staff_name: staff.into(), update_endpoint: None };
+        Settings { server: Some(server), staff_name: String::new(), update_endpoint: None }
+    }
+
+    /// A station with its settings and database in the given folders, not connected yet.
+    fn station_in(&self, staff: &str, config: &std::path::Path, data: &std::path::Path) -> Station {
+        let settings = Settings { staff_name: staff.into(), ..self.settings_for_station() };
         clinic_station::settings::save(config, &settings).unwrap();
         let paths = StationPaths {
             config_dir: config.to_path_buf(),
@@ -394,6 +398,36 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     wait_until_synced(&station).await;
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
     assert!(!station.get_booking(booked.id).await.unwrap().provisional);
+    station.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_clinic_server_has_its_own_outbox_and_replica() {
+    let mut server = Server::start("switch").await;
+    let other = Server::start("switch-other").await;
+    let c = seed(&server).await;
+    let station = server.station("Desk A").await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    server.kill();
+    station.book(&booking(&c, c.patient, doctor, slots[5].starts_at)).await.unwrap();
+    assert_eq!(station.sync_status().await.unwrap().pending, 1);
+
+    // Pointed at another clinic's server: that clinic's queue, which is empty.
+    let mine = station.settings().await;
+    let elsewhere = Settings { server: other.settings_for_station().server, ..mine.clone() };
+    station.save_settings(&elsewhere, None).await.unwrap();
+    assert_eq!(station.sync_status().await.unwrap().pending, 0, "the first clinic's change is not pushed here");
+    assert_eq!(other.count("SELECT count(*) FROM bookings").await, 0);
+
+    // Back to the first clinic: its change is still waiting, and lands once it is up.
+    server.restart().await;
+    station.save_settings(&mine, None).await.unwrap();
+    wait_until_synced(&station).await;
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
     station.shutdown().await;
 }
 
