@@ -367,18 +367,24 @@ async fn book_offline_then_resolve_the_conflict() {
     desk.click_button("11:30").await;
     desk.see("Nothing to decide").await;
 
-    let at = |h, m| {
+    let booked_at = |h, m| {
         format!(
             "SELECT count(*) FROM bookings WHERE doctor_id = {} AND starts_at = '{}'",
             s.doctor,
             at(&s, h, m).to_rfc3339()
         )
     };
-    assert_eq!(desk.count(&at(11, 0)).await, 1, "11:00 stays the other station's ({})", theirs.id);
-    assert_eq!(desk.count(&at(11, 30)).await, 1, "Olena is booked at 11:30");
+    assert_eq!(desk.count(&booked_at(11, 0)).await, 1, "11:00 stays the other station's ({})", theirs.id);
+    assert_eq!(desk.count(&booked_at(11, 30)).await, 1, "Olena is booked at 11:30");
     assert_eq!(desk.count("SELECT count(*) FROM applied_intents WHERE outcome = 'rejected'").await, 1);
     desk.press(Key::F1).await;
     desk.see("11:30 Olena Kovalenko").await;
+
+    // Live refresh, online again: another station's booking appears without a reload.
+    let started = std::time::Instant::now();
+    book(&desk.clinic, petro.id, &s.centre, subject, at(&s, 14, 0)).await;
+    desk.see("14:00 Petro Shevchenko").await;
+    eprintln!("[offline] another station's booking shown on this board after {} ms", started.elapsed().as_millis());
     desk.close().await;
 }
 

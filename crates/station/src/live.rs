@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use clinic_domain::bookings::BookingsChange;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
@@ -21,11 +22,18 @@ enum Notification {
 /// Listens until the task is aborted, forwarding every change to `sender`.
 pub async fn listen(pool: PgPool, sender: broadcast::Sender<BookingsChange>) {
     let mut backoff = Duration::from_millis(250);
+    let mut listened_before = false;
     loop {
         match PgListener::connect_with(&pool).await {
             Ok(mut listener) => match listener.listen(CHANNEL).await {
                 Ok(()) => {
                     backoff = Duration::from_millis(250);
+                    // NOTIFY is not replayed: what changed while this
+                    // station was not listening is announced as "anything,
+                    // anywhere", so boards refetch and the sync task pulls.
+                    if std::mem::replace(&mut listened_before, true) {
+                        announce_everything(&pool, &sender).await;
+                    }
                     loop {
                         match listener.try_recv().await {
                             Ok(Some(note)) => match serde_json::from_str::<Notification>(note.payload()) {
@@ -48,6 +56,22 @@ pub async fn listen(pool: PgPool, sender: broadcast::Sender<BookingsChange>) {
             Err(error) => tracing::debug!(%error, "change listener cannot connect"),
         }
         tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(10));
+        backoff = (backoff * 2).min(Duration::from_secs(2));
+    }
+}
+
+async fn announce_everything(pool: &PgPool, sender: &broadcast::Sender<BookingsChange>) {
+    match clinic_store::Clinic::new(pool.clone()).list_locations(true).await {
+        Ok(locations) => {
+            for location in locations {
+                let everything = BookingsChange {
+                    location_id: location.id,
+                    from: DateTime::<Utc>::MIN_UTC,
+                    to: DateTime::<Utc>::MAX_UTC,
+                };
+                drop(sender.send(everything));
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot list locations to catch up after reconnecting"),
     }
 }
