@@ -14,7 +14,7 @@ use clinic_domain::bookings::{
 use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
 use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
 use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
-use clinic_domain::patients::{Patient, PatientInput, PatientQuery};
+use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
 use clinic_domain::{AppError, AppResult, ValidationCode};
 use clinic_local_store::{Conflict, LocalStore};
@@ -194,6 +194,40 @@ impl Station {
         self.read(
             async |clinic| clinic.search_patients(text, limit).await,
             async |local| local.search_patients(&PatientQuery::parse(text)?, i64::from(limit.clamp(1, 50))).await,
+        )
+        .await
+    }
+
+    /// Likely duplicates before creating a patient. Offline, the patients
+    /// this station keeps with the same phone or the same name and birth
+    /// date (the server's similar-name search needs the server).
+    pub async fn possible_duplicates(&self, input: &PatientInput) -> AppResult<Vec<PossibleDuplicate>> {
+        self.read(
+            async |clinic| clinic.possible_duplicates(input).await,
+            async |local| {
+                let wanted = input.validate(Utc::now().date_naive())?;
+                let mut candidates = local.search_patients(&PatientQuery::Name(wanted.full_name.clone()), 50).await?;
+                if let Some(phone) = &wanted.phone {
+                    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+                    candidates.extend(local.search_patients(&PatientQuery::PhoneDigits(digits), 50).await?);
+                }
+                candidates.sort_by_key(|p| p.id);
+                candidates.dedup_by_key(|p| p.id);
+                Ok(candidates
+                    .into_iter()
+                    .filter_map(|patient| {
+                        let same_phone = wanted.phone.is_some() && patient.phone == wanted.phone;
+                        let same_name = patient.full_name.to_lowercase() == wanted.full_name.to_lowercase();
+                        let same_name_and_birth_date = same_name && patient.date_of_birth == wanted.date_of_birth;
+                        (same_phone || same_name).then_some(PossibleDuplicate {
+                            patient,
+                            same_phone,
+                            same_name_and_birth_date,
+                            name_similarity: if same_name { 1.0 } else { 0.0 },
+                        })
+                    })
+                    .collect())
+            },
         )
         .await
     }

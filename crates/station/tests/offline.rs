@@ -232,6 +232,9 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
     let taken = station.book(&booking(&c, c.patient, doctor, slots[20].starts_at)).await.unwrap_err();
     assert!(matches!(taken, AppError::Conflict { code: ConflictCode::SlotTaken, .. }), "{taken:?}");
 
+    let again = PatientInput { full_name: "olena kovalenko".into(), ..Default::default() };
+    let duplicates = station.possible_duplicates(&again).await.unwrap();
+    assert_eq!(duplicates.iter().map(|d| d.patient.id).collect::<Vec<_>>(), [c.patient], "warned offline too");
     let newcomer = PatientId::generate();
     let created = station
         .create_patient(

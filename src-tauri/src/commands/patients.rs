@@ -42,7 +42,7 @@ pub async fn possible_duplicates(
     station: State<'_, Station>,
     input: PatientInput,
 ) -> AppResult<Vec<PossibleDuplicate>> {
-    station.reader().await?.possible_duplicates(&input).await
+    station.possible_duplicates(&input).await
 }
 
 #[tauri::command]
