@@ -33,6 +33,77 @@ impl BookingStatus {
     }
 }
 
+/// The rules on what a booking in a given state accepts, asked by the
+/// server's services and by a station checking a change it queues offline.
+impl BookingSubject {
+    /// A rating needs a completed visit with a doctor; returns the doctor.
+    pub fn rateable(self, status: BookingStatus) -> AppResult<DoctorId> {
+        let BookingSubject::Doctor { doctor_id } = self else {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "only visits with a doctor are rated",
+            ));
+        };
+        if status != BookingStatus::Completed {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "only a completed visit can be rated",
+            ));
+        }
+        Ok(doctor_id)
+    }
+
+    /// Result files attach to a diagnostic booking that was not cancelled or missed.
+    pub fn accepts_results(self, status: BookingStatus) -> AppResult<()> {
+        if !matches!(self, BookingSubject::Diagnostic { .. }) {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "results attach to diagnostic bookings",
+            ));
+        }
+        if matches!(status, BookingStatus::Cancelled | BookingStatus::NoShow) {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "this booking was cancelled or missed",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl RescheduleRequest {
+    /// Only a booking still ahead (booked or confirmed) moves; the move is a
+    /// new booking of the same patient, place, subject and message.
+    pub fn moved_booking(
+        &self,
+        status: BookingStatus,
+        patient_id: PatientId,
+        location_id: LocationId,
+        subject: BookingSubject,
+        patient_message: &str,
+    ) -> AppResult<BookingRequest> {
+        if !matches!(status, BookingStatus::Booked | BookingStatus::Confirmed) {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                format!("a booking that is {status:?} cannot be rescheduled"),
+            ));
+        }
+        Ok(BookingRequest {
+            booking_id: self.new_booking_id,
+            patient_id,
+            location_id,
+            subject,
+            starts_at: self.starts_at,
+            patient_message: patient_message.to_string(),
+        })
+    }
+}
+
 /// What staff do to a booking's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

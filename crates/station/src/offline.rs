@@ -59,45 +59,25 @@ pub(crate) async fn optimistic(
         }
         Intent::Reschedule { request } => {
             let old = kept_booking(local, request.booking_id, request.expected_version).await?;
-            if !matches!(old.status, BookingStatus::Booked | BookingStatus::Confirmed) {
-                return Err(AppError::validation(
-                    "bookingId",
-                    ValidationCode::NotAllowed,
-                    format!("a booking that is {:?} cannot be rescheduled", old.status),
-                ));
-            }
-            let moved = BookingRequest {
-                booking_id: request.new_booking_id,
-                patient_id: old.patient_id,
-                location_id: old.location_id,
-                subject: old.subject,
-                starts_at: request.starts_at,
-                patient_message: old.patient_message.clone(),
-            };
+            let moved = request.moved_booking(
+                old.status,
+                old.patient_id,
+                old.location_id,
+                old.subject,
+                &old.patient_message,
+            )?;
             let new = new_booking(local, &moved, &old.patient_message, Some(old.id), actor, now).await?;
             Ok((vec![new, with_status(old, BookingStatus::Cancelled)], vec![]))
         }
         Intent::Rate { input } => {
             Stars::parse("rating", input.rating)?;
             let booking = local.get_booking(input.booking_id).await?.ok_or_else(|| not_kept("this booking"))?;
-            if !matches!(booking.subject, BookingSubject::Doctor { .. }) || booking.status != BookingStatus::Completed {
-                return Err(AppError::validation(
-                    "bookingId",
-                    ValidationCode::NotAllowed,
-                    "only a completed visit with a doctor can be rated",
-                ));
-            }
+            booking.subject.rateable(booking.status)?;
             Ok((vec![], vec![]))
         }
         Intent::AttachResult { booking_id, .. } => {
             let booking = local.get_booking(*booking_id).await?.ok_or_else(|| not_kept("this booking"))?;
-            if !matches!(booking.subject, BookingSubject::Diagnostic { .. }) {
-                return Err(AppError::validation(
-                    "bookingId",
-                    ValidationCode::NotAllowed,
-                    "results attach to diagnostic bookings",
-                ));
-            }
+            booking.subject.accepts_results(booking.status)?;
             Ok((vec![], vec![]))
         }
     }

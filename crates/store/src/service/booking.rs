@@ -251,13 +251,8 @@ impl Clinic {
         if old.row_version != request.expected_version {
             return Err(AppError::stale(Entity::Booking));
         }
-        if !matches!(old.status, BookingStatus::Booked | BookingStatus::Confirmed) {
-            return Err(AppError::validation(
-                "bookingId",
-                ValidationCode::NotAllowed,
-                format!("a booking that is {:?} cannot be rescheduled", old.status),
-            ));
-        }
+        let new_request =
+            request.moved_booking(old.status, old.patient_id, old.location_id, old.subject, &old.patient_message)?;
         let reason = if reason.is_empty() { "rescheduled".to_string() } else { reason };
         bookings::set_status(
             tx,
@@ -269,14 +264,6 @@ impl Clinic {
             actor.name(),
         )
         .await?;
-        let new_request = BookingRequest {
-            booking_id: request.new_booking_id,
-            patient_id: old.patient_id,
-            location_id: old.location_id,
-            subject: old.subject,
-            starts_at: request.starts_at,
-            patient_message: old.patient_message.clone(),
-        };
         let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
         match self.book_in(&mut savepoint, &new_request, &old.patient_message, Some(request.booking_id), actor).await {
             Ok(()) => commit(savepoint).await,
@@ -305,20 +292,7 @@ impl Clinic {
         let stars = Stars::parse("rating", input.rating)?;
         let comment = optional_text("comment", &input.comment, 2000)?;
         let booking = bookings::lock(tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
-        let BookingSubject::Doctor { doctor_id } = booking.subject else {
-            return Err(AppError::validation(
-                "bookingId",
-                ValidationCode::NotAllowed,
-                "only visits with a doctor are rated",
-            ));
-        };
-        if booking.status != BookingStatus::Completed {
-            return Err(AppError::validation(
-                "bookingId",
-                ValidationCode::NotAllowed,
-                "only a completed visit can be rated",
-            ));
-        }
+        let doctor_id = booking.subject.rateable(booking.status)?;
         ratings::insert(
             tx,
             &ratings::NewRating {

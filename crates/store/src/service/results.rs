@@ -1,7 +1,7 @@
-use clinic_domain::bookings::{BookingStatus, BookingSubject, ResultFile};
+use clinic_domain::bookings::ResultFile;
 use clinic_domain::ids::{BookingId, ResultId};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
-use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+use clinic_domain::{Actor, AppError, AppResult, Entity};
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
@@ -38,20 +38,7 @@ impl Clinic {
         let media_type = sniff_media_type(upload.bytes)?;
         let sha256 = Sha256::digest(upload.bytes);
         let booking = bookings::lock(tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
-        if !matches!(booking.subject, BookingSubject::Diagnostic { .. }) {
-            return Err(AppError::validation(
-                "bookingId",
-                ValidationCode::NotAllowed,
-                "results attach to diagnostic bookings",
-            ));
-        }
-        if matches!(booking.status, BookingStatus::Cancelled | BookingStatus::NoShow) {
-            return Err(AppError::validation(
-                "bookingId",
-                ValidationCode::NotAllowed,
-                "this booking was cancelled or missed",
-            ));
-        }
+        booking.subject.accepts_results(booking.status)?;
         results::insert(
             tx,
             &results::NewResult {
