@@ -11,16 +11,16 @@
 //!   killed, the server restarts, time until all are applied and pulled back;
 //! - live refresh: station A books, until station B's day board shows it.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery, StatusAction, StatusRequest};
-use clinic_domain::catalogue::{DoctorInput, LocationInput};
 use clinic_domain::ids::{BookingId, DoctorId, IntentId, LocationId, PatientId};
 use clinic_domain::intents::{Intent, QueuedIntent};
 use clinic_domain::patients::PatientInput;
-use clinic_domain::schedule::WeeklyInterval;
-use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_local_store::LocalStore;
 use clinic_station::secrets::Secrets;
@@ -82,44 +82,11 @@ async fn count(pool: &PgPool, sql: &str) -> i64 {
 
 async fn seed(pool: &PgPool) -> (LocationId, Vec<DoctorId>) {
     let clinic = Clinic::new(pool.clone());
-    let location = clinic
-        .create_location(&LocationInput {
-            name: "Centre".into(),
-            address: "Khreshchatyk 1".into(),
-            phone: String::new(),
-            time_zone: "Europe/Kyiv".into(),
-            grid_minutes: 15,
-        })
-        .await
-        .unwrap()
-        .id;
-    let all_day: Vec<_> = (1..=7)
-        .map(|d| WeeklyInterval {
-            weekday: IsoWeekday::new(d).unwrap(),
-            start: WallTime::hm(0, 0),
-            end: WallTime::END_OF_DAY,
-        })
-        .collect();
-    clinic.set_location_week(location, &all_day).await.unwrap();
+    let location = support::centre(&clinic).await;
     let specialty = clinic.create_specialty("Therapy").await.unwrap().id;
     let mut doctors = Vec::new();
     for n in 0..DOCTORS {
-        let id = clinic
-            .create_doctor(&DoctorInput {
-                full_name: format!("Dr Bench {n}"),
-                specialty_id: specialty,
-                price: "500.00".into(),
-                experience: String::new(),
-                certificates: String::new(),
-                services: vec![],
-                slot_minutes: 30,
-                location_ids: vec![location],
-            })
-            .await
-            .unwrap()
-            .summary
-            .id;
-        clinic.set_doctor_week(id, location, &all_day).await.unwrap();
+        let id = support::doctor(&clinic, &format!("Dr Bench {n}"), specialty, location).await;
         doctors.push(id);
     }
     (location, doctors)

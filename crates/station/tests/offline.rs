@@ -4,17 +4,17 @@
 //! twice, and two stations that booked one slot end with one booking and a
 //! conflict a person resolves.
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
 use clinic_domain::bookings::{BookingRequest, BookingStatus, BookingSubject, SlotQuery, StatusAction, StatusRequest};
-use clinic_domain::catalogue::{DiagnosticInput, DoctorInput, LocationInput};
+use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, ResultId};
 use clinic_domain::patients::PatientInput;
-use clinic_domain::schedule::WeeklyInterval;
-use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_domain::{Actor, AppError, ConflictCode};
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_station::secrets::Secrets;
@@ -126,41 +126,9 @@ struct Clinicians {
 async fn seed(server: &Server) -> Clinicians {
     let clinic = Clinic::new(server.pool().await);
     let actor = Actor::parse("Admin").unwrap();
-    let location = clinic
-        .create_location(&LocationInput {
-            name: "Centre".into(),
-            address: "Khreshchatyk 1".into(),
-            phone: String::new(),
-            time_zone: "Europe/Kyiv".into(),
-            grid_minutes: 15,
-        })
-        .await
-        .unwrap();
-    let all_day: Vec<_> = (1..=7)
-        .map(|d| WeeklyInterval {
-            weekday: IsoWeekday::new(d).unwrap(),
-            start: WallTime::hm(0, 0),
-            end: WallTime::END_OF_DAY,
-        })
-        .collect();
-    clinic.set_location_week(location.id, &all_day).await.unwrap();
+    let location = support::centre(&clinic).await;
     let specialty = clinic.create_specialty("Cardiology").await.unwrap();
-    let doctor = clinic
-        .create_doctor(&DoctorInput {
-            full_name: "Dr Iryna Bondar".into(),
-            specialty_id: specialty.id,
-            price: "500.00".into(),
-            experience: String::new(),
-            certificates: String::new(),
-            services: vec![],
-            slot_minutes: 30,
-            location_ids: vec![location.id],
-        })
-        .await
-        .unwrap()
-        .summary
-        .id;
-    clinic.set_doctor_week(doctor, location.id, &all_day).await.unwrap();
+    let doctor = support::doctor(&clinic, "Dr Iryna Bondar", specialty.id, location).await;
     let mri = clinic
         .create_diagnostic(&DiagnosticInput {
             type_name: "MRI".into(),
@@ -170,7 +138,7 @@ async fn seed(server: &Server) -> Clinicians {
         })
         .await
         .unwrap();
-    clinic.offer_diagnostic(mri.id, location.id, 1).await.unwrap();
+    clinic.offer_diagnostic(mri.id, location, 1).await.unwrap();
     let patient = clinic
         .create_patient(
             PatientId::generate(),
@@ -180,7 +148,7 @@ async fn seed(server: &Server) -> Clinicians {
         .await
         .unwrap();
     let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
-    Clinicians { location: location.id, doctor, mri: mri.id, patient: patient.id, tomorrow }
+    Clinicians { location, doctor, mri: mri.id, patient: patient.id, tomorrow }
 }
 
 fn booking(

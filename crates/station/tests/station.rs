@@ -1,6 +1,8 @@
 //! The station against real PostgreSQL: the schema gate (older, newer), the
 //! embedded demo clinic's start, stop and restart, and connection reports.
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -207,11 +209,8 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_stations_bookings_reach_this_station_live() {
     use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
-    use clinic_domain::catalogue::{DoctorInput, LocationInput};
     use clinic_domain::ids::{BookingId, PatientId};
     use clinic_domain::patients::PatientInput;
-    use clinic_domain::schedule::WeeklyInterval;
-    use clinic_domain::values::{IsoWeekday, WallTime};
     use clinic_domain::Actor;
     use std::time::{Duration, Instant};
 
@@ -221,47 +220,17 @@ async fn another_stations_bookings_reach_this_station_live() {
     // Station B: another desk writing to the same clinic database.
     let station_b = clinic_store::Clinic::new(db.pool.clone());
     let actor = Actor::parse("Desk B").unwrap();
-    let location = station_b
-        .create_location(&LocationInput {
-            name: "Centre".into(),
-            address: "a".into(),
-            phone: String::new(),
-            time_zone: "Europe/Kyiv".into(),
-            grid_minutes: 15,
-        })
-        .await
-        .unwrap();
-    let all_day: Vec<_> = (1..=7)
-        .map(|d| WeeklyInterval {
-            weekday: IsoWeekday::new(d).unwrap(),
-            start: WallTime::hm(0, 0),
-            end: WallTime::END_OF_DAY,
-        })
-        .collect();
-    station_b.set_location_week(location.id, &all_day).await.unwrap();
+    let location = support::centre(&station_b).await;
     let specialty = station_b.create_specialty("Therapy").await.unwrap();
-    let doctor = station_b
-        .create_doctor(&DoctorInput {
-            full_name: "Dr A".into(),
-            specialty_id: specialty.id,
-            price: "1".into(),
-            experience: String::new(),
-            certificates: String::new(),
-            services: vec![],
-            slot_minutes: 30,
-            location_ids: vec![location.id],
-        })
-        .await
-        .unwrap();
-    station_b.set_doctor_week(doctor.summary.id, location.id, &all_day).await.unwrap();
+    let doctor = support::doctor(&station_b, "Dr A", specialty.id, location).await;
     let patient = station_b
         .create_patient(PatientId::generate(), &PatientInput { full_name: "P".into(), ..Default::default() }, &actor)
         .await
         .unwrap();
-    let subject = BookingSubject::Doctor { doctor_id: doctor.summary.id };
+    let subject = BookingSubject::Doctor { doctor_id: doctor };
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
     let slots = station_b
-        .free_slots(&SlotQuery { location_id: location.id, subject, from: tomorrow, to: tomorrow })
+        .free_slots(&SlotQuery { location_id: location, subject, from: tomorrow, to: tomorrow })
         .await
         .unwrap();
     // Give station A's listener time to subscribe.
@@ -273,7 +242,7 @@ async fn another_stations_bookings_reach_this_station_live() {
         let request = BookingRequest {
             booking_id: BookingId::generate(),
             patient_id: patient.id,
-            location_id: location.id,
+            location_id: location,
             subject,
             starts_at: slot.starts_at,
             patient_message: String::new(),
@@ -283,7 +252,7 @@ async fn another_stations_bookings_reach_this_station_live() {
         let change =
             tokio::time::timeout(Duration::from_secs(5), changes.recv()).await.expect("station A hears of it").unwrap();
         latencies.push(started.elapsed());
-        assert_eq!(change.location_id, location.id);
+        assert_eq!(change.location_id, location);
         assert!(change.from <= slot.starts_at && slot.ends_at <= change.to, "{change:?}");
     }
     latencies.sort();
