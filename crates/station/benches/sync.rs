@@ -230,16 +230,7 @@ async fn reconnect(
 
     cluster.stop_immediately();
     for slot in slots.iter().take(40) {
-        desk.book(&BookingRequest {
-            booking_id: BookingId::generate(),
-            patient_id: patient.id,
-            location_id: location,
-            subject,
-            starts_at: slot.starts_at,
-            patient_message: String::new(),
-        })
-        .await
-        .unwrap();
+        desk.book(&support::visit(patient.id, location, subject, slot.starts_at)).await.unwrap();
     }
     assert_eq!(desk.sync_status().await.unwrap().pending, 40);
     let cluster = start(root).await;
@@ -281,19 +272,10 @@ async fn live_refresh(root: &std::path::Path, cluster: &LocalCluster, location: 
     while heard.try_recv().is_ok() {}
     let mut latencies = Vec::new();
     for slot in slots.iter().take(40) {
-        let id = BookingId::generate();
+        let request = support::visit(patient.id, location, subject, slot.starts_at);
+        let id = request.booking_id;
         let started = Instant::now();
-        desk_a
-            .book(&BookingRequest {
-                booking_id: id,
-                patient_id: patient.id,
-                location_id: location,
-                subject,
-                starts_at: slot.starts_at,
-                patient_message: String::new(),
-            })
-            .await
-            .unwrap();
+        desk_a.book(&request).await.unwrap();
         // Desk B: the NOTIFY arrives, its UI refetches the board.
         tokio::time::timeout(Duration::from_secs(5), heard.recv()).await.expect("desk B hears of it").unwrap();
         let board = desk_b.day_board(location, day).await.unwrap();

@@ -157,14 +157,7 @@ fn booking(
     subject: BookingSubject,
     starts_at: chrono::DateTime<Utc>,
 ) -> BookingRequest {
-    BookingRequest {
-        booking_id: BookingId::generate(),
-        patient_id: patient,
-        location_id: c.location,
-        subject,
-        starts_at,
-        patient_message: String::new(),
-    }
+    support::visit(patient, c.location, subject, starts_at)
 }
 
 async fn wait_until_synced(station: &Station) -> Duration {

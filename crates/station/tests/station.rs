@@ -208,8 +208,8 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_stations_bookings_reach_this_station_live() {
-    use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
-    use clinic_domain::ids::{BookingId, PatientId};
+    use clinic_domain::bookings::{BookingSubject, SlotQuery};
+    use clinic_domain::ids::PatientId;
     use clinic_domain::patients::PatientInput;
     use clinic_domain::Actor;
     use std::time::{Duration, Instant};
@@ -239,14 +239,7 @@ async fn another_stations_bookings_reach_this_station_live() {
 
     let mut latencies = Vec::new();
     for slot in slots.iter().take(20) {
-        let request = BookingRequest {
-            booking_id: BookingId::generate(),
-            patient_id: patient.id,
-            location_id: location,
-            subject,
-            starts_at: slot.starts_at,
-            patient_message: String::new(),
-        };
+        let request = support::visit(patient.id, location, subject, slot.starts_at);
         let started = Instant::now();
         station_b.book(&request, &actor).await.unwrap();
         let change =

@@ -3,8 +3,10 @@
 //! (`#[path]`).
 #![allow(dead_code)]
 
+use chrono::{DateTime, Utc};
+use clinic_domain::bookings::{BookingRequest, BookingSubject};
 use clinic_domain::catalogue::{DoctorInput, LocationInput};
-use clinic_domain::ids::{DoctorId, LocationId, SpecialtyId};
+use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId, SpecialtyId};
 use clinic_domain::schedule::WeeklyInterval;
 use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_store::Clinic;
@@ -55,4 +57,21 @@ pub async fn doctor(clinic: &Clinic, name: &str, specialty: SpecialtyId, locatio
         .id;
     clinic.set_doctor_week(doctor, location, &all_day()).await.unwrap();
     doctor
+}
+
+/// A booking request under a new station-made id, with no message.
+pub fn visit(
+    patient: PatientId,
+    location: LocationId,
+    subject: BookingSubject,
+    starts_at: DateTime<Utc>,
+) -> BookingRequest {
+    BookingRequest {
+        booking_id: BookingId::generate(),
+        patient_id: patient,
+        location_id: location,
+        subject,
+        starts_at,
+        patient_message: String::new(),
+    }
 }
