@@ -47,6 +47,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::ping,
             settings::check_for_update,
             settings::install_update,
+            settings::report_screen_failure,
             catalogue::list_locations,
             catalogue::get_location,
             catalogue::create_location,

@@ -16,7 +16,7 @@ use tauri::{Manager, WebviewWindow};
 
 struct Harness {
     window: WebviewWindow<MockRuntime>,
-    _db: TestDatabase,
+    db: TestDatabase,
     scratch: PathBuf,
 }
 
@@ -51,7 +51,7 @@ fn harness() -> Harness {
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { window, _db: db, scratch: scratch("files") }
+    Harness { window, db, scratch: scratch("files") }
 }
 
 impl Harness {
@@ -282,6 +282,17 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let pdf = h.scratch.join("mri.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n% a result\n").unwrap();
     let result_id = uuid7();
+    assert_eq!(scan["acceptsResults"], false);
+    let before = json!({"resultId": result_id, "bookingId": scan["id"], "path": pdf, "onProgress": "__CHANNEL__:6"});
+    h.typed_error("attach_result_file", before, "validation", Some("bookingId"));
+    // The scan takes place: it moves to two days ago, as if booked then.
+    tauri::async_runtime::block_on(
+        sqlx::query("UPDATE bookings SET starts_at = starts_at - interval '2 days', ends_at = ends_at - interval '2 days' WHERE booking_id = $1::uuid")
+            .bind(scan["id"].as_str().unwrap())
+            .execute(&h.db.pool),
+    )
+    .unwrap();
+    assert_eq!(h.ok("get_booking", json!({"id": scan["id"]}))["acceptsResults"], true);
     let stored = h.ok(
         "attach_result_file",
         json!({"resultId": result_id, "bookingId": scan["id"], "path": pdf, "onProgress": "__CHANNEL__:7"}),

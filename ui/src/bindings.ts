@@ -21,6 +21,11 @@ export const commands = {
 	checkForUpdate: () => typedError<UpdateOffer | null, AppError>(__TAURI_INVOKE("check_for_update")),
 	/**  Installs the update the last check found (when the gate allows), then restarts. */
 	installUpdate: () => typedError<null, AppError>(__TAURI_INVOKE("install_update")),
+	/**
+	 *  A screen of the UI failed to draw: logged here (the app's log file) under
+	 *  a reference the screen shows, so staff can quote it to support.
+	 */
+	reportScreenFailure: (screen: string, error: string) => __TAURI_INVOKE<string>("report_screen_failure", { screen, error }),
 	listLocations: (includeInactive: boolean) => typedError<Location[], AppError>(__TAURI_INVOKE("list_locations", { includeInactive })),
 	getLocation: (id: LocationId) => typedError<Location, AppError>(__TAURI_INVOKE("get_location", { id })),
 	createLocation: (input: LocationInput) => typedError<Location, AppError>(__TAURI_INVOKE("create_location", { input })),
@@ -142,8 +147,20 @@ export type Booking = {
 	endsAt: string,
 	price: Money,
 	status: BookingStatus,
-	/**  What staff may do next (from `StatusAction::allowed_from`). */
+	/**
+	 *  When it entered its current status (for an arrived patient: the
+	 *  arrival time, from which the waiting list counts).
+	 */
+	statusSince?: string | null,
+	/**
+	 *  What staff may do now (`StatusAction::available`): the status rule and
+	 *  the clock. Set by [`Booking::apply_rules`].
+	 */
 	allowedActions: StatusAction[],
+	/**  Whether it takes its time on the board (`BookingStatus::holds_slot`). */
+	holdsSlot?: boolean,
+	/**  Whether a result file may be attached now (`BookingSubject::accepts_results`). */
+	acceptsResults?: boolean,
 	patientMessage: string,
 	rescheduledFrom: BookingId | null,
 	createdBy: string,

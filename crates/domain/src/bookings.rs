@@ -55,8 +55,9 @@ impl BookingSubject {
         Ok(doctor_id)
     }
 
-    /// Result files attach to a diagnostic booking that was not cancelled or missed.
-    pub fn accepts_results(self, status: BookingStatus) -> AppResult<()> {
+    /// Result files attach to a diagnostic booking that was not cancelled or
+    /// missed, once its visit has started (a scan cannot precede the scan).
+    pub fn accepts_results(self, status: BookingStatus, visit: &VisitTime, now: DateTime<Utc>) -> AppResult<()> {
         if !matches!(self, BookingSubject::Diagnostic { .. }) {
             return Err(AppError::validation(
                 "bookingId",
@@ -71,7 +72,33 @@ impl BookingSubject {
                 "this booking was cancelled or missed",
             ));
         }
+        if !visit.has_started(now) {
+            return Err(AppError::validation(
+                "bookingId",
+                ValidationCode::NotAllowed,
+                "results can be added once the visit has started",
+            ));
+        }
         Ok(())
+    }
+}
+
+/// When a visit is, and in which time zone its day is counted: the status
+/// rules that depend on the clock ask it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VisitTime {
+    pub starts_at: DateTime<Utc>,
+    pub zone: chrono_tz::Tz,
+}
+
+impl VisitTime {
+    /// `now` falls on the visit's local date at its location.
+    pub fn is_visit_day(&self, now: DateTime<Utc>) -> bool {
+        now.with_timezone(&self.zone).date_naive() == self.starts_at.with_timezone(&self.zone).date_naive()
+    }
+
+    pub fn has_started(&self, now: DateTime<Utc>) -> bool {
+        now >= self.starts_at
     }
 }
 
@@ -118,9 +145,9 @@ pub enum StatusAction {
 impl StatusAction {
     pub const ALL: [StatusAction; 5] = [Self::Confirm, Self::CheckIn, Self::Complete, Self::Cancel, Self::NoShow];
 
-    /// The actions a booking in `status` offers (the UI shows these buttons).
-    pub fn available_from(status: BookingStatus) -> Vec<StatusAction> {
-        Self::ALL.into_iter().filter(|a| a.allowed_from(status)).collect()
+    /// The actions a booking in `status` offers now (the UI shows these buttons).
+    pub fn available(status: BookingStatus, visit: &VisitTime, now: DateTime<Utc>) -> Vec<StatusAction> {
+        Self::ALL.into_iter().filter(|a| a.refusal(status, visit, now).is_none()).collect()
     }
 
     pub fn target(self) -> BookingStatus {
@@ -133,7 +160,7 @@ impl StatusAction {
         }
     }
 
-    /// The one rule for which status may follow which.
+    /// The one rule for which status may follow which, regardless of the clock.
     pub fn allowed_from(self, from: BookingStatus) -> bool {
         use BookingStatus::*;
         match self {
@@ -145,28 +172,33 @@ impl StatusAction {
         }
     }
 
+    /// Why the action is not possible now, if it is not: the status rule,
+    /// then the clock (a patient arrives on the visit's day; a visit is
+    /// missed only once it has started).
+    fn refusal(self, from: BookingStatus, visit: &VisitTime, now: DateTime<Utc>) -> Option<String> {
+        if !self.allowed_from(from) {
+            return Some(format!("a booking that is {from:?} cannot be moved to {:?}", self.target()));
+        }
+        match self {
+            Self::CheckIn if !visit.is_visit_day(now) => {
+                Some("a patient can be checked in on the day of the visit".into())
+            }
+            Self::NoShow if !visit.has_started(now) => Some("a visit that has not started cannot be a no-show".into()),
+            _ => None,
+        }
+    }
+
     /// Checks the action against the booking's status, the clock and the
     /// reason given; returns the cleaned reason.
     pub fn validate(
         self,
         from: BookingStatus,
-        starts_at: DateTime<Utc>,
+        visit: &VisitTime,
         now: DateTime<Utc>,
         reason: &str,
     ) -> AppResult<String> {
-        if !self.allowed_from(from) {
-            return Err(AppError::validation(
-                "action",
-                ValidationCode::NotAllowed,
-                format!("a booking that is {from:?} cannot be moved to {:?}", self.target()),
-            ));
-        }
-        if self == Self::NoShow && now < starts_at {
-            return Err(AppError::validation(
-                "action",
-                ValidationCode::NotAllowed,
-                "a visit that has not started cannot be a no-show",
-            ));
+        if let Some(refusal) = self.refusal(from, visit, now) {
+            return Err(AppError::validation("action", ValidationCode::NotAllowed, refusal));
         }
         if self == Self::Cancel {
             required_text("reason", reason, 512)
@@ -221,8 +253,19 @@ pub struct Booking {
     pub ends_at: DateTime<Utc>,
     pub price: Money,
     pub status: BookingStatus,
-    /// What staff may do next (from `StatusAction::allowed_from`).
+    /// When it entered its current status (for an arrived patient: the
+    /// arrival time, from which the waiting list counts).
+    #[serde(default)]
+    pub status_since: Option<DateTime<Utc>>,
+    /// What staff may do now (`StatusAction::available`): the status rule and
+    /// the clock. Set by [`Booking::apply_rules`].
     pub allowed_actions: Vec<StatusAction>,
+    /// Whether it takes its time on the board (`BookingStatus::holds_slot`).
+    #[serde(default)]
+    pub holds_slot: bool,
+    /// Whether a result file may be attached now (`BookingSubject::accepts_results`).
+    #[serde(default)]
+    pub accepts_results: bool,
     pub patient_message: String,
     pub rescheduled_from: Option<BookingId>,
     pub created_by: String,
@@ -232,6 +275,23 @@ pub struct Booking {
     /// reach, not yet applied by the server.
     #[serde(default)]
     pub provisional: bool,
+}
+
+impl Booking {
+    pub fn visit(&self, zone: chrono_tz::Tz) -> VisitTime {
+        VisitTime { starts_at: self.starts_at, zone }
+    }
+
+    /// Fills in what the rules allow at `now` for this booking, in its
+    /// location's zone: every place that hands a booking to the UI (the
+    /// server's reads, a station's kept copy) calls this, so the screens never
+    /// re-decide a rule.
+    pub fn apply_rules(&mut self, zone: chrono_tz::Tz, now: DateTime<Utc>) {
+        let visit = self.visit(zone);
+        self.allowed_actions = StatusAction::available(self.status, &visit, now);
+        self.holds_slot = self.status.holds_slot();
+        self.accepts_results = self.subject.accepts_results(self.status, &visit, now).is_ok();
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -477,7 +537,10 @@ mod tests {
                 ends_at: starts_at + chrono::Duration::minutes(60),
                 price: Money::parse("price", "1800.00").unwrap(),
                 status: BookingStatus::Booked,
+                status_since: None,
                 allowed_actions: vec![],
+                holds_slot: true,
+                accepts_results: false,
                 patient_message: String::new(),
                 rescheduled_from: None,
                 created_by: "Desk".into(),
@@ -536,5 +599,67 @@ mod tests {
     fn a_subject_not_on_the_board_has_no_calendar() {
         let board = board(1, &[]);
         assert!(board.column_calendar(BookingSubject::Doctor { doctor_id: DoctorId(9) }).unwrap().is_none());
+    }
+
+    fn visit(starts_at: &str) -> VisitTime {
+        VisitTime { starts_at: starts_at.parse().unwrap(), zone: chrono_tz::Europe::Kyiv }
+    }
+
+    fn at(now: &str) -> DateTime<Utc> {
+        now.parse().unwrap()
+    }
+
+    #[test]
+    fn check_in_is_offered_on_the_visits_local_day_only() {
+        // 09:00 Kyiv on 7 January is 07:00 UTC; 23:30 UTC on the 6th is already the 7th in Kyiv.
+        let visit = visit("2030-01-07T07:00:00Z");
+        let offered =
+            |now| StatusAction::available(BookingStatus::Booked, &visit, at(now)).contains(&StatusAction::CheckIn);
+        assert!(!offered("2029-12-17T08:00:00Z"), "three weeks early");
+        assert!(!offered("2030-01-06T21:00:00Z"), "the evening before, local time");
+        assert!(offered("2030-01-06T23:30:00Z"), "after local midnight of the visit's day");
+        assert!(offered("2030-01-07T15:00:00Z"), "late on the day");
+        assert!(!offered("2030-01-07T22:30:00Z"), "the next local day");
+        let early = StatusAction::CheckIn.validate(BookingStatus::Booked, &visit, at("2029-12-17T08:00:00Z"), "");
+        assert_eq!(early.unwrap_err().field(), Some("action"));
+    }
+
+    #[test]
+    fn no_show_is_offered_once_the_visit_has_started() {
+        let visit = visit("2030-01-07T07:00:00Z");
+        let offered =
+            |now| StatusAction::available(BookingStatus::Confirmed, &visit, at(now)).contains(&StatusAction::NoShow);
+        assert!(!offered("2030-01-07T06:59:00Z"));
+        assert!(offered("2030-01-07T07:00:00Z"));
+        assert!(offered("2030-01-09T07:00:00Z"), "a missed visit can still be marked later");
+        assert!(StatusAction::NoShow.validate(BookingStatus::Booked, &visit, at("2030-01-07T06:00:00Z"), "").is_err());
+    }
+
+    #[test]
+    fn results_attach_once_a_diagnostic_visit_has_started() {
+        let mri = BookingSubject::Diagnostic { diagnostic_id: DiagnosticId(4) };
+        let visit = visit("2030-01-07T07:00:00Z");
+        assert!(mri.accepts_results(BookingStatus::Booked, &visit, at("2030-01-06T07:00:00Z")).is_err());
+        assert!(mri.accepts_results(BookingStatus::Arrived, &visit, at("2030-01-07T07:05:00Z")).is_ok());
+        assert!(mri.accepts_results(BookingStatus::NoShow, &visit, at("2030-01-07T09:00:00Z")).is_err());
+        let doctor = BookingSubject::Doctor { doctor_id: DoctorId(1) };
+        assert!(doctor.accepts_results(BookingStatus::Completed, &visit, at("2030-01-08T00:00:00Z")).is_err());
+    }
+
+    #[test]
+    fn a_booking_carries_what_its_rules_allow_now() {
+        let mut booking = board(1, &["2030-01-07T07:00:00Z"]).bookings.remove(0);
+        booking.apply_rules(chrono_tz::Europe::Kyiv, at("2030-01-07T07:30:00Z"));
+        assert_eq!(
+            booking.allowed_actions,
+            [StatusAction::Confirm, StatusAction::CheckIn, StatusAction::Cancel, StatusAction::NoShow]
+        );
+        assert!(booking.holds_slot);
+        assert!(booking.accepts_results, "an MRI under way takes its result");
+        booking.status = BookingStatus::Cancelled;
+        booking.apply_rules(chrono_tz::Europe::Kyiv, at("2030-01-07T07:30:00Z"));
+        assert!(booking.allowed_actions.is_empty());
+        assert!(!booking.holds_slot);
+        assert!(!booking.accepts_results);
     }
 }

@@ -160,7 +160,7 @@ impl Station {
     pub async fn day_board(&self, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
         self.read(
             async |clinic| clinic.day_board(location_id, date).await,
-            async |local| offline::day_board(local, location_id, date).await,
+            async |local| offline::day_board(local, location_id, date, Utc::now()).await,
         )
         .await
     }
@@ -177,11 +177,14 @@ impl Station {
         // A booking still in the outbox exists only here.
         let sync = self.sync().await?;
         if let Some(kept) = sync.local.get_booking(id).await?.filter(|b| b.provisional) {
-            return Ok(kept);
+            return offline::kept_with_rules(&sync.local, kept, Utc::now()).await;
         }
         self.read(
             async |clinic| clinic.get_booking(id).await,
-            async |local| local.get_booking(id).await?.ok_or_else(|| not_kept("this booking")),
+            async |local| {
+                let kept = local.get_booking(id).await?.ok_or_else(|| not_kept("this booking"))?;
+                offline::kept_with_rules(local, kept, Utc::now()).await
+            },
         )
         .await
     }

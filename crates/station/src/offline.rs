@@ -3,10 +3,9 @@
 //! the server uses, over the replica) and the reads the replica answers.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use clinic_domain::availability::{slot_refusal, FreeSlot};
-use clinic_domain::bookings::{
-    Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, SlotQuery, StatusAction,
-};
+use clinic_domain::bookings::{Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, SlotQuery};
 use clinic_domain::catalogue::{Diagnostic, DoctorSummary, Location};
 use clinic_domain::ids::{BookingId, LocationId, PatientId};
 use clinic_domain::intents::Intent;
@@ -53,9 +52,9 @@ pub(crate) async fn optimistic(
         }
         Intent::ChangeStatus { request } => {
             let booking = kept_booking(local, request.booking_id, request.expected_version).await?;
-            let reason = request.action.validate(booking.status, booking.starts_at, now, &request.reason)?;
-            let _ = reason;
-            Ok((vec![with_status(booking, request.action.target())], vec![]))
+            let zone = zone_of(local, booking.location_id).await?;
+            request.action.validate(booking.status, &booking.visit(zone), now, &request.reason)?;
+            Ok((vec![with_status(booking, request.action.target(), zone, now)], vec![]))
         }
         Intent::Reschedule { request } => {
             let old = kept_booking(local, request.booking_id, request.expected_version).await?;
@@ -67,7 +66,8 @@ pub(crate) async fn optimistic(
                 &old.patient_message,
             )?;
             let new = new_booking(local, &moved, &old.patient_message, Some(old.id), actor, now).await?;
-            Ok((vec![new, with_status(old, BookingStatus::Cancelled)], vec![]))
+            let zone = zone_of(local, old.location_id).await?;
+            Ok((vec![new, with_status(old, BookingStatus::Cancelled, zone, now)], vec![]))
         }
         Intent::Rate { input } => {
             Stars::parse("rating", input.rating)?;
@@ -77,7 +77,8 @@ pub(crate) async fn optimistic(
         }
         Intent::AttachResult { booking_id, .. } => {
             let booking = local.get_booking(*booking_id).await?.ok_or_else(|| not_kept("this booking"))?;
-            booking.subject.accepts_results(booking.status)?;
+            let zone = zone_of(local, booking.location_id).await?;
+            booking.subject.accepts_results(booking.status, &booking.visit(zone), now)?;
             Ok((vec![], vec![]))
         }
     }
@@ -92,14 +93,25 @@ async fn kept_booking(local: &LocalStore, id: BookingId, expected_version: i32) 
     Ok(booking)
 }
 
-fn with_status(booking: Booking, status: BookingStatus) -> Booking {
-    Booking {
-        status,
-        allowed_actions: StatusAction::available_from(status),
-        row_version: booking.row_version + 1,
-        provisional: true,
-        ..booking
-    }
+fn with_status(booking: Booking, status: BookingStatus, zone: Tz, now: DateTime<Utc>) -> Booking {
+    let mut changed =
+        Booking { status, status_since: Some(now), row_version: booking.row_version + 1, provisional: true, ..booking };
+    changed.apply_rules(zone, now);
+    changed
+}
+
+async fn zone_of(local: &LocalStore, id: LocationId) -> AppResult<Tz> {
+    parse_time_zone("timeZone", &location(local, id).await?.time_zone)
+}
+
+/// A kept booking with what its rules allow now (the copy may be days old).
+pub(crate) async fn kept_with_rules(
+    local: &LocalStore,
+    mut booking: Booking,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    booking.apply_rules(zone_of(local, booking.location_id).await?, now);
+    Ok(booking)
 }
 
 /// Checks the slot on the kept board with the engine and builds the booking.
@@ -114,7 +126,7 @@ async fn new_booking(
     let location = location(local, request.location_id).await?;
     let zone = parse_time_zone("timeZone", &location.time_zone)?;
     let date = request.starts_at.with_timezone(&zone).date_naive();
-    let mut board = day_board(local, request.location_id, date).await?;
+    let mut board = day_board(local, request.location_id, date, now).await?;
     // A reschedule frees its old slot in the same change.
     board.bookings.retain(|b| Some(b.id) != rescheduled_from);
     let column = board
@@ -134,7 +146,7 @@ async fn new_booking(
         .check(request.starts_at, now)
         .map_err(|problem| slot_refusal(problem, &calendar, &column.name, &location.name))?;
     let patient = local.get_patient(request.patient_id).await?.ok_or_else(|| not_kept("this patient"))?;
-    Ok(Booking {
+    let mut booking = Booking {
         id: request.booking_id,
         patient_id: patient.id,
         patient_name: patient.full_name,
@@ -147,14 +159,19 @@ async fn new_booking(
         ends_at: slot.ends_at,
         price: price(local, request.subject).await?,
         status: BookingStatus::Booked,
-        allowed_actions: StatusAction::available_from(BookingStatus::Booked),
+        status_since: Some(now),
+        allowed_actions: vec![],
+        holds_slot: false,
+        accepts_results: false,
         patient_message: message.to_string(),
         rescheduled_from,
         created_by: actor.name().to_string(),
         created_at: now,
         row_version: 1,
         provisional: true,
-    })
+    };
+    booking.apply_rules(zone, now);
+    Ok(booking)
 }
 
 async fn location(local: &LocalStore, id: LocationId) -> AppResult<Location> {
@@ -183,8 +200,18 @@ async fn price(local: &LocalStore, subject: BookingSubject) -> AppResult<Money> 
     price.ok_or_else(|| not_kept("this price"))
 }
 
-pub(crate) async fn day_board(local: &LocalStore, location: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
-    local.day_board(location, date).await?.ok_or_else(|| not_kept(&format!("the schedule of {date}")))
+/// A kept day board, its bookings with what their rules allow at `now`.
+pub(crate) async fn day_board(
+    local: &LocalStore,
+    location: LocationId,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<DayBoard> {
+    let mut board =
+        local.day_board(location, date).await?.ok_or_else(|| not_kept(&format!("the schedule of {date}")))?;
+    let zone = parse_time_zone("timeZone", &board.location.time_zone)?;
+    board.bookings.iter_mut().for_each(|b| b.apply_rules(zone, now));
+    Ok(board)
 }
 
 /// Free slots from the kept boards, through the availability engine.

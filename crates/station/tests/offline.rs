@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use clinic_domain::bookings::{BookingRequest, BookingStatus, BookingSubject, SlotQuery, StatusAction, StatusRequest};
+use clinic_domain::bookings::{
+    Booking, BookingRequest, BookingStatus, BookingSubject, SlotQuery, StatusAction, StatusRequest,
+};
 use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, ResultId};
 use clinic_domain::patients::PatientInput;
@@ -172,13 +174,29 @@ async fn wait_until_synced(station: &Station) -> Duration {
     }
 }
 
+/// A booking of today that has already started (booked by a clinic whose
+/// clock is two hours behind): what a patient checks in to, or a scan whose
+/// result is added.
+async fn started_today(server: &Server, c: &Clinicians, subject: BookingSubject) -> Booking {
+    let now = Utc::now();
+    let earlier = Clinic::with_clock(server.pool().await, move || now - chrono::Duration::hours(2));
+    let today = now.with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
+    let slots =
+        earlier.free_slots(&SlotQuery { location_id: c.location, subject, from: today, to: today }).await.unwrap();
+    let started = slots.iter().rev().find(|s| s.starts_at <= now).expect("a slot that has started");
+    earlier.book(&booking(c, c.patient, subject, started.starts_at), &Actor::parse("Admin").unwrap()).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_station_keeps_working_while_the_clinic_database_is_down() {
     let mut server = Server::start("down").await;
     let c = seed(&server).await;
-    let station = server.station("Desk A").await;
     let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
     let mri = BookingSubject::Diagnostic { diagnostic_id: c.mri };
+    let visit_now = started_today(&server, &c, doctor).await;
+    let scan_now = started_today(&server, &c, mri).await;
+    // Connected and pulled: the station keeps today's board with both.
+    let station = server.station("Desk A").await;
 
     server.kill();
 
@@ -211,15 +229,16 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
     assert_eq!(created.full_name, "Taras Melnyk");
     assert_eq!(station.search_patients("melnyk", 10).await.unwrap().len(), 1, "found offline by name");
     let second = station.book(&booking(&c, newcomer, doctor, slots[21].starts_at)).await.unwrap();
-    let checked_in = station
-        .change_status(&StatusRequest {
-            booking_id: first.id,
-            action: StatusAction::CheckIn,
-            reason: String::new(),
-            expected_version: first.row_version,
-        })
-        .await
-        .unwrap();
+    // Check-in is for the visit's day: tomorrow's is refused, today's (kept from before) goes.
+    let check_in = |b: &Booking| StatusRequest {
+        booking_id: b.id,
+        action: StatusAction::CheckIn,
+        reason: String::new(),
+        expected_version: b.row_version,
+    };
+    let early = station.change_status(&check_in(&first)).await.unwrap_err();
+    assert_eq!(early.field(), Some("action"), "{early:?}");
+    let checked_in = station.change_status(&check_in(&visit_now)).await.unwrap();
     assert_eq!((checked_in.status, checked_in.row_version, checked_in.provisional), (BookingStatus::Arrived, 2, true));
 
     let mri_slots = station
@@ -227,10 +246,11 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
         .await
         .unwrap();
     let scan = station.book(&booking(&c, c.patient, mri, mri_slots[12].starts_at)).await.unwrap();
+    assert!(!scan.accepts_results, "tomorrow's scan takes no result yet");
     let pdf = [&b"%PDF-1.4\n"[..], &[0x42; 300_000], b"\n%%EOF\n"].concat();
     let result_id = ResultId::generate();
     station.stage_result_chunk(result_id, 0, &pdf).unwrap();
-    let queued_file = station.attach_staged_result(result_id, scan.id, "mri-knee.pdf", |_| {}).await.unwrap();
+    let queued_file = station.attach_staged_result(result_id, scan_now.id, "mri-knee.pdf", |_| {}).await.unwrap();
     assert_eq!(queued_file.sha256, hex(&Sha256::digest(&pdf)));
 
     let status = station.sync_status().await.unwrap();
@@ -243,10 +263,10 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
     let took = wait_until_synced(&station).await;
     println!("reconnect to fully synced (6 intents, background task with backoff): {} ms", took.as_millis());
 
-    // Exactly once each.
-    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 3);
+    // Exactly once each (beside the two bookings made before).
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 5);
     assert_eq!(server.count("SELECT count(*) FROM patients").await, 2);
-    assert_eq!(server.count("SELECT count(*) FROM booking_status_changes").await, 4);
+    assert_eq!(server.count("SELECT count(*) FROM booking_status_changes").await, 6);
     assert_eq!(server.count("SELECT count(*) FROM applied_intents WHERE outcome = 'applied'").await, 6);
     let stored: Vec<u8> = sqlx::query_scalar("SELECT sha256 FROM diagnostic_results WHERE diagnostic_result_id = $1")
         .bind(result_id.0)
@@ -258,9 +278,9 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
     let board = station.day_board(c.location, c.tomorrow).await.unwrap();
     assert_eq!(board.bookings.len(), 3);
     assert!(board.bookings.iter().all(|b| !b.provisional), "provisional marks clear");
-    let first = board.bookings.iter().find(|b| b.id == first.id).unwrap();
-    assert_eq!(first.status, BookingStatus::Arrived);
     assert!(board.bookings.iter().any(|b| b.id == second.id && b.patient_name == "Taras Melnyk"));
+    let arrived = station.get_booking(visit_now.id).await.unwrap();
+    assert_eq!((arrived.status, arrived.provisional), (BookingStatus::Arrived, false));
     station.shutdown().await;
 }
 

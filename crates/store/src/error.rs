@@ -169,9 +169,15 @@ fn offline(error: &sqlx::Error) -> AppError {
 
 /// Logs the full error under a short reference and hands the UI only the reference.
 pub fn internal(error: &dyn std::fmt::Display) -> AppError {
+    AppError::Internal { reference: log_with_reference(error) }
+}
+
+/// Logs an unexpected failure under a short reference that staff can quote
+/// to support (shown by the UI instead of the details).
+pub fn log_with_reference(error: &dyn std::fmt::Display) -> String {
     let reference = uuid::Uuid::now_v7().simple().to_string()[20..].to_string();
     tracing::error!(%reference, %error, "internal error");
-    AppError::Internal { reference }
+    reference
 }
 
 /// `?` on sqlx results inside the store.

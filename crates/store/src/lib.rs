@@ -20,7 +20,7 @@ use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgPool, Postgres, Transaction};
 
-pub use error::{db_error, internal};
+pub use error::{db_error, internal, log_with_reference};
 pub use service::results::ResultUpload;
 pub use service::sync::StationChanges;
 

@@ -21,10 +21,9 @@ async fn booking_captures_price_and_history() {
     let b = f.basic().await;
     let booking = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
     assert_eq!(booking.status, BookingStatus::Booked);
-    assert_eq!(
-        booking.allowed_actions,
-        [StatusAction::Confirm, StatusAction::CheckIn, StatusAction::Cancel, StatusAction::NoShow]
-    );
+    // 08:00 in Kyiv on the visit's day: the patient may arrive; not yet a no-show.
+    assert_eq!(booking.allowed_actions, [StatusAction::Confirm, StatusAction::CheckIn, StatusAction::Cancel]);
+    assert!(booking.holds_slot);
     assert_eq!(booking.price.to_string(), "500.00");
     assert_eq!(booking.ends_at, at("2027-01-04T07:30:00Z"));
     assert_eq!(booking.subject_name, "Dr Iryna Bondar");
@@ -34,6 +33,31 @@ async fn booking_captures_price_and_history() {
     let history = f.clinic.booking_history(booking.id).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].from_status, history[0].to_status), (None, BookingStatus::Booked));
+}
+
+#[tokio::test]
+async fn the_clock_decides_when_a_patient_can_arrive_or_be_missed() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    // 09:00 Kyiv on 5 January; the fixture's clock is 08:00 Kyiv on the 4th.
+    let visit = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-05T07:00:00Z").await.unwrap();
+    assert_eq!(visit.allowed_actions, [StatusAction::Confirm, StatusAction::Cancel], "the day before");
+    let status = |action| StatusRequest { booking_id: visit.id, action, reason: String::new(), expected_version: 1 };
+    let early = f.clinic.change_status(&status(StatusAction::CheckIn), &actor()).await.unwrap_err();
+    assert_eq!(early.field(), Some("action"), "{early:?}");
+    let missed_early = f.clinic.change_status(&status(StatusAction::NoShow), &actor()).await.unwrap_err();
+    assert_eq!(missed_early.field(), Some("action"), "{missed_early:?}");
+    assert_eq!(f.count("booking_status_changes").await, 1, "nothing written by the refusals");
+
+    let that_morning = f.clinic_at("2027-01-05T06:30:00Z");
+    let seen = that_morning.get_booking(visit.id).await.unwrap();
+    assert_eq!(seen.allowed_actions, [StatusAction::Confirm, StatusAction::CheckIn, StatusAction::Cancel]);
+    let after_start = f.clinic_at("2027-01-05T07:10:00Z");
+    assert!(after_start.get_booking(visit.id).await.unwrap().allowed_actions.contains(&StatusAction::NoShow));
+    let arrived = that_morning.change_status(&status(StatusAction::CheckIn), &actor()).await.unwrap();
+    assert_eq!(arrived.status, BookingStatus::Arrived);
+    // The arrival time is when the check-in was recorded, later than the booking.
+    assert!(arrived.status_since.is_some_and(|since| since >= visit.created_at), "{:?}", arrived.status_since);
 }
 
 #[tokio::test]

@@ -153,8 +153,10 @@ async fn a_result_intent_stores_the_file_it_carries() {
         "{without:?}"
     );
     let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-    assert_eq!(f.clinic.apply_intent(&attach, Some(pdf)).await.unwrap(), IntentOutcome::Applied);
-    assert_eq!(f.clinic.apply_intent(&attach, Some(pdf)).await.unwrap(), IntentOutcome::Applied);
+    // Replayed once the scan has started (results before it are refused).
+    let during = f.clinic_at("2027-01-04T08:20:00Z");
+    assert_eq!(during.apply_intent(&attach, Some(pdf)).await.unwrap(), IntentOutcome::Applied);
+    assert_eq!(during.apply_intent(&attach, Some(pdf)).await.unwrap(), IntentOutcome::Applied);
     let (info, bytes) = f.clinic.result_file(result_id).await.unwrap();
     assert_eq!(bytes, pdf);
     assert_eq!(info.file_name, "mri.pdf");

@@ -27,7 +27,12 @@ async fn results_round_trip_with_checksum() {
         file_name: "C:\\scans\\mri report.pdf",
         bytes: &pdf,
     };
-    let stored = f.clinic.store_result(&upload, &actor()).await.unwrap();
+    // Not before the scan has started (10:00 Kyiv; the fixture's clock is 08:00).
+    let early = f.clinic.store_result(&upload, &actor()).await.unwrap_err();
+    assert_eq!(early.field(), Some("bookingId"), "{early:?}");
+    assert_eq!(f.count("diagnostic_results").await, 0);
+    let during = f.clinic_at("2027-01-04T08:20:00Z");
+    let stored = during.store_result(&upload, &actor()).await.unwrap();
     assert_eq!(stored.file_name, "mri report.pdf");
     assert_eq!(stored.media_type, "application/pdf");
     assert_eq!(stored.byte_size as usize, pdf.len());
@@ -36,7 +41,7 @@ async fn results_round_trip_with_checksum() {
     assert_eq!(stored.diagnostic_name, "MRI");
 
     // A retried upload stores nothing new.
-    f.clinic.store_result(&upload, &actor()).await.unwrap();
+    during.store_result(&upload, &actor()).await.unwrap();
     assert_eq!(f.count("diagnostic_results").await, 1);
 
     let (info, bytes) = f.clinic.result_file(stored.id).await.unwrap();

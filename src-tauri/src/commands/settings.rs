@@ -67,3 +67,11 @@ pub async fn check_for_update(
 pub async fn install_update(station: State<'_, Station>, updates: State<'_, Updates>) -> AppResult<()> {
     updates.install(&station).await
 }
+
+/// A screen of the UI failed to draw: logged here (the app's log file) under
+/// a reference the screen shows, so staff can quote it to support.
+#[tauri::command]
+#[specta::specta]
+pub fn report_screen_failure(screen: String, error: String) -> String {
+    clinic_store::log_with_reference(&format_args!("the {screen} screen failed: {error}"))
+}

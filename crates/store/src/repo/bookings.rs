@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 use clinic_domain::availability::Busy;
-use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusAction, StatusChange};
+use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusChange, VisitTime};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId};
-use clinic_domain::values::Money;
+use clinic_domain::values::{parse_time_zone, Money};
 use clinic_domain::AppResult;
 use sqlx::PgConnection;
 
@@ -105,6 +105,8 @@ pub async fn set_status(
 /// changes on it happen one at a time.
 pub struct Locked {
     pub status: BookingStatus,
+    /// The visit's time in its location's zone (the clock-dependent rules ask it).
+    pub visit: VisitTime,
     pub row_version: i32,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -116,25 +118,30 @@ pub struct Locked {
 
 pub async fn lock(conn: &mut PgConnection, id: BookingId) -> AppResult<Option<Locked>> {
     let row = sqlx::query!(
-        r#"SELECT status AS "status: BookingStatus", row_version, starts_at, ends_at,
-                  patient_id AS "patient_id: PatientId", location_id AS "location_id: LocationId",
-                  doctor_id, diagnostic_id, patient_message
-             FROM bookings WHERE booking_id = $1 FOR UPDATE"#,
+        r#"SELECT b.status AS "status: BookingStatus", b.row_version, b.starts_at, b.ends_at,
+                  b.patient_id AS "patient_id: PatientId", b.location_id AS "location_id: LocationId",
+                  b.doctor_id, b.diagnostic_id, b.patient_message, l.time_zone
+             FROM bookings b JOIN locations l ON l.location_id = b.location_id
+            WHERE b.booking_id = $1 FOR UPDATE OF b"#,
         id as BookingId
     )
     .fetch_optional(conn)
     .await
     .db()?;
-    Ok(row.map(|r| Locked {
-        status: r.status,
-        row_version: r.row_version,
-        starts_at: r.starts_at,
-        ends_at: r.ends_at,
-        patient_id: r.patient_id,
-        location_id: r.location_id,
-        subject: subject(r.doctor_id, r.diagnostic_id),
-        patient_message: r.patient_message,
-    }))
+    row.map(|r| {
+        Ok(Locked {
+            status: r.status,
+            visit: VisitTime { starts_at: r.starts_at, zone: parse_time_zone("timeZone", &r.time_zone)? },
+            row_version: r.row_version,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            patient_id: r.patient_id,
+            location_id: r.location_id,
+            subject: subject(r.doctor_id, r.diagnostic_id),
+            patient_message: r.patient_message,
+        })
+    })
+    .transpose()
 }
 
 fn subject(doctor_id: Option<i32>, diagnostic_id: Option<i32>) -> BookingSubject {
@@ -153,7 +160,8 @@ pub enum Select {
 }
 
 /// Bookings with the names staff see; a patient's newest first, otherwise by time.
-pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Booking>> {
+/// Each booking carries what its rules allow at `now` (`Booking::apply_rules`).
+pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) -> AppResult<Vec<Booking>> {
     let (one, location, from, to, patient) = match which {
         Select::One(id) => (Some(id.0), None, None, None, None),
         Select::LocationRange { location, from, to } => (None, Some(location.0), Some(from), Some(to), None),
@@ -162,10 +170,11 @@ pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Boo
     let rows = sqlx::query!(
         r#"SELECT b.booking_id AS "id: BookingId", b.patient_id AS "patient_id: PatientId",
                   p.full_name AS patient_name, p.patient_number,
-                  b.location_id AS "location_id: LocationId", l.name AS location_name,
+                  b.location_id AS "location_id: LocationId", l.name AS location_name, l.time_zone,
                   b.doctor_id, b.diagnostic_id,
                   COALESCE(d.full_name, g.type_name) AS "subject_name!",
                   b.starts_at, b.ends_at, b.price, b.status AS "status: BookingStatus", b.patient_message,
+                  (SELECT max(c.changed_at) FROM booking_status_changes c WHERE c.booking_id = b.booking_id) AS status_since,
                   b.rescheduled_from AS "rescheduled_from: BookingId", b.created_by, b.created_at, b.row_version
              FROM bookings b
              JOIN patients p ON p.patient_id = b.patient_id
@@ -187,30 +196,36 @@ pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Boo
     .fetch_all(conn)
     .await
     .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Booking {
-            id: r.id,
-            patient_id: r.patient_id,
-            patient_name: r.patient_name,
-            patient_number: r.patient_number,
-            location_id: r.location_id,
-            location_name: r.location_name,
-            subject: subject(r.doctor_id, r.diagnostic_id),
-            subject_name: r.subject_name,
-            starts_at: r.starts_at,
-            ends_at: r.ends_at,
-            price: Money::from_stored(r.price),
-            status: r.status,
-            allowed_actions: StatusAction::available_from(r.status),
-            patient_message: r.patient_message,
-            rescheduled_from: r.rescheduled_from,
-            created_by: r.created_by,
-            created_at: r.created_at,
-            row_version: r.row_version,
-            provisional: false,
+    rows.into_iter()
+        .map(|r| {
+            let mut booking = Booking {
+                id: r.id,
+                patient_id: r.patient_id,
+                patient_name: r.patient_name,
+                patient_number: r.patient_number,
+                location_id: r.location_id,
+                location_name: r.location_name,
+                subject: subject(r.doctor_id, r.diagnostic_id),
+                subject_name: r.subject_name,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                price: Money::from_stored(r.price),
+                status: r.status,
+                status_since: r.status_since,
+                allowed_actions: vec![],
+                holds_slot: false,
+                accepts_results: false,
+                patient_message: r.patient_message,
+                rescheduled_from: r.rescheduled_from,
+                created_by: r.created_by,
+                created_at: r.created_at,
+                row_version: r.row_version,
+                provisional: false,
+            };
+            booking.apply_rules(parse_time_zone("timeZone", &r.time_zone)?, now);
+            Ok(booking)
         })
-        .collect())
+        .collect()
 }
 
 pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<StatusChange>> {

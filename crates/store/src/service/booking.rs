@@ -179,7 +179,7 @@ impl Clinic {
     }
 
     pub async fn get_booking(&self, id: BookingId) -> AppResult<Booking> {
-        bookings::select(&mut *self.conn().await?, bookings::Select::One(id))
+        bookings::select(&mut *self.conn().await?, bookings::Select::One(id), self.now())
             .await?
             .into_iter()
             .next()
@@ -214,7 +214,7 @@ impl Clinic {
         if booking.row_version != request.expected_version {
             return Err(AppError::stale(Entity::Booking));
         }
-        let reason = request.action.validate(booking.status, booking.starts_at, self.now(), &request.reason)?;
+        let reason = request.action.validate(booking.status, &booking.visit, self.now(), &request.reason)?;
         let target = request.action.target();
         bookings::set_status(
             tx,
@@ -325,8 +325,12 @@ impl Clinic {
             .ok_or_else(|| AppError::not_found(Entity::Location, location_id))?;
         let zone = tz(&location)?;
         let (from, to) = local_day(zone, date);
-        let day_bookings =
-            bookings::select(&mut conn, bookings::Select::LocationRange { location: location_id, from, to }).await?;
+        let day_bookings = bookings::select(
+            &mut conn,
+            bookings::Select::LocationRange { location: location_id, from, to },
+            self.now(),
+        )
+        .await?;
 
         let location_week = hours::location_week(&mut conn, location_id).await?;
         let exceptions = hours::exceptions(&mut conn, Some(location_id), None, date, date).await?;

@@ -71,7 +71,7 @@ impl Clinic {
         if patients::get(&mut conn, id).await?.is_none() {
             return Err(AppError::not_found(Entity::Patient, id));
         }
-        bookings::select(&mut conn, bookings::Select::Patient(id)).await
+        bookings::select(&mut conn, bookings::Select::Patient(id), self.now()).await
     }
 
     /// MedSync's `get_results`: newest first.

@@ -45,6 +45,13 @@ impl Fixture {
         Fixture { db, clinic }
     }
 
+    /// The same database seen at another time (the rules that follow the
+    /// clock: check-in on the visit's day, no-show and results once started).
+    pub fn clinic_at(&self, now: &str) -> Clinic {
+        let now = at(now);
+        Clinic::with_clock(self.db.pool.clone(), move || now)
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.db.pool).await.unwrap()
     }
