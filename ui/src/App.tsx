@@ -13,6 +13,7 @@ import { Doctors } from "./Doctors";
 import { errorText } from "./errors";
 import { LANGUAGES } from "./i18n";
 import { Patients } from "./Patients";
+import { ScreenBoundary } from "./ScreenBoundary";
 import { SettingsPanel } from "./Settings";
 import { WorkingHours } from "./WorkingHours";
 import { shiftDate, todayIn } from "./dates";
@@ -79,11 +80,18 @@ export function App() {
   const onBoard = screen === "board" && !showSettings;
   const today = () => location && setDate(todayIn(location.timeZone));
   const moveDay = (days: number) => date && setDate(shiftDate(date, days));
+  const show = (s: Screen) => {
+    setShowSettings(false);
+    setScreen(s);
+    // F2 is for finding a patient: the search takes the keys at once.
+    if (s === "patients") setTimeout(() => patientSearch.current?.focus(), 0);
+  };
+  // Screens and the patient search work from anywhere, inside a field too
+  // (an empty list of tags to ignore); the rest stay out of typed text.
+  useHotkeys([["mod+K", findPatient], ...SCREENS.map((s, i) => [`F${i + 1}`, () => show(s)] as [string, () => void])], []);
   useHotkeys([
-    ["mod+K", findPatient],
     ["mod+ArrowLeft", () => onBoard && moveDay(-1)],
     ["mod+ArrowRight", () => onBoard && moveDay(1)],
-    ...SCREENS.map((s, i) => [`F${i + 1}`, () => (setShowSettings(false), setScreen(s))] as [string, () => void]),
     ...(singleKeys
       ? ([
           ["/", findPatient],
@@ -140,7 +148,7 @@ export function App() {
               }}
               data={LANGUAGES.map((l) => ({ value: l, label: l === "en" ? "English" : "Українська" }))}
             />
-            <Button variant="white" color="teal" onClick={() => setShowSettings(true)}>
+            <Button variant="white" color="clinic" onClick={() => setShowSettings(true)}>
               {t("app.settings")}
             </Button>
           </Group>
@@ -153,10 +161,7 @@ export function App() {
             component="button"
             label={t(`nav.${s}`)}
             active={!showSettings && screen === s}
-            onClick={() => {
-              setShowSettings(false);
-              setScreen(s);
-            }}
+            onClick={() => show(s)}
             rightSection={<Kbd size="xs">F{i + 1}</Kbd>}
             aria-keyshortcuts={`F${i + 1}`}
           />
@@ -178,12 +183,14 @@ export function App() {
         {!showSettings && !ready && <Connecting status={status} />}
         {!showSettings && ready && locations.data && (
           <>
-            {screen === "board" && location && date && <Board location={location} date={date} />}
-            {screen === "patients" && <Patients ref={patientSearch} />}
-            {screen === "doctors" && <Doctors locations={locations.data} />}
-            {screen === "hours" && <WorkingHours locations={locations.data} />}
-            {screen === "setup" && <ClinicSetup />}
-            {screen === "conflicts" && <Conflicts locations={locations.data} />}
+            <ScreenBoundary key={screen} screen={screen}>
+              {screen === "board" && location && date && <Board location={location} date={date} />}
+              {screen === "patients" && <Patients ref={patientSearch} />}
+              {screen === "doctors" && <Doctors locations={locations.data} />}
+              {screen === "hours" && <WorkingHours locations={locations.data} />}
+              {screen === "setup" && <ClinicSetup />}
+              {screen === "conflicts" && <Conflicts locations={locations.data} />}
+            </ScreenBoundary>
             {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}
           </>
         )}
@@ -265,7 +272,7 @@ function Shortcuts({ singleKeys, onSingleKeys }: { singleKeys: boolean; onSingle
   return (
     <Popover position="bottom-end" withArrow shadow="md">
       <Popover.Target>
-        <Button variant="white" color="teal" aria-label={t("keys.title")}>
+        <Button variant="white" color="clinic" aria-label={t("keys.title")}>
           ⌨
         </Button>
       </Popover.Target>

@@ -1,13 +1,14 @@
 // The day board: a column per doctor working that day and per diagnostic,
-// time down the side in the location's zone, bookings as blocks coloured by
-// status (with the status also in text, never colour alone), a now-line, and
-// a filter by specialty. N starts a booking without a click.
+// time down the side in the location's zone, bookings as blocks with their
+// status as a mark and a word (never colour alone), side by side in lanes
+// where a diagnostic takes several at a time, a now-line, and a filter by
+// specialty. The geometry is boardLayout.ts; N starts a booking without a click.
 import { useEffect, useMemo, useState } from "react";
-import { Button, Group, Kbd, Loader, Paper, Select, Text, Title } from "@mantine/core";
+import { Button, Group, Kbd, Loader, Paper, Select, Switch, Text, Title } from "@mantine/core";
 import { useHotkeys } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type BoardColumn, type Booking, type Location } from "./bindings";
+import { commands, type BoardColumn, type Booking, type BookingStatus, type Location } from "./bindings";
 import { appError, call } from "./api";
 import { errorText } from "./errors";
 import { useFormats } from "./format";
@@ -16,8 +17,19 @@ import { NewBooking, type BookingDraft } from "./NewBooking";
 import { BookingDetail } from "./BookingDetail";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { markOnce } from "./startup";
+import { PX_PER_MINUTE, bookingAt, dayRange, firstCursor, isOpenAt, layoutColumn, moveCursor, subjectKey, type Block, type Cursor } from "./boardLayout";
 
 const DIAGNOSTICS = "__diagnostics__";
+
+/** A mark per status beside the word, so no status is told by colour alone. */
+export const STATUS_MARK: Record<BookingStatus, string> = {
+  booked: "○",
+  confirmed: "✓",
+  arrived: "●",
+  completed: "■",
+  cancelled: "✕",
+  noShow: "⊘",
+};
 
 /** Minutes since local midnight now, refreshed every minute; null on other days. */
 function useNowMinute(date: string, timeZone: string): number | null {
@@ -29,11 +41,8 @@ function useNowMinute(date: string, timeZone: string): number | null {
   return todayIn(timeZone, now) === date ? minuteOfDay(now.toISOString(), timeZone) : null;
 }
 
-const PX_PER_MINUTE = 1.4;
-
 export function Board({ location, date }: { location: Location; date: string }) {
   const { t } = useTranslation();
-  const formats = useFormats(location.timeZone);
   const board = useQuery({
     queryKey: ["dayBoard", location.id, date],
     queryFn: async () => {
@@ -46,21 +55,12 @@ export function Board({ location, date }: { location: Location; date: string }) 
   useEffect(() => {
     if (board.data) markOnce("board-painted");
   }, [board.data]);
-  const timeZone = location.timeZone;
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
   const [filter, setFilter] = useState<string | null>(null);
-  // The keyboard's place on the board (APG grid: one Tab stop, arrows move).
-  const [cursor, setCursor] = useState<{ column: number; minute: number } | null>(null);
-  const nowMinute = useNowMinute(date, location.timeZone);
+  const [showReleased, setShowReleased] = useState(false);
   const [singleKeys] = useSingleKeyShortcuts();
-  useHotkeys(singleKeys ? [["n", () => setDraft({ subject: null, date, minute: null })]] : []);
-
-  const [start, end] = useMemo(() => {
-    const spans = board.data?.columns.flatMap((c) => c.open.map((o) => [minutesOf(o.start), minutesOf(o.end)])) ?? [];
-    if (spans.length === 0) return [8 * 60, 20 * 60];
-    return [Math.min(...spans.map((s) => s[0])), Math.max(...spans.map((s) => s[1]))];
-  }, [board.data]);
+  useHotkeys(singleKeys && !draft && !opened ? [["n", () => setDraft({ subject: null, date, minute: null })]] : []);
 
   if (board.isPending) {
     return (
@@ -77,28 +77,6 @@ export function Board({ location, date }: { location: Location; date: string }) 
     );
   }
   const { bookings } = board.data;
-  const specialties = [...new Set(board.data.columns.filter((c) => c.subject.type === "doctor").map((c) => c.detail))].sort();
-  const columns = board.data.columns.filter(
-    (c) => filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter),
-  );
-  const choices = board.data.columns.map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
-  const toolbar = (
-    <Group gap="sm" mb={6}>
-      <Select
-        size="xs"
-        aria-label={t("board.show")}
-        placeholder={t("board.everyone")}
-        clearable
-        value={filter}
-        onChange={setFilter}
-        data={[...specialties.map((s) => ({ value: s, label: s })), { value: DIAGNOSTICS, label: t("board.diagnostics") }]}
-        w={220}
-      />
-      <Button size="xs" onClick={() => setDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
-        {t("board.newBooking")}
-      </Button>
-    </Group>
-  );
   if (board.data.columns.length === 0) {
     return (
       <Paper p="lg" withBorder>
@@ -108,152 +86,230 @@ export function Board({ location, date }: { location: Location; date: string }) 
       </Paper>
     );
   }
+  const specialties = [...new Set(board.data.columns.filter((c) => c.subject.type === "doctor").map((c) => c.detail))].sort();
+  const columns = board.data.columns.filter(
+    (c) => filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter),
+  );
+  const choices = board.data.columns.map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
+  const released = bookings.filter((b) => !b.holdsSlot).length;
 
+  return (
+    <>
+      <Group gap="sm" mb={6} wrap="nowrap">
+        <Select
+          size="xs"
+          aria-label={t("board.show")}
+          placeholder={t("board.everyone")}
+          clearable
+          value={filter}
+          onChange={setFilter}
+          data={[...specialties.map((s) => ({ value: s, label: s })), { value: DIAGNOSTICS, label: t("board.diagnostics") }]}
+          w={220}
+        />
+        <Switch size="sm" label={t("board.showReleased", { count: released })} checked={showReleased} onChange={(e) => setShowReleased(e.currentTarget.checked)} />
+        <Button size="xs" ml="auto" onClick={() => setDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
+          {t("board.newBooking")}
+        </Button>
+      </Group>
+      <BoardGrid
+        location={location}
+        date={date}
+        columns={columns}
+        bookings={bookings}
+        showReleased={showReleased}
+        onOpen={setOpened}
+        onBook={(column, minute) => setDraft({ subject: { subject: column.subject, name: column.name }, date, minute })}
+      />
+      {/* Outside the grid: key presses in a drawer never reach the board's keys. */}
+      {draft && <NewBooking location={location} draft={draft} choices={choices} onClose={() => setDraft(null)} />}
+      {opened && <BookingDetail bookingId={opened} onClose={() => setOpened(null)} />}
+    </>
+  );
+}
+
+interface GridProps {
+  location: Location;
+  date: string;
+  columns: BoardColumn[];
+  bookings: Booking[];
+  showReleased: boolean;
+  onOpen: (bookingId: string) => void;
+  onBook: (column: BoardColumn, minute: number) => void;
+}
+
+/** The grid itself (APG grid: one Tab stop; arrows move a cursor announced to screen readers). */
+function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, onBook }: GridProps) {
+  const { t } = useTranslation();
+  const formats = useFormats(location.timeZone);
+  const timeZone = location.timeZone;
+  const [cursor, setCursor] = useState<Cursor | null>(null);
+  const nowMinute = useNowMinute(date, timeZone);
+  const range = useMemo(() => dayRange(columns), [columns]);
+  const [start, end] = range;
   const step = location.gridMinutes;
-  const bookingAt = (c: BoardColumn, minute: number) =>
-    bookings.find((b) => sameSubject(b, c) && b.status !== "cancelled" && minuteOfDay(b.startsAt, timeZone) <= minute && minute < minuteOfDay(b.endsAt, timeZone));
-  const isOpen = (c: BoardColumn, minute: number) => c.open.some((o) => minutesOf(o.start) <= minute && minute < minutesOf(o.end));
-  const onKey = (e: React.KeyboardEvent) => {
-    const here = cursor ?? { column: 0, minute: Math.max(start, Math.floor((nowMinute ?? start) / step) * step) };
-    const move = (column: number, minute: number) => {
+  const blocks = useMemo(
+    () => new Map(columns.map((c) => [subjectKey(c.subject), layoutColumn(c, bookings, timeZone, start, showReleased)])),
+    [columns, bookings, timeZone, start, showReleased],
+  );
+  // A filter or a new day can leave the cursor past the last column.
+  const here = cursor && cursor.column < columns.length ? cursor : null;
+
+  const onKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    // Only keys pressed on the grid itself: a booking's own Enter, or anything typed elsewhere, is not ours.
+    if (e.target !== e.currentTarget) return;
+    const from = here ?? firstCursor(range, step, nowMinute);
+    const moved = moveCursor(from, e.key, columns.length, step, range);
+    if (moved) {
       e.preventDefault();
-      setCursor({ column: Math.min(Math.max(column, 0), columns.length - 1), minute: Math.min(Math.max(minute, start), end - step) });
-    };
-    switch (e.key) {
-      case "ArrowDown": return move(here.column, here.minute + step);
-      case "ArrowUp": return move(here.column, here.minute - step);
-      case "ArrowRight": return move(here.column + 1, here.minute);
-      case "ArrowLeft": return move(here.column - 1, here.minute);
-      case "PageDown": return move(here.column, here.minute + 60);
-      case "PageUp": return move(here.column, here.minute - 60);
-      case "Home": return move(0, here.minute);
-      case "End": return move(columns.length - 1, here.minute);
-      case "Enter": {
-        const c = columns[here.column];
-        if (!c) return;
-        e.preventDefault();
-        const held = bookingAt(c, here.minute);
-        if (held) setOpened(held.id);
-        else if (isOpen(c, here.minute)) setDraft({ subject: { subject: c.subject, name: c.name }, date, minute: here.minute });
-      }
+      setCursor(moved);
+      return;
+    }
+    if (e.key === "Enter" && here) {
+      const column = columns[here.column];
+      e.preventDefault();
+      const held = bookingAt(column, bookings, timeZone, here.minute);
+      if (held) onOpen(held.id);
+      else if (isOpenAt(column, here.minute)) onBook(column, here.minute);
     }
   };
-  const cursorColumn = cursor ? columns[cursor.column] : undefined;
-  const cursorBooking = cursor && cursorColumn ? bookingAt(cursorColumn, cursor.minute) : undefined;
+  const cursorColumn = here ? columns[here.column] : undefined;
+  const cursorBooking = here && cursorColumn ? bookingAt(cursorColumn, bookings, timeZone, here.minute) : undefined;
   const cursorText =
-    cursor && cursorColumn
-      ? `${cursorColumn.name}, ${wallTime(cursor.minute)}: ${
-          cursorBooking ? `${cursorBooking.patientName}, ${t(`status.${cursorBooking.status}`)}` : isOpen(cursorColumn, cursor.minute) ? t("board.free") : t("board.closed")
+    here && cursorColumn
+      ? `${cursorColumn.name}, ${wallTime(here.minute)}: ${
+          cursorBooking ? `${cursorBooking.patientName}, ${t(`status.${cursorBooking.status}`)}` : isOpenAt(cursorColumn, here.minute) ? t("board.free") : t("board.closed")
         }`
       : "";
 
   const hours: number[] = [];
   for (let m = Math.ceil(start / 60) * 60; m < end; m += 60) hours.push(m);
-  const key = (c: BoardColumn) => (c.subject.type === "doctor" ? `d${c.subject.doctorId}` : `g${c.subject.diagnosticId}`);
-  const sameSubject = (b: Booking, c: BoardColumn) =>
-    b.subject.type === c.subject.type &&
-    (b.subject.type === "doctor" ? b.subject.doctorId === (c.subject as { doctorId: number }).doctorId : b.subject.diagnosticId === (c.subject as { diagnosticId: number }).diagnosticId);
 
   return (
-    <>
-    {toolbar}
-    <div
-      className="board"
-      role="grid"
-      aria-label={t("board.grid", { location: location.name, date })}
-      aria-describedby="board-keys"
-      tabIndex={0}
-      onKeyDown={onKey}
-      onFocus={(e) => {
-        // Tabbed to (not a click on a booking inside): show where the keys start.
-        if (e.target === e.currentTarget && e.currentTarget.matches(":focus-visible") && cursor === null) {
-          setCursor({ column: 0, minute: Math.max(start, Math.floor((nowMinute ?? start) / step) * step) });
-        }
-      }}
-    >
+    <div className="board-frame">
       <span id="board-keys" className="visually-hidden">
         {t("board.keys")}
       </span>
       <span className="visually-hidden" aria-live="polite">
         {cursorText}
       </span>
-      <div className="board-head" role="row">
-        <div className="gutter-head" />
-        {columns.map((c) => (
-          <div className="column-head" key={key(c)} role="columnheader">
-            <strong>{c.name}</strong>
-            <span>{c.detail || (c.lanes > 1 ? t("board.atOnce", { count: c.lanes }) : t("board.diagnostic"))}</span>
+      <div
+        className="board"
+        role="grid"
+        aria-label={t("board.grid", { location: location.name, date: formats.date(date) })}
+        aria-describedby="board-keys"
+        tabIndex={0}
+        onKeyDown={onKey}
+        onFocus={(e) => {
+          // Tabbed to (not a click on a booking inside): show where the keys start.
+          if (e.target === e.currentTarget && e.currentTarget.matches(":focus-visible") && here === null) {
+            setCursor(firstCursor(range, step, nowMinute));
+          }
+        }}
+      >
+        <div className="board-head" role="row">
+          <div className="gutter-head" role="columnheader">
+            <span className="visually-hidden">{t("board.time")}</span>
           </div>
-        ))}
-      </div>
-      <div className="board-body" style={{ height: (end - start) * PX_PER_MINUTE + 8 }}>
-        <div className="gutter">
-          {hours.map((m) => (
-            <div key={m} className="hour" style={{ top: (m - start) * PX_PER_MINUTE }}>
-              {wallTime(m)}
+          {columns.map((c) => (
+            <div className="column-head" key={subjectKey(c.subject)} role="columnheader">
+              <strong title={c.name}>{c.name}</strong>
+              <span>{c.detail || (c.lanes > 1 ? t("board.atOnce", { count: c.lanes }) : t("board.diagnostic"))}</span>
             </div>
           ))}
         </div>
-        {columns.map((c) => (
-          <div
-            className="column"
-            key={key(c)}
-            role="gridcell"
-            onClick={(e) => {
-              // A click on open time (not on a booking) starts a booking there.
-              const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / PX_PER_MINUTE;
-              if (c.open.some((o) => minutesOf(o.start) <= minute && minute < minutesOf(o.end))) {
-                setDraft({ subject: { subject: c.subject, name: c.name }, date, minute });
-              }
-            }}
-          >
-            {c.open.map((o) => (
-              <div
-                key={o.start}
-                className="open"
-                style={{ top: (minutesOf(o.start) - start) * PX_PER_MINUTE, height: (minutesOf(o.end) - minutesOf(o.start)) * PX_PER_MINUTE }}
-              />
-            ))}
+        <div className="board-body" role="row" style={{ height: (end - start) * PX_PER_MINUTE + 8 }}>
+          <div className="gutter" role="rowheader" aria-label={t("board.time")}>
             {hours.map((m) => (
-              <div key={m} className="hour-line" style={{ top: (m - start) * PX_PER_MINUTE }} />
+              <div key={m} className="hour" style={{ top: (m - start) * PX_PER_MINUTE }} aria-hidden="true">
+                {wallTime(m)}
+              </div>
             ))}
-            {cursor && columns[cursor.column] === c && (
-              <div className="cursor" style={{ top: (cursor.minute - start) * PX_PER_MINUTE, height: step * PX_PER_MINUTE }} ref={(el) => el?.scrollIntoView({ block: "nearest", inline: "nearest" })}
-                key={`${cursor.column}-${cursor.minute}`} />
-            )}
-            {nowMinute !== null && nowMinute >= start && nowMinute <= end && (
-              <div className="now-line" style={{ top: (nowMinute - start) * PX_PER_MINUTE }} aria-hidden="true" />
-            )}
-            {bookings
-              .filter((b) => sameSubject(b, c))
-              .map((b) => {
-                const top = (minuteOfDay(b.startsAt, timeZone) - start) * PX_PER_MINUTE;
-                const minutes = (new Date(b.endsAt).getTime() - new Date(b.startsAt).getTime()) / 60000;
-                return (
-                  <div
-                    key={b.id}
-                    role="button"
-                    tabIndex={-1}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      setOpened(b.id);
-                    }}
-                    onKeyDown={(e) => e.key === "Enter" && setOpened(b.id)}
-                    className={`booking status-${b.status}${b.provisional ? " provisional" : ""}`}
-                    style={{ top, height: Math.max(18, minutes * PX_PER_MINUTE - 2) }}
-                    title={`${formats.time(b.startsAt)} ${b.patientName} · ${t(`status.${b.status}`)}${b.provisional ? ` · ${t("sync.provisional")}` : ""}`}
-                  >
-                    <span className="booking-time">{formats.time(b.startsAt)}</span> <span>{b.patientName}</span>
-                    {b.provisional && <span className="provisional-mark">{t("sync.provisionalShort")}</span>}
-                  </div>
-                );
-              })}
           </div>
-        ))}
+          {columns.map((c, index) => (
+            <div
+              className="column"
+              key={subjectKey(c.subject)}
+              role="gridcell"
+              aria-label={c.name}
+              onClick={(e) => {
+                // A click on open time (not on a booking) starts a booking there.
+                const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / PX_PER_MINUTE;
+                if (isOpenAt(c, minute)) onBook(c, minute);
+              }}
+            >
+              {c.open.map((o) => (
+                <div
+                  key={o.start}
+                  className="open"
+                  style={{ top: (minutesOf(o.start) - start) * PX_PER_MINUTE, height: (minutesOf(o.end) - minutesOf(o.start)) * PX_PER_MINUTE }}
+                />
+              ))}
+              {hours.map((m) => (
+                <div key={m} className="hour-line" style={{ top: (m - start) * PX_PER_MINUTE }} />
+              ))}
+              {here && here.column === index && (
+                <div
+                  className="cursor"
+                  style={{ top: (here.minute - start) * PX_PER_MINUTE, height: step * PX_PER_MINUTE }}
+                  ref={(el) => el?.scrollIntoView({ block: "nearest", inline: "nearest" })}
+                  key={`${here.column}-${here.minute}`}
+                />
+              )}
+              {nowMinute !== null && nowMinute >= start && nowMinute <= end && (
+                <div className="now-line" style={{ top: (nowMinute - start) * PX_PER_MINUTE }} aria-hidden="true" />
+              )}
+              {(blocks.get(subjectKey(c.subject)) ?? []).map((block) => (
+                <BookingBlock key={block.booking.id} block={block} formats={formats} onOpen={onOpen} />
+              ))}
+            </div>
+          ))}
+        </div>
       </div>
-      {draft && <NewBooking location={location} draft={draft} choices={choices} onClose={() => setDraft(null)} />}
-      {opened && <BookingDetail bookingId={opened} onClose={() => setOpened(null)} />}
     </div>
-    </>
+  );
+}
+
+function BookingBlock({ block, formats, onOpen }: { block: Block; formats: ReturnType<typeof useFormats>; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  const b = block.booking;
+  const status = t(`status.${b.status}`);
+  // An arrived patient's block says since when they are here.
+  const statusText = b.status === "arrived" && b.statusSince ? `${status} ${formats.time(b.statusSince)}` : status;
+  const label = `${formats.span(b.startsAt, b.endsAt)} ${b.patientName}, ${statusText}${b.provisional ? `, ${t("sync.provisional")}` : ""}`;
+  return (
+    <div
+      role="button"
+      tabIndex={-1}
+      aria-label={label}
+      title={label}
+      onClick={(e) => {
+        e.stopPropagation();
+        onOpen(b.id);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") {
+          e.stopPropagation();
+          onOpen(b.id);
+        }
+      }}
+      className={`booking status-${b.status}${b.provisional ? " provisional" : ""}${block.compact ? " compact" : ""}${block.released ? " released" : ""}`}
+      style={{ top: block.top, height: block.height, left: `calc(${block.left * 100}% + 2px)`, width: `calc(${block.width * 100}% - 4px)` }}
+    >
+      {block.released && (
+        <span className="status-mark" aria-hidden="true">
+          {STATUS_MARK[b.status]}{" "}
+        </span>
+      )}
+      <span className="booking-time">{formats.time(b.startsAt)}</span> <span className="booking-name">{b.patientName}</span>
+      {!block.released && (
+        <span className="booking-status">
+          <span className="status-mark" aria-hidden="true">
+            {STATUS_MARK[b.status]}
+          </span>{" "}
+          {statusText}
+        </span>
+      )}
+      {b.provisional && <span className="provisional-mark">{t("sync.provisionalShort")}</span>}
+    </div>
   );
 }

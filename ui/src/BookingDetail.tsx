@@ -41,7 +41,18 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
   const errors = fieldErrors(failed);
 
   return (
-    <Drawer opened onClose={onClose} position="right" size="md" title={b ? (b.patientNumber > 0 ? `${b.patientName} · №${b.patientNumber}` : b.patientName) : ""}>
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
+      // Focus starts on the title (read out first), not on the close button or an action.
+      title={
+        <span tabIndex={-1} data-autofocus>
+          {b ? (b.patientNumber > 0 ? `${b.patientName} · №${b.patientNumber}` : b.patientName) : ""}
+        </span>
+      }
+    >
       {booking.isError && <Alert color="red">{errorText(appError(booking.error))}</Alert>}
       {b && (
         <Stack gap="sm">
@@ -75,7 +86,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               <Button
                 key={action}
                 variant={action === "cancel" || action === "noShow" ? "light" : "filled"}
-                color={action === "cancel" || action === "noShow" ? "red" : "teal"}
+                color={action === "cancel" || action === "noShow" ? "red" : "clinic"}
                 loading={act.isPending && act.variables === action}
                 onClick={() => act.mutate(action)}
               >
@@ -99,10 +110,10 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
             />
           )}
           {b.status === "completed" && b.subject.type === "doctor" && <BookingRating booking={b} />}
-          {b.subject.type === "diagnostic" && b.status !== "cancelled" && (
+          {b.subject.type === "diagnostic" && (
             <>
               <Divider label={t("results.title")} labelPosition="left" />
-              <BookingResults bookingId={b.id} timeZone={timeZone} />
+              <BookingResults bookingId={b.id} timeZone={timeZone} acceptsUploads={b.acceptsResults === true} />
             </>
           )}
           <Divider label={t("detail.history")} labelPosition="left" />

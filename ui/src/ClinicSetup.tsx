@@ -81,7 +81,7 @@ function Locations() {
                   <Button size="compact-sm" variant="light" onClick={() => setEditing(l)}>
                     {t("setup.edit")}
                   </Button>
-                  <Button size="compact-sm" variant="subtle" color={l.isActive ? "red" : "teal"} onClick={() => active.mutate(l)}>
+                  <Button size="compact-sm" variant="subtle" color={l.isActive ? "red" : "clinic"} onClick={() => active.mutate(l)}>
                     {l.isActive ? t("doctors.deactivate") : t("doctors.activate")}
                   </Button>
                 </Group>
@@ -189,7 +189,7 @@ function SpecialtyRow({ specialty, onChanged }: { specialty: Specialty; onChange
           <Button size="compact-sm" variant="light" disabled={name === specialty.name} onClick={() => rename.mutate()}>
             {t("setup.rename")}
           </Button>
-          <Button size="compact-sm" variant="subtle" color={specialty.isActive ? "red" : "teal"} onClick={() => active.mutate()}>
+          <Button size="compact-sm" variant="subtle" color={specialty.isActive ? "red" : "clinic"} onClick={() => active.mutate()}>
             {specialty.isActive ? t("doctors.deactivate") : t("doctors.activate")}
           </Button>
         </Group>
@@ -276,7 +276,7 @@ function DiagnosticEditor({ diagnostic, onClose }: { diagnostic: Diagnostic | nu
         </Group>
         <GeneralError text={general} />
         {save.isSuccess && (
-          <Text size="sm" c="teal.9" role="status">
+          <Text size="sm" c="clinic.9" role="status">
             {t("doctors.saved")}
           </Text>
         )}
@@ -285,7 +285,7 @@ function DiagnosticEditor({ diagnostic, onClose }: { diagnostic: Diagnostic | nu
             {current ? t("doctors.save") : t("doctors.create")}
           </Button>
           {current && (
-            <Button variant="light" color={current.isActive ? "red" : "teal"} onClick={() => active.mutate()}>
+            <Button variant="light" color={current.isActive ? "red" : "clinic"} onClick={() => active.mutate()}>
               {current.isActive ? t("doctors.deactivate") : t("doctors.activate")}
             </Button>
           )}

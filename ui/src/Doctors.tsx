@@ -217,7 +217,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
             </Alert>
           )}
           {save.isSuccess && form === null && (
-            <Text c="teal.9" size="sm" role="status">
+            <Text c="clinic.9" size="sm" role="status">
               {t("doctors.saved")}
             </Text>
           )}
@@ -226,7 +226,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
               {id === null ? t("doctors.create") : t("doctors.save")}
             </Button>
             {id !== null && d && (
-              <Button variant="light" color={d.isActive ? "red" : "teal"} onClick={() => active.mutate(!d.isActive)} loading={active.isPending}>
+              <Button variant="light" color={d.isActive ? "red" : "clinic"} onClick={() => active.mutate(!d.isActive)} loading={active.isPending}>
                 {d.isActive ? t("doctors.deactivate") : t("doctors.activate")}
               </Button>
             )}

@@ -83,3 +83,28 @@ describe("NewBooking", () => {
     expect((commands.book as Mock).mock.calls[0][0]).toMatchObject({ patientId: created.id, startsAt: slots[1].startsAt });
   });
 });
+
+describe("the slot picker's words", () => {
+  it("counts the free times instead of saying there are none", async () => {
+    const { slotsText, slotFrom } = await import("./NewBooking");
+    const i18n = (await import("./i18n")).default;
+    const t = i18n.t.bind(i18n);
+    expect(slotsText(t, true, undefined)).toBe("Looking for free times…");
+    expect(slotsText(t, false, 0)).toBe("No free time on this day");
+    expect(slotsText(t, false, 1)).toBe("1 free time on this day");
+    expect(slotsText(t, false, 12)).toBe("12 free times on this day");
+    // The slot under the click, else the first after it; nothing before it.
+    expect(slotFrom(slots, 9 * 60 + 40, "UTC")).toBe(slots[1]);
+    expect(slotFrom(slots, 8 * 60, "UTC")).toBe(slots[0]);
+    expect(slotFrom(slots, 11 * 60, "UTC")).toBeUndefined();
+  });
+
+  it("shows how many free times the day has and preselects the first after the clicked time", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    renderWithProviders(<NewBooking location={location} draft={{ ...draft, minute: 8 * 60 + 5 }} choices={[bondar]} onClose={() => {}} />);
+    expect(await screen.findByText("2 free times on this day")).toBeInTheDocument();
+    expect(await screen.findByDisplayValue("09:00–09:30")).toBeInTheDocument();
+    expect(screen.queryByText("No free time on this day")).toBeNull();
+  });
+});

@@ -15,6 +15,10 @@ import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 import { minuteOfDay, shiftDate, todayIn } from "./dates";
 import { PatientForm } from "./Patients";
+import { PatientCombobox } from "./PatientCombobox";
+import { subjectKey } from "./boardLayout";
+import type { TFunction } from "i18next";
+import type { FreeSlot } from "./bindings";
 
 export interface BookingChoice {
   subject: BookingSubject;
@@ -32,7 +36,21 @@ export interface BookingDraft {
 /** How far "next free day" looks ahead. */
 const LOOKAHEAD_DAYS = 60;
 
-const subjectKey = (s: BookingSubject) => (s.type === "doctor" ? `doctor:${s.doctorId}` : `diagnostic:${s.diagnosticId}`);
+/** The free slot under a minute of the day, or else the first one after it. */
+export function slotFrom(slots: FreeSlot[], minute: number, timeZone: string): FreeSlot | undefined {
+  const span = (s: FreeSlot) => {
+    const from = minuteOfDay(s.startsAt, timeZone);
+    return [from, from + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime()) / 60000];
+  };
+  return slots.find((s) => span(s)[0] <= minute && minute < span(s)[1]) ?? slots.find((s) => span(s)[0] >= minute);
+}
+
+/** What the time field says about the day: looking, how many free times, or none. */
+export function slotsText(t: TFunction, fetching: boolean, count: number | undefined): string {
+  if (count === undefined || (fetching && count === 0)) return t("booking.loadingSlots");
+  return count === 0 ? t("booking.noSlots") : t("booking.slotsCount", { count });
+}
+
 
 export function NewBooking({ location, draft, choices, onClose }: { location: Location; draft: BookingDraft; choices: BookingChoice[]; onClose: () => void }) {
   const { t } = useTranslation();
@@ -53,19 +71,16 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
     queryFn: () => call(commands.freeSlots({ locationId: location.id, subject: subject!, from: date, to: date })),
     enabled: subject !== null && date !== "",
   });
-  // Preselect the free slot under the click.
+  // Preselect the free slot under the click, or the first one after it.
   useEffect(() => {
     if (startsAt !== null || draft.minute === null || date !== draft.date || !slots.data) return;
-    const under = slots.data.find((s) => {
-      const from = minuteOfDay(s.startsAt, location.timeZone);
-      const to = from + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime()) / 60000;
-      return from <= draft.minute! && draft.minute! < to;
-    });
-    if (under) setStartsAt(under.startsAt);
+    const chosen = slotFrom(slots.data, draft.minute, location.timeZone);
+    if (chosen) setStartsAt(chosen.startsAt);
   }, [slots.data, draft.minute, draft.date, date, startsAt, location.timeZone]);
 
+  // From the chosen day itself: it may still have free time.
   const nextFree = useMutation({
-    mutationFn: () => call(commands.freeSlots({ locationId: location.id, subject: subject!, from: shiftDate(date, 1), to: shiftDate(date, LOOKAHEAD_DAYS) })),
+    mutationFn: () => call(commands.freeSlots({ locationId: location.id, subject: subject!, from: date, to: shiftDate(date, LOOKAHEAD_DAYS - 1) })),
     onSuccess: (found) => {
       if (found.length === 0) return;
       setDate(todayIn(location.timeZone, new Date(found[0].startsAt)));
@@ -93,12 +108,28 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
     onError: () => void slots.refetch(),
   });
 
+  const canBook = patient !== null && startsAt !== null && subject !== null && !book.isPending;
   const bookError = book.error ? appError(book.error) : null;
   const bookFields = fieldErrors(bookError);
 
   return (
-    <Drawer opened onClose={onClose} position="right" size="md" title={choice ? t("booking.title", { name: choice.name }) : t("booking.titleAny")}>
-      <Stack gap="sm">
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={choice ? t("booking.title", { name: choice.name }) : t("booking.titleAny")}
+    >
+      <Stack
+        gap="sm"
+        onKeyDown={(e) => {
+          // Ctrl+Enter books from anywhere in the form.
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && canBook) {
+            e.preventDefault();
+            book.mutate();
+          }
+        }}
+      >
         <Text size="sm" c="dimmed">
           {location.name}
         </Text>
@@ -138,7 +169,8 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
         )}
         <Select
           label={t("booking.slot")}
-          placeholder={subject === null ? "" : slots.isFetching ? t("booking.loadingSlots") : t("booking.noSlots")}
+          placeholder={subject === null ? "" : t("booking.chooseSlot")}
+          description={subject === null ? undefined : slotsText(t, slots.isFetching, slots.data?.length)}
           value={startsAt}
           onChange={setStartsAt}
           data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
@@ -156,25 +188,21 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
           </Group>
         </Radio.Group>
         {patient && (
-          <Alert color="teal" title={t("booking.chosen")}>
+          <Alert color="clinic" title={t("booking.chosen")}>
             {patient.fullName} · №{patient.patientNumber} {patient.phone ?? ""}
           </Alert>
         )}
         {mode === "find" ? (
           <>
-            <TextInput label={t("booking.search")} placeholder={t("booking.searchHint")} value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
-            <Stack gap={4} role="listbox" aria-label={t("booking.results")}>
-              {(found.data ?? []).map((p) => (
-                <Button key={p.id} variant={patient?.id === p.id ? "light" : "subtle"} justify="start" role="option" aria-selected={patient?.id === p.id} onClick={() => setPatient(p)}>
-                  {p.fullName} · №{p.patientNumber} {p.phone ?? ""} {p.dateOfBirth ?? ""}
-                </Button>
-              ))}
-              {found.data?.length === 0 && (
-                <Text size="sm" c="dimmed">
-                  {t("patients.none")}
-                </Text>
-              )}
-            </Stack>
+            <PatientCombobox
+              label={t("booking.search")}
+              placeholder={t("booking.searchHint")}
+              value={search}
+              onChange={setSearch}
+              found={found.data}
+              onPick={setPatient}
+              autoFocus={draft.subject !== null}
+            />
           </>
         ) : (
           <PatientForm
@@ -191,7 +219,7 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
           </Alert>
         )}
         <Group>
-          <Button onClick={() => book.mutate()} disabled={!patient || !startsAt || !subject} loading={book.isPending}>
+          <Button onClick={() => book.mutate()} disabled={!patient || !startsAt || !subject} loading={book.isPending} aria-keyshortcuts="Control+Enter" title={t("booking.bookKeys")}>
             {t("booking.confirm")}
           </Button>
           <Button variant="default" onClick={onClose}>

@@ -12,10 +12,10 @@ import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 import { ResultList } from "./Results";
 import { BookingDetail } from "./BookingDetail";
+import { PatientCombobox } from "./PatientCombobox";
 
 export const Patients = forwardRef<HTMLInputElement>(function Patients(_, searchRef) {
   const { t } = useTranslation();
-  const formats = useFormats();
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
   const [opened, setOpened] = useState<PatientId | null>(null);
@@ -32,55 +32,23 @@ export const Patients = forwardRef<HTMLInputElement>(function Patients(_, search
         <Title order={2} size="h3" mr="md">
           {t("patients.title")}
         </Title>
-        <TextInput
-          ref={searchRef}
-          label={t("booking.search")}
-          placeholder={t("booking.searchHint")}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={360}
-          data-autofocus
-        />
         <Button ml="auto" onClick={() => setCreating(true)}>
           {t("patients.new")}
         </Button>
       </Group>
       {found.isError && <Alert color="red">{errorText(appError(found.error))}</Alert>}
-      {debounced.trim().length < 2 ? (
-        <Text c="dimmed">{t("patients.typeToSearch")}</Text>
-      ) : (
-        <Table striped highlightOnHover withTableBorder>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>№</Table.Th>
-              <Table.Th>{t("booking.fullName")}</Table.Th>
-              <Table.Th>{t("booking.phone")}</Table.Th>
-              <Table.Th>{t("patients.dateOfBirth")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {found.data?.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={4} c="dimmed">
-                  {t("patients.none")}
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {(found.data ?? []).map((p) => (
-              <Table.Tr key={p.id} className="clickable-row" onClick={() => setOpened(p.id)}>
-                <Table.Td>{p.patientNumber}</Table.Td>
-                <Table.Td>
-                  <Button variant="transparent" px={0} onClick={() => setOpened(p.id)}>
-                    {p.fullName}
-                  </Button>
-                </Table.Td>
-                <Table.Td>{p.phone}</Table.Td>
-                <Table.Td>{p.dateOfBirth && formats.date(p.dateOfBirth)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <PatientCombobox
+        ref={searchRef}
+        label={t("booking.search")}
+        placeholder={t("booking.searchHint")}
+        value={search}
+        onChange={setSearch}
+        found={debounced.trim().length < 2 ? undefined : found.data}
+        onPick={(p) => setOpened(p.id)}
+        autoFocus
+        width={480}
+      />
+      {debounced.trim().length < 2 && <Text c="dimmed">{t("patients.typeToSearch")}</Text>}
       {opened && <PatientProfile patientId={opened} onClose={() => setOpened(null)} />}
       {creating && (
         <Drawer opened onClose={() => setCreating(false)} position="right" size="md" title={t("patients.new")}>

@@ -30,7 +30,7 @@ describe("BookingResults", () => {
       return { status: "ok", data: { ...stored, id: resultId, bookingId, fileName } };
     });
     const user = userEvent.setup();
-    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" />);
+    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" acceptsUploads />);
     expect(await screen.findByText("No results yet")).toBeInTheDocument();
 
     const pdf = new File([new Uint8Array(2.5 * MiB)], "scan.pdf", { type: "application/pdf" });
@@ -58,7 +58,7 @@ describe("BookingResults", () => {
     vi.stubGlobal("fetch", fetch);
     (commands.bookingResults as Mock).mockResolvedValue({ status: "ok", data: [] });
     const user = userEvent.setup({ applyAccept: false });
-    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" />);
+    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" acceptsUploads />);
     await screen.findByText("No results yet");
 
     const huge = new File([new Uint8Array(26 * MiB)], "huge.pdf", { type: "application/pdf" });
@@ -74,5 +74,12 @@ describe("BookingResults", () => {
     expect(await screen.findByText(/file: the file is not a PDF/)).toBeInTheDocument();
     await waitFor(() => expect(screen.getAllByText("not stored")).toHaveLength(3));
     expect(commands.attachStagedResult).not.toHaveBeenCalled();
+  });
+
+  it("lists a booking's results without an upload zone while the booking takes none (not started, cancelled, missed)", async () => {
+    (commands.bookingResults as Mock).mockResolvedValue({ status: "ok", data: [stored] });
+    renderWithProviders(<BookingResults bookingId="b1" timeZone="Europe/Kyiv" acceptsUploads={false} />);
+    expect(await screen.findByText(stored.fileName)).toBeInTheDocument();
+    expect(screen.queryByLabelText("Choose files…")).toBeNull();
   });
 });

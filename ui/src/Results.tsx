@@ -28,7 +28,9 @@ interface Upload {
 }
 
 /** The results of one diagnostic booking, with the upload zone. */
-export function BookingResults({ bookingId, timeZone }: { bookingId: BookingId; timeZone: string }) {
+/** A diagnostic booking's result files; new ones can be added while the
+ * booking accepts them (`Booking.acceptsResults`, the domain's rule). */
+export function BookingResults({ bookingId, timeZone, acceptsUploads }: { bookingId: BookingId; timeZone: string; acceptsUploads: boolean }) {
   const { t } = useTranslation();
   const formats = useFormats();
   const queries = useQueryClient();
@@ -75,6 +77,7 @@ export function BookingResults({ bookingId, timeZone }: { bookingId: BookingId; 
 
   return (
     <Stack gap="xs">
+      {acceptsUploads && (
       <div {...zone.getRootProps({ className: `dropzone${zone.isDragActive ? " dropzone-active" : ""}` })}>
         <input {...zone.getInputProps({ "aria-label": t("results.choose") })} data-testid="result-file-input" />
         <Group justify="space-between" wrap="nowrap">
@@ -87,6 +90,7 @@ export function BookingResults({ bookingId, timeZone }: { bookingId: BookingId; 
           {t("results.accepted", { size: formats.bytes(MAX_RESULT_BYTES) })}
         </Text>
       </div>
+      )}
       <Stack gap={4} aria-live="polite">
         {uploads.map((u) => (
           <div key={u.key} className="upload-row">
@@ -172,7 +176,7 @@ export function ResultList({ results, timeZone, showDiagnostic = false }: { resu
         </Alert>
       )}
       {copy.data && (
-        <Text size="sm" c="teal.9" role="status">
+        <Text size="sm" c="clinic.9" role="status">
           {t("results.saved", { name: copy.data.fileName })}
         </Text>
       )}

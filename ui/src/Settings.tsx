@@ -153,7 +153,7 @@ function UpdatePanel({ endpoint, onEndpoint, endpointError }: { endpoint: string
         {check.isSuccess && offer === null && <Text size="sm">{t("settings.upToDate")}</Text>}
       </Group>
       {offer && (
-        <Alert color={offer.verdict.verdict === "refused" ? "orange" : "teal"} title={t("settings.updateOffered", { version: offer.version, current: offer.currentVersion })} role="status">
+        <Alert color={offer.verdict.verdict === "refused" ? "orange" : "clinic"} title={t("settings.updateOffered", { version: offer.version, current: offer.currentVersion })} role="status">
           {offer.notes && <Text size="sm">{offer.notes}</Text>}
           {offer.verdict.verdict === "refused" ? (
             <Text size="sm">{offer.verdict.reason}</Text>

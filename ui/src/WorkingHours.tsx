@@ -106,7 +106,7 @@ export function WeekTemplate({ location, owner }: { location: Location; owner: O
           </Alert>
         )}
         {saveWeek.isSuccess && !changed && (
-          <Text size="sm" c="teal.9" role="status" mt="xs">
+          <Text size="sm" c="clinic.9" role="status" mt="xs">
             {t("hours.saved")}
           </Text>
         )}

@@ -1,11 +1,12 @@
-import { StrictMode } from "react";
+import { StrictMode, useMemo, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { createRoot } from "react-dom/client";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "@mantine/core/styles.css";
 import "./i18n";
 import { App } from "./App";
-import { theme } from "./theme";
+import { cssVariables, themeFor } from "./theme";
 import "./styles.css";
 
 // "always": the clinic database is reached directly; the OS's idea of being
@@ -14,12 +15,23 @@ const queries = new QueryClient({
   defaultOptions: { queries: { networkMode: "always", retry: 1 }, mutations: { networkMode: "always" } },
 });
 
+/** The theme follows the chosen language (close buttons are named in it). */
+function Themed({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const theme = useMemo(() => themeFor(t("settings.close")), [t, i18n.language]);
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
+      {children}
+    </MantineProvider>
+  );
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <Themed>
       <QueryClientProvider client={queries}>
         <App />
       </QueryClientProvider>
-    </MantineProvider>
+    </Themed>
   </StrictMode>,
 );

@@ -34,3 +34,6 @@ window.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
 Object.defineProperty(document, "fonts", {
   value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
 });
+
+// jsdom lays nothing out, so it has no scrolling: the board scrolls its cursor into view.
+Element.prototype.scrollIntoView = function scrollIntoView() {};
