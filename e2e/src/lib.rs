@@ -207,6 +207,10 @@ pub struct Preparing {
 }
 
 impl Preparing {
+    pub fn pool(&self) -> &sqlx::PgPool {
+        &self.db.pool
+    }
+
     /// Starts the app on this database and waits for its window.
     pub async fn open(self) -> Desk {
         let Preparing { name, db, clinic, turn } = self;
@@ -514,7 +518,9 @@ impl Desk {
         self.step(format_args!("click on {text:?}"));
         let text_lit = literal(text);
         let element = self
-            .find(&format!("//*[@role='button' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"))
+            .find(&format!(
+                "//*[@role='button' or @role='option' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
+            ))
             .await;
         element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
     }
@@ -563,6 +569,86 @@ impl Desk {
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
+
+    /// Types `keys` where the focus is (each character one key press).
+    pub async fn type_keys(&self, keys: &str) {
+        self.step(format_args!("type {keys:?}"));
+        let focused = self.web.active_element().await.expect("a focused element");
+        focused.send_keys(keys).await.expect("key presses");
+    }
+
+    /// Runs axe-core (WCAG 2.2 A and AA rules) on what the window shows now
+    /// and fails on any critical or serious violation. Returns the number of
+    /// violations of each impact, and appends them to `axe.txt` beside the
+    /// screenshots.
+    pub async fn axe(&self, screen: &str) -> AxeCounts {
+        self.step(format_args!("axe on {screen}"));
+        let installed =
+            self.web.execute("return typeof window.axe === 'object';", vec![]).await.expect("asking for axe");
+        if installed != json!(true) {
+            let source = std::fs::read_to_string(workspace_root().join("node_modules/axe-core/axe.min.js"))
+                .expect("node_modules/axe-core/axe.min.js (npm ci)");
+            self.web.execute(&source, vec![]).await.expect("loading axe-core into the window");
+        }
+        // Let a drawer's opening transition finish: axe reads colours as drawn.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let report = self
+            .web
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] })
+                   .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+                       targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160)) }))),
+                         (e) => done('axe failed: ' + e));",
+                vec![],
+            )
+            .await
+            .expect("running axe-core");
+        let violations = report.as_array().unwrap_or_else(|| panic!("axe on {screen}: {report}")).clone();
+        let mut counts = AxeCounts::default();
+        let mut lines = Vec::new();
+        for v in &violations {
+            let nodes = v["nodes"].as_u64().unwrap_or(0) as usize;
+            match v["impact"].as_str() {
+                Some("critical") => counts.critical += nodes,
+                Some("serious") => counts.serious += nodes,
+                Some("moderate") => counts.moderate += nodes,
+                _ => counts.minor += nodes,
+            }
+            lines.push(format!("  {} ({}, {} nodes): {}", v["id"], v["impact"], nodes, v["targets"]));
+        }
+        let summary = format!(
+            "{} / {screen}: critical {}, serious {}, moderate {}, minor {}\n{}",
+            self.name,
+            counts.critical,
+            counts.serious,
+            counts.moderate,
+            counts.minor,
+            lines.join("\n")
+        );
+        eprintln!("[{}] axe {summary}", self.name);
+        use std::io::Write;
+        let mut log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(artifacts_dir().join("axe.txt"))
+            .expect("the axe report");
+        writeln!(log, "{}", summary.trim_end()).expect("writing the axe report");
+        if counts.critical + counts.serious > 0 {
+            self.screenshot(&format!("axe-{screen}")).await;
+            panic!("axe found critical or serious violations on {screen}:\n{summary}");
+        }
+        counts
+    }
+}
+
+/// Accessibility violations axe-core found on one screen, by impact (nodes).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AxeCounts {
+    pub critical: usize,
+    pub serious: usize,
+    pub moderate: usize,
+    pub minor: usize,
 }
 
 /// A small clinic made through the services (as the back office would), so a
@@ -605,8 +691,31 @@ pub mod clinic {
 
     /// `hh:mm` on the seeded day in Kyiv.
     pub fn at(seeded: &Seeded, hour: u32, minute: u32) -> DateTime<Utc> {
-        let local = seeded.day.and_hms_opt(hour, minute, 0).expect("a time");
+        on(seeded.day, hour, minute)
+    }
+
+    /// `hh:mm` on a date in Kyiv.
+    pub fn on(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+        let local = day.and_hms_opt(hour, minute, 0).expect("a time");
         Kyiv.from_local_datetime(&local).single().expect("not in a DST change").with_timezone(&Utc)
+    }
+
+    /// Today in Kyiv (the seeded locations' zone).
+    pub fn today() -> NaiveDate {
+        Utc::now().with_timezone(&Kyiv).date_naive()
+    }
+
+    /// Books as a station did at `then` (a clinic whose clock reads `then`):
+    /// how a flow gets a visit of today, or one that has already taken place.
+    pub async fn book_back_then(
+        pool: &sqlx::PgPool,
+        then: DateTime<Utc>,
+        patient: PatientId,
+        location: &Location,
+        subject: BookingSubject,
+        starts_at: DateTime<Utc>,
+    ) -> Booking {
+        book(&Clinic::with_clock(pool.clone(), move || then), patient, location, subject, starts_at).await
     }
 
     /// Centre and Podil (Kyiv, open 07–21), Dr Iryna Bondar (cardiology,
@@ -683,6 +792,23 @@ pub mod clinic {
         Seeded { centre, podil, doctor, mri, patient, day }
     }
 
+    /// A booking request under a new id, with no message.
+    pub fn visit(
+        patient: PatientId,
+        location: clinic_domain::ids::LocationId,
+        subject: BookingSubject,
+        starts_at: DateTime<Utc>,
+    ) -> BookingRequest {
+        BookingRequest {
+            booking_id: BookingId::generate(),
+            patient_id: patient,
+            location_id: location,
+            subject,
+            starts_at,
+            patient_message: String::new(),
+        }
+    }
+
     /// Books as another station would.
     pub async fn book(
         clinic: &Clinic,
@@ -691,14 +817,9 @@ pub mod clinic {
         subject: BookingSubject,
         starts_at: DateTime<Utc>,
     ) -> Booking {
-        let request = BookingRequest {
-            booking_id: BookingId::generate(),
-            patient_id: patient,
-            location_id: location.id,
-            subject,
-            starts_at,
-            patient_message: String::new(),
-        };
-        clinic.book(&request, &actor()).await.expect("a booking by another station")
+        clinic
+            .book(&visit(patient, location.id, subject, starts_at), &actor())
+            .await
+            .expect("a booking by another station")
     }
 }

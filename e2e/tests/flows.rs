@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clinic_domain::bookings::{BookingStatus, BookingSubject, SlotQuery};
-use clinic_e2e::clinic::{at, book, seed};
+use clinic_e2e::clinic::{actor, at, book, book_back_then, on, seed, today, visit};
 use clinic_e2e::fantoccini::key::Key;
 use clinic_e2e::fantoccini::Locator;
 use clinic_e2e::{artifacts_dir, Desk};
@@ -157,10 +157,26 @@ async fn a_visit_from_booked_to_rated() {
     let preparing = Desk::prepare("visit").await;
     let s = seed(&preparing.clinic).await;
     let subject = BookingSubject::Doctor { doctor_id: s.doctor };
-    let visit = book(&preparing.clinic, s.patient.id, &s.centre, subject, at(&s, 9, 0)).await;
+    // A patient arrives on the visit's day: today's 08:00, booked at midnight.
+    let today = today();
+    let tomorrows = book(&preparing.clinic, s.patient.id, &s.centre, subject, at(&s, 9, 0)).await;
+    let visit =
+        book_back_then(preparing.pool(), on(today, 0, 0), s.patient.id, &s.centre, subject, on(today, 8, 0)).await;
     let desk = preparing.open().await;
+
+    // Tomorrow's visit offers no check-in yet (nor a no-show).
     desk.click_button("Next day").await;
-    desk.click_text("Olena Kovalenko").await;
+    desk.click_text("09:00 Olena Kovalenko").await;
+    desk.see("Confirm").await;
+    let dialog_buttons = desk.web.find_all(Locator::XPath("//*[@role='dialog']//button")).await.expect("buttons");
+    let mut labels = Vec::new();
+    for button in dialog_buttons {
+        labels.push(button.text().await.unwrap_or_default());
+    }
+    assert!(!labels.iter().any(|l| l == "Check in" || l == "No-show"), "{} offers {labels:?}", tomorrows.id);
+    desk.press(Key::Escape).await;
+    desk.click_button("Today").await;
+    desk.click_text("08:00 Olena Kovalenko").await;
     for (action, status) in [("Confirm", "Confirmed"), ("Check in", "Arrived"), ("Complete", "Completed")] {
         desk.click_button(action).await;
         desk.see(status).await;
@@ -193,14 +209,27 @@ async fn a_visit_from_booked_to_rated() {
 async fn book_a_diagnostic_and_attach_its_result() {
     let preparing = Desk::prepare("result").await;
     let s = seed(&preparing.clinic).await;
+    // Yesterday's scan, booked the day before: it has taken place.
+    let yesterday = today() - chrono::Duration::days(1);
+    let scan = BookingSubject::Diagnostic { diagnostic_id: s.mri.id };
+    let done =
+        book_back_then(preparing.pool(), on(yesterday, 0, 0), s.patient.id, &s.centre, scan, on(yesterday, 9, 0)).await;
     let desk = preparing.open().await;
     desk.click_button("Next day").await;
     desk.click_button("New booking").await;
     desk.choose("Doctor or diagnostic", "MRI").await;
     desk.choose("Time", "09:00–10:00").await;
     desk.fill("Name, phone or date of birth", "Kovalenko").await;
-    desk.click_text("Olena Kovalenko · №").await;
+    desk.click_text("Olena Kovalenko").await;
     desk.click_button("Book").await;
+    // Tomorrow's scan takes no result yet: its drawer lists results without an upload zone.
+    desk.click_text("09:00 Olena Kovalenko").await;
+    desk.see("No results yet").await;
+    assert_eq!(desk.count_shown(".dropzone").await, 0, "no upload before the scan");
+    desk.press(Key::Escape).await;
+
+    desk.click_button("Today").await;
+    desk.click_button("Previous day").await;
     desk.click_text("09:00 Olena Kovalenko").await;
     desk.see("Drop result files here").await;
 
@@ -236,7 +265,11 @@ async fn book_a_diagnostic_and_attach_its_result() {
         .await
         .expect("its checksum");
     assert_eq!(stored, expected);
-    assert_eq!(s.mri.type_name, "MRI");
+    let attached_to: String = sqlx::query_scalar("SELECT booking_id::text FROM diagnostic_results")
+        .fetch_one(&desk.db.pool)
+        .await
+        .expect("its booking");
+    assert_eq!(attached_to, done.id.0.to_string(), "attached to the scan that took place");
 
     // The preview opens inside the app.
     desk.click_button("Preview").await;
@@ -280,12 +313,14 @@ async fn cancel_with_a_reason_frees_the_slot() {
 async fn bad_input_is_refused_in_place_and_nothing_is_written() {
     let preparing = Desk::prepare("refusals").await;
     let s = seed(&preparing.clinic).await;
-    let scan = book(
-        &preparing.clinic,
+    let yesterday = today() - chrono::Duration::days(1);
+    let scan = book_back_then(
+        preparing.pool(),
+        on(yesterday, 0, 0),
         s.patient.id,
         &s.centre,
         BookingSubject::Diagnostic { diagnostic_id: s.mri.id },
-        at(&s, 12, 0),
+        on(yesterday, 12, 0),
     )
     .await;
     let desk = preparing.open().await;
@@ -300,7 +335,7 @@ async fn bad_input_is_refused_in_place_and_nothing_is_written() {
 
     // Files: too large, and a text file renamed .pdf.
     desk.press(Key::F1).await;
-    desk.click_button("Next day").await;
+    desk.click_button("Previous day").await;
     desk.click_text("12:00 Olena Kovalenko").await;
     let huge = file("huge.pdf", &vec![b'%'; 50 * 1024 * 1024]);
     desk.attach("[data-testid=result-file-input]", &huge).await;
@@ -402,4 +437,193 @@ fn base64(text: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Flow 8: the demo clinic's busy day (about 180 bookings at the first
+/// location), by keyboard and checked by axe-core: the cursor moves over
+/// bookings without breaking the window, a booking is made in at most 20
+/// keystrokes from the board, keys typed in a drawer stay in its fields,
+/// same-minute bookings of a two-at-a-time diagnostic sit side by side, and
+/// every screen passes axe with no critical or serious violation.
+#[tokio::test]
+async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
+    use clinic_domain::catalogue::Location;
+    use clinic_store::demo::{generate, DemoOptions};
+
+    let preparing = Desk::prepare("busy").await;
+    let clinic = preparing.clinic.clone();
+    generate(preparing.pool(), &DemoOptions::new(chrono::Utc::now())).await.expect("the demo clinic");
+    let locations: Vec<Location> = clinic.list_locations(false).await.expect("locations");
+    let location = locations[0].clone();
+    // The next weekday: doctors work Monday to Friday, and it is still ahead.
+    let mut day = today() + chrono::Duration::days(1);
+    while chrono::Datelike::weekday(&day).number_from_monday() > 5 {
+        day += chrono::Duration::days(1);
+    }
+    let ahead = (day - today()).num_days();
+
+    // Two patients at the same minute in a two-at-a-time diagnostic column.
+    let board = clinic.day_board(location.id, day).await.expect("the day");
+    let pair_column = board.columns.iter().find(|c| c.lanes > 1).expect("a two-at-a-time diagnostic").clone();
+    let free = clinic
+        .free_slots(&SlotQuery { location_id: location.id, subject: pair_column.subject, from: day, to: day })
+        .await
+        .expect("its free slots");
+    let patients: Vec<(uuid::Uuid, String)> =
+        sqlx::query_as("SELECT patient_id, full_name FROM patients ORDER BY patient_number LIMIT 40")
+            .fetch_all(preparing.pool())
+            .await
+            .expect("demo patients");
+    let mut paired = None;
+    for slot in &free {
+        let first = clinic_domain::ids::PatientId(patients[0].0);
+        let second = clinic_domain::ids::PatientId(patients[1].0);
+        let a = clinic.book(&visit(first, location.id, pair_column.subject, slot.starts_at), &actor()).await;
+        let b = clinic.book(&visit(second, location.id, pair_column.subject, slot.starts_at), &actor()).await;
+        if let (Ok(a), Ok(b)) = (a, b) {
+            paired = Some((a, b));
+            break;
+        }
+    }
+    let (pair_a, pair_b) = paired.expect("a slot with both lanes free");
+
+    let desk = preparing.open().await;
+    for _ in 0..ahead {
+        desk.click_button("Next day").await;
+    }
+    desk.see(&pair_a.patient_name).await;
+    let shown = desk.count_shown(".board .booking").await;
+    assert!(shown >= 60, "a busy board: {shown} bookings shown");
+    let side_by_side = desk
+        .web
+        .execute(
+            "const [a, b] = arguments;
+             const block = (name) => [...document.querySelectorAll('.board .booking')].find((e) => e.getAttribute('aria-label').includes(name));
+             const [x, y] = [block(a).getBoundingClientRect(), block(b).getBoundingClientRect()];
+             return Math.abs(x.top - y.top) < 1 && (x.right <= y.left + 1 || y.right <= x.left + 1) && x.width > 20 && y.width > 20;",
+            vec![json!(pair_a.patient_name), json!(pair_b.patient_name)],
+        )
+        .await
+        .expect("measuring the pair");
+    assert_eq!(side_by_side, json!(true), "{} and {} side by side", pair_a.patient_name, pair_b.patient_name);
+    desk.screenshot("busy-board").await;
+    desk.axe("busy board").await;
+
+    // The keyboard booking: the free time reachable in the fewest keys from
+    // where the cursor starts (the first column, the day's first grid line).
+    let board = clinic.day_board(location.id, day).await.expect("the day");
+    let start = board.columns.iter().flat_map(|c| c.open.iter().map(|o| o.start.minutes())).min().expect("hours");
+    let grid = i64::from(location.grid_minutes);
+    let zone: chrono_tz::Tz = location.time_zone.parse().expect("a zone");
+    let minute_of = |t: chrono::DateTime<chrono::Utc>| {
+        let local = t.with_timezone(&zone);
+        i64::from(chrono::Timelike::hour(&local)) * 60 + i64::from(chrono::Timelike::minute(&local))
+    };
+    let mut best: Option<(usize, i64, usize, chrono::DateTime<chrono::Utc>)> = None; // column, grid minute, moves, slot
+    for (index, column) in board.columns.iter().enumerate().take(8) {
+        let slots = clinic
+            .free_slots(&SlotQuery { location_id: location.id, subject: column.subject, from: day, to: day })
+            .await
+            .expect("free slots");
+        for slot in slots.iter().take(6) {
+            // A grid line inside the free slot (the cursor moves on the grid).
+            let from = minute_of(slot.starts_at);
+            let minute = (from + grid - 1) / grid * grid;
+            if minute >= minute_of(slot.ends_at) || minute < i64::from(start) {
+                continue;
+            }
+            let down = minute - i64::from(start);
+            let moves = index + (down / 60) as usize + ((down % 60) / grid) as usize;
+            if best.is_none_or(|(_, _, fewest, _)| moves < fewest) {
+                best = Some((index, minute, moves, slot.starts_at));
+            }
+        }
+    }
+    let (column, minute, moves, slot_start) = best.expect("free time near the top of the board");
+    let column_name = board.columns[column].name.clone();
+    let surname: String = patients[7].1.split_whitespace().next().expect("a surname").chars().take(4).collect();
+    let hhmm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
+
+    // Keystrokes from the board: Tab to it, the moves, Enter, the name, Enter, Ctrl+Enter.
+    desk.focus(".board").await;
+    let down = minute - i64::from(start);
+    let mut keys = vec![Key::Right; column];
+    keys.extend(std::iter::repeat_n(Key::PageDown, (down / 60) as usize));
+    keys.extend(std::iter::repeat_n(Key::Down, ((down % 60) / grid) as usize));
+    for key in &keys {
+        desk.press(*key).await;
+    }
+    desk.see(&format!("{column_name}, {}: free", hhmm(minute))).await;
+    desk.press(Key::Enter).await;
+    desk.see(&format!("New booking with {column_name}")).await;
+    desk.see("free times on this day").await;
+    desk.axe("new booking drawer").await;
+    desk.type_keys(&surname).await;
+    desk.find("//*[@role='option' and @aria-selected='true']").await;
+    desk.press(Key::Enter).await;
+    let chosen = desk
+        .find("//*[@role='dialog']//*[contains(@class, 'Alert-message')]")
+        .await
+        .text()
+        .await
+        .expect("the chosen patient");
+    let name = chosen.split(" · ").next().unwrap_or_default().trim().to_string();
+    desk.type_keys(&format!("{}{}", Key::Control, Key::Enter)).await;
+    let keystrokes = 1 + keys.len() + 1 + surname.chars().count() + 1 + 1;
+    desk.see(&format!("{} {name}", hhmm(minute_of(slot_start)))).await;
+    eprintln!(
+        "[busy] keyboard booking on a busy board: {keystrokes} keystrokes from the board ({moves} to move the cursor)"
+    );
+    assert_eq!(moves, keys.len());
+    assert!(keystrokes <= 20, "{keystrokes} keystrokes");
+    let booked = desk
+        .count(&format!(
+            "SELECT count(*) FROM bookings b JOIN patients p USING (patient_id) WHERE p.full_name = '{}' AND b.created_by = 'E2E Desk'",
+            name.replace('\'', "''")
+        ))
+        .await;
+    assert_eq!(booked, 1, "the booking is in the database");
+
+    // The new booking now sits under the cursor: Enter opens it; keys typed in
+    // its drawer stay in the drawer's field; the board survives.
+    desk.focus(".board").await;
+    desk.press(Key::Enter).await;
+    desk.see("Reason (needed to cancel)").await;
+    desk.axe("booking detail drawer").await;
+    desk.fill("Reason (needed to cancel)", "ill").await;
+    for key in [Key::Left, Key::Home, Key::End, Key::Down, Key::PageDown] {
+        desk.press(key).await;
+    }
+    let reason = desk.field("Reason (needed to cancel)").await.prop("value").await.expect("the reason");
+    assert_eq!(reason.as_deref(), Some("ill"));
+    desk.press(Key::Escape).await;
+    desk.see(&format!("{column_name}, {}:", hhmm(minute))).await;
+    assert_eq!(desk.count_shown(".board[role=grid]").await, 1, "the board is still there");
+
+    // The other screens.
+    desk.press(Key::F2).await;
+    desk.type_keys(&surname).await;
+    desk.find("//*[@role='option' and @aria-selected='true']").await;
+    desk.axe("patients").await;
+    desk.press(Key::Enter).await;
+    desk.see("Upcoming").await;
+    desk.axe("patient profile").await;
+    desk.press(Key::Escape).await;
+    desk.press(Key::F3).await;
+    desk.see("New doctor").await;
+    desk.axe("doctors").await;
+    desk.click_button("New doctor").await;
+    desk.see("Full name").await;
+    desk.axe("doctor editor").await;
+    desk.press(Key::Escape).await;
+    desk.press(Key::F4).await;
+    desk.see("Save hours").await;
+    desk.axe("working hours").await;
+    desk.press(Key::F5).await;
+    desk.see("New location").await;
+    desk.axe("clinic setup").await;
+    desk.click_button("Settings").await;
+    desk.see("Clinic database").await;
+    desk.axe("settings").await;
+    desk.close().await;
 }
