@@ -263,6 +263,7 @@ function Shortcuts({ singleKeys, onSingleKeys }: { singleKeys: boolean; onSingle
   const rows: [string, string][] = [
     ["Ctrl+K  /", t("keys.search")],
     ["N", t("keys.newBooking")],
+    ["W", t("keys.arrivals")],
     ["T", t("keys.today")],
     ["Ctrl+←  Ctrl+→", t("keys.day")],
     ["F1–F5", t("keys.screens")],

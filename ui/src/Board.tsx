@@ -15,6 +15,7 @@ import { useFormats } from "./format";
 import { minuteOfDay, minutesOf, todayIn, wallTime } from "./dates";
 import { NewBooking, type BookingDraft } from "./NewBooking";
 import { BookingDetail } from "./BookingDetail";
+import { Arrivals, waitingList } from "./Arrivals";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { markOnce } from "./startup";
 import { PX_PER_MINUTE, bookingAt, dayRange, firstCursor, isOpenAt, layoutColumn, moveCursor, subjectKey, type Block, type Cursor } from "./boardLayout";
@@ -59,8 +60,17 @@ export function Board({ location, date }: { location: Location; date: string }) 
   const [opened, setOpened] = useState<string | null>(null);
   const [filter, setFilter] = useState<string | null>(null);
   const [showReleased, setShowReleased] = useState(false);
+  const [showArrivals, setShowArrivals] = useState(false);
   const [singleKeys] = useSingleKeyShortcuts();
-  useHotkeys(singleKeys && !draft && !opened ? [["n", () => setDraft({ subject: null, date, minute: null })]] : []);
+  const idle = !draft && !opened && !showArrivals;
+  useHotkeys(
+    singleKeys && idle
+      ? [
+          ["n", () => setDraft({ subject: null, date, minute: null })],
+          ["w", () => setShowArrivals(true)],
+        ]
+      : [],
+  );
 
   if (board.isPending) {
     return (
@@ -107,7 +117,10 @@ export function Board({ location, date }: { location: Location; date: string }) 
           w={220}
         />
         <Switch size="sm" label={t("board.showReleased", { count: released })} checked={showReleased} onChange={(e) => setShowReleased(e.currentTarget.checked)} />
-        <Button size="xs" ml="auto" onClick={() => setDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
+        <Button size="xs" ml="auto" variant="default" onClick={() => setShowArrivals(true)} aria-keyshortcuts="W" rightSection={<Kbd size="xs">W</Kbd>}>
+          {t("arrivals.title", { count: waitingList(bookings).length })}
+        </Button>
+        <Button size="xs" onClick={() => setDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
           {t("board.newBooking")}
         </Button>
       </Group>
@@ -123,6 +136,17 @@ export function Board({ location, date }: { location: Location; date: string }) 
       {/* Outside the grid: key presses in a drawer never reach the board's keys. */}
       {draft && <NewBooking location={location} draft={draft} choices={choices} onClose={() => setDraft(null)} />}
       {opened && <BookingDetail bookingId={opened} onClose={() => setOpened(null)} />}
+      {showArrivals && (
+        <Arrivals
+          bookings={bookings}
+          timeZone={location.timeZone}
+          onOpen={(id) => {
+            setShowArrivals(false);
+            setOpened(id);
+          }}
+          onClose={() => setShowArrivals(false)}
+        />
+      )}
     </>
   );
 }
