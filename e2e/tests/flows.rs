@@ -623,6 +623,7 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.see("New location").await;
     desk.axe("clinic setup").await;
     desk.click_button("Settings").await;
+    desk.click_button("Station settings").await;
     desk.see("Clinic database").await;
     desk.axe("settings").await;
     desk.close().await;

@@ -1,7 +1,7 @@
 // The reception window: a header with the location, the day and the station's
 // connection; the screens in a side bar (F1–F5); the keyboard shortcuts.
 import { useEffect, useRef, useState } from "react";
-import { ActionIcon, AppShell, Badge, Button, Group, Kbd, Loader, NativeSelect, NavLink, Paper, Popover, Stack, Switch, Table, Text, Title } from "@mantine/core";
+import { ActionIcon, AppShell, Badge, Button, Group, Kbd, Loader, Menu, Modal, NativeSelect, NavLink, Paper, Stack, Switch, Table, Text, Title } from "@mantine/core";
 import { useHotkeys } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -20,12 +20,13 @@ import { shiftDate, todayIn } from "./dates";
 import { Conflicts, SyncBadge, useSyncStatus } from "./Sync";
 import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
+import { DateField } from "./DateField";
 
 const SCREENS = ["board", "patients", "doctors", "hours", "setup"] as const;
 type Screen = (typeof SCREENS)[number];
 
 export function App() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const queries = useQueryClient();
   const [status, setStatus] = useState<StationStatus | null>(null);
   const [locationId, setLocationId] = useState<number | null>(null);
@@ -104,7 +105,7 @@ export function App() {
     <AppShell header={{ height: 52 }} navbar={{ width: 184, breakpoint: 0 }} padding="xs">
       <AppShell.Header className="topbar">
         <Group h="100%" px="md" gap="md" wrap="nowrap">
-          <Title order={1} size="h4" c="white">
+          <Title order={1} size="h4" c="white" className="app-title">
             {t("app.title")}
           </Title>
           {onBoard && locations.data && locations.data.length > 0 && (
@@ -126,31 +127,13 @@ export function App() {
               <ActionIcon variant="light" size="lg" aria-label={t("board.nextDay")} title={`${t("board.nextDay")} (Ctrl+→)`} aria-keyshortcuts="Control+ArrowRight" onClick={() => moveDay(1)}>
                 ›
               </ActionIcon>
-              <input
-                className="date-input"
-                type="date"
-                aria-label={t("board.date")}
-                value={date}
-                onChange={(e) => e.target.value && setDate(e.target.value)}
-              />
+              <DateField aria-label={t("board.date")} value={date} onChange={(picked) => picked && setDate(picked)} className="date-input" w={118} />
             </Group>
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
             <StationBadge status={status} online={sync?.online ?? true} />
             <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
-            <Shortcuts singleKeys={singleKeys} onSingleKeys={setSingleKeys} />
-            <NativeSelect
-              aria-label="Language / Мова"
-              value={i18n.language}
-              onChange={(e) => {
-                localStorage.setItem("language", e.currentTarget.value);
-                void i18n.changeLanguage(e.currentTarget.value);
-              }}
-              data={LANGUAGES.map((l) => ({ value: l, label: l === "en" ? "English" : "Українська" }))}
-            />
-            <Button variant="white" color="clinic" onClick={() => setShowSettings(true)}>
-              {t("app.settings")}
-            </Button>
+            <StationMenu singleKeys={singleKeys} onSingleKeys={setSingleKeys} onSettings={() => setShowSettings(true)} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -257,8 +240,47 @@ function NoLocations({ onSetup }: { onSetup: () => void }) {
   );
 }
 
+/** What is not needed all day, in one menu so the header fits a 1024-pixel
+ * window: settings, the keyboard shortcuts, the language. */
+function StationMenu({ singleKeys, onSingleKeys, onSettings }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void; onSettings: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [keysOpen, setKeysOpen] = useState(false);
+  return (
+    <>
+      <Menu position="bottom-end" withArrow shadow="md">
+        <Menu.Target>
+          <Button variant="white" color="clinic" rightSection={<span aria-hidden="true">▾</span>}>
+            {t("app.settings")}
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item onClick={onSettings}>{t("app.stationSettings")}</Menu.Item>
+          <Menu.Item onClick={() => setKeysOpen(true)}>{t("keys.title")}</Menu.Item>
+          <Menu.Divider />
+          <Menu.Label>Language / Мова</Menu.Label>
+          {LANGUAGES.map((l) => (
+            <Menu.Item
+              key={l}
+              lang={l}
+              aria-current={i18n.language === l ? "true" : undefined}
+              leftSection={<span aria-hidden="true">{i18n.language === l ? "✓" : " "}</span>}
+              onClick={() => {
+                localStorage.setItem("language", l);
+                void i18n.changeLanguage(l);
+              }}
+            >
+              {l === "en" ? "English" : "Українська"}
+            </Menu.Item>
+          ))}
+        </Menu.Dropdown>
+      </Menu>
+      {keysOpen && <Shortcuts singleKeys={singleKeys} onSingleKeys={onSingleKeys} onClose={() => setKeysOpen(false)} />}
+    </>
+  );
+}
+
 /** The keyboard shortcuts, listed where staff can find them. */
-function Shortcuts({ singleKeys, onSingleKeys }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void }) {
+function Shortcuts({ singleKeys, onSingleKeys, onClose }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const rows: [string, string][] = [
     ["Ctrl+K  /", t("keys.search")],
@@ -268,33 +290,26 @@ function Shortcuts({ singleKeys, onSingleKeys }: { singleKeys: boolean; onSingle
     ["Ctrl+←  Ctrl+→", t("keys.day")],
     ["F1–F5", t("keys.screens")],
     ["Enter", t("keys.open")],
+    ["Ctrl+Enter", t("booking.bookKeys")],
     ["Esc", t("keys.close")],
   ];
   return (
-    <Popover position="bottom-end" withArrow shadow="md">
-      <Popover.Target>
-        <Button variant="white" color="clinic" aria-label={t("keys.title")}>
-          ⌨
-        </Button>
-      </Popover.Target>
-      <Popover.Dropdown>
-        <Stack gap="xs">
-          <Text fw={600}>{t("keys.title")}</Text>
-          <Table verticalSpacing={2} fz="sm">
-            <Table.Tbody>
-              {rows.map(([keys, what]) => (
-                <Table.Tr key={keys}>
-                  <Table.Td>
-                    <Kbd>{keys}</Kbd>
-                  </Table.Td>
-                  <Table.Td>{what}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Switch label={t("keys.singleKeys")} checked={singleKeys} onChange={(e) => onSingleKeys(e.currentTarget.checked)} />
-        </Stack>
-      </Popover.Dropdown>
-    </Popover>
+    <Modal opened onClose={onClose} title={t("keys.title")}>
+      <Stack gap="xs">
+        <Table verticalSpacing={2} fz="sm">
+          <Table.Tbody>
+            {rows.map(([keys, what]) => (
+              <Table.Tr key={keys}>
+                <Table.Td>
+                  <Kbd>{keys}</Kbd>
+                </Table.Td>
+                <Table.Td>{what}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Switch label={t("keys.singleKeys")} checked={singleKeys} onChange={(e) => onSingleKeys(e.currentTarget.checked)} />
+      </Stack>
+    </Modal>
   );
 }

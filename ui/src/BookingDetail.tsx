@@ -12,6 +12,7 @@ import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 import { todayIn } from "./dates";
 import { BookingResults } from "./Results";
+import { DateField } from "./DateField";
 
 export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
   const { t } = useTranslation();
@@ -164,7 +165,7 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
   return (
     <Stack gap="xs" className="inset">
       <Group grow align="end">
-        <TextInput type="date" label={t("detail.newDate")} value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+        <DateField label={t("detail.newDate")} value={date} onChange={setDate} />
         <Select
           label={t("booking.slot")}
           placeholder={slots.isFetching ? t("booking.loadingSlots") : t("booking.noSlots")}

@@ -4,7 +4,7 @@
 // warning), the price, a message, confirm. A slot taken meanwhile says by whom
 // and offers the remaining free slots.
 import { useEffect, useState } from "react";
-import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, TextInput, Textarea } from "@mantine/core";
+import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -19,6 +19,7 @@ import { PatientCombobox } from "./PatientCombobox";
 import { subjectKey } from "./boardLayout";
 import type { TFunction } from "i18next";
 import type { FreeSlot } from "./bindings";
+import { DateField } from "./DateField";
 
 export interface BookingChoice {
   subject: BookingSubject;
@@ -149,12 +150,11 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
           />
         )}
         <Group align="end" grow>
-          <TextInput
-            type="date"
+          <DateField
             label={t("board.date")}
             value={date}
-            onChange={(e) => {
-              setDate(e.currentTarget.value);
+            onChange={(picked) => {
+              setDate(picked);
               setStartsAt(null);
             }}
           />

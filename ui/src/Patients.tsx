@@ -13,6 +13,7 @@ import { uuidv7 } from "./ids";
 import { ResultList } from "./Results";
 import { BookingDetail } from "./BookingDetail";
 import { PatientCombobox } from "./PatientCombobox";
+import { DateField } from "./DateField";
 
 export const Patients = forwardRef<HTMLInputElement>(function Patients(_, searchRef) {
   const { t } = useTranslation();
@@ -109,7 +110,7 @@ export function PatientForm({ patient, onSaved }: { patient?: Patient; onSaved: 
       <TextInput label={t("booking.fullName")} required value={form.fullName} onChange={(e) => update({ fullName: e.currentTarget.value })} error={errors.fullName} />
       <Group grow align="start">
         <TextInput label={t("booking.phone")} value={form.phone ?? ""} onChange={(e) => update({ phone: nullable(e.currentTarget.value) })} error={errors.phone} />
-        <TextInput type="date" label={t("patients.dateOfBirth")} value={form.dateOfBirth ?? ""} onChange={(e) => update({ dateOfBirth: nullable(e.currentTarget.value) })} error={errors.dateOfBirth} />
+        <DateField label={t("patients.dateOfBirth")} optional value={form.dateOfBirth ?? ""} onChange={(picked) => update({ dateOfBirth: nullable(picked) })} error={errors.dateOfBirth} />
       </Group>
       <TextInput label={t("patients.email")} value={form.email ?? ""} onChange={(e) => update({ email: nullable(e.currentTarget.value) })} error={errors.email} />
       <Textarea label={t("patients.notes")} autosize minRows={2} value={form.notes ?? ""} onChange={(e) => update({ notes: e.currentTarget.value })} error={errors.notes} />

@@ -11,6 +11,7 @@ import { appError, call } from "./api";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
 import { minutesOf, shiftDate, todayIn, wallTime } from "./dates";
+import { DateField } from "./DateField";
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const PREVIEW_DAYS = 14;
@@ -306,7 +307,7 @@ function Exceptions({ location, doctorId }: { location: Location; doctorId: numb
       <Text fw={600}>{t("hours.exceptions")}</Text>
       <Group align="end" gap="xs" mt={4} wrap="wrap">
         <Select label={t("hours.kind")} value={kind} onChange={(v) => v && setKind(v as ExceptionKind)} data={kinds.map((k) => ({ value: k, label: t(`exception.${k}`) }))} allowDeselect={false} w={170} />
-        <TextInput type="date" label={t("board.date")} value={date} onChange={(e) => setDate(e.currentTarget.value)} error={errors.date} />
+        <DateField label={t("board.date")} value={date} onChange={setDate} error={errors.date} />
         <Checkbox label={t("hours.wholeDay")} checked={wholeDay} onChange={(e) => setWholeDay(e.currentTarget.checked)} mb={8} />
         {!wholeDay && (
           <>

@@ -26,3 +26,40 @@ export function minuteOfDay(iso: string, timeZone: string): number {
 export function wallTime(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
+
+/** How a date is written and typed in each of the app's languages (day
+ * first in both: the clinics are in Ukraine, and 12/07 must never read as
+ * 7 December to one person and 12 July to another). */
+export const DATE_STYLE: Record<string, { separator: string; hint: string }> = {
+  uk: { separator: ".", hint: "дд.мм.рррр" },
+  en: { separator: "/", hint: "dd/mm/yyyy" },
+};
+
+function styleOf(language: string) {
+  return DATE_STYLE[language] ?? DATE_STYLE.en;
+}
+
+/** A local date (YYYY-MM-DD) as the language writes it: 30.11.2026, 30/11/2026. */
+export function writeDate(iso: string, language: string): string {
+  const [year, month, day] = iso.split("-");
+  const { separator } = styleOf(language);
+  return [day, month, year].join(separator);
+}
+
+/** What a person typed as a local date (YYYY-MM-DD), or null when it is no
+ * real date. Day first with any of . / - as separator, or ISO. */
+export function readDate(text: string): string | null {
+  const trimmed = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
+  const dayFirst = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(trimmed);
+  const [year, month, day] = iso ? [iso[1], iso[2], iso[3]] : dayFirst ? [dayFirst[3], dayFirst[2], dayFirst[1]] : [];
+  if (!year) return null;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** The date's placeholder in a language (dd.mm.yyyy). */
+export function dateHint(language: string): string {
+  return styleOf(language).hint;
+}
