@@ -498,7 +498,7 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
         .web
         .execute(
             "const [a, b] = arguments;
-             const block = (name) => [...document.querySelectorAll('.board .booking')].find((e) => e.getAttribute('aria-label').includes(name));
+             const block = (name) => [...document.querySelectorAll('.board .booking')].find((e) => e.textContent.includes(name));
              const [x, y] = [block(a).getBoundingClientRect(), block(b).getBoundingClientRect()];
              return Math.abs(x.top - y.top) < 1 && (x.right <= y.left + 1 || y.right <= x.left + 1) && x.width > 20 && y.width > 20;",
             vec![json!(pair_a.patient_name), json!(pair_b.patient_name)],
@@ -560,14 +560,17 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.axe("new booking drawer").await;
     desk.type_keys(&surname).await;
     desk.find("//*[@role='option' and @aria-selected='true']").await;
+    let name = desk
+        .web
+        .execute(
+            "return document.querySelector('[role=option][aria-selected=true] .patient-name').textContent;",
+            vec![],
+        )
+        .await
+        .expect("the first patient found");
+    let name = name.as_str().expect("a name").to_string();
     desk.press(Key::Enter).await;
-    let chosen = desk
-        .find("//*[@role='dialog']//*[contains(@class, 'Alert-message')]")
-        .await
-        .text()
-        .await
-        .expect("the chosen patient");
-    let name = chosen.split(" · ").next().unwrap_or_default().trim().to_string();
+    desk.see(&format!("{name} · №")).await;
     desk.type_keys(&format!("{}{}", Key::Control, Key::Enter)).await;
     let keystrokes = 1 + keys.len() + 1 + surname.chars().count() + 1 + 1;
     desk.see(&format!("{} {name}", hhmm(minute_of(slot_start)))).await;

@@ -190,7 +190,8 @@ function StationBadge({ status, online }: { status: StationStatus | null; online
   const where = status.mode === "demo" ? t("station.demo") : (status.settings.server?.host ?? t("station.server"));
   const phase = status.phase.phase;
   const state = phase === "ready" && online ? "online" : phase === "connecting" ? "connecting" : "offline";
-  const color = state === "online" ? "green" : state === "connecting" ? "gray" : "orange";
+  // Text colours that read on white (4.5:1); offline is filled, with dark text (autoContrast).
+  const color = state === "online" ? "clinic" : state === "connecting" ? "gray.7" : "orange";
   return (
     <Badge
       size="lg"

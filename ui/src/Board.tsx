@@ -254,7 +254,6 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
               className="column"
               key={subjectKey(c.subject)}
               role="gridcell"
-              aria-label={c.name}
               onClick={(e) => {
                 // A click on open time (not on a booking) starts a booking there.
                 const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / PX_PER_MINUTE;
@@ -299,13 +298,13 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
   const status = t(`status.${b.status}`);
   // An arrived patient's block says since when they are here.
   const statusText = b.status === "arrived" && b.statusSince ? `${status} ${formats.time(b.statusSince)}` : status;
-  const label = `${formats.span(b.startsAt, b.endsAt)} ${b.patientName}, ${statusText}${b.provisional ? `, ${t("sync.provisional")}` : ""}`;
+  // The visible words are the accessible name (WCAG 2.5.3); the tooltip adds the end time.
+  const title = `${formats.span(b.startsAt, b.endsAt)} ${b.patientName}, ${statusText}${b.provisional ? `, ${t("sync.provisional")}` : ""}`;
   return (
     <div
       role="button"
       tabIndex={-1}
-      aria-label={label}
-      title={label}
+      title={title}
       onClick={(e) => {
         e.stopPropagation();
         onOpen(b.id);
@@ -319,19 +318,27 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
       className={`booking status-${b.status}${b.provisional ? " provisional" : ""}${block.compact ? " compact" : ""}${block.released ? " released" : ""}`}
       style={{ top: block.top, height: block.height, left: `calc(${block.left * 100}% + 2px)`, width: `calc(${block.width * 100}% - 4px)` }}
     >
-      {block.released && (
-        <span className="status-mark" aria-hidden="true">
-          {STATUS_MARK[b.status]}{" "}
-        </span>
-      )}
-      <span className="booking-time">{formats.time(b.startsAt)}</span> <span className="booking-name">{b.patientName}</span>
-      {!block.released && (
-        <span className="booking-status">
+      {block.released || block.compact ? (
+        // One line: the mark up front so the status survives the ellipsis.
+        <span className="booking-line">
           <span className="status-mark" aria-hidden="true">
             {STATUS_MARK[b.status]}
           </span>{" "}
-          {statusText}
+          <span className="booking-time">{formats.time(b.startsAt)}</span> <span className="booking-name">{b.patientName}</span>
+          <span className={block.released ? "visually-hidden" : "booking-status-inline"}> · {statusText}</span>
         </span>
+      ) : (
+        <>
+          <span className="booking-line">
+            <span className="booking-time">{formats.time(b.startsAt)}</span> <span className="booking-name">{b.patientName}</span>
+          </span>
+          <span className="booking-status">
+            <span className="status-mark" aria-hidden="true">
+              {STATUS_MARK[b.status]}
+            </span>{" "}
+            {statusText}
+          </span>
+        </>
       )}
       {b.provisional && <span className="provisional-mark">{t("sync.provisionalShort")}</span>}
     </div>

@@ -69,10 +69,12 @@ export const PatientCombobox = forwardRef<HTMLInputElement, Props>(function Pati
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => onPick(p)}
           >
-            <span className="patient-number">№{p.patientNumber}</span>
             <span className="patient-name">{p.fullName}</span>
-            <span className="patient-phone">{p.phone ?? ""}</span>
-            <span className="patient-birth">{p.dateOfBirth ? formats.date(p.dateOfBirth) : ""}</span>
+            <span className="patient-detail">
+              №{p.patientNumber}
+              {p.phone ? ` · ${p.phone}` : ""}
+              {p.dateOfBirth ? ` · ${formats.date(p.dateOfBirth)}` : ""}
+            </span>
           </div>
         ))}
       </div>

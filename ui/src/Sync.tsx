@@ -39,7 +39,7 @@ export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onCo
   return (
     <Group gap={6} wrap="nowrap" role="status" aria-live="polite" aria-label={sync.online ? undefined : t("sync.offline")}>
       {sync.pending > 0 && (
-        <Badge size="lg" color="yellow" variant="white" tt="none" title={t("sync.pendingHint")}>
+        <Badge size="lg" color="orange.9" variant="white" tt="none" title={t("sync.pendingHint")}>
           {t("sync.pending", { count: sync.pending })}
         </Badge>
       )}

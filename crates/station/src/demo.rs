@@ -16,15 +16,20 @@ use crate::schema::SchemaState;
 
 const DATABASE: &str = "clinic";
 
-/// Where the demo cluster lives. As root (PostgreSQL refuses to run as root)
-/// the cluster belongs to an unprivileged user, who cannot enter root's home:
-/// it then lives under /var/tmp.
+/// Where the demo cluster lives: beside the station's data. As root
+/// (PostgreSQL refuses to run as root) the cluster belongs to an
+/// unprivileged user, who cannot enter root's home: it then lives under
+/// /var/tmp, in a folder named after the station's data folder, so two
+/// stations (two `CLINIC_DESK_HOME`s) never share, or stop, one cluster.
 pub fn demo_root(data_dir: &Path) -> PathBuf {
     #[cfg(unix)]
     {
         // SAFETY: geteuid has no preconditions.
         if unsafe { libc_geteuid() } == 0 {
-            return PathBuf::from("/var/tmp/clinic-desk-demo-clinic");
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(data_dir.as_os_str().as_encoded_bytes());
+            let tag: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+            return PathBuf::from(format!("/var/tmp/clinic-desk-demo-clinic-{tag}"));
         }
     }
     data_dir.join("demo-clinic")
@@ -85,4 +90,17 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
         }
     }
     Ok((cluster, pool))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_station_folder_has_its_own_demo_cluster() {
+        let a = demo_root(Path::new("/home/desk-a/data"));
+        let b = demo_root(Path::new("/home/desk-b/data"));
+        assert_ne!(a, b, "two stations never share a cluster");
+        assert_eq!(a, demo_root(Path::new("/home/desk-a/data")), "a station finds its cluster again");
+    }
 }
