@@ -177,6 +177,12 @@ async fn a_visit_from_booked_to_rated() {
     desk.press(Key::Escape).await;
     desk.click_button("Today").await;
     desk.click_text("08:00 Olena Kovalenko").await;
+    // An accidental check-in is undone (back to booked, in the history), then done for real.
+    desk.click_button("Check in").await;
+    desk.see("Undo check-in").await;
+    desk.click_button("Undo check-in").await;
+    desk.see("Confirm").await;
+    assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Booked);
     for (action, status) in [("Confirm", "Confirmed"), ("Check in", "Arrived"), ("Complete", "Completed")] {
         desk.click_button(action).await;
         desk.see(status).await;
@@ -629,5 +635,62 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.click_button("Station settings").await;
     desk.see("Clinic database").await;
     desk.axe("settings").await;
+    desk.close().await;
+}
+
+/// Flow 9: a Ukrainian receptionist at the smallest supported window
+/// (1024×700) on the demo clinic: the header's controls all fit inside the
+/// window, dates read day first (30.11.2026), a refusal from the server is
+/// said in Ukrainian, and axe finds nothing critical or serious.
+#[tokio::test]
+async fn ukrainian_at_1024_by_700() {
+    use clinic_store::demo::{generate, DemoOptions};
+
+    let preparing = Desk::prepare("uk-1024").await;
+    generate(preparing.pool(), &DemoOptions::new(chrono::Utc::now())).await.expect("the demo clinic");
+    let desk = preparing.open().await;
+    desk.web.set_window_rect(0, 0, 1024, 700).await.expect("a 1024×700 window");
+    desk.web
+        .execute("localStorage.setItem('language', 'uk'); location.reload();", vec![])
+        .await
+        .expect("choosing Ukrainian");
+    desk.see("Розклад дня").await;
+    desk.see("Очікують").await;
+    let size = desk.web.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.expect("the size");
+    eprintln!("[uk-1024] inner size {size}");
+
+    // Every control of the header inside the window and on its one line.
+    let outside = desk
+        .web
+        .execute(
+            "const header = document.querySelector('.topbar').getBoundingClientRect();
+             return [...document.querySelectorAll('.topbar button, .topbar input, .topbar select, .topbar h1, .topbar .mantine-Badge-root')]
+               .filter((e) => { const r = e.getBoundingClientRect();
+                 return r.left < 0 || r.right > window.innerWidth + 0.5 || r.top < header.top - 0.5 || r.bottom > header.bottom + 0.5; })
+               .map((e) => e.outerHTML.slice(0, 120));",
+            vec![],
+        )
+        .await
+        .expect("measuring the header");
+    assert_eq!(outside, json!([]), "header controls outside the window or off its line");
+
+    // The board's date, day first.
+    let today = today();
+    let shown = desk.field("Дата").await.prop("value").await.expect("the date field");
+    assert_eq!(shown, Some(today.format("%d.%m.%Y").to_string()));
+    desk.screenshot("board-1024x700-uk").await;
+    desk.axe("board, Ukrainian, 1024×700").await;
+
+    // A refusal from the server, in Ukrainian (the server writes English).
+    desk.press(Key::F2).await;
+    desk.click_button("Новий пацієнт").await;
+    desk.fill("Прізвище та ім'я", "Тарас").await;
+    desk.fill("Дата народження", "01.01.2090").await;
+    desk.press(Key::Tab).await;
+    desk.click_button("Створити пацієнта").await;
+    desk.see("Поза допустимими межами").await;
+    let english = desk.text().await;
+    assert!(!english.contains("cannot be in the future"), "no English refusal: {english}");
+    desk.axe("new patient, Ukrainian").await;
     desk.close().await;
 }

@@ -295,7 +295,8 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
 function BookingBlock({ block, formats, onOpen }: { block: Block; formats: ReturnType<typeof useFormats>; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const b = block.booking;
-  const status = t(`status.${b.status}`);
+  // A booking moved elsewhere says so rather than "cancelled".
+  const status = b.movedTo ? t("detail.moved") : t(`status.${b.status}`);
   // An arrived patient's block says since when they are here.
   const statusText = b.status === "arrived" && b.statusSince ? `${status} ${formats.time(b.statusSince)}` : status;
   // The visible words are the accessible name (WCAG 2.5.3); the tooltip adds the end time.

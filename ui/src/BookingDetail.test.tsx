@@ -41,4 +41,18 @@ describe("BookingDetail", () => {
     expect(screen.getByLabelText("Reason (needed to cancel)")).toHaveAttribute("aria-invalid", "true");
     expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "cancel", reason: "", expectedVersion: 4 });
   });
+
+  it("undoes an accidental check-in and links a moved booking to where it went", async () => {
+    const arrived: Booking = { ...booking, status: "arrived", allowedActions: ["complete", "cancel", "undo"], movedTo: null };
+    const moved: Booking = { ...booking, id: "b0", status: "cancelled", allowedActions: [], movedTo: "b1" };
+    (commands.getBooking as Mock).mockImplementation(async (id: string) => ({ status: "ok", data: id === "b0" ? moved : arrived }));
+    (commands.listLocations as Mock).mockResolvedValue({ status: "ok", data: [location] });
+    (commands.bookingHistory as Mock).mockResolvedValue({ status: "ok", data: [] });
+    (commands.changeStatus as Mock).mockResolvedValue({ status: "ok", data: { ...arrived, status: "booked" } });
+    renderWithProviders(<BookingDetail bookingId="b0" onClose={() => {}} />);
+
+    await userEvent.click(await screen.findByRole("button", { name: /Moved to .*Dr Bondar/ }));
+    await userEvent.click(await screen.findByRole("button", { name: "Undo check-in" }));
+    expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "undo", reason: "", expectedVersion: 4 });
+  });
 });

@@ -12,6 +12,8 @@ import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 import { todayIn } from "./dates";
 import { BookingResults } from "./Results";
+import { subjectKey } from "./boardLayout";
+import { slotsText } from "./NewBooking";
 import { DateField } from "./DateField";
 
 export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
@@ -74,6 +76,8 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
           <Text>
             {t("detail.price")}: {formats.money(b.price)}
           </Text>
+          {b.movedTo && <MoveLink bookingId={b.movedTo} label="detail.movedTo" timeZone={timeZone} onOpen={setShown} />}
+          {b.rescheduledFrom && <MoveLink bookingId={b.rescheduledFrom} label="detail.movedFrom" timeZone={timeZone} onOpen={setShown} />}
           {b.patientMessage && (
             <Text size="sm" c="dimmed">
               {t("booking.message")}: {b.patientMessage}
@@ -86,12 +90,12 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
             {b.allowedActions.map((action) => (
               <Button
                 key={action}
-                variant={action === "cancel" || action === "noShow" ? "light" : "filled"}
+                variant={action === "cancel" || action === "noShow" || action === "undo" ? "light" : "filled"}
                 color={action === "cancel" || action === "noShow" ? "red" : "clinic"}
                 loading={act.isPending && act.variables === action}
                 onClick={() => act.mutate(action)}
               >
-                {t(`action.${action}`)}
+                {action === "undo" ? t(`action.undo_${b.status}`) : t(`action.${action}`)}
               </Button>
             ))}
           </Group>
@@ -136,21 +140,56 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
   );
 }
 
+/** "Moved to …" / "Moved from …": the other end of a reschedule, one click away. */
+function MoveLink({ bookingId, label, timeZone, onOpen }: { bookingId: BookingId; label: string; timeZone: string; onOpen: (id: BookingId) => void }) {
+  const { t } = useTranslation();
+  const formats = useFormats(timeZone);
+  const other = useQuery({ queryKey: ["booking", bookingId], queryFn: () => call(commands.getBooking(bookingId)) });
+  const when = other.data ? `${formats.dateTime(other.data.startsAt)} · ${other.data.subjectName}` : "…";
+  return (
+    <Button variant="subtle" justify="start" px={0} onClick={() => onOpen(bookingId)}>
+      {t(label, { when })}
+    </Button>
+  );
+}
+
 /** Moves the booking to another free slot of the same doctor or diagnostic. */
 function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone: string; onMoved: (moved: Booking) => void }) {
   const { t } = useTranslation();
-  const formats = useFormats(timeZone);
   const [date, setDate] = useState(() => todayIn(timeZone, new Date(booking.startsAt)));
   const [startsAt, setStartsAt] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  const slots = useQuery({
-    queryKey: ["freeSlots", booking.locationId, booking.subject, date],
-    queryFn: () => call(commands.freeSlots({ locationId: booking.locationId, subject: booking.subject, from: date, to: date })),
+  // Another location or doctor/diagnostic may be chosen; the same ones by default.
+  const [locationId, setLocationId] = useState(booking.locationId);
+  const [chosenKey, setChosenKey] = useState(subjectKey(booking.subject));
+  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)), enabled: open });
+  const zone = locations.data?.find((l) => l.id === locationId)?.timeZone ?? timeZone;
+  const formats = useFormats(zone);
+  const board = useQuery({
+    queryKey: ["dayBoard", locationId, date],
+    queryFn: () => call(commands.dayBoard(locationId, date)),
     enabled: open && date !== "",
+  });
+  const columns = board.data?.columns ?? [];
+  const subject = columns.find((c) => subjectKey(c.subject) === chosenKey)?.subject ?? null;
+  const slots = useQuery({
+    queryKey: ["freeSlots", locationId, subject, date],
+    queryFn: () => call(commands.freeSlots({ locationId, subject: subject!, from: date, to: date })),
+    enabled: open && date !== "" && subject !== null,
   });
   const move = useMutation({
     mutationFn: () =>
-      call(commands.reschedule({ bookingId: booking.id, newBookingId: uuidv7(), startsAt: startsAt!, expectedVersion: booking.rowVersion, reason: "" })),
+      call(
+        commands.reschedule({
+          bookingId: booking.id,
+          newBookingId: uuidv7(),
+          startsAt: startsAt!,
+          expectedVersion: booking.rowVersion,
+          reason: "",
+          locationId: locationId === booking.locationId ? null : locationId,
+          subject: chosenKey === subjectKey(booking.subject) ? null : subject,
+        }),
+      ),
     onSuccess: onMoved,
     onError: () => void slots.refetch(),
   });
@@ -165,23 +204,53 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
   return (
     <Stack gap="xs" className="inset">
       <Group grow align="end">
-        <DateField label={t("detail.newDate")} value={date} onChange={setDate} />
         <Select
-          label={t("booking.slot")}
-          placeholder={slots.isFetching ? t("booking.loadingSlots") : t("booking.noSlots")}
-          value={startsAt}
-          onChange={setStartsAt}
-          data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
-          error={fieldErrors(failed).startsAt}
+          label={t("board.location")}
+          value={String(locationId)}
+          onChange={(v) => {
+            if (v) setLocationId(Number(v));
+            setStartsAt(null);
+          }}
+          data={(locations.data ?? []).map((l) => ({ value: String(l.id), label: l.name }))}
+          allowDeselect={false}
+        />
+        <DateField
+          label={t("detail.newDate")}
+          value={date}
+          onChange={(picked) => {
+            setDate(picked);
+            setStartsAt(null);
+          }}
         />
       </Group>
-      {failed && !fieldErrors(failed).startsAt && (
+      <Select
+        label={t("booking.with")}
+        searchable
+        value={chosenKey}
+        onChange={(v) => {
+          if (v) setChosenKey(v);
+          setStartsAt(null);
+        }}
+        data={columns.map((c) => ({ value: subjectKey(c.subject), label: c.detail ? `${c.name} · ${c.detail}` : c.name }))}
+        error={board.data && subject === null ? t("detail.notThere") : fieldErrors(failed).subject}
+        allowDeselect={false}
+      />
+      <Select
+        label={t("booking.slot")}
+        placeholder={t("booking.chooseSlot")}
+        description={subject === null ? undefined : slotsText(t, slots.isFetching, slots.data?.length)}
+        value={startsAt}
+        onChange={setStartsAt}
+        data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
+        error={fieldErrors(failed).startsAt}
+      />
+      {failed && !fieldErrors(failed).startsAt && !fieldErrors(failed).subject && (
         <Alert color="red" role="alert">
           {errorText(failed)}
         </Alert>
       )}
       <Group>
-        <Button onClick={() => move.mutate()} disabled={!startsAt} loading={move.isPending}>
+        <Button onClick={() => move.mutate()} disabled={!startsAt || subject === null} loading={move.isPending}>
           {t("detail.move")}
         </Button>
         <Button variant="subtle" onClick={() => setOpen(false)}>

@@ -32,3 +32,16 @@ describe("dates in the app's language", () => {
     await i18n.changeLanguage("en");
   });
 });
+
+describe("server messages in Ukrainian", () => {
+  it("says a refusal in the chosen language, from its code", async () => {
+    const { errorText, fieldErrors } = await import("./errors");
+    const refusal = { kind: "validation" as const, field: "action", code: "notAllowed" as const, message: "a patient can be checked in on the day of the visit" };
+    expect(errorText(refusal)).toBe("action: a patient can be checked in on the day of the visit");
+    await i18n.changeLanguage("uk");
+    expect(errorText(refusal)).toBe("Зараз для цього запису це неможливо");
+    expect(fieldErrors(refusal)).toEqual({ action: "Зараз для цього запису це неможливо" });
+    expect(errorText({ kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked", conflictingBookingId: null })).toBe("Цей час щойно зайняли");
+    await i18n.changeLanguage("en");
+  });
+});

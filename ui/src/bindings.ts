@@ -163,6 +163,10 @@ export type Booking = {
 	acceptsResults?: boolean,
 	patientMessage: string,
 	rescheduledFrom: BookingId | null,
+	/**  The booking a reschedule moved this one to. */
+	movedTo?: BookingId | null,
+	/**  The status before the last change (what an undo returns to). */
+	previousStatus?: BookingStatus | null,
 	createdBy: string,
 	createdAt: string,
 	rowVersion: number,
@@ -485,6 +489,10 @@ export type RescheduleRequest = {
 	/**  Id for the new booking, made by the station. */
 	newBookingId: BookingId,
 	startsAt: string,
+	/**  Another location for the new booking (the same one when empty). */
+	locationId?: LocationId | null,
+	/**  Another doctor or diagnostic (the same one when empty). */
+	subject?: BookingSubject | null,
 	expectedVersion: number,
 	reason?: string,
 };
@@ -605,7 +613,12 @@ export type StationStatus = {
 };
 
 /**  What staff do to a booking's status. */
-export type StatusAction = "confirm" | "checkIn" | "complete" | "cancel" | "noShow";
+export type StatusAction = "confirm" | "checkIn" | "complete" | "cancel" | "noShow" | 
+/**
+ *  Takes back an accidental check-in, no-show or cancellation on the day
+ *  it was made: the booking returns to the status it had.
+ */
+"undo";
 
 export type StatusChange = {
 	fromStatus: BookingStatus | null,

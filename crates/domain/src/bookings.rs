@@ -94,7 +94,12 @@ pub struct VisitTime {
 impl VisitTime {
     /// `now` falls on the visit's local date at its location.
     pub fn is_visit_day(&self, now: DateTime<Utc>) -> bool {
-        now.with_timezone(&self.zone).date_naive() == self.starts_at.with_timezone(&self.zone).date_naive()
+        self.same_local_day(self.starts_at, now)
+    }
+
+    /// Two instants fall on one local date at the visit's location.
+    pub fn same_local_day(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
+        a.with_timezone(&self.zone).date_naive() == b.with_timezone(&self.zone).date_naive()
     }
 
     pub fn has_started(&self, now: DateTime<Utc>) -> bool {
@@ -104,7 +109,9 @@ impl VisitTime {
 
 impl RescheduleRequest {
     /// Only a booking still ahead (booked or confirmed) moves; the move is a
-    /// new booking of the same patient, place, subject and message.
+    /// new booking of the same patient and message, at the same place with
+    /// the same doctor or diagnostic unless the request names others (the
+    /// new booking then passes every check a booking does).
     pub fn moved_booking(
         &self,
         status: BookingStatus,
@@ -123,8 +130,8 @@ impl RescheduleRequest {
         Ok(BookingRequest {
             booking_id: self.new_booking_id,
             patient_id,
-            location_id,
-            subject,
+            location_id: self.location_id.unwrap_or(location_id),
+            subject: self.subject.unwrap_or(subject),
             starts_at: self.starts_at,
             patient_message: patient_message.to_string(),
         })
@@ -140,24 +147,31 @@ pub enum StatusAction {
     Complete,
     Cancel,
     NoShow,
+    /// Takes back an accidental check-in, no-show or cancellation on the day
+    /// it was made: the booking returns to the status it had.
+    Undo,
+}
+
+/// What the status rules need to know about a booking beyond its status.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatusFacts {
+    pub status: BookingStatus,
+    pub visit: VisitTime,
+    /// The status before the last change (what an undo returns to).
+    pub previous: Option<BookingStatus>,
+    /// When the last change was made.
+    pub since: Option<DateTime<Utc>>,
+    /// The booking a reschedule moved this one to (a move is not undone here).
+    pub moved_to: Option<BookingId>,
 }
 
 impl StatusAction {
-    pub const ALL: [StatusAction; 5] = [Self::Confirm, Self::CheckIn, Self::Complete, Self::Cancel, Self::NoShow];
+    pub const ALL: [StatusAction; 6] =
+        [Self::Confirm, Self::CheckIn, Self::Complete, Self::Cancel, Self::NoShow, Self::Undo];
 
-    /// The actions a booking in `status` offers now (the UI shows these buttons).
-    pub fn available(status: BookingStatus, visit: &VisitTime, now: DateTime<Utc>) -> Vec<StatusAction> {
-        Self::ALL.into_iter().filter(|a| a.refusal(status, visit, now).is_none()).collect()
-    }
-
-    pub fn target(self) -> BookingStatus {
-        match self {
-            Self::Confirm => BookingStatus::Confirmed,
-            Self::CheckIn => BookingStatus::Arrived,
-            Self::Complete => BookingStatus::Completed,
-            Self::Cancel => BookingStatus::Cancelled,
-            Self::NoShow => BookingStatus::NoShow,
-        }
+    /// The actions a booking offers now (the UI shows these buttons).
+    pub fn available(facts: &StatusFacts, now: DateTime<Utc>) -> Vec<StatusAction> {
+        Self::ALL.into_iter().filter(|a| a.outcome(facts, now).is_ok()).collect()
     }
 
     /// The one rule for which status may follow which, regardless of the clock.
@@ -169,42 +183,60 @@ impl StatusAction {
             Self::Complete => from == Arrived,
             Self::Cancel => matches!(from, Booked | Confirmed | Arrived),
             Self::NoShow => matches!(from, Booked | Confirmed),
+            Self::Undo => matches!(from, Arrived | NoShow | Cancelled),
         }
     }
 
-    /// Why the action is not possible now, if it is not: the status rule,
-    /// then the clock (a patient arrives on the visit's day; a visit is
-    /// missed only once it has started).
-    fn refusal(self, from: BookingStatus, visit: &VisitTime, now: DateTime<Utc>) -> Option<String> {
+    /// The status the action leads to, or why it is not possible now: the
+    /// status rule, then the clock (a patient arrives on the visit's day; a
+    /// visit is missed only once it has started; an undo is for today's
+    /// mistake, and never of a move to another time).
+    fn outcome(self, facts: &StatusFacts, now: DateTime<Utc>) -> Result<BookingStatus, String> {
+        use BookingStatus::*;
+        let from = facts.status;
         if !self.allowed_from(from) {
-            return Some(format!("a booking that is {from:?} cannot be moved to {:?}", self.target()));
+            return Err(format!("a booking that is {from:?} cannot be changed by {self:?}"));
         }
         match self {
-            Self::CheckIn if !visit.is_visit_day(now) => {
-                Some("a patient can be checked in on the day of the visit".into())
+            Self::Confirm => Ok(Confirmed),
+            Self::CheckIn if !facts.visit.is_visit_day(now) => {
+                Err("a patient can be checked in on the day of the visit".into())
             }
-            Self::NoShow if !visit.has_started(now) => Some("a visit that has not started cannot be a no-show".into()),
-            _ => None,
+            Self::CheckIn => Ok(Arrived),
+            Self::Complete => Ok(Completed),
+            Self::Cancel => Ok(Cancelled),
+            Self::NoShow if !facts.visit.has_started(now) => {
+                Err("a visit that has not started cannot be a no-show".into())
+            }
+            Self::NoShow => Ok(NoShow),
+            Self::Undo => {
+                if facts.moved_to.is_some() {
+                    return Err("a booking moved to another time is not undone; book the old time again".into());
+                }
+                if !facts.since.is_some_and(|since| facts.visit.same_local_day(since, now)) {
+                    return Err("only a change made today can be undone".into());
+                }
+                match facts.previous {
+                    Some(previous @ (Booked | Confirmed)) => Ok(previous),
+                    Some(Arrived) if from == Cancelled => Ok(Arrived),
+                    _ => Err("there is nothing to undo".into()),
+                }
+            }
         }
     }
 
     /// Checks the action against the booking's status, the clock and the
-    /// reason given; returns the cleaned reason.
-    pub fn validate(
-        self,
-        from: BookingStatus,
-        visit: &VisitTime,
-        now: DateTime<Utc>,
-        reason: &str,
-    ) -> AppResult<String> {
-        if let Some(refusal) = self.refusal(from, visit, now) {
-            return Err(AppError::validation("action", ValidationCode::NotAllowed, refusal));
-        }
-        if self == Self::Cancel {
-            required_text("reason", reason, 512)
+    /// reason given; returns the status it leads to and the cleaned reason.
+    pub fn validate(self, facts: &StatusFacts, now: DateTime<Utc>, reason: &str) -> AppResult<(BookingStatus, String)> {
+        let target = self
+            .outcome(facts, now)
+            .map_err(|refusal| AppError::validation("action", ValidationCode::NotAllowed, refusal))?;
+        let reason = if self == Self::Cancel {
+            required_text("reason", reason, 512)?
         } else {
-            optional_text("reason", reason, 512)
-        }
+            optional_text("reason", reason, 512)?
+        };
+        Ok((target, reason))
     }
 }
 
@@ -268,6 +300,12 @@ pub struct Booking {
     pub accepts_results: bool,
     pub patient_message: String,
     pub rescheduled_from: Option<BookingId>,
+    /// The booking a reschedule moved this one to.
+    #[serde(default)]
+    pub moved_to: Option<BookingId>,
+    /// The status before the last change (what an undo returns to).
+    #[serde(default)]
+    pub previous_status: Option<BookingStatus>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub row_version: i32,
@@ -282,13 +320,23 @@ impl Booking {
         VisitTime { starts_at: self.starts_at, zone }
     }
 
+    pub fn status_facts(&self, zone: chrono_tz::Tz) -> StatusFacts {
+        StatusFacts {
+            status: self.status,
+            visit: self.visit(zone),
+            previous: self.previous_status,
+            since: self.status_since,
+            moved_to: self.moved_to,
+        }
+    }
+
     /// Fills in what the rules allow at `now` for this booking, in its
     /// location's zone: every place that hands a booking to the UI (the
     /// server's reads, a station's kept copy) calls this, so the screens never
     /// re-decide a rule.
     pub fn apply_rules(&mut self, zone: chrono_tz::Tz, now: DateTime<Utc>) {
         let visit = self.visit(zone);
-        self.allowed_actions = StatusAction::available(self.status, &visit, now);
+        self.allowed_actions = StatusAction::available(&self.status_facts(zone), now);
         self.holds_slot = self.status.holds_slot();
         self.accepts_results = self.subject.accepts_results(self.status, &visit, now).is_ok();
     }
@@ -322,6 +370,12 @@ pub struct RescheduleRequest {
     /// Id for the new booking, made by the station.
     pub new_booking_id: BookingId,
     pub starts_at: DateTime<Utc>,
+    /// Another location for the new booking (the same one when empty).
+    #[serde(default)]
+    pub location_id: Option<LocationId>,
+    /// Another doctor or diagnostic (the same one when empty).
+    #[serde(default)]
+    pub subject: Option<BookingSubject>,
     pub expected_version: i32,
     #[serde(default)]
     pub reason: String,
@@ -543,6 +597,8 @@ mod tests {
                 accepts_results: false,
                 patient_message: String::new(),
                 rescheduled_from: None,
+                moved_to: None,
+                previous_status: None,
                 created_by: "Desk".into(),
                 created_at: starts_at,
                 row_version: 1,
@@ -609,30 +665,66 @@ mod tests {
         now.parse().unwrap()
     }
 
+    fn facts(status: BookingStatus, visit: VisitTime) -> StatusFacts {
+        StatusFacts { status, visit, previous: None, since: None, moved_to: None }
+    }
+
+    #[test]
+    fn an_accidental_check_in_no_show_or_cancel_is_undone_on_the_same_day() {
+        let visit = visit("2030-01-07T07:00:00Z");
+        let changed = |status, previous, since: &str| StatusFacts {
+            status,
+            visit,
+            previous: Some(previous),
+            since: Some(at(since)),
+            moved_to: None,
+        };
+        let arrived = changed(BookingStatus::Arrived, BookingStatus::Confirmed, "2030-01-07T06:50:00Z");
+        let undo = |facts: &StatusFacts, now| StatusAction::Undo.validate(facts, at(now), "").map(|(to, _)| to);
+        assert_eq!(undo(&arrived, "2030-01-07T07:05:00Z").unwrap(), BookingStatus::Confirmed);
+        assert!(StatusAction::available(&arrived, at("2030-01-07T07:05:00Z")).contains(&StatusAction::Undo));
+        // 22:30 UTC is already the next day in Kyiv.
+        assert_eq!(undo(&arrived, "2030-01-07T22:30:00Z").unwrap_err().field(), Some("action"));
+        let missed = changed(BookingStatus::NoShow, BookingStatus::Booked, "2030-01-07T07:20:00Z");
+        assert_eq!(undo(&missed, "2030-01-07T08:00:00Z").unwrap(), BookingStatus::Booked);
+        let cancelled = changed(BookingStatus::Cancelled, BookingStatus::Arrived, "2030-01-07T07:10:00Z");
+        assert_eq!(undo(&cancelled, "2030-01-07T07:11:00Z").unwrap(), BookingStatus::Arrived);
+        let moved = StatusFacts { moved_to: Some(BookingId::generate()), ..cancelled };
+        assert!(undo(&moved, "2030-01-07T07:11:00Z").is_err(), "a move is not undone");
+        let completed = changed(BookingStatus::Completed, BookingStatus::Arrived, "2030-01-07T07:40:00Z");
+        assert!(undo(&completed, "2030-01-07T07:41:00Z").is_err(), "completing is not an accident to undo");
+        assert!(!StatusAction::available(&facts(BookingStatus::Booked, visit), at("2030-01-07T07:05:00Z"))
+            .contains(&StatusAction::Undo));
+    }
+
     #[test]
     fn check_in_is_offered_on_the_visits_local_day_only() {
         // 09:00 Kyiv on 7 January is 07:00 UTC; 23:30 UTC on the 6th is already the 7th in Kyiv.
         let visit = visit("2030-01-07T07:00:00Z");
-        let offered =
-            |now| StatusAction::available(BookingStatus::Booked, &visit, at(now)).contains(&StatusAction::CheckIn);
+        let offered = |now| {
+            StatusAction::available(&facts(BookingStatus::Booked, visit), at(now)).contains(&StatusAction::CheckIn)
+        };
         assert!(!offered("2029-12-17T08:00:00Z"), "three weeks early");
         assert!(!offered("2030-01-06T21:00:00Z"), "the evening before, local time");
         assert!(offered("2030-01-06T23:30:00Z"), "after local midnight of the visit's day");
         assert!(offered("2030-01-07T15:00:00Z"), "late on the day");
         assert!(!offered("2030-01-07T22:30:00Z"), "the next local day");
-        let early = StatusAction::CheckIn.validate(BookingStatus::Booked, &visit, at("2029-12-17T08:00:00Z"), "");
+        let early =
+            StatusAction::CheckIn.validate(&facts(BookingStatus::Booked, visit), at("2029-12-17T08:00:00Z"), "");
         assert_eq!(early.unwrap_err().field(), Some("action"));
     }
 
     #[test]
     fn no_show_is_offered_once_the_visit_has_started() {
         let visit = visit("2030-01-07T07:00:00Z");
-        let offered =
-            |now| StatusAction::available(BookingStatus::Confirmed, &visit, at(now)).contains(&StatusAction::NoShow);
+        let offered = |now| {
+            StatusAction::available(&facts(BookingStatus::Confirmed, visit), at(now)).contains(&StatusAction::NoShow)
+        };
         assert!(!offered("2030-01-07T06:59:00Z"));
         assert!(offered("2030-01-07T07:00:00Z"));
         assert!(offered("2030-01-09T07:00:00Z"), "a missed visit can still be marked later");
-        assert!(StatusAction::NoShow.validate(BookingStatus::Booked, &visit, at("2030-01-07T06:00:00Z"), "").is_err());
+        let early = StatusAction::NoShow.validate(&facts(BookingStatus::Booked, visit), at("2030-01-07T06:00:00Z"), "");
+        assert!(early.is_err());
     }
 
     #[test]

@@ -63,6 +63,8 @@ fn booking(id: BookingId, starts_at: &str) -> Booking {
         accepts_results: false,
         patient_message: String::new(),
         rescheduled_from: None,
+        moved_to: None,
+        previous_status: None,
         created_by: "Reception 1".into(),
         created_at: Utc::now(),
         row_version: 1,

@@ -53,8 +53,8 @@ pub(crate) async fn optimistic(
         Intent::ChangeStatus { request } => {
             let booking = kept_booking(local, request.booking_id, request.expected_version).await?;
             let zone = zone_of(local, booking.location_id).await?;
-            request.action.validate(booking.status, &booking.visit(zone), now, &request.reason)?;
-            Ok((vec![with_status(booking, request.action.target(), zone, now)], vec![]))
+            let (target, _) = request.action.validate(&booking.status_facts(zone), now, &request.reason)?;
+            Ok((vec![with_status(booking, target, zone, now)], vec![]))
         }
         Intent::Reschedule { request } => {
             let old = kept_booking(local, request.booking_id, request.expected_version).await?;
@@ -67,7 +67,8 @@ pub(crate) async fn optimistic(
             )?;
             let new = new_booking(local, &moved, &old.patient_message, Some(old.id), actor, now).await?;
             let zone = zone_of(local, old.location_id).await?;
-            Ok((vec![new, with_status(old, BookingStatus::Cancelled, zone, now)], vec![]))
+            let old = Booking { moved_to: Some(new.id), ..old };
+            Ok((vec![new.clone(), with_status(old, BookingStatus::Cancelled, zone, now)], vec![]))
         }
         Intent::Rate { input } => {
             Stars::parse("rating", input.rating)?;
@@ -94,8 +95,14 @@ async fn kept_booking(local: &LocalStore, id: BookingId, expected_version: i32) 
 }
 
 fn with_status(booking: Booking, status: BookingStatus, zone: Tz, now: DateTime<Utc>) -> Booking {
-    let mut changed =
-        Booking { status, status_since: Some(now), row_version: booking.row_version + 1, provisional: true, ..booking };
+    let mut changed = Booking {
+        status,
+        previous_status: Some(booking.status),
+        status_since: Some(now),
+        row_version: booking.row_version + 1,
+        provisional: true,
+        ..booking
+    };
     changed.apply_rules(zone, now);
     changed
 }
@@ -165,6 +172,8 @@ async fn new_booking(
         accepts_results: false,
         patient_message: message.to_string(),
         rescheduled_from,
+        moved_to: None,
+        previous_status: None,
         created_by: actor.name().to_string(),
         created_at: now,
         row_version: 1,

@@ -61,6 +61,109 @@ async fn the_clock_decides_when_a_patient_can_arrive_or_be_missed() {
 }
 
 #[tokio::test]
+async fn an_accidental_check_in_or_cancel_is_undone_and_recorded() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    // 09:00 Kyiv today (the clock reads 08:00 Kyiv).
+    let visit = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
+    let act = |action, version| StatusRequest {
+        booking_id: visit.id,
+        action,
+        reason: if action == StatusAction::Cancel { "wrong patient".into() } else { String::new() },
+        expected_version: version,
+    };
+    // The database stamps history with its own clock; the fixture's clock is
+    // fixed in 2027, so the history is moved to the fixture's day to match.
+    let on_fixture_day = || async {
+        sqlx::query("UPDATE booking_status_changes SET changed_at = $1")
+            .bind(at(NOW))
+            .execute(&f.db.pool)
+            .await
+            .unwrap();
+        f.clinic.get_booking(visit.id).await.unwrap()
+    };
+    f.clinic.change_status(&act(StatusAction::CheckIn, 1), &actor()).await.unwrap();
+    let arrived = on_fixture_day().await;
+    assert!(arrived.allowed_actions.contains(&StatusAction::Undo), "{:?}", arrived.allowed_actions);
+    let back = f.clinic.change_status(&act(StatusAction::Undo, arrived.row_version), &actor()).await.unwrap();
+    assert_eq!(back.status, BookingStatus::Booked);
+    assert!(!back.allowed_actions.contains(&StatusAction::Undo), "nothing left to undo");
+
+    f.clinic.change_status(&act(StatusAction::Cancel, back.row_version), &actor()).await.unwrap();
+    let cancelled = on_fixture_day().await;
+    let restored = f.clinic.change_status(&act(StatusAction::Undo, cancelled.row_version), &actor()).await.unwrap();
+    assert_eq!(restored.status, BookingStatus::Booked, "the slot is held again");
+    on_fixture_day().await;
+    let history = f.clinic.booking_history(visit.id).await.unwrap();
+    let path: Vec<_> = history.iter().map(|h| h.to_status).collect();
+    use BookingStatus::*;
+    assert_eq!(path, [Booked, Arrived, Booked, Cancelled, Booked]);
+
+    // Cancelled again, and the time taken by someone else: the undo is refused as a conflict.
+    f.clinic.change_status(&act(StatusAction::Cancel, restored.row_version), &actor()).await.unwrap();
+    let cancelled = on_fixture_day().await;
+    let other = f.patient("Petro Shevchenko").await;
+    f.book(other.id, b.location.id, b.with_doctor(), "2027-01-04T07:00:00Z").await.unwrap();
+    let taken = f.clinic.change_status(&act(StatusAction::Undo, cancelled.row_version), &actor()).await.unwrap_err();
+    assert!(matches!(taken, AppError::Conflict { .. }), "{taken:?}");
+
+    // The next day an undo is no longer offered.
+    let tomorrow = f.clinic_at("2027-01-05T07:00:00Z");
+    assert!(!tomorrow.get_booking(visit.id).await.unwrap().allowed_actions.contains(&StatusAction::Undo));
+}
+
+#[tokio::test]
+async fn a_moved_booking_points_to_its_new_time_and_is_not_undone() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let old = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T08:00:00Z").await.unwrap();
+    let request = RescheduleRequest {
+        booking_id: old.id,
+        new_booking_id: BookingId::generate(),
+        starts_at: at("2027-01-04T09:00:00Z"),
+        expected_version: old.row_version,
+        reason: String::new(),
+        location_id: None,
+        subject: None,
+    };
+    let new = f.clinic.reschedule(&request, &actor()).await.unwrap();
+    let old = f.clinic.get_booking(old.id).await.unwrap();
+    assert_eq!(
+        (old.status, old.moved_to, new.rescheduled_from),
+        (BookingStatus::Cancelled, Some(new.id), Some(old.id))
+    );
+    assert!(old.allowed_actions.is_empty(), "a move is not undone: {:?}", old.allowed_actions);
+}
+
+#[tokio::test]
+async fn a_booking_moves_to_another_doctor_at_another_location_with_a_bookings_checks() {
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let north = f.location("North", "Europe/Kyiv").await;
+    let melnyk = f.doctor("Dr Taras Melnyk", b.specialty, &[north.id]).await;
+    f.clinic.set_doctor_week(melnyk, north.id, &every_day(9, 17)).await.unwrap();
+    let old = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-04T08:00:00Z").await.unwrap();
+    let to_melnyk = |location_id| RescheduleRequest {
+        booking_id: old.id,
+        new_booking_id: BookingId::generate(),
+        starts_at: at("2027-01-04T09:00:00Z"),
+        expected_version: old.row_version,
+        reason: String::new(),
+        location_id,
+        subject: Some(BookingSubject::Doctor { doctor_id: melnyk }),
+    };
+    // He does not work at Centre: refused like a booking, the original untouched.
+    let refused = f.clinic.reschedule(&to_melnyk(None), &actor()).await.unwrap_err();
+    assert!(matches!(refused, AppError::Validation { .. }), "{refused:?}");
+    assert_eq!(f.clinic.get_booking(old.id).await.unwrap().status, BookingStatus::Booked);
+
+    let moved = f.clinic.reschedule(&to_melnyk(Some(north.id)), &actor()).await.unwrap();
+    assert_eq!((moved.location_id, moved.subject_name.as_str()), (north.id, "Dr Taras Melnyk"));
+    assert_eq!(moved.rescheduled_from, Some(old.id));
+    assert_eq!(f.clinic.get_booking(old.id).await.unwrap().moved_to, Some(moved.id));
+}
+
+#[tokio::test]
 async fn repeating_a_booking_request_books_once() {
     let f = Fixture::new().await;
     let b = f.basic().await;
@@ -475,6 +578,8 @@ async fn rescheduling_links_the_new_booking() {
                 starts_at: at("2027-01-05T09:30:00Z"),
                 expected_version: booking.row_version,
                 reason: String::new(),
+                location_id: None,
+                subject: None,
             },
             &actor(),
         )
@@ -496,6 +601,8 @@ async fn rescheduling_links_the_new_booking() {
                 starts_at: at("2027-01-05T10:00:00Z"),
                 expected_version: moved.row_version,
                 reason: String::new(),
+                location_id: None,
+                subject: None,
             },
             &actor(),
         )

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use clinic_domain::availability::Busy;
-use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusChange, VisitTime};
+use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusChange, StatusFacts, VisitTime};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId};
 use clinic_domain::values::{parse_time_zone, Money};
 use clinic_domain::AppResult;
@@ -105,8 +105,9 @@ pub async fn set_status(
 /// changes on it happen one at a time.
 pub struct Locked {
     pub status: BookingStatus,
-    /// The visit's time in its location's zone (the clock-dependent rules ask it).
-    pub visit: VisitTime,
+    /// What the status rules ask (the visit's time in its location's zone,
+    /// the last change, a move).
+    pub facts: StatusFacts,
     pub row_version: i32,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -120,8 +121,16 @@ pub async fn lock(conn: &mut PgConnection, id: BookingId) -> AppResult<Option<Lo
     let row = sqlx::query!(
         r#"SELECT b.status AS "status: BookingStatus", b.row_version, b.starts_at, b.ends_at,
                   b.patient_id AS "patient_id: PatientId", b.location_id AS "location_id: LocationId",
-                  b.doctor_id, b.diagnostic_id, b.patient_message, l.time_zone
-             FROM bookings b JOIN locations l ON l.location_id = b.location_id
+                  b.doctor_id, b.diagnostic_id, b.patient_message, l.time_zone,
+                  last.changed_at AS "status_since?", last.from_status AS "previous_status?: BookingStatus",
+                  moved.booking_id AS "moved_to?: BookingId"
+             FROM bookings b
+             JOIN locations l ON l.location_id = b.location_id
+             LEFT JOIN LATERAL (SELECT c.from_status, c.changed_at FROM booking_status_changes c
+                                 WHERE c.booking_id = b.booking_id
+                                 ORDER BY c.changed_at DESC, c.booking_status_change_id DESC LIMIT 1) last ON true
+             LEFT JOIN LATERAL (SELECT n.booking_id FROM bookings n
+                                 WHERE n.rescheduled_from = b.booking_id LIMIT 1) moved ON true
             WHERE b.booking_id = $1 FOR UPDATE OF b"#,
         id as BookingId
     )
@@ -131,7 +140,13 @@ pub async fn lock(conn: &mut PgConnection, id: BookingId) -> AppResult<Option<Lo
     row.map(|r| {
         Ok(Locked {
             status: r.status,
-            visit: VisitTime { starts_at: r.starts_at, zone: parse_time_zone("timeZone", &r.time_zone)? },
+            facts: StatusFacts {
+                status: r.status,
+                visit: VisitTime { starts_at: r.starts_at, zone: parse_time_zone("timeZone", &r.time_zone)? },
+                previous: r.previous_status,
+                since: r.status_since,
+                moved_to: r.moved_to,
+            },
             row_version: r.row_version,
             starts_at: r.starts_at,
             ends_at: r.ends_at,
@@ -174,13 +189,19 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                   b.doctor_id, b.diagnostic_id,
                   COALESCE(d.full_name, g.type_name) AS "subject_name!",
                   b.starts_at, b.ends_at, b.price, b.status AS "status: BookingStatus", b.patient_message,
-                  (SELECT max(c.changed_at) FROM booking_status_changes c WHERE c.booking_id = b.booking_id) AS status_since,
+                  last.changed_at AS "status_since?", last.from_status AS "previous_status?: BookingStatus",
+                  moved.booking_id AS "moved_to?: BookingId",
                   b.rescheduled_from AS "rescheduled_from: BookingId", b.created_by, b.created_at, b.row_version
              FROM bookings b
              JOIN patients p ON p.patient_id = b.patient_id
              JOIN locations l ON l.location_id = b.location_id
              LEFT JOIN doctors d ON d.doctor_id = b.doctor_id
              LEFT JOIN diagnostics g ON g.diagnostic_id = b.diagnostic_id
+             LEFT JOIN LATERAL (SELECT c.from_status, c.changed_at FROM booking_status_changes c
+                                 WHERE c.booking_id = b.booking_id
+                                 ORDER BY c.changed_at DESC, c.booking_status_change_id DESC LIMIT 1) last ON true
+             LEFT JOIN LATERAL (SELECT n.booking_id FROM bookings n
+                                 WHERE n.rescheduled_from = b.booking_id LIMIT 1) moved ON true
             WHERE ($1::uuid IS NULL OR b.booking_id = $1)
               AND ($2::int4 IS NULL OR (b.location_id = $2 AND b.starts_at >= $3 AND b.starts_at < $4))
               AND ($5::uuid IS NULL OR b.patient_id = $5)
@@ -217,6 +238,8 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                 accepts_results: false,
                 patient_message: r.patient_message,
                 rescheduled_from: r.rescheduled_from,
+                moved_to: r.moved_to,
+                previous_status: r.previous_status,
                 created_by: r.created_by,
                 created_at: r.created_at,
                 row_version: r.row_version,

@@ -214,8 +214,7 @@ impl Clinic {
         if booking.row_version != request.expected_version {
             return Err(AppError::stale(Entity::Booking));
         }
-        let reason = request.action.validate(booking.status, &booking.visit, self.now(), &request.reason)?;
-        let target = request.action.target();
+        let (target, reason) = request.action.validate(&booking.facts, self.now(), &request.reason)?;
         bookings::set_status(
             tx,
             request.booking_id,
