@@ -110,6 +110,7 @@ export function App() {
           </Title>
           {onBoard && locations.data && locations.data.length > 0 && (
             <NativeSelect
+              w={190}
               aria-label={t("board.location")}
               value={locationId ?? ""}
               onChange={(e) => setLocationId(Number(e.currentTarget.value))}
@@ -117,7 +118,7 @@ export function App() {
             />
           )}
           {onBoard && date && location && (
-            <Group gap={4} role="group" aria-label={t("board.date")}>
+            <Group gap={4} role="group" aria-label={t("board.date")} wrap="nowrap">
               <ActionIcon variant="light" size="lg" aria-label={t("board.previousDay")} title={`${t("board.previousDay")} (Ctrl+←)`} aria-keyshortcuts="Control+ArrowLeft" onClick={() => moveDay(-1)}>
                 ‹
               </ActionIcon>
@@ -250,8 +251,9 @@ function StationMenu({ singleKeys, onSingleKeys, onSettings }: { singleKeys: boo
     <>
       <Menu position="bottom-end" withArrow shadow="md">
         <Menu.Target>
-          <Button variant="white" color="clinic" rightSection={<span aria-hidden="true">▾</span>}>
-            {t("app.settings")}
+          {/* A gear, so the header fits 1024 px in every language; the name is the word. */}
+          <Button variant="white" color="clinic" aria-label={t("app.settings")} title={t("app.settings")} px="sm">
+            <span aria-hidden="true">⚙ ▾</span>
           </Button>
         </Menu.Target>
         <Menu.Dropdown>

@@ -28,9 +28,10 @@ export function themeFor(closeLabel: string) {
 
 export const theme = themeFor("Close");
 
-/** Mantine's dimmed grey (#868e96) is 3.3:1 on white: one shade darker (7.4:1). */
+/** Mantine's dimmed grey (#868e96) is 3.3:1 on white: one shade darker
+ * (7.4:1); its error red (#fa5252, 3.3:1) likewise: red 9 (5.5:1). */
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
+  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)", "--mantine-color-error": "var(--mantine-color-red-9)" },
   dark: {},
 });
