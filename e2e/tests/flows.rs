@@ -402,6 +402,7 @@ async fn book_offline_then_resolve_the_conflict() {
     desk.see("Olena Kovalenko with Dr Iryna Bondar").await;
     desk.see("already booked at this time").await;
     desk.screenshot("conflicts").await;
+    desk.axe("conflicts").await;
     desk.click_button("Pick another free slot").await;
     desk.see("Free with Dr Iryna Bondar").await;
     desk.screenshot("conflict-rebook").await;

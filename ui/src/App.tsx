@@ -7,7 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, events, type StationStatus } from "./bindings";
 import { call } from "./api";
-import { Board } from "./Board";
+import { Board, type BookingFor } from "./Board";
 import { ClinicSetup } from "./ClinicSetup";
 import { Doctors } from "./Doctors";
 import { errorText } from "./errors";
@@ -37,6 +37,7 @@ export function App() {
   const sync = useSyncStatus();
   const patientSearch = useRef<HTMLInputElement>(null);
   const [singleKeys, setSingleKeys] = useSingleKeyShortcuts();
+  const [bookingFor, setBookingFor] = useState<BookingFor | null>(null);
 
   useEffect(() => {
     void commands.stationStatus().then((result) => result.status === "ok" && setStatus(result.data));
@@ -168,8 +169,20 @@ export function App() {
         {!showSettings && ready && locations.data && (
           <>
             <ScreenBoundary key={screen} screen={screen}>
-              {screen === "board" && location && date && <Board location={location} date={date} />}
-              {screen === "patients" && <Patients ref={patientSearch} />}
+              {screen === "board" && location && date && (
+                <Board location={location} date={date} bookingFor={bookingFor} onBookingForDone={() => setBookingFor(null)} />
+              )}
+              {screen === "patients" && (
+                <Patients
+                  ref={patientSearch}
+                  onBookFor={(patient, again) => {
+                    setBookingFor({ patient, subject: again?.subject ?? null });
+                    if (again) setLocationId(again.locationId);
+                    setShowSettings(false);
+                    setScreen("board");
+                  }}
+                />
+              )}
               {screen === "doctors" && <Doctors locations={locations.data} />}
               {screen === "hours" && <WorkingHours locations={locations.data} />}
               {screen === "setup" && <ClinicSetup />}

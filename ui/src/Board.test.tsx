@@ -93,4 +93,19 @@ describe("Board", () => {
     await userEvent.click(screen.getByRole("switch", { name: /Cancelled and missed \(1\)/ }));
     expect(within(grid).getByRole("button", { name: /Cancelled Patient.*Cancelled/ })).toBeInTheDocument();
   });
+
+  it("books again for a patient chosen in the profile: the same doctor and the patient already filled in", async () => {
+    (commands.dayBoard as Mock).mockResolvedValue(ok(day));
+    (commands.freeSlots as Mock).mockResolvedValue(ok([]));
+    (commands.getDoctor as Mock).mockResolvedValue(ok({ price: "650.00" }));
+    const olena = { id: "p-a", patientNumber: 17, fullName: "Olena Kovalenko", phone: null, email: null, dateOfBirth: null, notes: "", rowVersion: 1, createdAt: "2029-01-01T00:00:00Z" };
+    const done = vi.fn();
+    renderWithProviders(<Board location={location} date="2030-01-07" bookingFor={{ patient: olena, subject: bondar.subject }} onBookingForDone={done} />);
+    expect(await screen.findByText("Booking for Olena Kovalenko")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: /New booking/ }));
+    const drawer = await screen.findByRole("dialog", { name: /New booking with Dr Iryna Bondar/ });
+    expect(within(drawer).getByText(/Olena Kovalenko · №17/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Stop" }));
+    expect(done).toHaveBeenCalled();
+  });
 });

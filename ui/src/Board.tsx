@@ -4,11 +4,11 @@
 // where a diagnostic takes several at a time, a now-line, and a filter by
 // specialty. The geometry is boardLayout.ts; N starts a booking without a click.
 import { useEffect, useMemo, useState } from "react";
-import { Button, Group, Kbd, Loader, Paper, Select, Switch, Text, Title } from "@mantine/core";
+import { Alert, Button, Group, Kbd, Loader, Paper, Select, Switch, Text, Title } from "@mantine/core";
 import { useHotkeys } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type BoardColumn, type Booking, type BookingStatus, type Location } from "./bindings";
+import { commands, type BoardColumn, type Booking, type BookingStatus, type BookingSubject, type Location, type Patient } from "./bindings";
 import { appError, call } from "./api";
 import { errorText } from "./errors";
 import { useFormats } from "./format";
@@ -42,7 +42,14 @@ function useNowMinute(date: string, timeZone: string): number | null {
   return todayIn(timeZone, now) === date ? minuteOfDay(now.toISOString(), timeZone) : null;
 }
 
-export function Board({ location, date }: { location: Location; date: string }) {
+/** Booking for a patient chosen elsewhere (their profile's "New booking" or
+ * "Book again"): the board shows whom, and each New booking starts with them. */
+export interface BookingFor {
+  patient: Patient;
+  subject: BookingSubject | null;
+}
+
+export function Board({ location, date, bookingFor, onBookingForDone }: { location: Location; date: string; bookingFor?: BookingFor | null; onBookingForDone?: () => void }) {
   const { t } = useTranslation();
   const board = useQuery({
     queryKey: ["dayBoard", location.id, date],
@@ -66,7 +73,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
   useHotkeys(
     singleKeys && idle
       ? [
-          ["n", () => setDraft({ subject: null, date, minute: null })],
+          ["n", () => startDraft({ subject: null, date, minute: null })],
           ["w", () => setShowArrivals(true)],
         ]
       : [],
@@ -101,10 +108,23 @@ export function Board({ location, date }: { location: Location; date: string }) 
     (c) => filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter),
   );
   const choices = board.data.columns.map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
+  const again = bookingFor?.subject ? (choices.find((c) => subjectKey(c.subject) === subjectKey(bookingFor.subject!)) ?? null) : null;
+  const startDraft = (draftFor: BookingDraft) =>
+    setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
   const released = bookings.filter((b) => !b.holdsSlot).length;
 
   return (
     <>
+      {bookingFor && (
+        <Alert color="clinic" mb={6} py={6} role="status" title={t("board.bookingFor", { name: bookingFor.patient.fullName })}>
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">{again ? t("board.bookingAgainHint", { name: again.name }) : t("board.bookingForHint")}</Text>
+            <Button size="xs" variant="default" onClick={onBookingForDone}>
+              {t("board.bookingForStop")}
+            </Button>
+          </Group>
+        </Alert>
+      )}
       <Group gap="sm" mb={6} wrap="nowrap">
         <Select
           size="xs"
@@ -120,7 +140,7 @@ export function Board({ location, date }: { location: Location; date: string }) 
         <Button size="xs" ml="auto" variant="default" onClick={() => setShowArrivals(true)} aria-keyshortcuts="W" rightSection={<Kbd size="xs">W</Kbd>}>
           {t("arrivals.title", { count: waitingList(bookings).length })}
         </Button>
-        <Button size="xs" onClick={() => setDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
+        <Button size="xs" onClick={() => startDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
           {t("board.newBooking")}
         </Button>
       </Group>
@@ -131,10 +151,18 @@ export function Board({ location, date }: { location: Location; date: string }) 
         bookings={bookings}
         showReleased={showReleased}
         onOpen={setOpened}
-        onBook={(column, minute) => setDraft({ subject: { subject: column.subject, name: column.name }, date, minute })}
+        onBook={(column, minute) => startDraft({ subject: { subject: column.subject, name: column.name }, date, minute })}
       />
       {/* Outside the grid: key presses in a drawer never reach the board's keys. */}
-      {draft && <NewBooking location={location} draft={draft} choices={choices} onClose={() => setDraft(null)} />}
+      {draft && (
+        <NewBooking
+          location={location}
+          draft={draft}
+          choices={choices}
+          onClose={() => setDraft(null)}
+          onBooked={() => draft.patient && onBookingForDone?.()}
+        />
+      )}
       {opened && <BookingDetail bookingId={opened} onClose={() => setOpened(null)} />}
       {showArrivals && (
         <Arrivals

@@ -29,6 +29,8 @@ export interface BookingChoice {
 export interface BookingDraft {
   /** Preset when the board was clicked; otherwise picked in the form. */
   subject: BookingChoice | null;
+  /** Preset when booking for a patient chosen in their profile. */
+  patient?: Patient | null;
   date: string;
   /** Where the board was clicked (minutes since local midnight), if anywhere. */
   minute: number | null;
@@ -53,7 +55,19 @@ export function slotsText(t: TFunction, fetching: boolean, count: number | undef
 }
 
 
-export function NewBooking({ location, draft, choices, onClose }: { location: Location; draft: BookingDraft; choices: BookingChoice[]; onClose: () => void }) {
+export function NewBooking({
+  location,
+  draft,
+  choices,
+  onClose,
+  onBooked,
+}: {
+  location: Location;
+  draft: BookingDraft;
+  choices: BookingChoice[];
+  onClose: () => void;
+  onBooked?: () => void;
+}) {
   const { t } = useTranslation();
   const formats = useFormats(location.timeZone);
   const queries = useQueryClient();
@@ -62,7 +76,7 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
   const [startsAt, setStartsAt] = useState<string | null>(null);
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
-  const [patient, setPatient] = useState<Patient | null>(null);
+  const [patient, setPatient] = useState<Patient | null>(draft.patient ?? null);
   const [message, setMessage] = useState("");
   const [mode, setMode] = useState<"find" | "new">("find");
   const subject = choice?.subject ?? null;
@@ -104,6 +118,7 @@ export function NewBooking({ location, draft, choices, onClose }: { location: Lo
       call(commands.book({ bookingId: uuidv7(), patientId: patient!.id, locationId: location.id, subject: subject!, startsAt: startsAt!, patientMessage: message })),
     onSuccess: () => {
       void queries.invalidateQueries({ queryKey: ["dayBoard", location.id] });
+      onBooked?.();
       onClose();
     },
     onError: () => void slots.refetch(),

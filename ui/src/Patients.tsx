@@ -15,7 +15,10 @@ import { BookingDetail } from "./BookingDetail";
 import { PatientCombobox } from "./PatientCombobox";
 import { DateField } from "./DateField";
 
-export const Patients = forwardRef<HTMLInputElement>(function Patients(_, searchRef) {
+/** Start booking for a patient on the board (another doctor or diagnostic, or the same one again). */
+export type BookFor = (patient: Patient, again: Booking | null) => void;
+
+export const Patients = forwardRef<HTMLInputElement, { onBookFor: BookFor }>(function Patients({ onBookFor }, searchRef) {
   const { t } = useTranslation();
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
@@ -50,7 +53,7 @@ export const Patients = forwardRef<HTMLInputElement>(function Patients(_, search
         width={480}
       />
       {debounced.trim().length < 2 && <Text c="dimmed">{t("patients.typeToSearch")}</Text>}
-      {opened && <PatientProfile patientId={opened} onClose={() => setOpened(null)} />}
+      {opened && <PatientProfile patientId={opened} onClose={() => setOpened(null)} onBookFor={onBookFor} />}
       {creating && (
         <Drawer opened onClose={() => setCreating(false)} position="right" size="md" title={t("patients.new")}>
           <PatientForm
@@ -144,7 +147,7 @@ export function PatientForm({ patient, onSaved }: { patient?: Patient; onSaved: 
   );
 }
 
-function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose: () => void }) {
+function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientId; onClose: () => void; onBookFor: BookFor }) {
   const { t } = useTranslation();
   const formats = useFormats();
   const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
@@ -158,7 +161,7 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
   const past = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() < now);
   const p = patient.data;
 
-  const bookingTable = (rows: Booking[]) =>
+  const bookingTable = (rows: Booking[], withAgain: boolean) =>
     rows.length === 0 ? (
       <Text size="sm" c="dimmed">
         {t("patients.noBookings")}
@@ -174,6 +177,20 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
               <Table.Td>
                 <span className={`status-chip status-${b.status}`}>{t(`status.${b.status}`)}</span>
               </Table.Td>
+              {withAgain && p && (
+                <Table.Td>
+                  <Button
+                    size="compact-xs"
+                    variant="light"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onBookFor(p, b);
+                    }}
+                  >
+                    {t("patients.bookAgain")}
+                  </Button>
+                </Table.Td>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -195,10 +212,15 @@ function PatientProfile({ patientId, onClose }: { patientId: PatientId; onClose:
           </Grid.Col>
           <Grid.Col span={7}>
           <Stack gap="sm">
-            <Text fw={600}>{t("patients.upcoming")}</Text>
-            {bookingTable(upcoming)}
+            <Group justify="space-between">
+              <Text fw={600}>{t("patients.upcoming")}</Text>
+              <Button size="xs" onClick={() => onBookFor(p, null)}>
+                {t("patients.newBookingFor")}
+              </Button>
+            </Group>
+            {bookingTable(upcoming, false)}
             <Text fw={600}>{t("patients.past")}</Text>
-            {bookingTable(past)}
+            {bookingTable(past, true)}
             <Text fw={600}>{t("patients.results")}</Text>
             <ResultList results={results.data ?? []} showDiagnostic />
           </Stack>
