@@ -90,8 +90,17 @@ describe("Board", () => {
     expect(lesia.style.top).toBe(ivan.style.top);
     expect(lesia.style.left).not.toBe(ivan.style.left);
 
-    await userEvent.click(screen.getByRole("switch", { name: /Cancelled and missed \(1\)/ }));
+    await userEvent.click(screen.getByRole("button", { name: /View/ }));
+    await userEvent.click(await screen.findByRole("switch", { name: /Cancelled and missed \(1\)/ }));
     expect(within(grid).getByRole("button", { name: /Cancelled Patient.*Cancelled/ })).toBeInTheDocument();
+
+    // A desk that does not look after the MRI hides its column.
+    // (jsdom counts the open popover's content as hidden once it re-renders: no layout to show it.)
+    await userEvent.click(await screen.findByRole("checkbox", { name: "MRI", hidden: true }));
+    expect(within(grid).queryByRole("button", { name: /Lesia Ukrainka/ })).toBeNull();
+    expect(within(grid).getByRole("button", { name: /Olena Kovalenko/ })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Show all", hidden: true }));
+    expect(await within(grid).findByRole("button", { name: /Lesia Ukrainka/ })).toBeInTheDocument();
   });
 
   it("books again for a patient chosen in the profile: the same doctor and the patient already filled in", async () => {

@@ -3,9 +3,9 @@
 // status as a mark and a word (never colour alone), side by side in lanes
 // where a diagnostic takes several at a time, a now-line, and a filter by
 // specialty. The geometry is boardLayout.ts; N starts a booking without a click.
-import { useEffect, useMemo, useState } from "react";
-import { Alert, Button, Group, Kbd, Loader, Paper, Select, Switch, Text, Title } from "@mantine/core";
-import { useHotkeys } from "@mantine/hooks";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { Alert, Button, Checkbox, Group, Kbd, Loader, Paper, Popover, Select, Stack, Switch, Text, Title } from "@mantine/core";
+import { useHotkeys, useLocalStorage } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type BoardColumn, type Booking, type BookingStatus, type BookingSubject, type Location, type Patient } from "./bindings";
@@ -18,7 +18,7 @@ import { BookingDetail } from "./BookingDetail";
 import { Arrivals, waitingList } from "./Arrivals";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { markOnce } from "./startup";
-import { PX_PER_MINUTE, bookingAt, dayRange, firstCursor, isOpenAt, layoutColumn, moveCursor, subjectKey, type Block, type Cursor } from "./boardLayout";
+import { DENSITY, bookingAt, dayRange, firstCursor, isOpenAt, layoutColumn, moveCursor, subjectKey, type Block, type Cursor, type Density } from "./boardLayout";
 
 const DIAGNOSTICS = "__diagnostics__";
 
@@ -68,6 +68,9 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
   const [filter, setFilter] = useState<string | null>(null);
   const [showReleased, setShowReleased] = useState(false);
   const [showArrivals, setShowArrivals] = useState(false);
+  // How the board is drawn is this desk's choice, remembered on this computer.
+  const [density, setDensity] = useLocalStorage<Density>({ key: "board-density", defaultValue: "comfortable" });
+  const [hidden, setHidden] = useLocalStorage<string[]>({ key: `board-hidden-columns-${location.id}`, defaultValue: [] });
   const [singleKeys] = useSingleKeyShortcuts();
   const idle = !draft && !opened && !showArrivals;
   useHotkeys(
@@ -105,7 +108,9 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
   }
   const specialties = [...new Set(board.data.columns.filter((c) => c.subject.type === "doctor").map((c) => c.detail))].sort();
   const columns = board.data.columns.filter(
-    (c) => filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter),
+    (c) =>
+      !hidden.includes(subjectKey(c.subject)) &&
+      (filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter)),
   );
   const choices = board.data.columns.map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
   const again = bookingFor?.subject ? (choices.find((c) => subjectKey(c.subject) === subjectKey(bookingFor.subject!)) ?? null) : null;
@@ -134,9 +139,12 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
           value={filter}
           onChange={setFilter}
           data={[...specialties.map((s) => ({ value: s, label: s })), { value: DIAGNOSTICS, label: t("board.diagnostics") }]}
-          w={220}
+          w={200}
         />
-        <Switch size="sm" label={t("board.showReleased", { count: released })} checked={showReleased} onChange={(e) => setShowReleased(e.currentTarget.checked)} />
+        <BoardView columns={board.data.columns} hidden={hidden} onHidden={setHidden}>
+          <Switch size="sm" label={t("board.compact")} checked={density === "compact"} onChange={(e) => setDensity(e.currentTarget.checked ? "compact" : "comfortable")} />
+          <Switch size="sm" label={t("board.showReleased", { count: released })} checked={showReleased} onChange={(e) => setShowReleased(e.currentTarget.checked)} />
+        </BoardView>
         <Button size="xs" ml="auto" variant="default" onClick={() => setShowArrivals(true)} aria-keyshortcuts="W" rightSection={<Kbd size="xs">W</Kbd>}>
           {t("arrivals.title", { count: waitingList(bookings).length })}
         </Button>
@@ -150,6 +158,7 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
         columns={columns}
         bookings={bookings}
         showReleased={showReleased}
+        density={density}
         onOpen={setOpened}
         onBook={(column, minute) => startDraft({ subject: { subject: column.subject, name: column.name }, date, minute })}
       />
@@ -179,18 +188,63 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
   );
 }
 
+/** How the board is drawn: density, cancelled bookings (`children`), and
+ * which doctors and diagnostics it shows (a desk may look after a few). */
+function BoardView({ columns, hidden, onHidden, children }: { columns: BoardColumn[]; hidden: string[]; onHidden: (keys: string[]) => void; children: ReactNode }) {
+  const { t } = useTranslation();
+  const shown = columns.filter((c) => !hidden.includes(subjectKey(c.subject))).length;
+  return (
+    <Popover position="bottom-start" shadow="md" withArrow>
+      <Popover.Target>
+        <Button size="xs" variant="default" rightSection={<span aria-hidden="true">▾</span>}>
+          {t("board.view", { shown, total: columns.length })}
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs" mb="xs">
+          {children}
+        </Stack>
+        <Text size="sm" fw={600}>
+          {t("board.columnsTitle")}
+        </Text>
+        <Stack gap={4} mah={320} style={{ overflowY: "auto" }}>
+          <Group gap="xs">
+            <Button size="compact-xs" variant="subtle" onClick={() => onHidden([])}>
+              {t("board.showAll")}
+            </Button>
+          </Group>
+          {columns.map((c) => {
+            const key = subjectKey(c.subject);
+            return (
+              <Checkbox
+                key={key}
+                size="xs"
+                label={c.detail ? `${c.name} · ${c.detail}` : c.name}
+                checked={!hidden.includes(key)}
+                onChange={(e) => onHidden(e.currentTarget.checked ? hidden.filter((h) => h !== key) : [...hidden, key])}
+              />
+            );
+          })}
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
 interface GridProps {
   location: Location;
   date: string;
   columns: BoardColumn[];
   bookings: Booking[];
   showReleased: boolean;
+  density: Density;
   onOpen: (bookingId: string) => void;
   onBook: (column: BoardColumn, minute: number) => void;
 }
 
 /** The grid itself (APG grid: one Tab stop; arrows move a cursor announced to screen readers). */
-function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, onBook }: GridProps) {
+function BoardGrid({ location, date, columns, bookings, showReleased, density, onOpen, onBook }: GridProps) {
+  const { pxPerMinute: scale, columnWidth } = DENSITY[density];
   const { t } = useTranslation();
   const formats = useFormats(location.timeZone);
   const timeZone = location.timeZone;
@@ -200,8 +254,8 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
   const [start, end] = range;
   const step = location.gridMinutes;
   const blocks = useMemo(
-    () => new Map(columns.map((c) => [subjectKey(c.subject), layoutColumn(c, bookings, timeZone, start, showReleased)])),
-    [columns, bookings, timeZone, start, showReleased],
+    () => new Map(columns.map((c) => [subjectKey(c.subject), layoutColumn(c, bookings, timeZone, start, showReleased, scale)])),
+    [columns, bookings, timeZone, start, showReleased, scale],
   );
   // A filter or a new day can leave the cursor past the last column.
   const here = cursor && cursor.column < columns.length ? cursor : null;
@@ -237,7 +291,7 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
   for (let m = Math.ceil(start / 60) * 60; m < end; m += 60) hours.push(m);
 
   return (
-    <div className="board-frame">
+    <div className="board-frame" style={{ "--column-width": `${columnWidth}px` } as React.CSSProperties}>
       <span id="board-keys" className="visually-hidden">
         {t("board.keys")}
       </span>
@@ -269,10 +323,10 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
             </div>
           ))}
         </div>
-        <div className="board-body" role="row" style={{ height: (end - start) * PX_PER_MINUTE + 8 }}>
+        <div className="board-body" role="row" style={{ height: (end - start) * scale + 8 }}>
           <div className="gutter" role="rowheader" aria-label={t("board.time")}>
             {hours.map((m) => (
-              <div key={m} className="hour" style={{ top: (m - start) * PX_PER_MINUTE }} aria-hidden="true">
+              <div key={m} className="hour" style={{ top: (m - start) * scale }} aria-hidden="true">
                 {wallTime(m)}
               </div>
             ))}
@@ -284,7 +338,7 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
               role="gridcell"
               onClick={(e) => {
                 // A click on open time (not on a booking) starts a booking there.
-                const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / PX_PER_MINUTE;
+                const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / scale;
                 if (isOpenAt(c, minute)) onBook(c, minute);
               }}
             >
@@ -292,22 +346,22 @@ function BoardGrid({ location, date, columns, bookings, showReleased, onOpen, on
                 <div
                   key={o.start}
                   className="open"
-                  style={{ top: (minutesOf(o.start) - start) * PX_PER_MINUTE, height: (minutesOf(o.end) - minutesOf(o.start)) * PX_PER_MINUTE }}
+                  style={{ top: (minutesOf(o.start) - start) * scale, height: (minutesOf(o.end) - minutesOf(o.start)) * scale }}
                 />
               ))}
               {hours.map((m) => (
-                <div key={m} className="hour-line" style={{ top: (m - start) * PX_PER_MINUTE }} />
+                <div key={m} className="hour-line" style={{ top: (m - start) * scale }} />
               ))}
               {here && here.column === index && (
                 <div
                   className="cursor"
-                  style={{ top: (here.minute - start) * PX_PER_MINUTE, height: step * PX_PER_MINUTE }}
+                  style={{ top: (here.minute - start) * scale, height: step * scale }}
                   ref={(el) => el?.scrollIntoView({ block: "nearest", inline: "nearest" })}
                   key={`${here.column}-${here.minute}`}
                 />
               )}
               {nowMinute !== null && nowMinute >= start && nowMinute <= end && (
-                <div className="now-line" style={{ top: (nowMinute - start) * PX_PER_MINUTE }} aria-hidden="true" />
+                <div className="now-line" style={{ top: (nowMinute - start) * scale }} aria-hidden="true" />
               )}
               {(blocks.get(subjectKey(c.subject)) ?? []).map((block) => (
                 <BookingBlock key={block.booking.id} block={block} formats={formats} onOpen={onOpen} />

@@ -5,8 +5,13 @@
 import type { BoardColumn, Booking, BookingSubject } from "./bindings";
 import { minuteOfDay, minutesOf } from "./dates";
 
-/** Pixels per minute of the board's time axis. */
-export const PX_PER_MINUTE = 1.4;
+/** Pixels per minute of the board's time axis, and its column width, per density. */
+export const DENSITY = {
+  comfortable: { pxPerMinute: 1.4, columnWidth: 168 },
+  compact: { pxPerMinute: 1.0, columnWidth: 132 },
+} as const;
+export type Density = keyof typeof DENSITY;
+export const PX_PER_MINUTE = DENSITY.comfortable.pxPerMinute;
 /** The shortest block that still shows a line of text. */
 export const MIN_BLOCK_PX = 20;
 /** The board's hours when nobody works (an empty day still has an axis). */
@@ -59,7 +64,14 @@ const RELEASED_WIDTH = 0.22;
  * that (never on top of each other). Released bookings (cancelled, no-show)
  * are left out unless `showReleased`, then drawn as a strip on the right.
  */
-export function layoutColumn(column: BoardColumn, bookings: Booking[], timeZone: string, dayStart: number, showReleased: boolean): Block[] {
+export function layoutColumn(
+  column: BoardColumn,
+  bookings: Booking[],
+  timeZone: string,
+  dayStart: number,
+  showReleased: boolean,
+  pxPerMinute: number = PX_PER_MINUTE,
+): Block[] {
   const mine = bookings
     .filter((b) => sameSubject(b.subject, column.subject))
     .map((booking) => {
@@ -83,10 +95,10 @@ export function layoutColumn(column: BoardColumn, bookings: Booking[], timeZone:
   const liveWidth = released.length > 0 ? 1 - RELEASED_WIDTH : 1;
 
   const place = (m: { booking: Booking; from: number; to: number }, left: number, width: number, nextFrom: number | undefined, isReleased: boolean): Block => {
-    const top = (m.from - dayStart) * PX_PER_MINUTE;
-    const natural = (m.to - m.from) * PX_PER_MINUTE - 2;
+    const top = (m.from - dayStart) * pxPerMinute;
+    const natural = (m.to - m.from) * pxPerMinute - 2;
     // At least one readable line, but never over the next booking in the same lane.
-    const room = nextFrom === undefined ? Infinity : (nextFrom - m.from) * PX_PER_MINUTE - 1;
+    const room = nextFrom === undefined ? Infinity : (nextFrom - m.from) * pxPerMinute - 1;
     const height = Math.max(Math.min(Math.max(natural, MIN_BLOCK_PX), room), Math.min(natural, room));
     return { booking: m.booking, from: m.from, to: m.to, top, height, left, width, compact: height < 2 * MIN_BLOCK_PX - 4, released: isReleased };
   };
