@@ -292,6 +292,9 @@ async fn cancel_with_a_reason_frees_the_slot() {
     let s = seed(&preparing.clinic).await;
     let subject = BookingSubject::Doctor { doctor_id: s.doctor };
     let visit = book(&preparing.clinic, s.patient.id, &s.centre, subject, at(&s, 11, 0)).await;
+    // Two days' notice: tomorrow's 11:00 is always inside it, whenever this runs.
+    let notice = clinic_domain::bookings::ClinicPolicy { late_cancel_notice_minutes: 48 * 60 };
+    preparing.clinic.set_clinic_policy(&notice).await.expect("the clinic's notice");
     let desk = preparing.open().await;
     let query = SlotQuery { location_id: s.centre.id, subject, from: s.day, to: s.day };
     let free_at_eleven = || async {
@@ -306,8 +309,16 @@ async fn cancel_with_a_reason_frees_the_slot() {
     assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Booked);
     desk.fill("Reason (needed to cancel)", "Patient called: ill").await;
     desk.click_button("Cancel booking").await;
+    desk.see("say whether the patient or the clinic cancelled").await;
+    desk.check("The patient").await;
+    desk.click_button("Cancel booking").await;
     desk.see("Cancelled").await;
     desk.see("Patient called: ill").await;
+    // Cancelled by the patient inside the clinic's notice: late, and the history says so.
+    desk.see("The patient · late").await;
+    let late =
+        desk.count("SELECT count(*) FROM booking_status_changes WHERE cancel_kind = 'by_patient' AND late").await;
+    assert_eq!(late, 1);
 
     assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Cancelled);
     assert!(free_at_eleven().await, "11:00 is free again");

@@ -98,6 +98,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             bookings::record_rating,
             bookings::doctor_ratings,
             bookings::booking_rating,
+            bookings::clinic_policy,
+            bookings::set_clinic_policy,
             results::attach_result_file,
             results::attach_staged_result,
             results::save_result_copy,

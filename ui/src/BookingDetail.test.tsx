@@ -39,7 +39,14 @@ describe("BookingDetail", () => {
 
     expect(await screen.findByText("is required")).toBeInTheDocument();
     expect(screen.getByLabelText("Reason (needed to cancel)")).toHaveAttribute("aria-invalid", "true");
-    expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "cancel", reason: "", expectedVersion: 4 });
+    expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "cancel", reason: "", cancelKind: null, expectedVersion: 4 });
+
+    // Who cancelled, and a common reason in one click.
+    await userEvent.click(screen.getByRole("radio", { name: "The patient" }));
+    await userEvent.click(screen.getByRole("button", { name: "Ill" }));
+    expect(screen.getByLabelText("Reason (needed to cancel)")).toHaveValue("Ill");
+    await userEvent.click(screen.getByRole("button", { name: "Cancel booking" }));
+    expect(commands.changeStatus).toHaveBeenLastCalledWith({ bookingId: "b1", action: "cancel", reason: "Ill", cancelKind: "byPatient", expectedVersion: 4 });
   });
 
   it("undoes an accidental check-in and links a moved booking to where it went", async () => {
@@ -53,6 +60,6 @@ describe("BookingDetail", () => {
 
     await userEvent.click(await screen.findByRole("button", { name: /Moved to .*Dr Bondar/ }));
     await userEvent.click(await screen.findByRole("button", { name: "Undo check-in" }));
-    expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "undo", reason: "", expectedVersion: 4 });
+    expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "undo", reason: "", cancelKind: null, expectedVersion: 4 });
   });
 });

@@ -2,10 +2,10 @@
 // (cancel asks for a reason); reschedule to another free slot; a rating once
 // completed; results for a diagnostic; and its status history.
 import { useState } from "react";
-import { Alert, Badge, Button, Divider, Drawer, Group, Rating, Select, Stack, Table, Text, TextInput, Textarea } from "@mantine/core";
+import { Alert, Badge, Button, Divider, Drawer, Group, Radio, Rating, Select, Stack, Table, Text, TextInput, Textarea } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type Booking, type BookingId, type StatusAction } from "./bindings";
+import { commands, type Booking, type BookingId, type CancelKind, type StatusAction } from "./bindings";
 import { appError, call } from "./api";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
@@ -21,6 +21,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
   const queries = useQueryClient();
   const [shown, setShown] = useState(bookingId);
   const [reason, setReason] = useState("");
+  const [cancelKind, setCancelKind] = useState<CancelKind | null>(null);
   const booking = useQuery({ queryKey: ["booking", shown], queryFn: () => call(commands.getBooking(shown)) });
   const history = useQuery({ queryKey: ["bookingHistory", shown], queryFn: () => call(commands.bookingHistory(shown)) });
   const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });
@@ -34,9 +35,19 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
     void queries.invalidateQueries({ queryKey: ["patientBookings", changed.patientId] });
   };
   const act = useMutation({
-    mutationFn: (action: StatusAction) => call(commands.changeStatus({ bookingId: shown, action, reason, expectedVersion: b!.rowVersion })),
+    mutationFn: (action: StatusAction) =>
+      call(
+        commands.changeStatus({
+          bookingId: shown,
+          action,
+          reason,
+          cancelKind: action === "cancel" ? cancelKind : null,
+          expectedVersion: b!.rowVersion,
+        }),
+      ),
     onSuccess: (changed) => {
       setReason("");
+      setCancelKind(null);
       refresh(changed);
     },
   });
@@ -84,7 +95,24 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
             </Text>
           )}
           {b.allowedActions.includes("cancel") && (
-            <TextInput label={t("detail.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} />
+            <Stack gap={6}>
+              <Radio.Group label={t("cancel.by")} value={cancelKind} onChange={(v) => setCancelKind(v as CancelKind)} error={errors.cancelKind}>
+                <Group mt={4}>
+                  <Radio value="byPatient" label={t("cancel.byPatient")} />
+                  <Radio value="byClinic" label={t("cancel.byClinic")} />
+                </Group>
+              </Radio.Group>
+              {cancelKind && (
+                <Group gap={4} aria-label={t("cancel.presets")} role="group">
+                  {(t(cancelKind === "byPatient" ? "cancel.patientReasons" : "cancel.clinicReasons", { returnObjects: true }) as string[]).map((preset) => (
+                    <Button key={preset} size="compact-xs" variant={reason === preset ? "filled" : "default"} onClick={() => setReason(preset)}>
+                      {preset}
+                    </Button>
+                  ))}
+                </Group>
+              )}
+              <TextInput label={t("detail.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} />
+            </Stack>
           )}
           <Group gap="xs">
             {b.allowedActions.map((action) => (
@@ -99,7 +127,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               </Button>
             ))}
           </Group>
-          {failed && !errors.reason && (
+          {failed && !errors.reason && !errors.cancelKind && (
             <Alert color="red" role="alert">
               {errors.action ?? errorText(failed)}
             </Alert>
@@ -129,7 +157,16 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
                   <Table.Td>{formats.dateTime(h.changedAt)}</Table.Td>
                   <Table.Td>{t(`status.${h.toStatus}`)}</Table.Td>
                   <Table.Td>{h.changedBy}</Table.Td>
-                  <Table.Td>{h.reason}</Table.Td>
+                  <Table.Td>
+                    {h.cancelKind && (
+                      <Text span size="sm" fw={600}>
+                        {t(`cancel.${h.cancelKind}`)}
+                        {h.late ? ` · ${t("cancel.late")}` : ""}
+                        {h.reason ? ": " : ""}
+                      </Text>
+                    )}
+                    {h.reason}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -17,6 +17,7 @@ export function ClinicSetup() {
         <Tabs.Tab value="locations">{t("setup.locations")}</Tabs.Tab>
         <Tabs.Tab value="specialties">{t("setup.specialties")}</Tabs.Tab>
         <Tabs.Tab value="diagnostics">{t("setup.diagnostics")}</Tabs.Tab>
+        <Tabs.Tab value="policy">{t("setup.policy")}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="locations" pt="sm">
         <Locations />
@@ -26,6 +27,9 @@ export function ClinicSetup() {
       </Tabs.Panel>
       <Tabs.Panel value="diagnostics" pt="sm">
         <Diagnostics />
+      </Tabs.Panel>
+      <Tabs.Panel value="policy" pt="sm">
+        <Policy />
       </Tabs.Panel>
     </Tabs>
   );
@@ -354,6 +358,52 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
         </Button>
       </Group>
       <GeneralError text={general} />
+    </Stack>
+  );
+}
+
+/** The clinic's cancellation notice, in hours (stored in minutes). */
+function Policy() {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const policy = useQuery({ queryKey: ["clinicPolicy"], queryFn: () => call(commands.clinicPolicy()) });
+  const [hours, setHours] = useState<number | string | null>(null);
+  const shown = hours ?? (policy.data ? policy.data.lateCancelNoticeMinutes / 60 : "");
+  const save = useMutation({
+    mutationFn: () => call(commands.setClinicPolicy({ lateCancelNoticeMinutes: Math.round(Number(shown) * 60) })),
+    onSuccess: (saved) => {
+      queries.setQueryData(["clinicPolicy"], saved);
+      setHours(null);
+    },
+  });
+  const failure = failureOf(save.error);
+  return (
+    <Stack maw={420} gap="sm">
+      <NumberInput
+        label={t("cancel.notice")}
+        description={t("cancel.noticeHint")}
+        value={shown}
+        onChange={setHours}
+        min={0}
+        step={1}
+        decimalScale={2}
+        error={failure.fields.lateCancelNoticeMinutes}
+      />
+      {failure.general && (
+        <Alert color="red" role="alert">
+          {failure.general}
+        </Alert>
+      )}
+      {save.isSuccess && hours === null && (
+        <Text size="sm" c="clinic.9" role="status">
+          {t("doctors.saved")}
+        </Text>
+      )}
+      <Group>
+        <Button onClick={() => save.mutate()} loading={save.isPending} disabled={shown === ""}>
+          {t("doctors.save")}
+        </Button>
+      </Group>
     </Stack>
   );
 }

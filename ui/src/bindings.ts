@@ -84,6 +84,9 @@ export const commands = {
 	recordRating: (input: RatingInput) => typedError<Rating, AppError>(__TAURI_INVOKE("record_rating", { input })),
 	doctorRatings: (doctorId: DoctorId, limit: number) => typedError<Rating[], AppError>(__TAURI_INVOKE("doctor_ratings", { doctorId, limit })),
 	bookingRating: (bookingId: BookingId) => typedError<Rating | null, AppError>(__TAURI_INVOKE("booking_rating", { bookingId })),
+	/**  The clinic's cancellation notice: a patient who cancels inside it cancels late. */
+	clinicPolicy: () => typedError<ClinicPolicy, AppError>(__TAURI_INVOKE("clinic_policy")),
+	setClinicPolicy: (policy: ClinicPolicy) => typedError<ClinicPolicy, AppError>(__TAURI_INVOKE("set_clinic_policy", { policy })),
 	/**  Attaches the file at `path` to a diagnostic booking, streaming progress. */
 	attachResultFile: (resultId: ResultId, bookingId: BookingId, path: string, onProgress: Channel<UploadProgress>) => typedError<ResultFile, AppError>(__TAURI_INVOKE("attach_result_file", { resultId, bookingId, path, onProgress })),
 	/**  Attaches a file the window sent in chunks (`POST clinic://localhost/staging/<result id>`). */
@@ -206,6 +209,17 @@ export type BookingsChange = {
 
 /**  Bookings changed at a location (any station, this one included). */
 export type BookingsChanged = BookingsChange;
+
+/**  Who called a booking off. */
+export type CancelKind = "byPatient" | "byClinic";
+
+/**
+ *  The clinic's rules for cancellations: a patient who cancels less than
+ *  the notice before the visit cancels late (the history says so).
+ */
+export type ClinicPolicy = {
+	lateCancelNoticeMinutes: number,
+};
 
 /**  An intent the server refused, waiting for a person to decide. */
 export type Conflict = {
@@ -624,6 +638,10 @@ export type StatusChange = {
 	fromStatus: BookingStatus | null,
 	toStatus: BookingStatus,
 	reason: string,
+	/**  Who cancelled (cancellations only). */
+	cancelKind?: CancelKind | null,
+	/**  A patient's cancellation inside the clinic's notice. */
+	late?: boolean,
 	changedBy: string,
 	changedAt: string,
 };
@@ -632,6 +650,8 @@ export type StatusRequest = {
 	bookingId: BookingId,
 	action: StatusAction,
 	reason?: string,
+	/**  Who cancelled: required to cancel. */
+	cancelKind?: CancelKind | null,
 	/**  The version the person acted on; a stale one is a conflict. */
 	expectedVersion: number,
 };

@@ -342,12 +342,94 @@ impl Booking {
     }
 }
 
+/// Who called a booking off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(feature = "sqlx", sqlx(type_name = "cancel_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "camelCase")]
+pub enum CancelKind {
+    ByPatient,
+    ByClinic,
+}
+
+/// The clinic's rules for cancellations: a patient who cancels less than
+/// the notice before the visit cancels late (the history says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicPolicy {
+    pub late_cancel_notice_minutes: i32,
+}
+
+impl ClinicPolicy {
+    /// Two weeks at most: a longer notice would make nearly every cancellation late.
+    pub const MAX_NOTICE_MINUTES: i32 = 14 * 24 * 60;
+
+    pub fn validate(&self) -> AppResult<ClinicPolicy> {
+        if !(0..=Self::MAX_NOTICE_MINUTES).contains(&self.late_cancel_notice_minutes) {
+            return Err(AppError::validation(
+                "lateCancelNoticeMinutes",
+                ValidationCode::OutOfRange,
+                format!("must be between 0 and {} minutes (two weeks)", Self::MAX_NOTICE_MINUTES),
+            ));
+        }
+        Ok(*self)
+    }
+
+    pub fn is_late(&self, kind: CancelKind, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        kind == CancelKind::ByPatient
+            && starts_at - now < chrono::Duration::minutes(i64::from(self.late_cancel_notice_minutes))
+    }
+}
+
+/// What a status change records beside the new status.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChangeNote {
+    pub reason: String,
+    pub cancel_kind: Option<CancelKind>,
+    pub late: bool,
+}
+
+impl StatusRequest {
+    /// A cancellation says who cancelled (field `cancelKind`); other changes
+    /// carry no kind.
+    pub fn checked_cancel_kind(&self) -> AppResult<Option<CancelKind>> {
+        match (self.action, self.cancel_kind) {
+            (StatusAction::Cancel, None) => Err(AppError::validation(
+                "cancelKind",
+                ValidationCode::Required,
+                "say whether the patient or the clinic cancelled",
+            )),
+            (StatusAction::Cancel, kind) => Ok(kind),
+            _ => Ok(None),
+        }
+    }
+
+    /// The note to record with the change (late by the clinic's policy).
+    pub fn note(
+        &self,
+        reason: String,
+        policy: &ClinicPolicy,
+        starts_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> AppResult<ChangeNote> {
+        let cancel_kind = self.checked_cancel_kind()?;
+        let late = cancel_kind.is_some_and(|kind| policy.is_late(kind, starts_at, now));
+        Ok(ChangeNote { reason, cancel_kind, late })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusChange {
     pub from_status: Option<BookingStatus>,
     pub to_status: BookingStatus,
     pub reason: String,
+    /// Who cancelled (cancellations only).
+    #[serde(default)]
+    pub cancel_kind: Option<CancelKind>,
+    /// A patient's cancellation inside the clinic's notice.
+    #[serde(default)]
+    pub late: bool,
     pub changed_by: String,
     pub changed_at: DateTime<Utc>,
 }
@@ -359,6 +441,9 @@ pub struct StatusRequest {
     pub action: StatusAction,
     #[serde(default)]
     pub reason: String,
+    /// Who cancelled: required to cancel.
+    #[serde(default)]
+    pub cancel_kind: Option<CancelKind>,
     /// The version the person acted on; a stale one is a conflict.
     pub expected_version: i32,
 }
@@ -753,5 +838,25 @@ mod tests {
         assert!(booking.allowed_actions.is_empty());
         assert!(!booking.holds_slot);
         assert!(!booking.accepts_results);
+    }
+
+    #[test]
+    fn a_patients_cancellation_inside_the_notice_is_late_and_a_kind_is_required() {
+        let policy = ClinicPolicy { late_cancel_notice_minutes: 24 * 60 }.validate().unwrap();
+        let starts_at = at("2030-01-07T07:00:00Z");
+        let cancel = |kind| StatusRequest {
+            booking_id: BookingId::generate(),
+            action: StatusAction::Cancel,
+            reason: "ill".into(),
+            cancel_kind: kind,
+            expected_version: 1,
+        };
+        let note = |kind, now| cancel(kind).note("ill".into(), &policy, starts_at, at(now));
+        assert!(note(Some(CancelKind::ByPatient), "2030-01-06T08:00:00Z").unwrap().late, "23 hours ahead");
+        assert!(!note(Some(CancelKind::ByPatient), "2030-01-06T06:00:00Z").unwrap().late, "25 hours ahead");
+        assert!(!note(Some(CancelKind::ByClinic), "2030-01-07T06:00:00Z").unwrap().late, "the clinic is never late");
+        assert_eq!(note(None, "2030-01-06T06:00:00Z").unwrap_err().field(), Some("cancelKind"));
+        let too_long = ClinicPolicy { late_cancel_notice_minutes: ClinicPolicy::MAX_NOTICE_MINUTES + 1 }.validate();
+        assert_eq!(too_long.unwrap_err().field(), Some("lateCancelNoticeMinutes"));
     }
 }

@@ -115,6 +115,7 @@ mod tests {
                 booking_id: BookingId::generate(),
                 action: StatusAction::CheckIn,
                 reason: String::new(),
+                cancel_kind: None,
                 expected_version: 1,
             },
         };

@@ -140,6 +140,7 @@ fn day_of_intents(location: LocationId, doctors: &[DoctorId]) -> Vec<QueuedInten
                 booking_id: *id,
                 action: StatusAction::Confirm,
                 reason: String::new(),
+                cancel_kind: None,
                 expected_version: 1,
             },
         }));

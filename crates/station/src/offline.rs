@@ -54,6 +54,8 @@ pub(crate) async fn optimistic(
             let booking = kept_booking(local, request.booking_id, request.expected_version).await?;
             let zone = zone_of(local, booking.location_id).await?;
             let (target, _) = request.action.validate(&booking.status_facts(zone), now, &request.reason)?;
+            // Whether it is late is the server's to say when the change arrives.
+            request.checked_cancel_kind()?;
             Ok((vec![with_status(booking, target, zone, now)], vec![]))
         }
         Intent::Reschedule { request } => {

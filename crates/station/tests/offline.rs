@@ -234,6 +234,7 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
         booking_id: b.id,
         action: StatusAction::CheckIn,
         reason: String::new(),
+        cancel_kind: None,
         expected_version: b.row_version,
     };
     let early = station.change_status(&check_in(&first)).await.unwrap_err();

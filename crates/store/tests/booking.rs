@@ -6,8 +6,8 @@ mod common;
 use std::sync::Arc;
 
 use clinic_domain::bookings::{
-    BookingStatus, BookingSubject, HoursPreviewQuery, OpenSpan, RatingInput, RescheduleRequest, SlotQuery,
-    StatusAction, StatusRequest,
+    BookingStatus, BookingSubject, CancelKind, ClinicPolicy, HoursPreviewQuery, OpenSpan, RatingInput,
+    RescheduleRequest, SlotQuery, StatusAction, StatusRequest,
 };
 use clinic_domain::ids::{BookingId, RatingId};
 use clinic_domain::schedule::{ExceptionKind, ScheduleExceptionInput, WeeklyInterval};
@@ -42,7 +42,13 @@ async fn the_clock_decides_when_a_patient_can_arrive_or_be_missed() {
     // 09:00 Kyiv on 5 January; the fixture's clock is 08:00 Kyiv on the 4th.
     let visit = f.book(b.patient.id, b.location.id, b.with_doctor(), "2027-01-05T07:00:00Z").await.unwrap();
     assert_eq!(visit.allowed_actions, [StatusAction::Confirm, StatusAction::Cancel], "the day before");
-    let status = |action| StatusRequest { booking_id: visit.id, action, reason: String::new(), expected_version: 1 };
+    let status = |action| StatusRequest {
+        booking_id: visit.id,
+        action,
+        reason: String::new(),
+        cancel_kind: None,
+        expected_version: 1,
+    };
     let early = f.clinic.change_status(&status(StatusAction::CheckIn), &actor()).await.unwrap_err();
     assert_eq!(early.field(), Some("action"), "{early:?}");
     let missed_early = f.clinic.change_status(&status(StatusAction::NoShow), &actor()).await.unwrap_err();
@@ -70,6 +76,7 @@ async fn an_accidental_check_in_or_cancel_is_undone_and_recorded() {
         booking_id: visit.id,
         action,
         reason: if action == StatusAction::Cancel { "wrong patient".into() } else { String::new() },
+        cancel_kind: (action == StatusAction::Cancel).then_some(CancelKind::ByClinic),
         expected_version: version,
     };
     // The database stamps history with its own clock; the fixture's clock is
@@ -499,6 +506,7 @@ async fn status_lifecycle_and_rating() {
         booking_id: booking.id,
         action,
         reason: String::new(),
+        cancel_kind: None,
         expected_version: version,
     };
     let err = f.clinic.change_status(&step(StatusAction::Complete, booking.row_version), &actor()).await.unwrap_err();
@@ -550,14 +558,25 @@ async fn cancelling_frees_the_slot_and_needs_a_reason() {
         booking_id: booking.id,
         action: StatusAction::Cancel,
         reason: " ".into(),
+        cancel_kind: None,
         expected_version: booking.row_version,
     };
     assert_eq!(f.clinic.change_status(&cancel, &actor()).await.unwrap_err().field(), Some("reason"));
     cancel.reason = "Patient is ill".into();
+    assert_eq!(f.clinic.change_status(&cancel, &actor()).await.unwrap_err().field(), Some("cancelKind"));
+    cancel.cancel_kind = Some(CancelKind::ByPatient);
     let cancelled = f.clinic.change_status(&cancel, &actor()).await.unwrap();
     assert_eq!(cancelled.status, BookingStatus::Cancelled);
     let history = f.clinic.booking_history(booking.id).await.unwrap();
-    assert_eq!(history.last().unwrap().reason, "Patient is ill");
+    let last = history.last().unwrap();
+    assert_eq!(last.reason, "Patient is ill");
+    // 11:00 Kyiv today, cancelled at 08:00 by the patient: inside the default 24-hour notice.
+    assert_eq!((last.cancel_kind, last.late), (Some(CancelKind::ByPatient), true));
+    assert_eq!(f.clinic.clinic_policy().await.unwrap().late_cancel_notice_minutes, 1440);
+    let shorter = ClinicPolicy { late_cancel_notice_minutes: 120 };
+    assert_eq!(f.clinic.set_clinic_policy(&shorter).await.unwrap(), shorter);
+    let unreasonable = ClinicPolicy { late_cancel_notice_minutes: -5 };
+    assert_eq!(f.clinic.set_clinic_policy(&unreasonable).await.unwrap_err().field(), Some("lateCancelNoticeMinutes"));
 
     let other = f.patient("Taras Shevchenko").await;
     f.book(other.id, b.location.id, b.with_doctor(), "2027-01-04T09:00:00Z").await.unwrap();

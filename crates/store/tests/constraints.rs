@@ -28,7 +28,13 @@ async fn every_constraint_names_its_field_or_conflict() {
     for (action, version) in [(StatusAction::CheckIn, 1), (StatusAction::Complete, 2)] {
         f.clinic
             .change_status(
-                &StatusRequest { booking_id: visit.id, action, reason: String::new(), expected_version: version },
+                &StatusRequest {
+                    booking_id: visit.id,
+                    action,
+                    reason: String::new(),
+                    cancel_kind: None,
+                    expected_version: version,
+                },
                 &actor(),
             )
             .await

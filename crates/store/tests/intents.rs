@@ -59,6 +59,7 @@ async fn the_same_intent_pushed_concurrently_is_applied_once() {
                 booking_id: booking.id,
                 action: StatusAction::CheckIn,
                 reason: String::new(),
+                cancel_kind: None,
                 expected_version: booking.row_version,
             },
         }))
@@ -114,6 +115,7 @@ async fn a_stale_edit_is_a_conflict_not_an_overwrite() {
                 booking_id: booking.id,
                 action,
                 reason: "patient called".into(),
+                cancel_kind: (action == StatusAction::Cancel).then_some(clinic_domain::bookings::CancelKind::ByPatient),
                 expected_version,
             },
         })

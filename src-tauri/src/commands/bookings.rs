@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use clinic_domain::availability::FreeSlot;
 use clinic_domain::bookings::{
-    Booking, BookingRequest, DayBoard, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
+    Booking, BookingRequest, ClinicPolicy, DayBoard, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange,
+    StatusRequest,
 };
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
 use clinic_domain::AppResult;
@@ -69,4 +70,17 @@ pub async fn doctor_ratings(station: State<'_, Station>, doctor_id: DoctorId, li
 #[specta::specta]
 pub async fn booking_rating(station: State<'_, Station>, booking_id: BookingId) -> AppResult<Option<Rating>> {
     station.reader().await?.booking_rating(booking_id).await
+}
+
+/// The clinic's cancellation notice: a patient who cancels inside it cancels late.
+#[tauri::command]
+#[specta::specta]
+pub async fn clinic_policy(station: State<'_, Station>) -> AppResult<ClinicPolicy> {
+    station.reader().await?.clinic_policy().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_clinic_policy(station: State<'_, Station>, policy: ClinicPolicy) -> AppResult<ClinicPolicy> {
+    station.writer().await?.set_clinic_policy(&policy).await
 }

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use clinic_domain::availability::Busy;
-use clinic_domain::bookings::{Booking, BookingStatus, BookingSubject, StatusChange, StatusFacts, VisitTime};
+use clinic_domain::bookings::{
+    Booking, BookingStatus, BookingSubject, CancelKind, ChangeNote, ClinicPolicy, StatusChange, StatusFacts, VisitTime,
+};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId};
 use clinic_domain::values::{parse_time_zone, Money};
 use clinic_domain::AppResult;
@@ -48,7 +50,7 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
     .execute(&mut *conn)
     .await
     .db()?;
-    record_status_change(conn, b.id, None, BookingStatus::Booked, "", b.created_by).await
+    record_status_change(conn, b.id, None, BookingStatus::Booked, &ChangeNote::default(), b.created_by).await
 }
 
 pub async fn record_status_change(
@@ -56,16 +58,18 @@ pub async fn record_status_change(
     id: BookingId,
     from: Option<BookingStatus>,
     to: BookingStatus,
-    reason: &str,
+    note: &ChangeNote,
     changed_by: &str,
 ) -> AppResult<()> {
     sqlx::query!(
-        "INSERT INTO booking_status_changes (booking_id, from_status, to_status, reason, changed_by)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO booking_status_changes (booking_id, from_status, to_status, reason, cancel_kind, late, changed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         id as BookingId,
         from as Option<BookingStatus>,
         to as BookingStatus,
-        reason,
+        note.reason,
+        note.cancel_kind as Option<CancelKind>,
+        note.late,
         changed_by
     )
     .execute(conn)
@@ -82,7 +86,7 @@ pub async fn set_status(
     expected_version: i32,
     from: BookingStatus,
     to: BookingStatus,
-    reason: &str,
+    note: &ChangeNote,
     changed_by: &str,
 ) -> AppResult<bool> {
     let done = sqlx::query!(
@@ -97,7 +101,7 @@ pub async fn set_status(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    record_status_change(conn, id, Some(from), to, reason, changed_by).await?;
+    record_status_change(conn, id, Some(from), to, note, changed_by).await?;
     Ok(true)
 }
 
@@ -255,7 +259,7 @@ pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<St
     sqlx::query_as!(
         StatusChange,
         r#"SELECT from_status AS "from_status: BookingStatus", to_status AS "to_status: BookingStatus",
-                  reason, changed_by, changed_at
+                  reason, cancel_kind AS "cancel_kind: CancelKind", late, changed_by, changed_at
              FROM booking_status_changes WHERE booking_id = $1
             ORDER BY changed_at, booking_status_change_id"#,
         id as BookingId
@@ -318,4 +322,20 @@ pub async fn exists(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
         .fetch_one(conn)
         .await
         .db()
+}
+
+/// The clinic's policies (one row, made by the migration).
+pub async fn policy(conn: &mut PgConnection) -> AppResult<ClinicPolicy> {
+    sqlx::query_as!(ClinicPolicy, "SELECT late_cancel_notice_minutes FROM clinic_policy").fetch_one(conn).await.db()
+}
+
+pub async fn set_policy(conn: &mut PgConnection, policy: &ClinicPolicy) -> AppResult<ClinicPolicy> {
+    sqlx::query_as!(
+        ClinicPolicy,
+        "UPDATE clinic_policy SET late_cancel_notice_minutes = $1 RETURNING late_cancel_notice_minutes",
+        policy.late_cancel_notice_minutes
+    )
+    .fetch_one(conn)
+    .await
+    .db()
 }

@@ -7,8 +7,9 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use clinic_domain::availability::{local_day, slot_refusal, taken_refusal, FreeSlot, ResourceCalendar, SlotProblem};
 use clinic_domain::bookings::{
-    BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, DayPreview, HoursPreviewQuery,
-    OpenSpan, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange, StatusRequest,
+    BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, ChangeNote, ClinicPolicy, DayBoard,
+    DayPreview, HoursPreviewQuery, OpenSpan, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange,
+    StatusRequest,
 };
 use clinic_domain::catalogue::Location;
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
@@ -194,6 +195,15 @@ impl Clinic {
         Ok(history)
     }
 
+    pub async fn clinic_policy(&self) -> AppResult<ClinicPolicy> {
+        bookings::policy(&mut *self.conn().await?).await
+    }
+
+    pub async fn set_clinic_policy(&self, policy: &ClinicPolicy) -> AppResult<ClinicPolicy> {
+        let policy = policy.validate()?;
+        bookings::set_policy(&mut *self.conn().await?, &policy).await
+    }
+
     /// Confirm, check in, complete, cancel (with a reason) or mark a no-show.
     pub async fn change_status(&self, request: &StatusRequest, actor: &Actor) -> AppResult<Booking> {
         let mut tx = self.begin().await?;
@@ -215,13 +225,15 @@ impl Clinic {
             return Err(AppError::stale(Entity::Booking));
         }
         let (target, reason) = request.action.validate(&booking.facts, self.now(), &request.reason)?;
+        let policy = bookings::policy(tx).await?;
+        let note = request.note(reason, &policy, booking.starts_at, self.now())?;
         bookings::set_status(
             tx,
             request.booking_id,
             request.expected_version,
             booking.status,
             target,
-            &reason,
+            &note,
             actor.name(),
         )
         .await?;
@@ -259,7 +271,7 @@ impl Clinic {
             old.row_version,
             old.status,
             BookingStatus::Cancelled,
-            &reason,
+            &ChangeNote { reason, ..ChangeNote::default() },
             actor.name(),
         )
         .await?;
