@@ -183,10 +183,22 @@ async fn a_visit_from_booked_to_rated() {
     desk.click_button("Undo check-in").await;
     desk.see("Confirm").await;
     assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Booked);
-    for (action, status) in [("Confirm", "Confirmed"), ("Check in", "Arrived"), ("Complete", "Completed")] {
+    for (action, status) in [("Confirm", "Confirmed"), ("Check in", "Arrived")] {
         desk.click_button(action).await;
         desk.see(status).await;
     }
+    // The waiting room lists her with her arrival time; her row opens the booking again.
+    desk.press(Key::Escape).await;
+    desk.click_button("Waiting (1)").await;
+    desk.see("waiting").await;
+    desk.axe("waiting room").await;
+    desk.find("//*[@role='dialog']//button[contains(@class, 'arrival-open')][contains(., 'Olena Kovalenko')]")
+        .await
+        .click()
+        .await
+        .expect("opening her booking from the waiting room");
+    desk.click_button("Complete").await;
+    desk.see("Completed").await;
     desk.see("Rate this visit").await;
     desk.web
         .find(Locator::XPath("//*[@role='dialog']//label[@for=//input[@type='radio' and @value='5']/@id]"))
