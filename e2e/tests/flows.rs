@@ -392,6 +392,10 @@ async fn book_offline_then_resolve_the_conflict() {
     desk.wait_until_kept(s.centre.id, s.day).await;
 
     desk.link.cut();
+    // The badge notices on its own (nothing typed yet): the live-refresh listener's connection drops.
+    let cut_at = std::time::Instant::now();
+    desk.see("· offline").await;
+    eprintln!("[offline] the badge said offline {} ms after the link was cut", cut_at.elapsed().as_millis());
     desk.click_button("New booking").await;
     desk.choose("Doctor or diagnostic", "Dr Iryna Bondar · Cardiology").await;
     desk.choose("Time", "11:00–11:30").await;

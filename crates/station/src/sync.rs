@@ -31,6 +31,11 @@ pub const WINDOW_AHEAD_DAYS: i64 = 30;
 const PUSH_BATCH: i64 = 100;
 /// How often a station pulls when nothing pokes it.
 const PERIODIC_PULL: Duration = Duration::from_secs(30);
+/// Between cycles an online station asks the server every second, so the
+/// badge says offline within about two seconds of the database going away
+/// (a query a second per desk: nothing for PostgreSQL).
+const HEARTBEAT: Duration = Duration::from_secs(1);
+const HEARTBEAT_PATIENCE: Duration = Duration::from_millis(900);
 /// How often the whole window and the catalogue lists are pulled again.
 const FULL_PULL_EVERY: Duration = Duration::from_secs(10 * 60);
 
@@ -279,14 +284,34 @@ impl Sync {
                     backoff
                 }
             };
+            self.wait_for_work(&clinic, &mut pokes, wait).await;
+        }
+    }
+
+    /// Waits up to `wait` for a local change or a NOTIFY; meanwhile, while
+    /// online, a heartbeat notices the server going away and ends the wait
+    /// (the next cycle then retries with backoff).
+    async fn wait_for_work(&self, clinic: &Clinic, pokes: &mut broadcast::Receiver<BookingsChange>, wait: Duration) {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
             tokio::select! {
-                _ = self.wake.notified() => {}
+                _ = self.wake.notified() => return,
                 poke = pokes.recv() => {
-                    if matches!(poke, Err(broadcast::error::RecvError::Closed)) {
-                        tokio::time::sleep(wait).await;
+                    if !matches!(poke, Err(broadcast::error::RecvError::Closed)) {
+                        return;
+                    }
+                    tokio::time::sleep(left).await;
+                }
+                _ = tokio::time::sleep(HEARTBEAT.min(left)) => {
+                    if self.is_online() && clinic.ping(HEARTBEAT_PATIENCE).await.is_err() {
+                        self.went_offline().await;
+                        return;
                     }
                 }
-                _ = tokio::time::sleep(wait) => {}
             }
         }
     }

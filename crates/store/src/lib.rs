@@ -54,6 +54,16 @@ impl Clinic {
         (self.clock)()
     }
 
+    /// Whether the database answers within `patience` (a station's heartbeat).
+    pub async fn ping(&self, patience: std::time::Duration) -> AppResult<()> {
+        match tokio::time::timeout(patience, sqlx::query("SELECT 1").execute(&self.pool)).await {
+            Ok(answer) => answer.map(drop).map_err(db_error),
+            Err(_) => {
+                Err(clinic_domain::AppError::Offline { message: "the clinic database did not answer in time".into() })
+            }
+        }
+    }
+
     async fn conn(&self) -> AppResult<PoolConnection<Postgres>> {
         self.pool.acquire().await.map_err(db_error)
     }
