@@ -637,6 +637,37 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.see(&format!("{column_name}, {}:", hhmm(minute))).await;
     assert_eq!(desk.count_shown(".board[role=grid]").await, 1, "the board is still there");
 
+    // Rescheduled to another doctor with free time that day: the new booking says where it came from.
+    let mut other = None;
+    for c in board.columns.iter().filter(|c| c.subject != board.columns[column].subject && !c.detail.is_empty()) {
+        let slots = clinic
+            .free_slots(&SlotQuery { location_id: location.id, subject: c.subject, from: day, to: day })
+            .await
+            .expect("free slots");
+        if let Some(slot) = slots.first() {
+            other = Some((c.clone(), slot.clone()));
+            break;
+        }
+    }
+    let (other, slot) = other.expect("another doctor with free time");
+    desk.focus(".board").await;
+    desk.press(Key::Enter).await;
+    desk.click_button("Reschedule…").await;
+    desk.choose("Doctor or diagnostic", &format!("{} · {}", other.name, other.detail)).await;
+    desk.choose("Time", &format!("{}–{}", hhmm(minute_of(slot.starts_at)), hhmm(minute_of(slot.ends_at)))).await;
+    desk.click_button("Move booking").await;
+    desk.see("Moved from").await;
+    desk.see(&other.name).await;
+    let BookingSubject::Doctor { doctor_id } = other.subject else { unreachable!("a doctor's column") };
+    let moved = desk
+        .count(&format!(
+            "SELECT count(*) FROM bookings WHERE rescheduled_from IS NOT NULL AND doctor_id = {doctor_id} AND starts_at = '{}'",
+            slot.starts_at.to_rfc3339()
+        ))
+        .await;
+    assert_eq!(moved, 1, "moved to {}", other.name);
+    desk.press(Key::Escape).await;
+
     // The other screens.
     desk.press(Key::F2).await;
     desk.type_keys(&surname).await;
@@ -658,7 +689,25 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.axe("working hours").await;
     desk.press(Key::F5).await;
     desk.see("New location").await;
-    desk.axe("clinic setup").await;
+    desk.axe("clinic setup: locations").await;
+    desk.click_button("New location").await;
+    desk.see("Time zone").await;
+    desk.axe("location editor").await;
+    desk.press(Key::Escape).await;
+    for (tab, shows) in [
+        ("Specialties", "New specialty"),
+        ("Diagnostics", "New diagnostic"),
+        ("Cancellations", "Late cancellation notice"),
+    ] {
+        desk.click_button(tab).await;
+        desk.see(shows).await;
+        desk.axe(&format!("clinic setup: {}", tab.to_lowercase())).await;
+    }
+    desk.click_button("Diagnostics").await;
+    desk.click_button("New diagnostic").await;
+    desk.see("Price").await;
+    desk.axe("diagnostic editor").await;
+    desk.press(Key::Escape).await;
     desk.click_button("Settings").await;
     desk.click_button("Station settings").await;
     desk.see("Clinic database").await;
