@@ -645,7 +645,7 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
             .await
             .expect("free slots");
         if let Some(slot) = slots.first() {
-            other = Some((c.clone(), slot.clone()));
+            other = Some((c.clone(), *slot));
             break;
         }
     }
