@@ -712,6 +712,13 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.click_button("Station settings").await;
     desk.see("Clinic database").await;
     desk.axe("settings").await;
+
+    // The same busy day in the smallest supported window, in English.
+    desk.web.set_window_rect(0, 0, 1024, 700).await.expect("a 1024×700 window");
+    desk.press(Key::F1).await;
+    desk.see(&pair_a.patient_name).await;
+    desk.screenshot("busy-board-1024x700").await;
+    desk.axe("busy board, 1024×700").await;
     desk.close().await;
 }
 
@@ -769,5 +776,12 @@ async fn ukrainian_at_1024_by_700() {
     let english = desk.text().await;
     assert!(!english.contains("cannot be in the future"), "no English refusal: {english}");
     desk.axe("new patient, Ukrainian").await;
+
+    // And in Ukrainian at 1366×768.
+    desk.press(Key::Escape).await;
+    desk.web.set_window_rect(0, 0, 1366, 768).await.expect("a 1366×768 window");
+    desk.press(Key::F1).await;
+    desk.see("Розклад дня").await;
+    desk.screenshot("board-1366x768-uk").await;
     desk.close().await;
 }

@@ -13,7 +13,7 @@ import { uuidv7 } from "./ids";
 import { todayIn } from "./dates";
 import { BookingResults } from "./Results";
 import { subjectKey } from "./boardLayout";
-import { slotsText } from "./NewBooking";
+import { SlotSelect } from "./NewBooking";
 import { DateField } from "./DateField";
 
 export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
@@ -201,7 +201,6 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
   const [chosenKey, setChosenKey] = useState(subjectKey(booking.subject));
   const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)), enabled: open });
   const zone = locations.data?.find((l) => l.id === locationId)?.timeZone ?? timeZone;
-  const formats = useFormats(zone);
   const board = useQuery({
     queryKey: ["dayBoard", locationId, date],
     queryFn: () => call(commands.dayBoard(locationId, date)),
@@ -272,13 +271,13 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
         error={board.data && subject === null ? t("detail.notThere") : fieldErrors(failed).subject}
         allowDeselect={false}
       />
-      <Select
-        label={t("booking.slot")}
-        placeholder={t("booking.chooseSlot")}
-        description={subject === null ? undefined : slotsText(t, slots.isFetching, slots.data?.length)}
+      <SlotSelect
+        slots={slots.data}
+        fetching={slots.isFetching}
+        asked={subject !== null}
+        timeZone={zone}
         value={startsAt}
         onChange={setStartsAt}
-        data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
         error={fieldErrors(failed).startsAt}
       />
       {failed && !fieldErrors(failed).startsAt && !fieldErrors(failed).subject && (

@@ -54,6 +54,41 @@ export function slotsText(t: TFunction, fetching: boolean, count: number | undef
   return count === 0 ? t("booking.noSlots") : t("booking.slotsCount", { count });
 }
 
+/** The time field of booking and rescheduling: the day's free slots, how
+ * many there are, and the server's refusal of the chosen one. */
+export function SlotSelect({
+  slots,
+  fetching,
+  asked,
+  timeZone,
+  value,
+  onChange,
+  error,
+}: {
+  slots: FreeSlot[] | undefined;
+  fetching: boolean;
+  /** False until there is a doctor or diagnostic to ask about. */
+  asked: boolean;
+  timeZone: string;
+  value: string | null;
+  onChange: (startsAt: string | null) => void;
+  error?: string;
+}) {
+  const { t } = useTranslation();
+  const formats = useFormats(timeZone);
+  return (
+    <Select
+      label={t("booking.slot")}
+      placeholder={asked ? t("booking.chooseSlot") : ""}
+      description={asked ? slotsText(t, fetching, slots?.length) : undefined}
+      value={value}
+      onChange={onChange}
+      data={(slots ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
+      error={error}
+    />
+  );
+}
+
 
 export function NewBooking({
   location,
@@ -182,13 +217,13 @@ export function NewBooking({
             {t("booking.noneAhead", { days: LOOKAHEAD_DAYS })}
           </Text>
         )}
-        <Select
-          label={t("booking.slot")}
-          placeholder={subject === null ? "" : t("booking.chooseSlot")}
-          description={subject === null ? undefined : slotsText(t, slots.isFetching, slots.data?.length)}
+        <SlotSelect
+          slots={slots.data}
+          fetching={slots.isFetching}
+          asked={subject !== null}
+          timeZone={location.timeZone}
           value={startsAt}
           onChange={setStartsAt}
-          data={(slots.data ?? []).map((s) => ({ value: s.startsAt, label: formats.span(s.startsAt, s.endsAt) }))}
           error={bookFields.startsAt}
         />
         {price.data && (

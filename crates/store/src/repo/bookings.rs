@@ -108,9 +108,8 @@ pub async fn set_status(
 /// The booking's current state, locked until the transaction ends so status
 /// changes on it happen one at a time.
 pub struct Locked {
-    pub status: BookingStatus,
-    /// What the status rules ask (the visit's time in its location's zone,
-    /// the last change, a move).
+    /// The status and what the status rules ask with it (the visit's time in
+    /// its location's zone, the last change, a move).
     pub facts: StatusFacts,
     pub row_version: i32,
     pub starts_at: DateTime<Utc>,
@@ -143,7 +142,6 @@ pub async fn lock(conn: &mut PgConnection, id: BookingId) -> AppResult<Option<Lo
     .db()?;
     row.map(|r| {
         Ok(Locked {
-            status: r.status,
             facts: StatusFacts {
                 status: r.status,
                 visit: VisitTime { starts_at: r.starts_at, zone: parse_time_zone("timeZone", &r.time_zone)? },

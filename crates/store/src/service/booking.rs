@@ -231,7 +231,7 @@ impl Clinic {
             tx,
             request.booking_id,
             request.expected_version,
-            booking.status,
+            booking.facts.status,
             target,
             &note,
             actor.name(),
@@ -262,14 +262,19 @@ impl Clinic {
         if old.row_version != request.expected_version {
             return Err(AppError::stale(Entity::Booking));
         }
-        let new_request =
-            request.moved_booking(old.status, old.patient_id, old.location_id, old.subject, &old.patient_message)?;
+        let new_request = request.moved_booking(
+            old.facts.status,
+            old.patient_id,
+            old.location_id,
+            old.subject,
+            &old.patient_message,
+        )?;
         let reason = if reason.is_empty() { "rescheduled".to_string() } else { reason };
         bookings::set_status(
             tx,
             request.booking_id,
             old.row_version,
-            old.status,
+            old.facts.status,
             BookingStatus::Cancelled,
             &ChangeNote { reason, ..ChangeNote::default() },
             actor.name(),
@@ -303,7 +308,7 @@ impl Clinic {
         let stars = Stars::parse("rating", input.rating)?;
         let comment = optional_text("comment", &input.comment, 2000)?;
         let booking = bookings::lock(tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
-        let doctor_id = booking.subject.rateable(booking.status)?;
+        let doctor_id = booking.subject.rateable(booking.facts.status)?;
         ratings::insert(
             tx,
             &ratings::NewRating {

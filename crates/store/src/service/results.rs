@@ -38,7 +38,7 @@ impl Clinic {
         let media_type = sniff_media_type(upload.bytes)?;
         let sha256 = Sha256::digest(upload.bytes);
         let booking = bookings::lock(tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
-        booking.subject.accepts_results(booking.status, &booking.facts.visit, self.now())?;
+        booking.subject.accepts_results(booking.facts.status, &booking.facts.visit, self.now())?;
         results::insert(
             tx,
             &results::NewResult {
