@@ -71,8 +71,13 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
   // How the board is drawn is this desk's choice, remembered on this computer.
   const [density, setDensity] = useLocalStorage<Density>({ key: "board-density", defaultValue: "comfortable" });
   const [hidden, setHidden] = useLocalStorage<string[]>({ key: `board-hidden-columns-${location.id}`, defaultValue: [] });
+  // Declared before any early return: the N key's handler uses them whenever it fires.
+  const choices = (board.data?.columns ?? []).map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
+  const again = bookingFor?.subject ? (choices.find((c) => subjectKey(c.subject) === subjectKey(bookingFor.subject!)) ?? null) : null;
+  const startDraft = (draftFor: BookingDraft) =>
+    setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
   const [singleKeys] = useSingleKeyShortcuts();
-  const idle = !draft && !opened && !showArrivals;
+  const idle = !draft && !opened && !showArrivals && board.data !== undefined;
   useHotkeys(
     singleKeys && idle
       ? [
@@ -112,10 +117,6 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
       !hidden.includes(subjectKey(c.subject)) &&
       (filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter)),
   );
-  const choices = board.data.columns.map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
-  const again = bookingFor?.subject ? (choices.find((c) => subjectKey(c.subject) === subjectKey(bookingFor.subject!)) ?? null) : null;
-  const startDraft = (draftFor: BookingDraft) =>
-    setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
   const released = bookings.filter((b) => !b.holdsSlot).length;
 
   return (
