@@ -389,6 +389,7 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
       role="button"
       tabIndex={-1}
       title={title}
+      data-booking-id={b.id}
       onClick={(e) => {
         e.stopPropagation();
         onOpen(b.id);
