@@ -24,5 +24,6 @@ else
   [ -s "$dir/url" ] || { cat "$dir/server.log" >&2; exit 1; }
 fi
 url=$(cat "$dir/url")
-sqlx migrate run --source migrations --database-url "$url" >&2
+# Roles, ownership and migrations, as on a clinic server (idempotent).
+cargo run -q -p clinic-admin -- --database-url "$url" init --prefix clinic >/dev/null
 echo "export DATABASE_URL='$url'"

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use clinic_admin::testing::{DESK_LOGIN, SETUP};
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
 use clinic_station::settings::{ServerSettings, Settings};
-use clinic_store::{Clinic, MIGRATOR};
+use clinic_store::Clinic;
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -192,7 +193,7 @@ impl Desk {
     /// A fresh database to fill (through `clinic`) before the window opens.
     pub async fn prepare(name: &str) -> Preparing {
         let turn = ONE_AT_A_TIME.lock().await;
-        let db = fresh_database(&MIGRATOR).await;
+        let db = fresh_database(&SETUP).await;
         let clinic = Clinic::new(db.pool.clone());
         Preparing { name: name.into(), db, clinic, turn }
     }
@@ -227,15 +228,13 @@ impl Preparing {
             host: "127.0.0.1".into(),
             port: link.port,
             database: db.name.clone(),
-            user: options.get_username().to_string(),
+            // The desk's own staff login (reception and manager), as at a clinic.
+            user: DESK_LOGIN.to_string(),
             tls: clinic_station::settings::TlsMode::Disable,
             ca_file: None,
         };
-        clinic_station::settings::save(
-            &home.join("config"),
-            &Settings { server: Some(server), staff_name: "E2E Desk".into(), update_endpoint: None },
-        )
-        .expect("the station's settings");
+        clinic_station::settings::save(&home.join("config"), &Settings { server: Some(server), update_endpoint: None })
+            .expect("the station's settings");
 
         // Xvfb picks a free display and says which (-displayfd).
         let mut xvfb = Command::new("Xvfb")

@@ -616,7 +616,7 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     assert!(keystrokes <= 20, "{keystrokes} keystrokes");
     let booked = desk
         .count(&format!(
-            "SELECT count(*) FROM bookings b JOIN patients p USING (patient_id) WHERE p.full_name = '{}' AND b.created_by = 'E2E Desk'",
+            "SELECT count(*) FROM bookings b JOIN patients p USING (patient_id) WHERE p.full_name = '{}' AND b.created_by = 'desk'",
             name.replace('\'', "''")
         ))
         .await;

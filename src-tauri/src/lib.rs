@@ -43,7 +43,6 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::save_settings,
             settings::test_connection,
             settings::reconnect,
-            settings::migrate_schema,
             settings::ping,
             settings::check_for_update,
             settings::install_update,

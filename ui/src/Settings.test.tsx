@@ -5,7 +5,7 @@ import type { StationStatus } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
 vi.mock("./bindings", () => ({
-  commands: { testConnection: vi.fn(), saveSettings: vi.fn(), migrateSchema: vi.fn() },
+  commands: { testConnection: vi.fn(), saveSettings: vi.fn() },
 }));
 vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
 
@@ -17,7 +17,7 @@ const status: StationStatus = {
   mode: "server",
   phase: { phase: "ready" },
   schema: null,
-  settings: { staffName: "Desk 1", server },
+  settings: { server, updateEndpoint: null },
 };
 
 describe("SettingsPanel", () => {
@@ -33,13 +33,20 @@ describe("SettingsPanel", () => {
 
     expect(await screen.findByText("is required")).toBeInTheDocument();
     expect(host).toHaveAttribute("aria-invalid", "true");
-    expect(commands.saveSettings).toHaveBeenCalledWith({ staffName: "Desk 1", server: { ...server, host: "" }, updateEndpoint: null }, null);
+    expect(commands.saveSettings).toHaveBeenCalledWith({ server: { ...server, host: "" }, updateEndpoint: null }, null);
   });
 
   it("names what is wrong with a connection", async () => {
     (commands.testConnection as Mock).mockResolvedValue({
       status: "ok",
-      data: { ok: false, problem: "badPassword", message: "the password for desk was not accepted", serverVersion: null, schema: null },
+      data: {
+        ok: false,
+        problem: "badPassword",
+        message: "the password for desk was not accepted",
+        serverVersion: null,
+        schema: null,
+        tlsWarning: "the server's identity is not checked",
+      },
     });
     renderWithProviders(<SettingsPanel status={status} onStatus={() => {}} onClose={() => {}} />);
     await userEvent.type(screen.getByLabelText("Password (kept in the system keyring)"), "secret");
@@ -47,6 +54,7 @@ describe("SettingsPanel", () => {
 
     expect(await screen.findByText("Wrong password")).toBeInTheDocument();
     expect(screen.getByText("the password for desk was not accepted")).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("the server's identity is not checked");
     expect(commands.testConnection).toHaveBeenCalledWith(server, "secret");
   });
 });

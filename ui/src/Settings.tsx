@@ -1,5 +1,6 @@
 // Connection settings: the clinic's PostgreSQL server (or the demo clinic),
-// "Test connection" with a precise report, and the schema gate's action.
+// "Test connection" with a precise report. The database itself is set up and
+// migrated by its administrator (clinic-admin), never from a desk.
 import { useState } from "react";
 import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
@@ -9,7 +10,8 @@ import { commands, type ServerSettings, type StationStatus, type TlsMode } from 
 import { appError, call } from "./api";
 import { errorText, fieldErrors } from "./errors";
 
-const EMPTY_SERVER: ServerSettings = { host: "", port: 5432, database: "clinic", user: "", tls: "require", caFile: null };
+// A server elsewhere on the network: its certificate is checked by default.
+const EMPTY_SERVER: ServerSettings = { host: "", port: 5432, database: "clinic", user: "", tls: "verifyFull", caFile: null };
 
 export function SettingsPanel({ status, onStatus, onClose }: {
   status: StationStatus;
@@ -17,7 +19,6 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [staffName, setStaffName] = useState(status.settings.staffName);
   const [useServer, setUseServer] = useState(status.settings.server !== null);
   const [server, setServer] = useState<ServerSettings>(status.settings.server ?? EMPTY_SERVER);
   const [password, setPassword] = useState("");
@@ -27,18 +28,16 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   const test = useMutation({ mutationFn: () => call(commands.testConnection(server, password || null)) });
   const save = useMutation({
     mutationFn: () =>
-      call(commands.saveSettings({ staffName, server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null }, useServer && password ? password : null)),
+      call(commands.saveSettings({ server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null }, useServer && password ? password : null)),
     onSuccess: onStatus,
   });
-  const migrate = useMutation({ mutationFn: () => call(commands.migrateSchema()), onSuccess: onStatus });
 
-  const failure = save.error ?? test.error ?? migrate.error;
+  const failure = save.error ?? test.error;
   const failed = failure ? appError(failure) : null;
   const errors = fieldErrors(failed);
   const general = failed && Object.keys(errors).length === 0 ? errorText(failed) : null;
   const schema = status.schema;
-  const canMigrate = schema && (schema.state.state === "older" || schema.state.state === "empty") && schema.state.canMigrate;
-  const busy = test.isPending || save.isPending || migrate.isPending;
+  const busy = test.isPending || save.isPending;
 
   return (
     <Paper maw={760} mx="auto" mt="md" p="lg" withBorder component="section" aria-labelledby="settings-title">
@@ -46,7 +45,6 @@ export function SettingsPanel({ status, onStatus, onClose }: {
         <Title order={2} size="h3" id="settings-title">
           {t("settings.title")}
         </Title>
-        <TextInput label={t("settings.staffName")} value={staffName} onChange={(e) => setStaffName(e.currentTarget.value)} error={errors.staffName} />
         <Radio.Group label={t("settings.database")} value={useServer ? "server" : "demo"} onChange={(v) => setUseServer(v === "server")}>
           <Stack gap={6} mt={6}>
             <Radio value="demo" label={t("settings.useDemo")} />
@@ -68,10 +66,11 @@ export function SettingsPanel({ status, onStatus, onClose }: {
               data={[
                 { value: "disable", label: t("settings.tlsDisable") },
                 { value: "require", label: t("settings.tlsRequire") },
+                { value: "verifyCa", label: t("settings.tlsVerifyCa") },
                 { value: "verifyFull", label: t("settings.tlsVerifyFull") },
               ]}
             />
-            {server.tls === "verifyFull" && (
+            {(server.tls === "verifyFull" || server.tls === "verifyCa") && (
               <Group align="end" gap="xs">
                 <TextInput
                   style={{ flex: 1 }}
@@ -102,6 +101,11 @@ export function SettingsPanel({ status, onStatus, onClose }: {
                 {test.data.serverVersion && ` (PostgreSQL ${test.data.serverVersion})`}
               </Alert>
             )}
+            {test.data?.tlsWarning && (
+              <Alert role="alert" color="orange" title={t("settings.tlsWarning")}>
+                {test.data.tlsWarning}
+              </Alert>
+            )}
           </Stack>
         )}
         <UpdatePanel endpoint={updateEndpoint} onEndpoint={setUpdateEndpoint} endpointError={errors.updateEndpoint} />
@@ -110,11 +114,6 @@ export function SettingsPanel({ status, onStatus, onClose }: {
             <Text size="sm">
               {t("settings.schema", { database: schema.databaseSchema ?? t("settings.schemaNone"), app: schema.appSchema, version: schema.appVersion })}
             </Text>
-            {canMigrate && (
-              <Button size="xs" onClick={() => migrate.mutate()} loading={migrate.isPending}>
-                {t("settings.migrate")}
-              </Button>
-            )}
           </Group>
         )}
         {general && (
@@ -159,7 +158,7 @@ function UpdatePanel({ endpoint, onEndpoint, endpointError }: { endpoint: string
             <Text size="sm">{offer.verdict.reason}</Text>
           ) : (
             <Button mt="xs" onClick={() => install.mutate()} loading={install.isPending}>
-              {offer.verdict.verdict === "allowedWithMigration" ? t("settings.installAndMigrate") : t("settings.install")}
+              {t("settings.install")}
             </Button>
           )}
         </Alert>

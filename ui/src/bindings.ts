@@ -13,8 +13,6 @@ export const commands = {
 	saveSettings: (settings: Settings, password: string | null) => typedError<StationStatus, AppError>(__TAURI_INVOKE("save_settings", { settings, password })),
 	testConnection: (server: ServerSettings, password: string | null) => typedError<ConnectionReport, AppError>(__TAURI_INVOKE("test_connection", { server, password })),
 	reconnect: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("reconnect")),
-	/**  Applies the database migrations this app brings, when the role may. */
-	migrateSchema: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("migrate_schema")),
 	/**  Does nothing: measures the IPC round trip. */
 	ping: () => __TAURI_INVOKE<void>("ping"),
 	/**  Asks the update server for a newer version and whether this station may take it. */
@@ -170,7 +168,13 @@ export type Booking = {
 	movedTo?: BookingId | null,
 	/**  The status before the last change (what an undo returns to). */
 	previousStatus?: BookingStatus | null,
+	/**  The login that wrote it, as the database recorded it. */
 	createdBy: string,
+	/**
+	 *  Who entered it at a station, when that is not `created_by` (made
+	 *  offline by one person, pushed later under another login).
+	 */
+	enteredBy?: string | null,
 	createdAt: string,
 	rowVersion: number,
 	/**
@@ -240,7 +244,12 @@ export type ConflictCode =
 /**  The row changed since the version the edit was based on. */
 "staleVersion" | 
 /**  The row is still used (e.g. a capacity below lanes in use). */
-"inUse";
+"inUse" | 
+/**
+ *  Another session held the same rows (a deadlock or serialization
+ *  failure) even after retries: trying again will do.
+ */
+"busy";
 
 /**  What a person decided about a refused change. */
 export type ConflictResolution = 
@@ -264,6 +273,8 @@ export type ConnectionReport = {
 	message: string,
 	serverVersion: string | null,
 	schema: SchemaStatus | null,
+	/**  What Settings warns about these TLS settings (`ServerSettings::tls_warning`). */
+	tlsWarning?: string | null,
 };
 
 export type DayBoard = {
@@ -556,9 +567,9 @@ export type ScheduleExceptionInput = {
 
 export type SchemaState = { state: "current" } | 
 /**  No Clinic Desk tables yet. */
-{ state: "empty"; canMigrate: boolean } | 
+{ state: "empty" } | 
 /**  Migrations this app brings are not applied yet. */
-{ state: "older"; pending: string[]; canMigrate: boolean } | 
+{ state: "older"; pending: string[] } | 
 /**  The database has migrations this app does not know: a newer app made them. */
 { state: "newer"; unknown: string[] } | 
 /**  A known migration differs from the one applied, or one failed half-way. */
@@ -584,11 +595,10 @@ export type ServerSettings = {
 	caFile: string | null,
 };
 
+/**  The default: the embedded demo clinic. */
 export type Settings = {
 	/**  `None`: run on the embedded demo clinic. */
 	server: ServerSettings | null,
-	/**  Recorded as who created or changed what. */
-	staffName: string,
 	/**  Where this clinic publishes app updates (`None`: the address built in). */
 	updateEndpoint?: string | null,
 };
@@ -642,7 +652,10 @@ export type StatusChange = {
 	cancelKind?: CancelKind | null,
 	/**  A patient's cancellation inside the clinic's notice. */
 	late?: boolean,
+	/**  The login that made the change, as the database recorded it. */
 	changedBy: string,
+	/**  Who entered it at a station, when that is not `changed_by`. */
+	enteredBy?: string | null,
 	changedAt: string,
 };
 
@@ -669,8 +682,17 @@ export type SyncStatus = {
 	lastSyncedAt: string | null,
 };
 
-export type TlsMode = "disable" | "require" | 
-/**  Require TLS and check the server's certificate and host name against a CA. */
+export type TlsMode = 
+/**  No encryption: only by explicit choice (Settings warns). */
+"disable" | 
+/**  Encrypted, but the server's identity is not checked (Settings warns). */
+"require" | 
+/**  Encrypted; the server's certificate must be signed by the clinic's CA. */
+"verifyCa" | 
+/**
+ *  Encrypted; the certificate must be signed by the CA and name the host.
+ *  The default for any server not on this computer.
+ */
 "verifyFull";
 
 /**  A newer version on offer, and whether this station may take it. */
@@ -687,11 +709,6 @@ export type UpdateOffer = {
 export type UpdateVerdict = 
 /**  The database is what the update expects. */
 { verdict: "allowed" } | 
-/**
- *  The update brings migrations; this station's role may apply them, and
- *  the new version offers to on first start.
- */
-{ verdict: "allowedWithMigration" } | 
 /**
  *  Installing would leave the station unable to write; `reason` says why
  *  and what to do.

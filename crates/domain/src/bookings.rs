@@ -306,7 +306,12 @@ pub struct Booking {
     /// The status before the last change (what an undo returns to).
     #[serde(default)]
     pub previous_status: Option<BookingStatus>,
+    /// The login that wrote it, as the database recorded it.
     pub created_by: String,
+    /// Who entered it at a station, when that is not `created_by` (made
+    /// offline by one person, pushed later under another login).
+    #[serde(default)]
+    pub entered_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub row_version: i32,
     /// Made or changed on this station while the clinic database was out of
@@ -430,7 +435,11 @@ pub struct StatusChange {
     /// A patient's cancellation inside the clinic's notice.
     #[serde(default)]
     pub late: bool,
+    /// The login that made the change, as the database recorded it.
     pub changed_by: String,
+    /// Who entered it at a station, when that is not `changed_by`.
+    #[serde(default)]
+    pub entered_by: Option<String>,
     pub changed_at: DateTime<Utc>,
 }
 
@@ -685,6 +694,7 @@ mod tests {
                 moved_to: None,
                 previous_status: None,
                 created_by: "Desk".into(),
+                entered_by: None,
                 created_at: starts_at,
                 row_version: 1,
                 provisional: false,

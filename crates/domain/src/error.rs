@@ -104,6 +104,9 @@ pub enum ConflictCode {
     StaleVersion,
     /// The row is still used (e.g. a capacity below lanes in use).
     InUse,
+    /// Another session held the same rows (a deadlock or serialization
+    /// failure) even after retries: trying again will do.
+    Busy,
 }
 
 pub type AppResult<T> = Result<T, AppError>;

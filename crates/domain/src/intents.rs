@@ -99,7 +99,17 @@ impl IntentOutcome {
     /// Whether `error` is the intent's own fault (reject it) rather than the
     /// connection's or the server's (retry it later).
     pub fn is_rejection(error: &AppError) -> bool {
-        matches!(error, AppError::NotFound { .. } | AppError::Validation { .. } | AppError::Conflict { .. })
+        match error {
+            // A busy database is not an answer: the push is tried again.
+            AppError::Conflict { code: crate::ConflictCode::Busy, .. } => false,
+            // The pushing login may not do it (e.g. a booking at a location
+            // outside its limits): the same push will be refused again.
+            AppError::NotFound { .. }
+            | AppError::Validation { .. }
+            | AppError::Conflict { .. }
+            | AppError::Unauthorized { .. } => true,
+            AppError::Offline { .. } | AppError::Internal { .. } => false,
+        }
     }
 }
 
@@ -128,6 +138,12 @@ mod tests {
     fn only_the_intents_own_faults_are_rejections() {
         assert!(IntentOutcome::is_rejection(&AppError::stale(crate::Entity::Booking)));
         assert!(!IntentOutcome::is_rejection(&AppError::Offline { message: "down".into() }));
+        let busy = AppError::Conflict {
+            code: crate::ConflictCode::Busy,
+            message: "busy".into(),
+            conflicting_booking_id: None,
+        };
+        assert!(!IntentOutcome::is_rejection(&busy), "a deadlock is retried, not recorded");
         assert!(!IntentOutcome::is_rejection(&AppError::Internal { reference: "x".into() }));
     }
 }

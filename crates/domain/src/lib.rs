@@ -11,6 +11,7 @@ pub mod intents;
 pub mod patients;
 pub mod results;
 pub mod schedule;
+pub mod staff;
 pub mod values;
 
 pub use error::{AppError, AppResult, ConflictCode, Entity, ValidationCode};

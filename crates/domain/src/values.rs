@@ -10,22 +10,38 @@ use specta::Type;
 
 use crate::error::{AppError, AppResult, ValidationCode};
 
-/// Trimmed, non-empty text of at most `max` characters.
+/// Trimmed, non-empty text of at most `max` characters on one line (names).
 pub fn required_text(field: &str, value: &str, max: usize) -> AppResult<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(AppError::validation(field, ValidationCode::Required, "is required"));
     }
+    if trimmed.chars().any(|c| c.is_control()) {
+        return Err(AppError::validation(field, ValidationCode::InvalidFormat, "must be one line of visible text"));
+    }
     optional_text(field, trimmed, max)
 }
 
-/// Trimmed text (possibly empty) of at most `max` characters.
+/// Trimmed text (possibly empty, line breaks allowed) of at most `max` characters.
 pub fn optional_text(field: &str, value: &str, max: usize) -> AppResult<String> {
     let trimmed = value.trim();
     if trimmed.chars().count() > max {
         return Err(AppError::validation(field, ValidationCode::TooLong, format!("must be at most {max} characters")));
     }
+    if trimmed.chars().any(|c| is_invisible(c) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))) {
+        return Err(AppError::validation(
+            field,
+            ValidationCode::InvalidFormat,
+            "contains control or invisible characters",
+        ));
+    }
     Ok(trimmed.to_string())
+}
+
+/// Zero-width and direction-override characters: they hide or reorder what
+/// staff read (the database refuses the same set).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
 /// An amount of money: exact decimal, two places at most, never negative.
@@ -335,6 +351,17 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_bounded() {
         assert_eq!(required_text("name", "  Ann  ", 10).unwrap(), "Ann");
+        for hidden in ["An\u{200b}n", "Ann\u{202e}", "A\u{0007}nn", "A\nnn"] {
+            assert!(
+                matches!(
+                    required_text("name", hidden, 10),
+                    Err(AppError::Validation { code: ValidationCode::InvalidFormat, .. })
+                ),
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(optional_text("notes", "line one\nline two", 40).unwrap(), "line one\nline two");
+        assert!(optional_text("notes", "zero\u{200b}width", 40).is_err());
         assert!(matches!(
             required_text("name", "   ", 10),
             Err(AppError::Validation { code: ValidationCode::Required, .. })

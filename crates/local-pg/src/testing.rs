@@ -5,10 +5,11 @@
 //! Set `CLINIC_TEST_DATABASE_URL` to use an existing server instead (the role
 //! needs CREATEDB).
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::OnceLock;
 
-use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 use tokio::sync::OnceCell;
@@ -17,6 +18,17 @@ use crate::cluster::process_alive;
 use crate::{ClusterOptions, LocalCluster};
 
 pub const EXTERNAL_SERVER_ENV: &str = "CLINIC_TEST_DATABASE_URL";
+
+/// One step of preparing a test database, run as the cluster's superuser.
+pub type SetupStep = for<'c> fn(&'c mut PgConnection) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'c>>;
+
+/// How test databases are made: `template` runs once per test process on
+/// the template (roles, migrations); `each` on every database cloned from
+/// it (what a clone does not copy: its owner and connect grants).
+pub struct DatabaseSetup {
+    pub template: SetupStep,
+    pub each: SetupStep,
+}
 
 /// A database of its own for one test.
 pub struct TestDatabase {
@@ -29,6 +41,16 @@ impl TestDatabase {
     /// Connection options for this database, e.g. for a second pool.
     pub fn connect_options(&self) -> PgConnectOptions {
         self.connect.clone()
+    }
+
+    /// A pool on this database under another login (local connections are
+    /// trusted, so no password): what a staff member's desk would get.
+    pub async fn pool_as(&self, login: &str) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(20)
+            .connect_with(self.connect.clone().username(login))
+            .await
+            .unwrap_or_else(|e| panic!("connecting to the test database as {login}: {e}"))
     }
 }
 
@@ -100,10 +122,10 @@ fn remove_dead_runs(runs: &std::path::Path) {
     }
 }
 
-/// A fresh database with every migration applied, on the shared server.
-pub async fn fresh_database(migrator: &'static Migrator) -> TestDatabase {
+/// A fresh database prepared by `setup`, on the shared server.
+pub async fn fresh_database(setup: &'static DatabaseSetup) -> TestDatabase {
     let server = tokio::task::spawn_blocking(server).await.expect("starting the test cluster");
-    let template = TEMPLATE.get_or_init(|| create_template(server, migrator)).await.clone();
+    let template = TEMPLATE.get_or_init(|| create_template(server, setup.template)).await.clone();
     let name = format!("test_{}", uuid::Uuid::now_v7().simple());
     let mut admin = connect(server.options("postgres")).await;
     sqlx::query(&format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#))
@@ -112,6 +134,9 @@ pub async fn fresh_database(migrator: &'static Migrator) -> TestDatabase {
         .expect("creating a test database from the template");
     let _ = admin.close().await;
     let connect = server.options(&name);
+    let mut conn = self::connect(connect.clone()).await;
+    (setup.each)(&mut conn).await.unwrap_or_else(|e| panic!("preparing the test database: {e}"));
+    let _ = conn.close().await;
     let pool = PgPoolOptions::new()
         .max_connections(30)
         .connect_with(connect.clone())
@@ -132,7 +157,7 @@ pub async fn empty_database() -> TestDatabase {
     TestDatabase { pool, name, connect }
 }
 
-async fn create_template(server: &Server, migrator: &'static Migrator) -> String {
+async fn create_template(server: &Server, setup: SetupStep) -> String {
     let name = format!("template_{}", uuid::Uuid::now_v7().simple());
     let mut admin = connect(server.options("postgres")).await;
     sqlx::query(&format!(r#"CREATE DATABASE "{name}""#))
@@ -143,7 +168,7 @@ async fn create_template(server: &Server, migrator: &'static Migrator) -> String
     // A template may have no open connections while it is cloned: migrate on
     // one connection and close it.
     let mut conn = connect(server.options(&name)).await;
-    migrator.run(&mut conn).await.expect("migrating the template database");
+    setup(&mut conn).await.unwrap_or_else(|e| panic!("preparing the template database: {e}"));
     let _ = conn.close().await;
     name
 }

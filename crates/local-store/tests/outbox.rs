@@ -66,6 +66,7 @@ fn booking(id: BookingId, starts_at: &str) -> Booking {
         moved_to: None,
         previous_status: None,
         created_by: "Reception 1".into(),
+        entered_by: None,
         created_at: Utc::now(),
         row_version: 1,
         provisional: false,

@@ -17,6 +17,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery, StatusAction, StatusRequest};
 use clinic_domain::ids::{BookingId, DoctorId, IntentId, LocationId, PatientId};
 use clinic_domain::intents::{Intent, QueuedIntent};
@@ -27,7 +28,7 @@ use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings, TlsMode};
 use clinic_station::sync::Sync;
 use clinic_station::{Station, StationPaths};
-use clinic_store::{Clinic, MIGRATOR};
+use clinic_store::Clinic;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
 
@@ -62,8 +63,9 @@ async fn run(root: &std::path::Path) {
     let mut cluster = start(root).await;
     let mut admin = cluster.connect_options("postgres").connect().await.unwrap();
     sqlx::query("CREATE DATABASE clinic").execute(&mut admin).await.unwrap();
+    let mut owner = cluster.connect_options("clinic").connect().await.unwrap();
+    set_up(&mut owner, &RolePrefix::parse("clinic").unwrap()).await.unwrap();
     let pool = pool(&cluster).await;
-    MIGRATOR.run(&pool).await.unwrap();
     let (location, doctors) = seed(&pool).await;
 
     replay(root, &pool, location, &doctors).await;
@@ -198,11 +200,7 @@ fn station(root: &std::path::Path, cluster: &LocalCluster, name: &str) -> Statio
         ca_file: None,
     };
     let config = root.join(name).join("config");
-    clinic_station::settings::save(
-        &config,
-        &Settings { server: Some(server), staff_name: name.into(), update_endpoint: None },
-    )
-    .unwrap();
+    clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
     let paths =
         StationPaths { config_dir: config, data_dir: root.join(name).join("data"), demo_dir: root.join("unused") };
     Station::open(paths, Secrets::memory()).unwrap()

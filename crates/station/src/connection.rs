@@ -35,6 +35,9 @@ pub struct ConnectionReport {
     pub message: String,
     pub server_version: Option<String>,
     pub schema: Option<SchemaStatus>,
+    /// What Settings warns about these TLS settings (`ServerSettings::tls_warning`).
+    #[serde(default)]
+    pub tls_warning: Option<String>,
 }
 
 pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgConnectOptions {
@@ -47,12 +50,13 @@ pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgCon
         .ssl_mode(match server.tls {
             TlsMode::Disable => PgSslMode::Disable,
             TlsMode::Require => PgSslMode::Require,
+            TlsMode::VerifyCa => PgSslMode::VerifyCa,
             TlsMode::VerifyFull => PgSslMode::VerifyFull,
         });
     if let Some(password) = password {
         options = options.password(password);
     }
-    if let (TlsMode::VerifyFull, Some(ca)) = (server.tls, &server.ca_file) {
+    if let (TlsMode::VerifyCa | TlsMode::VerifyFull, Some(ca)) = (server.tls, &server.ca_file) {
         options = options.ssl_root_cert(ca.as_str());
     }
     options
@@ -75,12 +79,19 @@ pub async fn test(server: &ServerSettings, password: Option<&str>) -> Connection
         Ok(pool) => pool,
         Err(error) => {
             let (problem, message) = classify(&error, server);
-            return ConnectionReport { ok: false, problem: Some(problem), message, server_version: None, schema: None };
+            return ConnectionReport {
+                ok: false,
+                problem: Some(problem),
+                message,
+                server_version: None,
+                schema: None,
+                tls_warning: server.tls_warning(),
+            };
         }
     };
     let report = probe(&pool).await;
     pool.close().await;
-    report
+    ConnectionReport { tls_warning: server.tls_warning(), ..report }
 }
 
 pub(crate) async fn probe(pool: &PgPool) -> ConnectionReport {
@@ -92,12 +103,12 @@ pub(crate) async fn probe(pool: &PgPool) -> ConnectionReport {
                 SchemaState::Newer { .. } => {
                     (false, Some(ConnectionProblem::SchemaTooNew), schema.refusal().to_string())
                 }
-                SchemaState::Empty { .. } | SchemaState::Older { .. } => {
+                SchemaState::Empty | SchemaState::Older { .. } => {
                     (false, Some(ConnectionProblem::SchemaTooOld), schema.refusal().to_string())
                 }
                 SchemaState::Mismatch { message } => (false, Some(ConnectionProblem::SchemaMismatch), message.clone()),
             };
-            ConnectionReport { ok, problem, message, server_version, schema: Some(schema) }
+            ConnectionReport { ok, problem, message, server_version, schema: Some(schema), tls_warning: None }
         }
         Err(error) => ConnectionReport {
             ok: false,
@@ -105,6 +116,7 @@ pub(crate) async fn probe(pool: &PgPool) -> ConnectionReport {
             message: error.to_string(),
             server_version,
             schema: None,
+            tls_warning: None,
         },
     }
 }

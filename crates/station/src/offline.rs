@@ -177,6 +177,7 @@ async fn new_booking(
         moved_to: None,
         previous_status: None,
         created_by: actor.name().to_string(),
+        entered_by: None,
         created_at: now,
         row_version: 1,
         provisional: true,

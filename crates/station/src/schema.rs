@@ -1,7 +1,8 @@
 //! The schema gate: this build knows exactly which migrations it was built
-//! with. Against an older schema it offers to migrate (when the role may) and
-//! refuses to run; against a newer one it reads but refuses to write and says
-//! that a newer app is needed. No silent half-compatible running.
+//! with. Against an older schema it refuses to run and says the clinic's
+//! administrator must migrate it (`clinic-admin migrate`: a desk's login
+//! never owns the schema); against a newer one it reads but refuses to write
+//! and says that a newer app is needed. No silent half-compatible running.
 
 use clinic_domain::{AppError, AppResult};
 use clinic_store::{db_error, MIGRATOR};
@@ -14,15 +15,11 @@ use sqlx::{PgPool, Row};
 pub enum SchemaState {
     Current,
     /// No Clinic Desk tables yet.
-    #[serde(rename_all = "camelCase")]
-    Empty {
-        can_migrate: bool,
-    },
+    Empty,
     /// Migrations this app brings are not applied yet.
     #[serde(rename_all = "camelCase")]
     Older {
         pending: Vec<String>,
-        can_migrate: bool,
     },
     /// The database has migrations this app does not know: a newer app made them.
     #[serde(rename_all = "camelCase")]
@@ -59,11 +56,14 @@ impl SchemaStatus {
     pub fn refusal(&self) -> AppError {
         let message = match &self.state {
             SchemaState::Current => "the schema is current".to_string(),
-            SchemaState::Empty { can_migrate: true } | SchemaState::Older { can_migrate: true, .. } => {
-                "the clinic database needs an update before use; open Settings and choose Update database".into()
-            }
-            SchemaState::Empty { can_migrate: false } | SchemaState::Older { can_migrate: false, .. } => format!(
-                "the clinic database is older than this app (schema {}, app needs {}); ask the administrator to update it",
+            SchemaState::Empty => format!(
+                "the clinic database is not set up for Clinic Desk yet; its administrator sets it up with \
+                 clinic-admin init (this app needs schema {})",
+                self.app_schema
+            ),
+            SchemaState::Older { .. } => format!(
+                "the clinic database is older than this app (schema {}, app needs {}); its administrator \
+                 updates it with clinic-admin migrate",
                 self.database_schema.as_deref().unwrap_or("none"),
                 self.app_schema
             ),
@@ -82,17 +82,6 @@ impl SchemaStatus {
 
 fn label(version: i64, description: &str) -> String {
     format!("{version} {description}")
-}
-
-/// Whether the connected role may create tables (apply migrations).
-pub async fn role_can_migrate(pool: &PgPool) -> AppResult<bool> {
-    sqlx::query_scalar(
-        "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-             OR (has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege('public', 'CREATE'))",
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(db_error)
 }
 
 /// The newest migration applied in the database (`None`: none yet).
@@ -115,18 +104,12 @@ pub async fn inspect(pool: &PgPool) -> AppResult<SchemaStatus> {
     let known: Vec<_> = MIGRATOR.iter().collect();
     let app_schema = known.last().map(|m| label(m.version, &m.description)).unwrap_or_default();
     let app_version = env!("CARGO_PKG_VERSION").to_string();
-    let can_migrate = role_can_migrate(pool).await?;
     let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(pool)
         .await
         .map_err(db_error)?;
     if !has_table {
-        return Ok(SchemaStatus {
-            app_schema,
-            database_schema: None,
-            app_version,
-            state: SchemaState::Empty { can_migrate },
-        });
+        return Ok(SchemaStatus { app_schema, database_schema: None, app_version, state: SchemaState::Empty });
     }
     let applied = sqlx::query("SELECT version, description, checksum, success FROM _sqlx_migrations ORDER BY version")
         .fetch_all(pool)
@@ -176,19 +159,6 @@ pub async fn inspect(pool: &PgPool) -> AppResult<SchemaStatus> {
     if pending.is_empty() {
         Ok(status(SchemaState::Current))
     } else {
-        Ok(status(SchemaState::Older { pending, can_migrate }))
-    }
-}
-
-/// Applies the app's pending migrations, when the gate says that may be done.
-pub async fn migrate(pool: &PgPool) -> AppResult<SchemaStatus> {
-    let status = inspect(pool).await?;
-    match status.state {
-        SchemaState::Current => Ok(status),
-        SchemaState::Empty { can_migrate: true } | SchemaState::Older { can_migrate: true, .. } => {
-            MIGRATOR.run(pool).await.map_err(|e| clinic_store::internal(&e))?;
-            inspect(pool).await
-        }
-        _ => Err(status.refusal()),
+        Ok(status(SchemaState::Older { pending }))
     }
 }

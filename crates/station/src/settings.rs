@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clinic_domain::values::{optional_text, required_text};
+use clinic_domain::values::required_text;
 use clinic_domain::{AppError, AppResult, ValidationCode};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -11,10 +11,32 @@ use specta::Type;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub enum TlsMode {
+    /// No encryption: only by explicit choice (Settings warns).
     Disable,
+    /// Encrypted, but the server's identity is not checked (Settings warns).
     Require,
-    /// Require TLS and check the server's certificate and host name against a CA.
+    /// Encrypted; the server's certificate must be signed by the clinic's CA.
+    VerifyCa,
+    /// Encrypted; the certificate must be signed by the CA and name the host.
+    /// The default for any server not on this computer.
     VerifyFull,
+}
+
+impl TlsMode {
+    /// How much the mode proves about the server: a password kept for a
+    /// mode is offered again only to a mode at least as strict.
+    pub fn strictness(self) -> u8 {
+        match self {
+            TlsMode::Disable => 0,
+            TlsMode::Require => 1,
+            TlsMode::VerifyCa => 2,
+            TlsMode::VerifyFull => 3,
+        }
+    }
+
+    fn checks_certificate(self) -> bool {
+        matches!(self, TlsMode::VerifyCa | TlsMode::VerifyFull)
+    }
 }
 
 /// Where the clinic's PostgreSQL is and who to log in as.
@@ -36,13 +58,13 @@ impl ServerSettings {
             return Err(AppError::validation("port", ValidationCode::OutOfRange, "must be from 1 to 65535"));
         }
         let ca_file = self.ca_file.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
-        if self.tls == TlsMode::VerifyFull {
+        if self.tls.checks_certificate() {
             match &ca_file {
                 None => {
                     return Err(AppError::validation(
                         "caFile",
                         ValidationCode::Required,
-                        "verify-full needs the clinic's CA certificate file",
+                        "checking the server's certificate needs the clinic's CA certificate file",
                     ))
                 }
                 Some(file) if !Path::new(file).is_file() => {
@@ -51,11 +73,21 @@ impl ServerSettings {
                 Some(_) => {}
             }
         }
+        let user = required_text("user", &self.user, 63)?;
+        // The driver SASLprep-s the user name for SCRAM and panics when it
+        // cannot (which aborts a release build at every start): refuse here.
+        if stringprep::saslprep(&format!("n={user}")).is_err() {
+            return Err(AppError::validation(
+                "user",
+                ValidationCode::InvalidFormat,
+                "contains characters a database login cannot have",
+            ));
+        }
         Ok(ServerSettings {
             host: required_text("host", &self.host, 255)?,
             port: self.port,
             database: required_text("database", &self.database, 63)?,
-            user: required_text("user", &self.user, 63)?,
+            user,
             tls: self.tls,
             ca_file,
         })
@@ -74,35 +106,50 @@ impl ServerSettings {
         })
     }
 
+    /// Why this connection could be intercepted, for Settings to show
+    /// (`None`: the server's certificate is checked, or it is this computer).
+    pub fn tls_warning(&self) -> Option<String> {
+        let local = self.host.starts_with('/')
+            || self.host == "localhost"
+            || self.host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        match self.tls {
+            _ if local => None,
+            TlsMode::VerifyCa | TlsMode::VerifyFull => None,
+            TlsMode::Require => Some(
+                "the connection is encrypted but the server's identity is not checked: a machine on the network \
+                 could pose as the clinic server and receive the password; choose verify-full with the clinic's \
+                 CA certificate"
+                    .into(),
+            ),
+            TlsMode::Disable => Some(
+                "the connection is not encrypted: patients' data and the password cross the network readable; \
+                 choose verify-full with the clinic's CA certificate"
+                    .into(),
+            ),
+        }
+    }
+
     /// The keyring entry's name for this server's password.
     pub fn secret_key(&self) -> String {
         format!("{}@{}:{}/{}", self.user, self.host, self.port, self.database)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+/// The default: the embedded demo clinic.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// `None`: run on the embedded demo clinic.
     pub server: Option<ServerSettings>,
-    /// Recorded as who created or changed what.
-    pub staff_name: String,
     /// Where this clinic publishes app updates (`None`: the address built in).
     #[serde(default)]
     pub update_endpoint: Option<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { server: None, staff_name: "Reception".into(), update_endpoint: None }
-    }
 }
 
 impl Settings {
     pub fn validate(&self) -> AppResult<Settings> {
         Ok(Settings {
             server: self.server.as_ref().map(ServerSettings::validate).transpose()?,
-            staff_name: required_text("staffName", &self.staff_name, 128)?,
             update_endpoint: validate_update_endpoint(self.update_endpoint.as_deref())?,
         })
     }
@@ -146,11 +193,37 @@ pub fn load(config_dir: &Path) -> AppResult<Settings> {
 /// Writes atomically (temporary file, then rename) so a crash never leaves
 /// half a settings file.
 pub fn save(config_dir: &Path, settings: &Settings) -> AppResult<()> {
-    let _ = optional_text("staffName", &settings.staff_name, 128)?;
     std::fs::create_dir_all(config_dir).map_err(|e| clinic_store::internal(&e))?;
     let path = settings_path(config_dir);
     let temporary = path.with_extension("json.tmp");
     let text = serde_json::to_string_pretty(settings).map_err(|e| clinic_store::internal(&e))?;
     std::fs::write(&temporary, text).map_err(|e| clinic_store::internal(&e))?;
     std::fs::rename(&temporary, &path).map_err(|e| clinic_store::internal(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(user: &str) -> ServerSettings {
+        ServerSettings {
+            host: "clinic.example".into(),
+            port: 5432,
+            database: "clinic".into(),
+            user: user.into(),
+            tls: TlsMode::Require,
+            ca_file: None,
+        }
+    }
+
+    #[test]
+    fn a_user_name_the_driver_cannot_prepare_is_refused_by_field() {
+        assert!(server("anna.k").validate().is_ok());
+        assert!(server("Оксана").validate().is_ok(), "Cyrillic logins SASLprep fine");
+        // Hebrew mixed with Latin breaks SASLprep's bidi rule: the driver panicked.
+        for bad in ["\u{05d0}a", "a\u{0007}"] {
+            let error = server(bad).validate().unwrap_err();
+            assert!(matches!(&error, AppError::Validation { field, .. } if field == "user"), "{bad:?}: {error:?}");
+        }
+    }
 }

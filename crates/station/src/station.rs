@@ -108,8 +108,9 @@ impl Station {
         let outcome = match &settings.server {
             Some(server) => {
                 self.stop_demo().await;
-                match self.secrets.get(&server.secret_key()) {
-                    Ok(password) => connection::connect(server, password.as_deref()).await,
+                // A settings file edited by hand is checked like one saved here.
+                match server.validate().and_then(|server| Ok((self.kept_password(&server)?, server))) {
+                    Ok((password, server)) => connection::connect(&server, password.as_deref()).await,
                     Err(e) => Err(e),
                 }
             }
@@ -280,9 +281,14 @@ impl Station {
         }
     }
 
-    /// Who is at this station, recorded on what they create and change.
+    /// Who is at this station: the login it works under (the server's
+    /// user, or the demo clinic's desk). Carried by changes queued offline
+    /// as who entered them; the database records the login that writes.
     pub async fn actor(&self) -> AppResult<Actor> {
-        Actor::parse(&self.settings.read().await.staff_name)
+        match &self.settings.read().await.server {
+            Some(server) => Actor::parse(&server.user),
+            None => Actor::parse(crate::demo::DESK_LOGIN),
+        }
     }
 
     pub async fn settings(&self) -> Settings {
@@ -294,6 +300,7 @@ impl Station {
         let settings = settings.validate()?;
         if let (Some(server), Some(password)) = (&settings.server, password) {
             self.secrets.set(&server.secret_key(), password)?;
+            self.secrets.set(&tls_key(server), &server.tls.strictness().to_string())?;
         }
         settings::save(&self.paths.config_dir, &settings)?;
         *self.settings.write().await = settings;
@@ -310,23 +317,21 @@ impl Station {
         let server = server.validate()?;
         let stored = match password {
             Some(_) => None,
-            None => self.secrets.get(&server.secret_key())?,
+            None => self.kept_password(&server)?,
         };
         Ok(connection::test(&server, password.or(stored.as_deref())).await)
     }
 
-    /// Applies pending migrations when the connected role may, then reopens.
-    pub async fn migrate_schema(&self) -> AppResult<StationStatus> {
-        let pool = match &*self.link.read().await {
-            Link::Ready { clinic, .. } => clinic.pool().clone(),
-            Link::Connecting => return Err(AppError::Offline { message: "still connecting".into() }),
-            Link::Failed(error) => return Err(error.clone()),
-        };
-        let schema = schema::migrate(&pool).await?;
-        if let Link::Ready { schema: current, .. } = &mut *self.link.write().await {
-            *current = schema;
+    /// The keyring's password for `server`, only for a TLS mode at least as
+    /// strict as the one it was saved with: settings edited to a weaker mode
+    /// (or a forged settings file) never send it where it was not meant to go.
+    pub fn kept_password(&self, server: &ServerSettings) -> AppResult<Option<String>> {
+        let saved_with = self.secrets.get(&tls_key(server))?.and_then(|s| s.parse::<u8>().ok()).unwrap_or(0);
+        if server.tls.strictness() < saved_with {
+            tracing::warn!("the kept password is not offered to a weaker TLS mode than it was saved with");
+            return Ok(None);
         }
-        Ok(self.status().await)
+        self.secrets.get(&server.secret_key())
     }
 
     /// Closes the pool and stops the demo clinic; call when the app exits.
@@ -340,6 +345,11 @@ impl Station {
             sync.local.close().await;
         }
     }
+}
+
+/// The keyring entry recording the TLS mode a server's password was saved with.
+fn tls_key(server: &ServerSettings) -> String {
+    format!("{} tls", server.secret_key())
 }
 
 /// A short stable name for a string (file names that must not show a host).

@@ -15,9 +15,6 @@ use crate::{schema, Station};
 pub enum UpdateVerdict {
     /// The database is what the update expects.
     Allowed,
-    /// The update brings migrations; this station's role may apply them, and
-    /// the new version offers to on first start.
-    AllowedWithMigration,
     /// Installing would leave the station unable to write; `reason` says why
     /// and what to do.
     Refused { reason: String },
@@ -25,9 +22,9 @@ pub enum UpdateVerdict {
 
 /// The gate. `required`: the newest migration the update was built with (its
 /// manifest's `schema`); `database`: the newest applied in the clinic's
-/// database (`None`: no Clinic Desk tables yet); `can_migrate`: whether the
-/// station's role may apply migrations.
-pub fn update_verdict(required: Option<i64>, database: Option<i64>, can_migrate: bool) -> UpdateVerdict {
+/// database (`None`: no Clinic Desk tables yet). Desks never migrate: an
+/// update that needs a newer schema waits for the administrator.
+pub fn update_verdict(required: Option<i64>, database: Option<i64>) -> UpdateVerdict {
     let Some(required) = required else {
         return UpdateVerdict::Refused {
             reason: "the update does not say which database schema it needs; ask your administrator".into(),
@@ -41,11 +38,10 @@ pub fn update_verdict(required: Option<i64>, database: Option<i64>, can_migrate:
                  it would only be able to read; wait for a newer update"
             ),
         },
-        _ if can_migrate => UpdateVerdict::AllowedWithMigration,
         _ => UpdateVerdict::Refused {
             reason: format!(
-                "this update needs database schema {required} and this station's database user may not update \
-                 the database; ask your administrator to migrate it first"
+                "this update needs database schema {required}; the clinic's administrator updates the database \
+                 first (clinic-admin migrate), then this station can install it"
             ),
         },
     }
@@ -59,8 +55,7 @@ impl Station {
             return Err(AppError::Offline { message: "connect to the clinic database before updating".into() });
         };
         let database = schema::database_version(clinic.pool()).await?;
-        let can_migrate = schema::role_can_migrate(clinic.pool()).await?;
-        Ok(update_verdict(required, database, can_migrate))
+        Ok(update_verdict(required, database))
     }
 }
 
@@ -70,12 +65,11 @@ mod tests {
 
     #[test]
     fn the_gate_follows_the_database() {
-        assert_eq!(update_verdict(Some(6), Some(6), false), UpdateVerdict::Allowed);
-        assert_eq!(update_verdict(Some(7), Some(6), true), UpdateVerdict::AllowedWithMigration);
-        assert_eq!(update_verdict(Some(7), None, true), UpdateVerdict::AllowedWithMigration);
+        assert_eq!(update_verdict(Some(6), Some(6)), UpdateVerdict::Allowed);
         let refused = |v: UpdateVerdict| matches!(v, UpdateVerdict::Refused { .. });
-        assert!(refused(update_verdict(Some(7), Some(6), false)), "no right to migrate");
-        assert!(refused(update_verdict(Some(5), Some(6), true)), "older than the database");
-        assert!(refused(update_verdict(None, Some(6), true)), "a manifest without a schema");
+        assert!(refused(update_verdict(Some(7), Some(6))), "the administrator migrates first");
+        assert!(refused(update_verdict(Some(7), None)), "not set up yet");
+        assert!(refused(update_verdict(Some(5), Some(6))), "older than the database");
+        assert!(refused(update_verdict(None, Some(6))), "a manifest without a schema");
     }
 }

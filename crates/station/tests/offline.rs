@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
+use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{
     Booking, BookingRequest, BookingStatus, BookingSubject, SlotQuery, StatusAction, StatusRequest,
 };
@@ -23,7 +24,7 @@ use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings};
 use clinic_station::StationMode;
 use clinic_station::{ConflictResolution, Phase, Station, StationPaths};
-use clinic_store::{Clinic, MIGRATOR};
+use clinic_store::Clinic;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
@@ -57,7 +58,12 @@ impl Server {
         server.restart().await;
         let mut admin = server.cluster().connect_options("postgres").connect().await.unwrap();
         sqlx::query("CREATE DATABASE clinic").execute(&mut admin).await.unwrap();
-        MIGRATOR.run(&server.pool().await).await.unwrap();
+        let mut admin = server.cluster().connect_options("clinic").connect().await.unwrap();
+        set_up(&mut admin, &RolePrefix::parse("clinic").unwrap()).await.unwrap();
+        // The desks' staff logins (local connections are trusted).
+        for desk in ["desk.a", "desk.b"] {
+            clinic_admin::staff::ensure(&mut admin, desk, desk, &["reception", "manager"]).await.unwrap();
+        }
         server
     }
 
@@ -95,16 +101,20 @@ impl Server {
             host: self.options.root.display().to_string(),
             port: 5432,
             database: "clinic".into(),
-            user: "clinic".into(),
+            user: "desk.a".into(),
             tls: clinic_station::settings::TlsMode::Disable,
             ca_file: None,
         };
-        Settings { server: Some(server), staff_name: String::new(), update_endpoint: None }
+        Settings { server: Some(server), update_endpoint: None }
     }
 
     /// A station with its settings and database in the given folders, not connected yet.
     fn station_in(&self, staff: &str, config: &std::path::Path, data: &std::path::Path) -> Station {
-        let settings = Settings { staff_name: staff.into(), ..self.settings_for_station() };
+        // "Desk A" signs in as the staff login desk.a.
+        let mut settings = self.settings_for_station();
+        if let Some(server) = settings.server.as_mut() {
+            server.user = staff.to_lowercase().replace(' ', ".");
+        }
         clinic_station::settings::save(config, &settings).unwrap();
         let paths = StationPaths {
             config_dir: config.to_path_buf(),

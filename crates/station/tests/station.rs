@@ -6,17 +6,21 @@ mod support;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use clinic_admin::provision::{self, RolePrefix};
+use clinic_admin::testing::{DESK_LOGIN, SETUP};
 use clinic_domain::catalogue::DoctorFilter;
 use clinic_domain::AppError;
 use clinic_local_pg::testing::{empty_database, fresh_database};
 use clinic_station::connection::ConnectionProblem;
-use clinic_station::schema::{inspect, migrate, SchemaState};
+use clinic_station::schema::{inspect, SchemaState};
 use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings, TlsMode};
 use clinic_station::updates::UpdateVerdict;
 use clinic_station::{Phase, Station, StationMode, StationPaths};
 use clinic_store::MIGRATOR;
 use sqlx::migrate::Migrator;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::ConnectOptions;
 
 /// A folder under the system temp dir (world-traversable, so the cluster's
 /// unprivileged owner can reach it when the tests run as root).
@@ -49,18 +53,29 @@ async fn all_but_last_migration() -> Migrator {
 async fn schema_gate_knows_empty_older_current_and_newer() {
     let db = empty_database().await;
     let status = inspect(&db.pool).await.unwrap();
-    assert_eq!(status.state, SchemaState::Empty { can_migrate: true });
+    assert_eq!(status.state, SchemaState::Empty);
     assert!(!status.allows_reads());
+    assert!(status.refusal().to_string().contains("clinic-admin init"), "{}", status.refusal());
 
-    all_but_last_migration().await.run(&db.pool).await.unwrap();
+    // An older app's administrator set the clinic up, as the owner.
+    let prefix = RolePrefix::parse("clinic").unwrap();
+    let mut admin = db.pool.acquire().await.unwrap();
+    provision::init(&mut admin, &prefix).await.unwrap();
+    sqlx::query("SET ROLE clinic_owner").execute(&mut *admin).await.unwrap();
+    all_but_last_migration().await.run_direct(&mut *admin).await.unwrap();
+    sqlx::query("RESET ROLE").execute(&mut *admin).await.unwrap();
     let status = inspect(&db.pool).await.unwrap();
     match &status.state {
-        SchemaState::Older { pending, can_migrate: true } => assert_eq!(pending.len(), 1),
+        SchemaState::Older { pending } => assert_eq!(pending.len(), 1),
         other => panic!("expected older, got {other:?}"),
     }
-    assert!(matches!(status.refusal(), AppError::Unauthorized { .. }));
+    let refusal = status.refusal();
+    assert!(matches!(refusal, AppError::Unauthorized { .. }));
+    assert!(refusal.to_string().contains("clinic-admin migrate"), "desks never migrate: {refusal}");
 
-    let status = migrate(&db.pool).await.unwrap();
+    assert_eq!(provision::migrate(&mut admin, &prefix).await.unwrap(), 1);
+    drop(admin);
+    let status = inspect(&db.pool).await.unwrap();
     assert_eq!(status.state, SchemaState::Current);
     assert_eq!(status.database_schema, Some(status.app_schema.clone()));
 
@@ -77,12 +92,11 @@ async fn schema_gate_knows_empty_older_current_and_newer() {
     assert!(status.allows_reads() && !status.allows_writes());
     let refusal = status.refusal().to_string();
     assert!(refusal.contains("newer Clinic Desk") && refusal.contains("29991231000000"), "{refusal}");
-    assert!(migrate(&db.pool).await.is_err(), "never migrates a newer schema");
 }
 
 #[tokio::test]
 async fn edited_migrations_are_a_mismatch() {
-    let db = fresh_database(&MIGRATOR).await;
+    let db = fresh_database(&SETUP).await;
     sqlx::query(
         "UPDATE _sqlx_migrations SET checksum = '\\x00' WHERE version = (SELECT min(version) FROM _sqlx_migrations)",
     )
@@ -121,15 +135,16 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
     assert!(names.contains(&specialty.id), "the demo clinic is reused, not regenerated");
     assert_eq!(clinic.list_doctors(&DoctorFilter::default()).await.unwrap().len(), 30);
 
-    // A newer app version migrated the demo clinic further: this one reads
-    // it but refuses changes, instead of failing to start.
-    sqlx::query(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-         VALUES (29991231000000, 'from the future', true, '\\x00', 1)",
-    )
-    .execute(clinic.pool())
-    .await
-    .unwrap();
+    // The demo desk is a staff login: it may not touch the schema's records.
+    let forged = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+                  VALUES (29991231000000, 'from the future', true, '\\x00', 1)";
+    assert!(sqlx::query(forged).execute(clinic.pool()).await.is_err());
+    // A newer app version migrated the demo clinic further (as the cluster's
+    // superuser): this one reads it but refuses changes, instead of failing to start.
+    let superuser = PgConnectOptions::new().socket(demo_dir()).port(5432).username("clinic").database("clinic");
+    let mut superuser = superuser.connect().await.unwrap();
+    sqlx::query(forged).execute(&mut superuser).await.unwrap();
+    drop(superuser);
     again.shutdown().await;
     let newer = Station::open(dirs(), Secrets::memory()).unwrap();
     let status = newer.connect().await;
@@ -168,7 +183,7 @@ async fn settings_are_validated_saved_and_reported() {
     let no_host = ServerSettings { host: " ".into(), ..unreachable.clone() };
     assert_eq!(station.test_connection(&no_host, None).await.unwrap_err().field(), Some("host"));
 
-    let settings = Settings { server: Some(unreachable.clone()), staff_name: "Oksana".into(), update_endpoint: None };
+    let settings = Settings { server: Some(unreachable.clone()), update_endpoint: None };
     let plain_http = Settings { update_endpoint: Some("http://updates.example/".into()), ..settings.clone() };
     assert_eq!(station.save_settings(&plain_http, None).await.unwrap_err().field(), Some("updateEndpoint"));
     let status = station.save_settings(&settings, Some("secret")).await.unwrap();
@@ -176,8 +191,26 @@ async fn settings_are_validated_saved_and_reported() {
     assert!(matches!(status.phase, Phase::Failed { error: AppError::Offline { .. } }), "{status:?}");
     assert!(matches!(station.writer().await, Err(AppError::Offline { .. })));
     let text = std::fs::read_to_string(config.join("settings.json")).unwrap();
-    assert!(text.contains("Oksana") && !text.contains("secret"), "the password never reaches the file");
-    assert_eq!(station.actor().await.unwrap().name(), "Oksana");
+    assert!(text.contains("reception") && !text.contains("secret"), "the password never reaches the file");
+    assert_eq!(station.actor().await.unwrap().name(), "reception", "the station's login is who enters");
+
+    // The kept password goes only to a TLS mode at least as strict as the one
+    // it was saved with.
+    let ca = scratch("ca").join("clinic-ca.crt");
+    std::fs::write(&ca, "not checked until connecting").unwrap();
+    let verified =
+        ServerSettings { tls: TlsMode::VerifyFull, ca_file: Some(ca.display().to_string()), ..unreachable.clone() };
+    station
+        .save_settings(&Settings { server: Some(verified.clone()), ..settings.clone() }, Some("secret"))
+        .await
+        .unwrap();
+    assert_eq!(station.kept_password(&verified).unwrap().as_deref(), Some("secret"));
+    assert_eq!(station.kept_password(&unreachable).unwrap(), None, "not to a weaker mode");
+    let lan = |tls| ServerSettings { host: "db.clinic.lan".into(), tls, ..verified.clone() };
+    assert!(lan(TlsMode::Require).tls_warning().is_some() && lan(TlsMode::Disable).tls_warning().is_some());
+    assert!(lan(TlsMode::VerifyFull).tls_warning().is_none());
+    assert!(unreachable.tls_warning().is_none(), "this computer's own server");
+    station.save_settings(&settings, None).await.unwrap();
 
     let reopened = Station::open(
         StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") },
@@ -189,14 +222,10 @@ async fn settings_are_validated_saved_and_reported() {
 
 /// A station configured for the test database's server (Unix socket, trust).
 async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station {
-    let options = db.connect_options();
+    let options = db.connect_options().username(DESK_LOGIN);
     let config = scratch("server-config");
     let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
-    clinic_station::settings::save(
-        &config,
-        &Settings { server: Some(server), staff_name: "Desk A".into(), update_endpoint: None },
-    )
-    .unwrap();
+    clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
     let station = Station::open(
         StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") },
         Secrets::memory(),
@@ -214,7 +243,7 @@ async fn another_stations_bookings_reach_this_station_live() {
     use clinic_domain::Actor;
     use std::time::{Duration, Instant};
 
-    let db = fresh_database(&MIGRATOR).await;
+    let db = fresh_database(&SETUP).await;
     let station_a = server_station(&db).await;
     let mut changes = station_a.subscribe();
     // Station B: another desk writing to the same clinic database.
@@ -262,14 +291,13 @@ async fn another_stations_bookings_reach_this_station_live() {
 /// database this station is connected to.
 #[tokio::test]
 async fn the_update_gate_follows_the_connected_database() {
-    let db = fresh_database(&MIGRATOR).await;
+    let db = fresh_database(&SETUP).await;
     let station = server_station(&db).await;
     let newest = MIGRATOR.iter().map(|m| m.version).max();
     assert_eq!(station.update_verdict(newest).await.unwrap(), UpdateVerdict::Allowed);
-    assert_eq!(
-        station.update_verdict(newest.map(|v| v + 1)).await.unwrap(),
-        UpdateVerdict::AllowedWithMigration,
-        "the test role may migrate"
+    assert!(
+        matches!(station.update_verdict(newest.map(|v| v + 1)).await.unwrap(), UpdateVerdict::Refused { .. }),
+        "a desk never migrates: the administrator updates the database first"
     );
     assert!(matches!(station.update_verdict(Some(1)).await.unwrap(), UpdateVerdict::Refused { .. }));
 }

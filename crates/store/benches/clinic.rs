@@ -13,6 +13,7 @@
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
+use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
 use clinic_domain::catalogue::DoctorFilter;
 use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId};
@@ -70,8 +71,10 @@ async fn run(cluster: &LocalCluster, scale: u32) {
     };
     if !exists {
         sqlx::query(&format!(r#"CREATE DATABASE "{database}_tmp""#)).execute(&mut admin).await.expect("create");
+        let mut owner = cluster.connect_options(&format!("{database}_tmp")).connect().await.expect("connect");
+        set_up(&mut owner, &RolePrefix::parse("clinic").unwrap()).await.expect("set up the clinic's schema");
+        let _ = owner.close().await;
         let fill = pool(&format!("{database}_tmp")).await.expect("connect");
-        MIGRATOR.run(&fill).await.expect("migrate");
         let started = Instant::now();
         let mut options = DemoOptions::new(Utc::now());
         options.scale = scale;

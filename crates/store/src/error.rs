@@ -76,14 +76,40 @@ fn constraint_meaning(name: &str) -> Option<Meaning> {
             Field("bookingId", NotAllowed, "results attach to this patient's diagnostic booking")
         }
         "diagnostic_results_booking_id_fkey" => Field("bookingId", Unknown, "no such booking"),
+        "bookings_doctor_location_match" => Field("subject", NotOffered, "the doctor does not work at this location"),
+        "locations_time_zone_canonical" => {
+            Field("timeZone", InvalidFormat, "must be a time zone name such as Europe/Kyiv")
+        }
+        "diagnostic_results_media_type_matches" => {
+            Field("file", UnsupportedType, "the file's content is not a PDF, PNG or JPEG as its type says")
+        }
+        "photos_media_type_matches" => {
+            Field("photo", UnsupportedType, "the file's content is not a JPEG, PNG or WebP image as its type says")
+        }
+        "staff_login_format" => Field(
+            "login",
+            InvalidFormat,
+            "is 2 to 63 lower-case Latin letters, digits, '.', '_' or '-', starting with a letter",
+        ),
+        "staff_login_taken" => Field("login", Duplicate, "this login is taken"),
+        "staff_group_known" => Field("groups", Unknown, "choose at least one of reception, manager, auditor"),
+        "staff_password_verifier" => Field("password", InvalidFormat, "the password could not be prepared"),
+        "staff_account_exists" => Field("login", Unknown, "no such staff member"),
+        "accounts_full_name_check" => Field("fullName", OutOfRange, "is not an allowed name"),
+        "location_limits_location_id_fkey" => Field("locationIds", Unknown, "no such location"),
         // A station-made id used twice for different rows.
         pkey if pkey.ends_with("_pkey") => Field("id", Duplicate, "this id is already used"),
         _ => return check_constraint_meaning(name),
     })
 }
 
-/// `<table>_<column>_check` constraints name the column they guard.
+/// `<table>_<column>_check` constraints name the column they guard, and so
+/// do `<table>_<column>_clean` (no control or invisible characters).
 fn check_constraint_meaning(name: &str) -> Option<Meaning> {
+    let (column, meaning) = match name.strip_suffix("_clean") {
+        Some(column) => (column, "contains control or invisible characters"),
+        None => (name.strip_suffix("_check")?, "is not an allowed value"),
+    };
     const TABLES: [&str; 13] = [
         "diagnostic_locations",
         "diagnostic_results",
@@ -99,11 +125,12 @@ fn check_constraint_meaning(name: &str) -> Option<Meaning> {
         "patients",
         "bookings",
     ];
-    let column = name.strip_suffix("_check")?;
     let column = TABLES.iter().find_map(|t| column.strip_prefix(t)?.strip_prefix('_')).unwrap_or(column);
     // The UI spells fields in camelCase.
     let field: &'static str = match column {
         "name" | "specialty_name" => "name",
+        "experience" => "experience",
+        "certificates" => "certificates",
         "full_name" => "fullName",
         "address" => "address",
         "phone" => "phone",
@@ -128,7 +155,8 @@ fn check_constraint_meaning(name: &str) -> Option<Meaning> {
         "media_type" | "byte_size" | "content_size" | "sha256" => "file",
         _ => return None,
     };
-    Some(Meaning::Field(field, ValidationCode::OutOfRange, "is not an allowed value"))
+    let code = if name.ends_with("_clean") { ValidationCode::InvalidFormat } else { ValidationCode::OutOfRange };
+    Some(Meaning::Field(field, code, meaning))
 }
 
 /// Maps any database error to the typed error the UI sees.
@@ -146,9 +174,13 @@ pub fn db_error(error: sqlx::Error) -> AppError {
             match db.code().as_deref() {
                 // admin_shutdown, crash_shutdown, cannot_connect_now, connection errors
                 Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006" | "08001" | "08004") => offline(&error),
-                // insufficient_privilege
-                Some("42501") => AppError::Unauthorized {
-                    message: "your database role may not do this; ask the clinic's administrator".into(),
+                Some("42501") => not_permitted(db.message()),
+                // deadlock_detected, serialization_failure, lock_not_available:
+                // the services retry these; what persists is a conflict.
+                Some("40P01" | "40001" | "55P03") => AppError::Conflict {
+                    code: ConflictCode::Busy,
+                    message: "the clinic database was busy with the same rows; try again".into(),
+                    conflicting_booking_id: None,
                 },
                 _ => internal(&error),
             }
@@ -159,6 +191,62 @@ pub fn db_error(error: sqlx::Error) -> AppError {
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => offline(&error),
         _ => internal(&error),
+    }
+}
+
+/// A refusal by the grants, row-level security or an append-only trigger,
+/// naming what is not permitted (never the SQL).
+fn not_permitted(message: &str) -> AppError {
+    let target =
+        ["for table ", "policy for table ", "for function ", "for schema ", "for sequence ", "owner of table "]
+            .iter()
+            .find_map(|marker| message.split_once(marker).map(|(_, rest)| rest))
+            .map(|rest| rest.trim_matches(|c: char| c == '"' || c.is_whitespace()))
+            .map(|rest| rest.split(|c: char| c == '"' || c.is_whitespace()).next().unwrap_or(rest));
+    let what = if message.contains("row-level security") {
+        "write bookings at this location (your account is limited to other locations)".to_string()
+    } else if message.contains("set role") {
+        "act as another database role".to_string()
+    } else if message.contains("permission denied for schema") {
+        "create or change the database's structure".to_string()
+    } else if message.contains("must be owner") {
+        format!("change the structure of {}", target.map(described).unwrap_or("the database"))
+    } else if message.contains("append-only") {
+        let table = message.split_whitespace().next().unwrap_or("history");
+        format!("change or remove {} (it is append-only)", described(table))
+    } else {
+        match target {
+            Some(name) => format!("work with {}", described(name)),
+            None => "do this".to_string(),
+        }
+    };
+    AppError::Unauthorized { message: format!("You are not allowed to {what}; ask the clinic's manager") }
+}
+
+/// What a table holds, in the words staff use.
+fn described(table: &str) -> &str {
+    match table.rsplit('.').next().unwrap_or(table) {
+        "patients" => "patients",
+        "bookings" => "bookings",
+        "booking_status_changes" => "the booking history",
+        "events" => "the audit trail",
+        "doctors" => "doctors and their prices",
+        "diagnostics" => "diagnostics and their prices",
+        "diagnostic_locations" => "where diagnostics are offered",
+        "doctor_locations" => "where doctors work",
+        "locations" => "locations",
+        "specialties" => "specialties",
+        "location_hours" | "doctor_hours" => "working hours",
+        "schedule_exceptions" => "closures, leave and extra hours",
+        "clinic_policy" => "the clinic's policies",
+        "photos" => "photos",
+        "diagnostic_results" => "diagnostic results",
+        "doctor_ratings" => "ratings",
+        "accounts" | "location_limits" | "add_member" | "set_active" | "set_password" | "set_group"
+        | "limit_locations" => "staff accounts",
+        "verify" => "the audit trail",
+        "audit" => "the audit trail",
+        other => other,
     }
 }
 

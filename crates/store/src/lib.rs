@@ -15,17 +15,15 @@ mod service;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use clinic_domain::AppResult;
-use sqlx::migrate::Migrator;
+use clinic_domain::{Actor, AppResult};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgPool, Postgres, Transaction};
 
+/// Every migration in `migrations/` (kept by the admin crate, which runs them).
+pub use clinic_admin::MIGRATOR;
 pub use error::{db_error, internal, log_with_reference};
 pub use service::results::ResultUpload;
 pub use service::sync::StationChanges;
-
-/// Every migration in `migrations/`, embedded at build time.
-pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -71,6 +69,55 @@ impl Clinic {
     async fn begin(&self) -> AppResult<Transaction<'static, Postgres>> {
         self.pool.begin().await.map_err(db_error)
     }
+
+    /// A transaction whose writes record `actor` as who entered them at the
+    /// station, beside the login the database records itself.
+    async fn begin_as(&self, actor: &Actor) -> AppResult<Transaction<'static, Postgres>> {
+        let mut tx = self.begin().await?;
+        enter_as(&mut tx, actor).await?;
+        Ok(tx)
+    }
+}
+
+/// How often a write is tried when the database was busy with the same rows.
+const BUSY_ATTEMPTS: u32 = 4;
+
+/// Evaluates `$attempt` (an expression giving an `AppResult`) again when the
+/// database was busy with the same rows (a deadlock or serialization
+/// failure: nothing was written); a `Busy` conflict if it stays busy. (A
+/// macro, not an async closure: the futures must stay `Send`.)
+macro_rules! retrying_busy {
+    ($attempt:expr) => {{
+        let mut tried = 0u32;
+        loop {
+            tried += 1;
+            match $attempt {
+                Err(clinic_domain::AppError::Conflict { code: clinic_domain::ConflictCode::Busy, .. })
+                    if tried < $crate::BUSY_ATTEMPTS =>
+                {
+                    $crate::busy_pause(tried).await
+                }
+                outcome => break outcome,
+            }
+        }
+    }};
+}
+pub(crate) use retrying_busy;
+
+/// A short pause that differs between the sessions that collided.
+async fn busy_pause(tried: u32) {
+    let jitter = u64::from(uuid::Uuid::now_v7().as_bytes()[15] % 20);
+    tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(tried) + jitter)).await;
+}
+
+/// Who entered the transaction's changes at the station (the database's
+/// author triggers keep it beside the login that wrote them).
+async fn enter_as(conn: &mut sqlx::PgConnection, actor: &Actor) -> AppResult<()> {
+    sqlx::query!("SELECT set_config('clinic.entered_by', $1, true) AS entered_by", actor.name())
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 async fn commit(tx: Transaction<'_, Postgres>) -> AppResult<()> {

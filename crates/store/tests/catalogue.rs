@@ -184,7 +184,7 @@ async fn working_hours_and_exceptions() {
         note: "Orthodox Christmas".into(),
     };
     let stored = f.clinic.add_exception(&closure, &actor()).await.unwrap();
-    assert_eq!(stored.created_by, "Reception 1");
+    assert_eq!(stored.created_by, DESK_LOGIN, "the database names the login");
     let leave_without_doctor = ScheduleExceptionInput { kind: ExceptionKind::Leave, ..closure.clone() };
     assert_eq!(f.clinic.add_exception(&leave_without_doctor, &actor()).await.unwrap_err().field(), Some("doctorId"));
     let extra_without_time = ScheduleExceptionInput { kind: ExceptionKind::ExtraHours, ..closure.clone() };

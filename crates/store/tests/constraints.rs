@@ -50,6 +50,7 @@ async fn every_constraint_names_its_field_or_conflict() {
 
     let (loc, doc, spec, pat, diag) =
         (b.location.id.0, b.doctor.0, b.specialty.0, b.patient.id.0.to_string(), mri.id.0);
+    let other_location = f.location("Podil", "Europe/Kyiv").await.id.0;
     let (visit_id, scan_id) = (visit.id.0.to_string(), scan.id.0.to_string());
     use Expect::*;
     let cases: Vec<(String, Expect)> = vec![
@@ -93,10 +94,27 @@ async fn every_constraint_names_its_field_or_conflict() {
         (format!("INSERT INTO doctor_ratings (rating_id, doctor_id, patient_id, booking_id, rating, created_by) VALUES (gen_random_uuid(), {doc}, '{pat}', '{visit_id}', 4, 'sql')"), Field("bookingId")),
         (format!("UPDATE doctor_ratings SET rating = 6 WHERE booking_id = '{visit_id}'"), Field("rating")),
         (format!("INSERT INTO doctor_ratings (rating_id, doctor_id, patient_id, booking_id, rating, created_by) VALUES (gen_random_uuid(), {doc}, '{pat}', '{scan_id}', 4, 'sql')"), Field("bookingId")),
-        (result(&scan_id, &pat, "'r.pdf'", "'text/plain'", "'%PDF'"), Field("file")),
-        (result(&scan_id, &pat, "''", "'application/pdf'", "'%PDF'"), Field("fileName")),
-        (result(&visit_id, &pat, "'r.pdf'", "'application/pdf'", "'%PDF'"), Field("bookingId")),
+        (result(&scan_id, &pat, "'r.pdf'", "'text/plain'", "'%PDF-1.4'"), Field("file")),
+        (result(&scan_id, &pat, "''", "'application/pdf'", "'%PDF-1.4'"), Field("fileName")),
+        (result(&visit_id, &pat, "'r.pdf'", "'application/pdf'", "'%PDF-1.4'"), Field("bookingId")),
         ("INSERT INTO photos (photo_id, media_type, content) VALUES (gen_random_uuid(), 'image/gif', 'GIF8')".into(), Field("photo")),
+        // What the app could not handle or should never store (issue 12):
+        // zone names the app's parser refuses,
+        ("INSERT INTO locations (name, address, time_zone) VALUES ('X', 'a', 'MSK')".into(), Field("timeZone")),
+        ("INSERT INTO locations (name, address, time_zone) VALUES ('X', 'a', 'UTC+3')".into(), Field("timeZone")),
+        ("INSERT INTO locations (name, address, time_zone) VALUES ('X', 'a', 'europe/kyiv')".into(), Field("timeZone")),
+        (format!("UPDATE locations SET time_zone = 'Europe/Kiev ' WHERE location_id = {loc}"), Field("timeZone")),
+        // a file whose bytes are not its type (HTML stored as a PNG),
+        (result(&scan_id, &pat, "'r.png'", "'image/png'", "'<html><script>'"), Field("file")),
+        ("INSERT INTO photos (photo_id, media_type, content) VALUES (gen_random_uuid(), 'image/png', '<svg/>')".into(), Field("photo")),
+        // a doctor at a location he does not work at,
+        (booking(&pat, other_location, &doc.to_string(), "NULL", "NULL", "2027-02-01T10:00:00Z", "2027-02-01T10:30:00Z", "1"), Field("subject")),
+        // names and text with control or invisible characters.
+        ("INSERT INTO patients (patient_id, full_name) VALUES (gen_random_uuid(), E'\\u200b\\u200b')".into(), Field("fullName")),
+        ("INSERT INTO patients (patient_id, full_name) VALUES (gen_random_uuid(), E'Ann\\u202eA')".into(), Field("fullName")),
+        ("INSERT INTO patients (patient_id, full_name, notes) VALUES (gen_random_uuid(), 'Ann', E'bell\\x07')".into(), Field("notes")),
+        (format!("UPDATE doctors SET full_name = E'Dr\\tX' WHERE doctor_id = {doc}"), Field("fullName")),
+        (format!("UPDATE bookings SET patient_message = E'x\\x1b[31m' WHERE booking_id = '{visit_id}'"), Field("patientMessage")),
     ];
     let before = f.count("bookings").await;
     for (sql, expect) in cases {

@@ -44,8 +44,12 @@ async fn an_intent_pushed_twice_is_applied_once() {
     assert_eq!(f.count("bookings").await, 1);
     assert_eq!(f.count("booking_status_changes").await, 1);
     assert_eq!(f.count("applied_intents").await, 2);
+    // Entered offline by "Reception 2", pushed under the desk's login: the
+    // database keeps both, on the booking and on its history.
     let booking = f.clinic.get_booking(book.intent.booking_id().unwrap()).await.unwrap();
-    assert_eq!(booking.created_by, "Reception 2");
+    assert_eq!((booking.created_by.as_str(), booking.entered_by.as_deref()), (DESK_LOGIN, Some("Reception 2")));
+    let history = f.clinic.booking_history(booking.id).await.unwrap();
+    assert_eq!((history[0].changed_by.as_str(), history[0].entered_by.as_deref()), (DESK_LOGIN, Some("Reception 2")));
 }
 
 #[tokio::test]

@@ -39,13 +39,6 @@ pub async fn reconnect(station: State<'_, Station>) -> AppResult<StationStatus> 
     Ok(station.connect().await)
 }
 
-/// Applies the database migrations this app brings, when the role may.
-#[tauri::command]
-#[specta::specta]
-pub async fn migrate_schema(station: State<'_, Station>) -> AppResult<StationStatus> {
-    station.migrate_schema().await
-}
-
 /// Does nothing: measures the IPC round trip.
 #[tauri::command]
 #[specta::specta]

@@ -1,13 +1,15 @@
 //! Fills an empty database with the deterministic demo clinic.
 //!
 //! usage: clinic-demo-data --database-url URL [--scale N] [--seed S]
-//! The database is migrated first. Prints what it made and how long it took.
+//! The database is set up first as `clinic-admin init` does (roles named
+//! after the database, migrations); the URL's login must be a superuser.
+//! Prints what it made and how long it took.
 
 use std::time::Instant;
 
 use chrono::Utc;
+use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_store::demo::{generate, DemoOptions};
-use clinic_store::MIGRATOR;
 use sqlx::postgres::PgPoolOptions;
 
 #[tokio::main]
@@ -26,7 +28,13 @@ async fn main() {
     }
     let url = url.unwrap_or_else(|| fail("give --database-url (or DATABASE_URL)"));
     let pool = PgPoolOptions::new().max_connections(2).connect(&url).await.unwrap_or_else(|e| fail(&e.to_string()));
-    MIGRATOR.run(&pool).await.unwrap_or_else(|e| fail(&e.to_string()));
+    let mut conn = pool.acquire().await.unwrap_or_else(|e| fail(&e.to_string()));
+    let database: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    set_up(&mut conn, &RolePrefix::for_database(&database)).await.unwrap_or_else(|e| fail(&e.to_string()));
+    drop(conn);
     let started = Instant::now();
     let summary = generate(&pool, &options).await.unwrap_or_else(|e| fail(&e.to_string()));
     println!("{summary:#?}");

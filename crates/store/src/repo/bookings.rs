@@ -21,10 +21,10 @@ pub struct NewBooking<'a> {
     pub price: Money,
     pub patient_message: &'a str,
     pub rescheduled_from: Option<BookingId>,
-    pub created_by: &'a str,
 }
 
-/// Inserts the booking and its first status-history entry.
+/// Inserts the booking; the database records its author and its first
+/// status-history entry.
 pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()> {
     let (doctor, diagnostic) = match b.subject {
         BookingSubject::Doctor { doctor_id } => (Some(doctor_id.0), None),
@@ -32,8 +32,8 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
     };
     sqlx::query!(
         "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
-                               starts_at, ends_at, price, patient_message, rescheduled_from, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                               starts_at, ends_at, price, patient_message, rescheduled_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         b.id as BookingId,
         b.patient_id as PatientId,
         b.location_id as LocationId,
@@ -44,51 +44,46 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
         b.ends_at,
         b.price.amount(),
         b.patient_message,
-        b.rescheduled_from as Option<BookingId>,
-        b.created_by
+        b.rescheduled_from as Option<BookingId>
     )
     .execute(&mut *conn)
-    .await
-    .db()?;
-    record_status_change(conn, b.id, None, BookingStatus::Booked, &ChangeNote::default(), b.created_by).await
-}
-
-pub async fn record_status_change(
-    conn: &mut PgConnection,
-    id: BookingId,
-    from: Option<BookingStatus>,
-    to: BookingStatus,
-    note: &ChangeNote,
-    changed_by: &str,
-) -> AppResult<()> {
-    sqlx::query!(
-        "INSERT INTO booking_status_changes (booking_id, from_status, to_status, reason, cancel_kind, late, changed_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        id as BookingId,
-        from as Option<BookingStatus>,
-        to as BookingStatus,
-        note.reason,
-        note.cancel_kind as Option<CancelKind>,
-        note.late,
-        changed_by
-    )
-    .execute(conn)
     .await
     .db()?;
     Ok(())
 }
 
-/// Moves the booking to `to` if it is still at `expected_version`, and
-/// records who did it and why. `false` when the version moved on.
+/// Tells the status-history trigger why the next status change happens
+/// (transaction-local; the trigger uses it once). Who made it, the trigger
+/// takes from the session.
+async fn describe_change(conn: &mut PgConnection, note: &ChangeNote) -> AppResult<()> {
+    let cancel_kind = note.cancel_kind.map(|kind| match kind {
+        CancelKind::ByPatient => "by_patient",
+        CancelKind::ByClinic => "by_clinic",
+    });
+    sqlx::query!(
+        "SELECT set_config('clinic.change_reason', $1, true) AS reason,
+                set_config('clinic.cancel_kind', $2, true) AS cancel_kind,
+                set_config('clinic.late_cancel', $3, true) AS late",
+        note.reason,
+        cancel_kind.unwrap_or(""),
+        if note.late { "true" } else { "false" }
+    )
+    .fetch_one(conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Moves the booking to `to` if it is still at `expected_version`; the
+/// database records the change with `note`. `false` when the version moved on.
 pub async fn set_status(
     conn: &mut PgConnection,
     id: BookingId,
     expected_version: i32,
-    from: BookingStatus,
     to: BookingStatus,
     note: &ChangeNote,
-    changed_by: &str,
 ) -> AppResult<bool> {
+    describe_change(conn, note).await?;
     let done = sqlx::query!(
         "UPDATE bookings SET status = $3 WHERE booking_id = $1 AND row_version = $2",
         id as BookingId,
@@ -98,11 +93,7 @@ pub async fn set_status(
     .execute(&mut *conn)
     .await
     .db()?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    record_status_change(conn, id, Some(from), to, note, changed_by).await?;
-    Ok(true)
+    Ok(done.rows_affected() == 1)
 }
 
 /// The booking's current state, locked until the transaction ends so status
@@ -193,7 +184,8 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                   b.starts_at, b.ends_at, b.price, b.status AS "status: BookingStatus", b.patient_message,
                   last.changed_at AS "status_since?", last.from_status AS "previous_status?: BookingStatus",
                   moved.booking_id AS "moved_to?: BookingId",
-                  b.rescheduled_from AS "rescheduled_from: BookingId", b.created_by, b.created_at, b.row_version
+                  b.rescheduled_from AS "rescheduled_from: BookingId", b.created_by,
+                  NULLIF(b.entered_by, b.created_by) AS entered_by, b.created_at, b.row_version
              FROM bookings b
              JOIN patients p ON p.patient_id = b.patient_id
              JOIN locations l ON l.location_id = b.location_id
@@ -243,6 +235,7 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                 moved_to: r.moved_to,
                 previous_status: r.previous_status,
                 created_by: r.created_by,
+                entered_by: r.entered_by,
                 created_at: r.created_at,
                 row_version: r.row_version,
                 provisional: false,
@@ -257,7 +250,8 @@ pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<St
     sqlx::query_as!(
         StatusChange,
         r#"SELECT from_status AS "from_status: BookingStatus", to_status AS "to_status: BookingStatus",
-                  reason, cancel_kind AS "cancel_kind: CancelKind", late, changed_by, changed_at
+                  reason, cancel_kind AS "cancel_kind: CancelKind", late, changed_by,
+                  NULLIF(entered_by, changed_by) AS entered_by, changed_at
              FROM booking_status_changes WHERE booking_id = $1
             ORDER BY changed_at, booking_status_change_id"#,
         id as BookingId

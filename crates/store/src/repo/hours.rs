@@ -207,14 +207,10 @@ pub async fn leave_between(
     Ok(rows.into_iter().map(ScheduleException::from).collect())
 }
 
-pub async fn insert_exception(
-    conn: &mut PgConnection,
-    e: &ScheduleExceptionInput,
-    created_by: &str,
-) -> AppResult<ScheduleExceptionId> {
+pub async fn insert_exception(conn: &mut PgConnection, e: &ScheduleExceptionInput) -> AppResult<ScheduleExceptionId> {
     sqlx::query_scalar!(
-        r#"INSERT INTO schedule_exceptions (kind, location_id, doctor_id, on_date, start_minute, end_minute, note, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        r#"INSERT INTO schedule_exceptions (kind, location_id, doctor_id, on_date, start_minute, end_minute, note)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            RETURNING schedule_exception_id AS "id: ScheduleExceptionId""#,
         e.kind as ExceptionKind,
         e.location_id.map(|l| l.0),
@@ -222,8 +218,7 @@ pub async fn insert_exception(
         e.date,
         e.start.map(|t| t.minutes() as i16),
         e.end.map(|t| t.minutes() as i16),
-        e.note,
-        created_by
+        e.note
     )
     .fetch_one(conn)
     .await

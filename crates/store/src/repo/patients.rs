@@ -6,18 +6,13 @@ use sqlx::PgConnection;
 use crate::error::DbResultExt;
 use crate::repo::like_fragment;
 
-/// Inserts the patient; a retry with the same id (lost acknowledgement)
-/// changes nothing and returns `None`.
-pub async fn insert(
-    conn: &mut PgConnection,
-    id: PatientId,
-    p: &ValidPatient,
-    created_by: &str,
-) -> AppResult<Option<Patient>> {
+/// Inserts the patient (the database records who); a retry with the same
+/// id (lost acknowledgement) changes nothing and returns `None`.
+pub async fn insert(conn: &mut PgConnection, id: PatientId, p: &ValidPatient) -> AppResult<Option<Patient>> {
     sqlx::query_as!(
         Patient,
-        r#"INSERT INTO patients (patient_id, full_name, phone, email, date_of_birth, notes, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+        r#"INSERT INTO patients (patient_id, full_name, phone, email, date_of_birth, notes)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (patient_id) DO NOTHING
            RETURNING patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
                      notes, row_version, created_at"#,
@@ -26,8 +21,7 @@ pub async fn insert(
         p.phone,
         p.email,
         p.date_of_birth,
-        p.notes,
-        created_by
+        p.notes
     )
     .fetch_optional(conn)
     .await

@@ -13,14 +13,13 @@ pub struct NewRating<'a> {
     pub booking_id: BookingId,
     pub stars: Stars,
     pub comment: &'a str,
-    pub created_by: &'a str,
 }
 
 pub async fn insert(conn: &mut PgConnection, r: &NewRating<'_>) -> AppResult<Rating> {
     sqlx::query_as!(
         Rating,
-        r#"INSERT INTO doctor_ratings (rating_id, doctor_id, patient_id, booking_id, rating, comment, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+        r#"INSERT INTO doctor_ratings (rating_id, doctor_id, patient_id, booking_id, rating, comment)
+           VALUES ($1, $2, $3, $4, $5, $6)
            RETURNING rating_id AS "id: RatingId", doctor_id AS "doctor_id: DoctorId",
                      patient_id AS "patient_id: PatientId", booking_id AS "booking_id: BookingId",
                      rating::int4 AS "rating!", comment, created_at"#,
@@ -29,8 +28,7 @@ pub async fn insert(conn: &mut PgConnection, r: &NewRating<'_>) -> AppResult<Rat
         r.patient_id as PatientId,
         r.booking_id as BookingId,
         r.stars.get(),
-        r.comment,
-        r.created_by
+        r.comment
     )
     .fetch_one(conn)
     .await

@@ -11,27 +11,23 @@ pub struct NewResult<'a> {
     pub patient_id: PatientId,
     pub file_name: &'a str,
     pub media_type: &'a str,
-    pub sha256: &'a [u8],
     pub content: &'a [u8],
-    pub uploaded_by: &'a str,
 }
 
-/// Stores the file; a retry with the same id changes nothing (`false`).
+/// Stores the file; the database measures it, checks its type against its
+/// bytes and records who uploaded it. A retry with the same id changes
+/// nothing (`false`).
 pub async fn insert(conn: &mut PgConnection, r: &NewResult<'_>) -> AppResult<bool> {
     let done = sqlx::query!(
-        "INSERT INTO diagnostic_results (diagnostic_result_id, booking_id, patient_id, file_name, media_type,
-                                         byte_size, sha256, content, uploaded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "INSERT INTO diagnostic_results (diagnostic_result_id, booking_id, patient_id, file_name, media_type, content)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (diagnostic_result_id) DO NOTHING",
         r.id as ResultId,
         r.booking_id as BookingId,
         r.patient_id as PatientId,
         r.file_name,
         r.media_type,
-        r.content.len() as i32,
-        r.sha256,
-        r.content,
-        r.uploaded_by
+        r.content
     )
     .execute(conn)
     .await

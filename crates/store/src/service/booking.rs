@@ -84,24 +84,23 @@ impl Clinic {
     /// transaction that inserts it. Repeating a request with the same
     /// `booking_id` returns the booking it made.
     pub async fn book(&self, request: &BookingRequest, actor: &Actor) -> AppResult<Booking> {
-        let mut tx = self.begin().await?;
-        if !bookings::exists(&mut tx, request.booking_id).await? {
-            self.book_tx(&mut tx, request, actor).await?;
-            commit(tx).await?;
-        } else {
-            drop(tx);
-        }
+        crate::retrying_busy!(
+            async {
+                let mut tx = self.begin_as(actor).await?;
+                if !bookings::exists(&mut tx, request.booking_id).await? {
+                    self.book_tx(&mut tx, request).await?;
+                    commit(tx).await?;
+                }
+                AppResult::Ok(())
+            }
+            .await
+        )?;
         self.get_booking(request.booking_id).await
     }
 
     /// [`Clinic::book`] inside the caller's transaction (an online command or
     /// a station's queued intent).
-    pub(crate) async fn book_tx(
-        &self,
-        tx: &mut PgConnection,
-        request: &BookingRequest,
-        actor: &Actor,
-    ) -> AppResult<()> {
+    pub(crate) async fn book_tx(&self, tx: &mut PgConnection, request: &BookingRequest) -> AppResult<()> {
         let message = request.validated_message()?;
         // A diagnostic with several lanes: two stations may pick the same free
         // lane at once; the loser retries on the next lane, from a savepoint so
@@ -110,7 +109,7 @@ impl Clinic {
         loop {
             attempts += 1;
             let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
-            match self.book_in(&mut savepoint, request, &message, None, actor).await {
+            match self.book_in(&mut savepoint, request, &message, None).await {
                 Ok(()) => return commit(savepoint).await,
                 Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
                     savepoint.rollback().await.map_err(db_error)?;
@@ -130,7 +129,6 @@ impl Clinic {
         request: &BookingRequest,
         message: &str,
         rescheduled_from: Option<BookingId>,
-        actor: &Actor,
     ) -> AppResult<()> {
         let location = active_location(conn, request.location_id).await?;
         let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
@@ -156,7 +154,6 @@ impl Clinic {
                 price: terms.price,
                 patient_message: message,
                 rescheduled_from,
-                created_by: actor.name(),
             },
         )
         .await
@@ -206,18 +203,18 @@ impl Clinic {
 
     /// Confirm, check in, complete, cancel (with a reason) or mark a no-show.
     pub async fn change_status(&self, request: &StatusRequest, actor: &Actor) -> AppResult<Booking> {
-        let mut tx = self.begin().await?;
-        self.change_status_tx(&mut tx, request, actor).await?;
-        commit(tx).await?;
+        crate::retrying_busy!(
+            async {
+                let mut tx = self.begin_as(actor).await?;
+                self.change_status_tx(&mut tx, request).await?;
+                commit(tx).await
+            }
+            .await
+        )?;
         self.get_booking(request.booking_id).await
     }
 
-    pub(crate) async fn change_status_tx(
-        &self,
-        tx: &mut PgConnection,
-        request: &StatusRequest,
-        actor: &Actor,
-    ) -> AppResult<()> {
+    pub(crate) async fn change_status_tx(&self, tx: &mut PgConnection, request: &StatusRequest) -> AppResult<()> {
         let booking = bookings::lock(tx, request.booking_id)
             .await?
             .ok_or_else(|| AppError::not_found(Entity::Booking, request.booking_id))?;
@@ -227,34 +224,25 @@ impl Clinic {
         let (target, reason) = request.action.validate(&booking.facts, self.now(), &request.reason)?;
         let policy = bookings::policy(tx).await?;
         let note = request.note(reason, &policy, booking.starts_at, self.now())?;
-        bookings::set_status(
-            tx,
-            request.booking_id,
-            request.expected_version,
-            booking.facts.status,
-            target,
-            &note,
-            actor.name(),
-        )
-        .await?;
+        bookings::set_status(tx, request.booking_id, request.expected_version, target, &note).await?;
         Ok(())
     }
 
     /// Moves a booking to another free slot: the old one is cancelled and the
     /// new one points back at it, in one transaction.
     pub async fn reschedule(&self, request: &RescheduleRequest, actor: &Actor) -> AppResult<Booking> {
-        let mut tx = self.begin().await?;
-        self.reschedule_tx(&mut tx, request, actor).await?;
-        commit(tx).await?;
+        crate::retrying_busy!(
+            async {
+                let mut tx = self.begin_as(actor).await?;
+                self.reschedule_tx(&mut tx, request).await?;
+                commit(tx).await
+            }
+            .await
+        )?;
         self.get_booking(request.new_booking_id).await
     }
 
-    pub(crate) async fn reschedule_tx(
-        &self,
-        tx: &mut PgConnection,
-        request: &RescheduleRequest,
-        actor: &Actor,
-    ) -> AppResult<()> {
+    pub(crate) async fn reschedule_tx(&self, tx: &mut PgConnection, request: &RescheduleRequest) -> AppResult<()> {
         let reason = optional_text("reason", &request.reason, 512)?;
         let old = bookings::lock(tx, request.booking_id)
             .await?
@@ -274,14 +262,12 @@ impl Clinic {
             tx,
             request.booking_id,
             old.row_version,
-            old.facts.status,
             BookingStatus::Cancelled,
             &ChangeNote { reason, ..ChangeNote::default() },
-            actor.name(),
         )
         .await?;
         let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
-        match self.book_in(&mut savepoint, &new_request, &old.patient_message, Some(request.booking_id), actor).await {
+        match self.book_in(&mut savepoint, &new_request, &old.patient_message, Some(request.booking_id)).await {
             Ok(()) => commit(savepoint).await,
             Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
                 savepoint.rollback().await.map_err(db_error)?;
@@ -293,18 +279,13 @@ impl Clinic {
 
     /// Records the patient's rating of a completed visit with a doctor.
     pub async fn record_rating(&self, input: &RatingInput, actor: &Actor) -> AppResult<Rating> {
-        let mut tx = self.begin().await?;
-        let rating = self.record_rating_tx(&mut tx, input, actor).await?;
+        let mut tx = self.begin_as(actor).await?;
+        let rating = self.record_rating_tx(&mut tx, input).await?;
         commit(tx).await?;
         Ok(rating)
     }
 
-    pub(crate) async fn record_rating_tx(
-        &self,
-        tx: &mut PgConnection,
-        input: &RatingInput,
-        actor: &Actor,
-    ) -> AppResult<Rating> {
+    pub(crate) async fn record_rating_tx(&self, tx: &mut PgConnection, input: &RatingInput) -> AppResult<Rating> {
         let stars = Stars::parse("rating", input.rating)?;
         let comment = optional_text("comment", &input.comment, 2000)?;
         let booking = bookings::lock(tx, input.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
@@ -318,7 +299,6 @@ impl Clinic {
                 booking_id: input.booking_id,
                 stars,
                 comment: &comment,
-                created_by: actor.name(),
             },
         )
         .await

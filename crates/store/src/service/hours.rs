@@ -76,14 +76,15 @@ impl Clinic {
 
     pub async fn add_exception(&self, input: &ScheduleExceptionInput, actor: &Actor) -> AppResult<ScheduleException> {
         let input = input.validate()?;
-        let mut conn = self.conn().await?;
+        let mut conn = self.begin_as(actor).await?;
         if let Some(location) = input.location_id {
             if locations::get(&mut conn, location).await?.is_none() {
                 return Err(unknown("locationId", "location"));
             }
         }
-        let id = hours::insert_exception(&mut conn, &input, actor.name()).await?;
+        let id = hours::insert_exception(&mut conn, &input).await?;
         let stored = hours::exceptions(&mut conn, input.location_id, input.doctor_id, input.date, input.date).await?;
+        crate::commit(conn).await?;
         stored.into_iter().find(|e| e.id == id).ok_or_else(|| AppError::not_found(Entity::ScheduleException, id))
     }
 

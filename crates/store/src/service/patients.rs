@@ -14,8 +14,10 @@ impl Clinic {
     /// Creates the patient under the station-made id. Repeating the call with
     /// the same id (a retried request) returns the stored patient unchanged.
     pub async fn create_patient(&self, id: PatientId, input: &PatientInput, actor: &Actor) -> AppResult<Patient> {
-        let mut conn = self.conn().await?;
-        self.create_patient_tx(&mut conn, id, input, actor).await
+        let mut tx = self.begin_as(actor).await?;
+        let patient = self.create_patient_tx(&mut tx, id, input).await?;
+        crate::commit(tx).await?;
+        Ok(patient)
     }
 
     pub(crate) async fn create_patient_tx(
@@ -23,10 +25,9 @@ impl Clinic {
         conn: &mut PgConnection,
         id: PatientId,
         input: &PatientInput,
-        actor: &Actor,
     ) -> AppResult<Patient> {
         let patient = input.validate(self.today())?;
-        match patients::insert(conn, id, &patient, actor.name()).await? {
+        match patients::insert(conn, id, &patient).await? {
             Some(created) => Ok(created),
             None => patients::get(conn, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id)),
         }

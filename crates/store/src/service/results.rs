@@ -2,7 +2,6 @@ use clinic_domain::bookings::ResultFile;
 use clinic_domain::ids::{BookingId, ResultId};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
 use clinic_domain::{Actor, AppError, AppResult, Entity};
-use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
 use super::catalogue::unknown;
@@ -20,23 +19,17 @@ pub struct ResultUpload<'a> {
 
 impl Clinic {
     /// Stores a PDF, JPEG or PNG result (type decided by content, size
-    /// limited) with its SHA-256, for the booking's patient.
+    /// limited; the database computes its SHA-256), for the booking's patient.
     pub async fn store_result(&self, upload: &ResultUpload<'_>, actor: &Actor) -> AppResult<ResultFile> {
-        let mut tx = self.begin().await?;
-        self.store_result_tx(&mut tx, upload, actor).await?;
+        let mut tx = self.begin_as(actor).await?;
+        self.store_result_tx(&mut tx, upload).await?;
         commit(tx).await?;
         self.result_info(upload.result_id).await
     }
 
-    pub(crate) async fn store_result_tx(
-        &self,
-        tx: &mut PgConnection,
-        upload: &ResultUpload<'_>,
-        actor: &Actor,
-    ) -> AppResult<()> {
+    pub(crate) async fn store_result_tx(&self, tx: &mut PgConnection, upload: &ResultUpload<'_>) -> AppResult<()> {
         let file_name = clean_file_name(upload.file_name)?;
         let media_type = sniff_media_type(upload.bytes)?;
-        let sha256 = Sha256::digest(upload.bytes);
         let booking = bookings::lock(tx, upload.booking_id).await?.ok_or_else(|| unknown("bookingId", "booking"))?;
         booking.subject.accepts_results(booking.facts.status, &booking.facts.visit, self.now())?;
         results::insert(
@@ -47,9 +40,7 @@ impl Clinic {
                 patient_id: booking.patient_id,
                 file_name: &file_name,
                 media_type,
-                sha256: &sha256,
                 content: upload.bytes,
-                uploaded_by: actor.name(),
             },
         )
         .await?;

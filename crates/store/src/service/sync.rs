@@ -62,19 +62,21 @@ impl Clinic {
     }
 
     async fn run_intent(&self, tx: &mut PgConnection, queued: &QueuedIntent, file: Option<&[u8]>) -> AppResult<()> {
-        let actor = Actor::parse(&queued.actor)?;
+        // Who entered it at the station; the database records beside it the
+        // login pushing it now ("entered offline by A, synced by B").
+        crate::enter_as(tx, &Actor::parse(&queued.actor)?).await?;
         match &queued.intent {
             Intent::CreatePatient { patient_id, input } => {
-                self.create_patient_tx(tx, *patient_id, input, &actor).await.map(drop)
+                self.create_patient_tx(tx, *patient_id, input).await.map(drop)
             }
-            Intent::Book { request } => self.book_tx(tx, request, &actor).await,
-            Intent::ChangeStatus { request } => self.change_status_tx(tx, request, &actor).await,
-            Intent::Reschedule { request } => self.reschedule_tx(tx, request, &actor).await,
-            Intent::Rate { input } => self.record_rating_tx(tx, input, &actor).await.map(drop),
+            Intent::Book { request } => self.book_tx(tx, request).await,
+            Intent::ChangeStatus { request } => self.change_status_tx(tx, request).await,
+            Intent::Reschedule { request } => self.reschedule_tx(tx, request).await,
+            Intent::Rate { input } => self.record_rating_tx(tx, input).await.map(drop),
             Intent::AttachResult { result_id, booking_id, file_name } => {
                 let bytes = file.ok_or_else(|| missing_file(*result_id))?;
                 let upload = ResultUpload { result_id: *result_id, booking_id: *booking_id, file_name, bytes };
-                self.store_result_tx(tx, &upload, &actor).await
+                self.store_result_tx(tx, &upload).await
             }
         }
     }

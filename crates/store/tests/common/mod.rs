@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, NaiveDate, Utc};
+pub use clinic_admin::testing::DESK_LOGIN;
+use clinic_admin::testing::SETUP;
 use clinic_domain::bookings::{Booking, BookingRequest, BookingSubject};
 use clinic_domain::catalogue::{Diagnostic, DiagnosticInput, DoctorInput, Location, LocationInput};
 use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId, SpecialtyId};
@@ -11,7 +13,7 @@ use clinic_domain::schedule::WeeklyInterval;
 use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_domain::{Actor, AppResult};
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
-use clinic_store::{Clinic, MIGRATOR};
+use clinic_store::Clinic;
 
 /// Monday 2027-01-04, 08:00 in Kyiv (UTC+2).
 pub const NOW: &str = "2027-01-04T06:00:00Z";
@@ -29,7 +31,9 @@ pub fn actor() -> Actor {
 }
 
 pub struct Fixture {
+    /// `db.pool` is the cluster's superuser: for looking behind the grants.
     pub db: TestDatabase,
+    /// The clinic as the tests' desk (reception and manager) works with it.
     pub clinic: Clinic,
 }
 
@@ -39,9 +43,9 @@ impl Fixture {
     }
 
     pub async fn at(now: &str) -> Fixture {
-        let db = fresh_database(&MIGRATOR).await;
+        let db = fresh_database(&SETUP).await;
         let now = at(now);
-        let clinic = Clinic::with_clock(db.pool.clone(), move || now);
+        let clinic = Clinic::with_clock(db.pool_as(DESK_LOGIN).await, move || now);
         Fixture { db, clinic }
     }
 
@@ -49,7 +53,20 @@ impl Fixture {
     /// clock: check-in on the visit's day, no-show and results once started).
     pub fn clinic_at(&self, now: &str) -> Clinic {
         let now = at(now);
-        Clinic::with_clock(self.db.pool.clone(), move || now)
+        Clinic::with_clock(self.clinic.pool().clone(), move || now)
+    }
+
+    /// Runs `sql` (one bind) as the superuser with the triggers off, as only
+    /// someone with the server's keys could: tests that must move history,
+    /// or tamper with the audit trail to see it noticed.
+    pub async fn behind_the_triggers<T>(&self, sql: &str, value: T)
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + 'static,
+    {
+        let mut tx = self.db.pool.begin().await.unwrap();
+        sqlx::query("SET LOCAL session_replication_role = replica").execute(&mut *tx).await.unwrap();
+        sqlx::query(sql).bind(value).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
     }
 
     pub async fn count(&self, table: &str) -> i64 {
