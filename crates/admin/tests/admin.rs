@@ -95,7 +95,7 @@ async fn an_administrator_sets_up_a_clinic_and_its_staff() {
     // Disabled: her open session ends, and she cannot sign in again.
     ok(&url, &["staff", "disable", "anna.k"], None);
     assert!(sqlx::query("SELECT 1").execute(&mut conn).await.is_err(), "the open session was ended");
-    let again = anna.clone().connect().await.err().expect("a disabled login cannot connect");
+    let again = anna.clone().connect().await.expect_err("a disabled login cannot connect");
     assert!(again.to_string().contains("not permitted to log in"), "{again}");
     ok(&url, &["staff", "enable", "anna.k"], None);
     anna.clone().connect().await.unwrap().close().await.unwrap();
