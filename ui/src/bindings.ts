@@ -265,7 +265,12 @@ export type ConflictResolution =
 
 export type ConnectionProblem = "hostUnreachable" | "badPassword" | 
 /**  The server refused this user or this machine (pg_hba.conf, no such role). */
-"notPermitted" | "tlsFailure" | "databaseMissing" | "schemaTooOld" | "schemaTooNew" | "schemaMismatch" | "other";
+"notPermitted" | "tlsFailure" | 
+/**
+ *  The server asked for the password in clear text or as MD5: refused,
+ *  the station signs in with SCRAM-SHA-256 only.
+ */
+"weakAuthentication" | "databaseMissing" | "schemaTooOld" | "schemaTooNew" | "schemaMismatch" | "other";
 
 export type ConnectionReport = {
 	ok: boolean,

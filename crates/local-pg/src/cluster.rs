@@ -18,7 +18,7 @@ const SOCKET_PORT: u16 = 5432;
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ClusterOptions {
     /// Folder that holds `data/`, the socket and `server.log`.
     pub root: PathBuf,
@@ -26,6 +26,14 @@ pub struct ClusterOptions {
     pub superuser: String,
     /// `-c name=value` settings for the server, e.g. `fsync=off` for tests.
     pub settings: Vec<(String, String)>,
+    /// Also listen on 127.0.0.1 at this port (default: the Unix socket only).
+    pub tcp_port: Option<u16>,
+    /// `pg_hba.conf` lines after `local all all trust` (TCP connections; the
+    /// file is rewritten at every start).
+    pub hba: Vec<String>,
+    /// Files placed in the data folder before the server starts, readable by
+    /// the server's user only (e.g. `server.crt` and `server.key` for `ssl=on`).
+    pub data_files: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Debug)]
@@ -34,6 +42,7 @@ pub struct LocalCluster {
     superuser: String,
     bin_dir: PathBuf,
     pid: u32,
+    port: u16,
     exited: std::sync::Mutex<Option<mpsc::Receiver<()>>>,
 }
 
@@ -50,6 +59,30 @@ impl LocalCluster {
             init_data_dir(&bin_dir, &data_dir, &options.superuser, &owner)?;
         }
 
+        if options.tcp_port.is_some() || !options.hba.is_empty() {
+            let hba_path = data_dir.join("pg_hba.conf");
+            let mut hba = String::from("local all all trust\n");
+            for line in &options.hba {
+                hba.push_str(line);
+                hba.push('\n');
+            }
+            std::fs::write(&hba_path, hba).map_err(|e| LocalPgError::io(&hba_path, e))?;
+            owner.take_ownership(&hba_path)?;
+        }
+        for (name, content) in &options.data_files {
+            let path = data_dir.join(name);
+            std::fs::write(&path, content).map_err(|e| LocalPgError::io(&path, e))?;
+            owner.take_ownership(&path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| LocalPgError::io(&path, e))?;
+            }
+        }
+        let port = options.tcp_port.unwrap_or(SOCKET_PORT);
+        let listen = if options.tcp_port.is_some() { "listen_addresses=127.0.0.1" } else { "listen_addresses=" };
+
         let log_path = options.root.join("server.log");
         let log = File::create(&log_path).map_err(|e| LocalPgError::io(&log_path, e))?;
         owner.take_ownership(&log_path)?;
@@ -61,8 +94,8 @@ impl LocalCluster {
             .arg("-k")
             .arg(&options.root)
             .arg("-p")
-            .arg(SOCKET_PORT.to_string())
-            .args(["-c", "listen_addresses="])
+            .arg(port.to_string())
+            .args(["-c", listen])
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| LocalPgError::io(&log_path, e))?)
             .stderr(log);
@@ -77,6 +110,7 @@ impl LocalCluster {
             superuser: options.superuser.clone(),
             bin_dir,
             pid,
+            port,
             exited: std::sync::Mutex::new(Some(exited)),
         };
         cluster.wait_until_ready(&data_dir, &log_path)?;
@@ -92,12 +126,12 @@ impl LocalCluster {
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new().socket(&self.root).port(SOCKET_PORT).username(&self.superuser).database(database)
+        PgConnectOptions::new().socket(&self.root).port(self.port).username(&self.superuser).database(database)
     }
 
     /// A URL for tools such as `sqlx-cli` and `psql`.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{}@localhost:{SOCKET_PORT}/{database}?host={}", self.superuser, self.root.display())
+        format!("postgres://{}@localhost:{}/{database}?host={}", self.superuser, self.port, self.root.display())
     }
 
     /// Fast shutdown: open transactions are rolled back, then the server exits.

@@ -100,6 +100,7 @@ fn server() -> &'static Server {
             ]
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .to_vec(),
+            ..ClusterOptions::default()
         };
         match LocalCluster::start(&options) {
             Ok(cluster) => Server::Local(cluster),

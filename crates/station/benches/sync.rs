@@ -51,6 +51,7 @@ fn cluster_options(root: &std::path::Path) -> ClusterOptions {
         superuser: "clinic".into(),
         // Durable commits, as on a clinic server.
         settings: vec![("synchronous_commit".into(), "on".into()), ("shared_buffers".into(), "256MB".into())],
+        ..ClusterOptions::default()
     }
 }
 

@@ -20,6 +20,9 @@ pub enum ConnectionProblem {
     /// The server refused this user or this machine (pg_hba.conf, no such role).
     NotPermitted,
     TlsFailure,
+    /// The server asked for the password in clear text or as MD5: refused,
+    /// the station signs in with SCRAM-SHA-256 only.
+    WeakAuthentication,
     DatabaseMissing,
     SchemaTooOld,
     SchemaTooNew,
@@ -73,8 +76,37 @@ pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error>
         .await
 }
 
+/// Refuses to send `password` to a server that asks for it in clear text
+/// or as MD5 (see `preflight`).
+async fn refuse_weak_authentication(server: &ServerSettings, password: Option<&str>) -> Result<(), String> {
+    if password.is_none() {
+        return Ok(());
+    }
+    match crate::preflight::auth_request(server).await {
+        Some(request) if request.exposes_password() => Err(format!(
+            "{}:{} asked for {}'s password {}; this station signs in with SCRAM-SHA-256 only and did not send it: \
+             the administrator sets scram-sha-256 for this login in pg_hba.conf",
+            server.host,
+            server.port,
+            server.user,
+            if request == crate::preflight::AuthRequest::Md5 { "as MD5" } else { "in clear text" }
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Tries the settings without changing anything and reports what is wrong.
 pub async fn test(server: &ServerSettings, password: Option<&str>) -> ConnectionReport {
+    if let Err(message) = refuse_weak_authentication(server, password).await {
+        return ConnectionReport {
+            ok: false,
+            problem: Some(ConnectionProblem::WeakAuthentication),
+            message,
+            server_version: None,
+            schema: None,
+            tls_warning: server.tls_warning(),
+        };
+    }
     let pool = match open_pool(connect_options(server, password)).await {
         Ok(pool) => pool,
         Err(error) => {
@@ -135,16 +167,37 @@ pub fn classify(error: &sqlx::Error, server: &ServerSettings) -> (ConnectionProb
             Some("3D000") => (DatabaseMissing, format!("the server has no database named {}", server.database)),
             _ => (Other, format!("the server refused the connection: {}", db.message())),
         },
+        // rustls reports a refused certificate as an I/O error.
+        sqlx::Error::Io(io) if io.to_string().contains("invalid peer certificate") => {
+            (TlsFailure, tls_failure(&target, server, &io.to_string()))
+        }
         sqlx::Error::Io(io) => (HostUnreachable, format!("cannot reach {target}: {io}")),
         sqlx::Error::PoolTimedOut => (HostUnreachable, format!("{target} did not answer within 5 seconds")),
-        sqlx::Error::Tls(tls) => (TlsFailure, format!("the secure connection to {target} failed: {tls}")),
+        sqlx::Error::Tls(tls) => (TlsFailure, tls_failure(&target, server, &tls.to_string())),
         sqlx::Error::Configuration(e) => (TlsFailure, format!("the connection settings are not usable: {e}")),
         other => (Other, other.to_string()),
     }
 }
 
+/// Which check of the server's certificate failed, in words.
+fn tls_failure(target: &str, server: &ServerSettings, detail: &str) -> String {
+    let detail_words = detail.to_lowercase().replace(['_', ' '], "");
+    if detail_words.contains("notvalidforname") {
+        format!("the server's certificate is not for {}: this may not be the clinic server", server.host)
+    } else if detail_words.contains("unknownissuer") {
+        format!("the certificate of {target} is not signed by the clinic's CA: this may not be the clinic server")
+    } else if detail_words.contains("expired") {
+        format!("the certificate of {target} has expired")
+    } else {
+        format!("the secure connection to {target} failed: {detail}")
+    }
+}
+
 /// Connects and checks the schema; used when the station starts.
 pub async fn connect(server: &ServerSettings, password: Option<&str>) -> AppResult<(PgPool, SchemaStatus)> {
+    refuse_weak_authentication(server, password)
+        .await
+        .map_err(|message| clinic_domain::AppError::Unauthorized { message })?;
     let pool = open_pool(connect_options(server, password)).await.map_err(|e| {
         let (_, message) = classify(&e, server);
         clinic_domain::AppError::Offline { message }

@@ -57,6 +57,7 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
         settings: [("shared_buffers", "32MB"), ("max_connections", "20"), ("max_wal_size", "256MB")]
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .to_vec(),
+        ..ClusterOptions::default()
     };
     let cluster = tokio::task::spawn_blocking(move || LocalCluster::start(&options))
         .await

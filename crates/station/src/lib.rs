@@ -9,6 +9,7 @@ mod desk;
 pub mod files;
 pub mod live;
 mod offline;
+pub mod preflight;
 pub mod schema;
 pub mod secrets;
 pub mod settings;

@@ -53,6 +53,7 @@ impl Server {
             root: scratch(name),
             superuser: "clinic".into(),
             settings: vec![("fsync".into(), "off".into()), ("max_connections".into(), "40".into())],
+            ..ClusterOptions::default()
         };
         let mut server = Server { options, cluster: None };
         server.restart().await;

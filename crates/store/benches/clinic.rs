@@ -52,6 +52,7 @@ fn main() {
         ]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .to_vec(),
+        ..ClusterOptions::default()
     })
     .expect("start the benchmark PostgreSQL");
     runtime.block_on(run(&cluster, scale));

@@ -23,7 +23,7 @@ fn main() {
     }
     let root = root.unwrap_or_else(|| usage("--root is required"));
     let root = std::path::absolute(&root).unwrap_or(root);
-    let options = ClusterOptions { root, superuser: "clinic".into(), settings: vec![] };
+    let options = ClusterOptions { root, superuser: "clinic".into(), ..ClusterOptions::default() };
     let cluster = LocalCluster::start(&options).unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(1)
