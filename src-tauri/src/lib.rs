@@ -82,6 +82,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             hours::preview_hours,
             patients::create_patient,
             patients::get_patient,
+            patients::record_profile_view,
             patients::update_patient,
             patients::search_patients,
             patients::possible_duplicates,

@@ -25,7 +25,11 @@ describe("BookingDetail", () => {
     (commands.listLocations as Mock).mockResolvedValue({ status: "ok", data: [location] });
     (commands.bookingHistory as Mock).mockResolvedValue({
       status: "ok",
-      data: [{ fromStatus: null, toStatus: "booked", reason: "", changedBy: "Desk 1", changedAt: "2030-01-01T00:00:00Z" }],
+      data: [
+        { fromStatus: null, toStatus: "booked", reason: "", changedBy: "desk.1", changedAt: "2030-01-01T00:00:00Z" },
+        // Queued offline by one person, pushed by the station under another login.
+        { fromStatus: "booked", toStatus: "confirmed", reason: "", changedBy: "desk.2", enteredBy: "anna.k", changedAt: "2030-01-02T00:00:00Z" },
+      ],
     });
     (commands.changeStatus as Mock).mockResolvedValue({
       status: "error",
@@ -35,6 +39,8 @@ describe("BookingDetail", () => {
 
     expect(await screen.findByRole("button", { name: "Confirm" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Complete" })).not.toBeInTheDocument();
+    expect(await screen.findByText("entered offline by anna.k, synced by desk.2")).toBeInTheDocument();
+    expect(screen.getByText("desk.1")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Cancel booking" }));
 
     expect(await screen.findByText("is required")).toBeInTheDocument();

@@ -156,7 +156,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
                 <Table.Tr key={i}>
                   <Table.Td>{formats.dateTime(h.changedAt)}</Table.Td>
                   <Table.Td>{t(`status.${h.toStatus}`)}</Table.Td>
-                  <Table.Td>{h.changedBy}</Table.Td>
+                  <Table.Td>{h.enteredBy ? t("detail.enteredOffline", { entered: h.enteredBy, synced: h.changedBy }) : h.changedBy}</Table.Td>
                   <Table.Td>
                     {h.cancelKind && (
                       <Text span size="sm" fw={600}>

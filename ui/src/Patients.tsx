@@ -1,6 +1,6 @@
 // Patients: one search box (name, phone digits or date of birth), the
 // profile with contact data, upcoming and past bookings, and results.
-import { forwardRef, useState } from "react";
+import { forwardRef, useEffect, useState } from "react";
 import { Alert, Button, Drawer, Grid, Group, Paper, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -152,6 +152,10 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
   const formats = useFormats();
   const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
   const patient = useQuery({ queryKey: ["patient", patientId], queryFn: () => call(commands.getPatient(patientId)) });
+  // Opening a profile is recorded in the clinic's audit trail, once per opening.
+  useEffect(() => {
+    void commands.recordProfileView(patientId);
+  }, [patientId]);
   const bookings = useQuery({ queryKey: ["patientBookings", patientId], queryFn: () => call(commands.patientBookings(patientId)) });
   const results = useQuery({ queryKey: ["patientResults", patientId], queryFn: () => call(commands.patientResults(patientId)) });
   const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });

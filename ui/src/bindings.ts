@@ -65,6 +65,8 @@ export const commands = {
 	/**  Creates a patient under an id made by the station (a retry is harmless). */
 	createPatient: (id: PatientId, input: PatientInput) => typedError<Patient, AppError>(__TAURI_INVOKE("create_patient", { id, input })),
 	getPatient: (id: PatientId) => typedError<Patient, AppError>(__TAURI_INVOKE("get_patient", { id })),
+	/**  Records that the patient's profile was opened (the audit trail). */
+	recordProfileView: (id: PatientId) => typedError<null, AppError>(__TAURI_INVOKE("record_profile_view", { id })),
 	updatePatient: (id: PatientId, expectedVersion: number, input: PatientInput) => typedError<Patient, AppError>(__TAURI_INVOKE("update_patient", { id, expectedVersion, input })),
 	/**  One box: name, phone digits, or date of birth. */
 	searchPatients: (text: string, limit: number) => typedError<Patient[], AppError>(__TAURI_INVOKE("search_patients", { text, limit })),

@@ -43,6 +43,21 @@ pub struct ConnectionReport {
     pub tls_warning: Option<String>,
 }
 
+/// What the station tells the server it is (`application_name`, which the
+/// audit trail records): "clinic-desk", the station's id, the computer's name.
+pub fn station_name(station_id: Option<&str>) -> String {
+    let computer = std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .unwrap_or_default();
+    let name: String = format!("clinic-desk {} {}", station_id.unwrap_or("-"), computer.trim())
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .collect();
+    // PostgreSQL keeps 63 bytes of it.
+    name.trim().chars().take(63).collect()
+}
+
 pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgConnectOptions {
     let mut options = PgConnectOptions::new()
         .host(&server.host)
@@ -194,11 +209,15 @@ fn tls_failure(target: &str, server: &ServerSettings, detail: &str) -> String {
 }
 
 /// Connects and checks the schema; used when the station starts.
-pub async fn connect(server: &ServerSettings, password: Option<&str>) -> AppResult<(PgPool, SchemaStatus)> {
+pub async fn connect(
+    server: &ServerSettings,
+    password: Option<&str>,
+    station_name: &str,
+) -> AppResult<(PgPool, SchemaStatus)> {
     refuse_weak_authentication(server, password)
         .await
         .map_err(|message| clinic_domain::AppError::Unauthorized { message })?;
-    let pool = open_pool(connect_options(server, password)).await.map_err(|e| {
+    let pool = open_pool(connect_options(server, password).application_name(station_name)).await.map_err(|e| {
         let (_, message) = classify(&e, server);
         clinic_domain::AppError::Offline { message }
     })?;

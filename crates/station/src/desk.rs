@@ -189,6 +189,18 @@ impl Station {
         .await
     }
 
+    /// The audit trail's record of a profile opened here. Offline nothing can
+    /// be recorded in the clinic's database: the station's log keeps it.
+    pub async fn record_profile_view(&self, id: PatientId) -> AppResult<()> {
+        match self.connected().await {
+            Some(clinic) => clinic.record_profile_view(id).await,
+            None => {
+                tracing::info!(patient = %id, "profile opened while offline (not in the audit trail)");
+                Ok(())
+            }
+        }
+    }
+
     pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {
         self.read(async |clinic| clinic.get_patient(id).await, async |local| offline::patient(local, id).await).await
     }

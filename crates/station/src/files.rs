@@ -187,13 +187,15 @@ impl Station {
     /// Writes a stored result to `path` (written whole, then renamed into
     /// place, so a half-written copy never appears under the chosen name).
     pub async fn save_result_copy(&self, result_id: ResultId, path: &Path) -> AppResult<ResultFile> {
-        let (info, bytes) = self.reader().await?.result_file(result_id).await?;
+        let clinic = self.reader().await?;
+        let (info, bytes) = clinic.result_file(result_id).await?;
         let cannot = |e: std::io::Error| {
             AppError::validation("path", ValidationCode::NotAllowed, format!("cannot write {}: {e}", path.display()))
         };
         let partial = path.with_extension("partial");
         tokio::fs::write(&partial, &bytes).await.map_err(cannot)?;
         tokio::fs::rename(&partial, path).await.map_err(cannot)?;
+        clinic.record_result_download(&info).await?;
         Ok(info)
     }
 

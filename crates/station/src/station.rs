@@ -105,23 +105,25 @@ impl Station {
         self.stop_listener().await;
         *self.link.write().await = Link::Connecting;
         let settings = self.settings.read().await.clone();
-        let outcome = match &settings.server {
-            Some(server) => {
-                self.stop_demo().await;
-                // A settings file edited by hand is checked like one saved here.
-                match server.validate().and_then(|server| Ok((self.kept_password(&server)?, server))) {
-                    Ok((password, server)) => connection::connect(&server, password.as_deref()).await,
-                    Err(e) => Err(e),
-                }
-            }
-            None => self.start_demo().await,
-        };
         let sync = match self.sync().await {
             Ok(sync) => Some(sync),
             Err(error) => {
                 tracing::error!(%error, "the station's own database could not open: no offline work");
                 None
             }
+        };
+        // The audit trail's "station": this station's id and computer name.
+        let station_name = connection::station_name(sync.as_ref().map(|s| s.station_id.as_str()));
+        let outcome = match &settings.server {
+            Some(server) => {
+                self.stop_demo().await;
+                // A settings file edited by hand is checked like one saved here.
+                match server.validate().and_then(|server| Ok((self.kept_password(&server)?, server))) {
+                    Ok((password, server)) => connection::connect(&server, password.as_deref(), &station_name).await,
+                    Err(e) => Err(e),
+                }
+            }
+            None => self.start_demo().await,
         };
         *self.link.write().await = match outcome {
             Ok((pool, schema)) => {

@@ -245,7 +245,16 @@ impl Sync {
         let mut checkpoint = i64::MAX;
         let mut boards = 0;
         for location in &locations {
-            let changes = clinic.station_changes(location.id, since, from, to).await?;
+            let changes = match clinic.station_changes(location.id, since, from, to).await {
+                // A location whose zone the app cannot read (stored before the
+                // database refused such names) has no usable board: the other
+                // locations are pulled all the same.
+                Err(AppError::Validation { field, .. }) if field == "timeZone" => {
+                    tracing::warn!(location = %location.id, zone = %location.time_zone, "location skipped: unknown time zone");
+                    continue;
+                }
+                other => other?,
+            };
             checkpoint = checkpoint.min(changes.checkpoint);
             let dates: Vec<_> = match since {
                 None => from.iter_days().take_while(|d| *d <= to).collect(),

@@ -301,3 +301,70 @@ async fn the_update_gate_follows_the_connected_database() {
     );
     assert!(matches!(station.update_verdict(Some(1)).await.unwrap(), UpdateVerdict::Refused { .. }));
 }
+
+/// A location stored with a zone the app cannot read (before the database
+/// refused such names): the sync pull, the other locations' boards and the
+/// patient's bookings all still work.
+#[tokio::test]
+async fn a_location_with_an_unreadable_zone_stops_nothing_else() {
+    use clinic_domain::bookings::{BookingSubject, SlotQuery};
+    use clinic_domain::ids::PatientId;
+    use clinic_domain::patients::PatientInput;
+    use clinic_domain::Actor;
+
+    let db = fresh_database(&SETUP).await;
+    let clinic = clinic_store::Clinic::new(db.pool.clone());
+    let actor = Actor::parse("Admin").unwrap();
+    let location = support::centre(&clinic).await;
+    let specialty = clinic.create_specialty("Therapy").await.unwrap();
+    let doctor = support::doctor(&clinic, "Dr A", specialty.id, location).await;
+    let patient = clinic
+        .create_patient(PatientId::generate(), &PatientInput { full_name: "P".into(), ..Default::default() }, &actor)
+        .await
+        .unwrap();
+    let subject = BookingSubject::Doctor { doctor_id: doctor };
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+    let slots = clinic.free_slots(&SlotQuery { location_id: location, subject, from: tomorrow, to: tomorrow }).await;
+    let slot = slots.unwrap()[0];
+    let booking = clinic.book(&support::visit(patient.id, location, subject, slot.starts_at), &actor).await.unwrap();
+    // (One statement at a time: the audit's deferred triggers keep a
+    // transaction that wrote a table from altering it.)
+    for sql in [
+        "ALTER TABLE locations DROP CONSTRAINT locations_time_zone_canonical".to_string(),
+        "INSERT INTO locations (location_id, name, address, time_zone) VALUES (900, 'Old branch', 'x', 'MSK')".into(),
+        "ALTER TABLE locations ADD CONSTRAINT locations_time_zone_canonical
+             CHECK (is_canonical_time_zone(time_zone)) NOT VALID"
+            .into(),
+        format!("INSERT INTO doctor_locations VALUES ({}, 900)", doctor.0),
+        format!(
+            "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, starts_at, ends_at, price)
+             VALUES (gen_random_uuid(), '{}', 900, {}, now() - interval '30 days',
+                     now() - interval '30 days' + interval '30 minutes', 500)",
+            patient.id.0, doctor.0
+        ),
+    ] {
+        sqlx::raw_sql(&sql).execute(&db.pool).await.unwrap();
+    }
+
+    let station = server_station(&db).await;
+    station.sync_now().await.expect("the pull goes on past the unreadable location");
+    let board = station.day_board(location, tomorrow).await.unwrap();
+    assert!(board.bookings.iter().any(|b| b.id == booking.id), "the good location's board");
+    let bookings = station.writer().await.unwrap().patient_bookings(patient.id).await.unwrap();
+    assert_eq!(bookings.len(), 2, "the patient's history lists both");
+    let old = bookings.iter().find(|b| b.location_id.0 == 900).unwrap();
+    assert!(old.allowed_actions.is_empty(), "nothing is offered where the time cannot be read");
+
+    // Opening the profile is in the audit trail, with this station's name
+    // and its login.
+    station.record_profile_view(patient.id).await.unwrap();
+    let (login, station_name): (String, String) =
+        sqlx::query_as("SELECT login, station FROM audit.events WHERE action = 'view' AND patient_id = $1")
+            .bind(patient.id.0)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(login, DESK_LOGIN);
+    assert!(station_name.starts_with("clinic-desk "), "{station_name}");
+    station.shutdown().await;
+}

@@ -131,10 +131,13 @@ async fn verified_tls_and_scram_only() {
         let weak = test(server("localhost", login, TlsMode::VerifyFull, &clinic_ca_file), PASSWORD).await;
         assert_eq!(weak.problem, Some(ConnectionProblem::WeakAuthentication), "{weak:?}");
         assert!(weak.message.contains(how) && weak.message.contains("did not send it"), "{}", weak.message);
-        let refused =
-            connection::connect(&server("localhost", login, TlsMode::VerifyFull, &clinic_ca_file), Some(PASSWORD))
-                .await
-                .expect_err("the station never sends the password there");
+        let refused = connection::connect(
+            &server("localhost", login, TlsMode::VerifyFull, &clinic_ca_file),
+            Some(PASSWORD),
+            "tls test",
+        )
+        .await
+        .expect_err("the station never sends the password there");
         assert!(matches!(refused, clinic_domain::AppError::Unauthorized { .. }), "{refused:?}");
     }
     // Even over plain TCP the preflight sees the request (and the desk warns).

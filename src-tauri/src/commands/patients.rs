@@ -12,6 +12,13 @@ pub async fn create_patient(station: State<'_, Station>, id: PatientId, input: P
     station.create_patient(id, &input).await
 }
 
+/// Records that the patient's profile was opened (the audit trail).
+#[tauri::command]
+#[specta::specta]
+pub async fn record_profile_view(station: State<'_, Station>, id: PatientId) -> AppResult<()> {
+    station.record_profile_view(id).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn get_patient(station: State<'_, Station>, id: PatientId) -> AppResult<Patient> {

@@ -240,7 +240,12 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                 row_version: r.row_version,
                 provisional: false,
             };
-            booking.apply_rules(parse_time_zone("timeZone", &r.time_zone)?, now);
+            // A location stored with a zone the app cannot read: its bookings
+            // are still listed (a patient's history), offering no actions.
+            match parse_time_zone("timeZone", &r.time_zone) {
+                Ok(zone) => booking.apply_rules(zone, now),
+                Err(_) => tracing::warn!(location = %booking.location_id, zone = %r.time_zone, "unknown time zone"),
+            }
             Ok(booking)
         })
         .collect()

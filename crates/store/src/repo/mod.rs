@@ -2,6 +2,7 @@
 //! `&mut PgConnection` (a pooled connection or `&mut *transaction`) and maps
 //! database errors to `AppError` at this boundary.
 
+pub mod audit;
 pub mod bookings;
 pub mod diagnostics;
 pub mod doctors;

@@ -391,9 +391,20 @@ fn spans(calendar: &ResourceCalendar, date: NaiveDate) -> Vec<OpenSpan> {
     calendar.open_spans(date).into_iter().map(|(start, end)| OpenSpan { start, end }).collect()
 }
 
+/// The location's zone. The database refuses names the app cannot read, but
+/// a location stored before it did (or a tz database newer than ours) can
+/// hold one: that location's times cannot be shown, and the error says why.
 pub(super) fn tz(location: &Location) -> AppResult<Tz> {
-    // The database CHECKs zone names, but its tz database and ours could differ.
-    parse_time_zone("timeZone", &location.time_zone).map_err(|e| internal(&e))
+    parse_time_zone("timeZone", &location.time_zone).map_err(|_| {
+        AppError::validation(
+            "timeZone",
+            ValidationCode::InvalidFormat,
+            format!(
+                "{} has the time zone {:?}, which this app cannot read; a manager sets a zone such as Europe/Kyiv",
+                location.name, location.time_zone
+            ),
+        )
+    })
 }
 
 async fn active_location(conn: &mut PgConnection, id: LocationId) -> AppResult<Location> {

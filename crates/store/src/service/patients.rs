@@ -5,7 +5,7 @@ use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
 use sqlx::PgConnection;
 
 use super::missing_or_stale;
-use crate::repo::{bookings, patients, results};
+use crate::repo::{audit, bookings, patients, results};
 use crate::Clinic;
 
 const MAX_SEARCH_RESULTS: i64 = 50;
@@ -31,6 +31,12 @@ impl Clinic {
             Some(created) => Ok(created),
             None => patients::get(conn, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id)),
         }
+    }
+
+    /// Records in the audit trail that the signed-in login opened the
+    /// patient's profile (the database takes the login from the session).
+    pub async fn record_profile_view(&self, id: PatientId) -> AppResult<()> {
+        audit::record_view(&mut *self.conn().await?, "view", "patients", &id.0.to_string(), Some(id)).await
     }
 
     pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {

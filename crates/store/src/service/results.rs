@@ -5,7 +5,7 @@ use clinic_domain::{Actor, AppError, AppResult, Entity};
 use sqlx::PgConnection;
 
 use super::catalogue::unknown;
-use crate::repo::{bookings, results};
+use crate::repo::{audit, bookings, results};
 use crate::{commit, Clinic};
 
 /// A result file to attach to a diagnostic booking.
@@ -53,6 +53,14 @@ impl Clinic {
             .into_iter()
             .next()
             .ok_or_else(|| AppError::not_found(Entity::Result, id))
+    }
+
+    /// Records in the audit trail that the signed-in login saved a copy of
+    /// the result file.
+    pub async fn record_result_download(&self, info: &ResultFile) -> AppResult<()> {
+        let mut conn = self.conn().await?;
+        audit::record_view(&mut conn, "download", "diagnostic_results", &info.id.0.to_string(), Some(info.patient_id))
+            .await
     }
 
     /// The stored file and its description.
