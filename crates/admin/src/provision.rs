@@ -165,7 +165,7 @@ pub async fn init(conn: &mut PgConnection, prefix: &RolePrefix) -> Result<InitRe
         format!("ALTER DATABASE {} OWNER TO {}", ident(&database), ident(&owner)),
         format!("REVOKE ALL ON DATABASE {} FROM PUBLIC", ident(&database)),
         format!(
-            "GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}, {}, {}",
+            "GRANT CONNECT ON DATABASE {} TO {}, {}, {}",
             ident(&database),
             ident(&prefix.role(ClinicRole::Reception)),
             ident(&prefix.role(ClinicRole::Manager)),

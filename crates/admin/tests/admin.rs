@@ -77,6 +77,7 @@ async fn an_administrator_sets_up_a_clinic_and_its_staff() {
     assert!(!scalar_bool(&mut conn, "SELECT has_column_privilege('doctors', 'price', 'UPDATE')").await);
     assert!(!scalar_bool(&mut conn, "SELECT has_table_privilege('audit.events', 'SELECT')").await);
     assert!(!scalar_bool(&mut conn, "SELECT has_schema_privilege('public', 'CREATE')").await);
+    assert!(!scalar_bool(&mut conn, "SELECT has_database_privilege(current_database(), 'CREATE, TEMPORARY')").await);
     let groups: Vec<String> =
         sqlx::query_scalar("SELECT unnest(staff.my_groups())").fetch_all(&mut conn).await.unwrap();
     assert_eq!(groups, ["reception"]);

@@ -66,6 +66,8 @@ async fn run(root: &std::path::Path) {
     sqlx::query("CREATE DATABASE clinic").execute(&mut admin).await.unwrap();
     let mut owner = cluster.connect_options("clinic").connect().await.unwrap();
     set_up(&mut owner, &RolePrefix::parse("clinic").unwrap()).await.unwrap();
+    // Stations and the server side work as a staff login, as at a clinic.
+    clinic_admin::staff::ensure(&mut owner, DESK, "Bench desk", &["reception", "manager"]).await.unwrap();
     let pool = pool(&cluster).await;
     let (location, doctors) = seed(&pool).await;
 
@@ -75,8 +77,14 @@ async fn run(root: &std::path::Path) {
     cluster.stop();
 }
 
+const DESK: &str = "bench.desk";
+
 async fn pool(cluster: &LocalCluster) -> PgPool {
-    PgPoolOptions::new().max_connections(8).connect_with(cluster.connect_options("clinic")).await.unwrap()
+    PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(cluster.connect_options("clinic").username(DESK))
+        .await
+        .unwrap()
 }
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
@@ -196,7 +204,7 @@ fn station(root: &std::path::Path, cluster: &LocalCluster, name: &str) -> Statio
         host: cluster.root().display().to_string(),
         port: 5432,
         database: "clinic".into(),
-        user: "clinic".into(),
+        user: DESK.into(),
         tls: TlsMode::Disable,
         ca_file: None,
     };

@@ -8,7 +8,14 @@
 //! minutes), then times each operation through the same `Clinic` services
 //! the app calls. Prints numbers; asserts nothing about speed.
 //! `BENCH_DATABASE_URL` points it at an already generated clinic instead
-//! (e.g. one made by `clinic-demo-data --scale 100`).
+//! (e.g. one made by `clinic-demo-data --scale 100`; its login must be a
+//! superuser: the trigger comparison turns triggers off and on).
+//!
+//! The services run as a staff login (reception and manager), as a desk's
+//! do: grants and row-level security are part of every figure. Booking is
+//! timed twice in one run: with the database's author and audit triggers,
+//! and with those two turned off. Last, `audit.verify` over 1 million
+//! events (made once, kept with the database).
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -37,7 +44,7 @@ fn main() {
         runtime.block_on(async {
             let pool =
                 PgPoolOptions::new().max_connections(4).connect(&url).await.expect("connect to BENCH_DATABASE_URL");
-            measure_all(pool, scale).await;
+            measure_all(pool.clone(), pool, scale).await;
         });
         return;
     }
@@ -71,6 +78,11 @@ async fn run(cluster: &LocalCluster, scale: u32) {
         PgPoolOptions::new().max_connections(4).connect_with(cluster.connect_options(db).disable_statement_logging())
     };
     if !exists {
+        // An interrupted fill left its half-made database: start over.
+        sqlx::query(&format!(r#"DROP DATABASE IF EXISTS "{database}_tmp" WITH (FORCE)"#))
+            .execute(&mut admin)
+            .await
+            .expect("drop an interrupted fill");
         sqlx::query(&format!(r#"CREATE DATABASE "{database}_tmp""#)).execute(&mut admin).await.expect("create");
         let mut owner = cluster.connect_options(&format!("{database}_tmp")).connect().await.expect("connect");
         set_up(&mut owner, &RolePrefix::parse("clinic").unwrap()).await.expect("set up the clinic's schema");
@@ -82,7 +94,15 @@ async fn run(cluster: &LocalCluster, scale: u32) {
         let summary = generate(&fill, &options).await.expect("generate the demo clinic");
         println!("generated scale {scale} in {:.1} s: {summary:?}", started.elapsed().as_secs_f64());
         fill.close().await;
-        // Renamed only when complete, so an interrupted fill is never reused.
+        // Renamed only when complete, so an interrupted fill is never reused
+        // (after the fill's sessions are surely gone: a closed pool's last
+        // backend can linger a moment).
+        sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind(format!("{database}_tmp"))
+            .execute(&mut admin)
+            .await
+            .expect("end the fill's sessions");
+        tokio::time::sleep(StdDuration::from_millis(200)).await;
         sqlx::query(&format!(r#"ALTER DATABASE "{database}_tmp" RENAME TO "{database}""#))
             .execute(&mut admin)
             .await
@@ -90,12 +110,24 @@ async fn run(cluster: &LocalCluster, scale: u32) {
     }
     let _ = admin.close().await;
 
-    let pool = pool(&database).await.expect("connect");
-    measure_all(pool, scale).await;
+    let superuser = pool(&database).await.expect("connect");
+    let mut conn = superuser.acquire().await.expect("connect");
+    clinic_admin::staff::ensure(&mut conn, BENCH_LOGIN, "Bench desk", &["reception", "manager"])
+        .await
+        .expect("the bench's staff login");
+    drop(conn);
+    let desk = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(cluster.connect_options(&database).username(BENCH_LOGIN).disable_statement_logging())
+        .await
+        .expect("connect as the bench's desk");
+    measure_all(superuser, desk, scale).await;
 }
 
-async fn measure_all(pool: sqlx::PgPool, scale: u32) {
-    let clinic = Clinic::new(pool.clone());
+const BENCH_LOGIN: &str = "bench.desk";
+
+async fn measure_all(pool: sqlx::PgPool, desk: sqlx::PgPool, scale: u32) {
+    let clinic = Clinic::new(desk);
     let counts: (i64, i64) = sqlx::query_as("SELECT (SELECT count(*) FROM bookings), (SELECT count(*) FROM patients)")
         .fetch_one(&pool)
         .await
@@ -151,32 +183,23 @@ async fn measure_all(pool: sqlx::PgPool, scale: u32) {
         .await,
     );
 
-    // Booking: find a free slot first (not timed), then time the booking.
-    let mut samples = Vec::new();
-    for i in 0..(ITERATIONS + WARM_UP) {
-        let (doctor, location) = *doctor_homes.choose(&mut rng).unwrap();
-        let subject = BookingSubject::Doctor { doctor_id: DoctorId(doctor) };
-        let query =
-            SlotQuery { location_id: LocationId(location), subject, from: today, to: today + Duration::days(29) };
-        let slots = clinic.free_slots(&query).await.unwrap();
-        let Some(slot) = slots.choose(&mut rng) else {
-            continue;
-        };
-        let request = BookingRequest {
-            booking_id: BookingId::generate(),
-            patient_id: PatientId(*patients.choose(&mut rng).unwrap()),
-            location_id: LocationId(location),
-            subject,
-            starts_at: slot.starts_at,
-            patient_message: String::new(),
-        };
-        let started = Instant::now();
-        clinic.book(&request, &actor).await.expect("book a free slot");
-        if i >= WARM_UP {
-            samples.push(started.elapsed());
-        }
-    }
-    rows.push(Row::new("book a slot", 10.0, samples));
+    // Booking, with the author and audit triggers and without them.
+    let samples = book_samples(&clinic, &doctor_homes, &patients, today, &mut rng, &actor).await;
+    rows.push(Row::new("book a slot (author + audit triggers)", 10.0, samples));
+    // (Without the author trigger nothing fills created_by: a plain default
+    // stands in while it is off.)
+    let toggle = |on: bool| {
+        let verb = if on { "ENABLE" } else { "DISABLE" };
+        let default = if on { "DROP DEFAULT" } else { "SET DEFAULT session_user" };
+        format!(
+            "ALTER TABLE bookings {verb} TRIGGER bookings_author, {verb} TRIGGER audit_changes, \
+             ALTER COLUMN created_by {default}"
+        )
+    };
+    sqlx::query(&toggle(false)).execute(&pool).await.expect("turn the triggers off");
+    let samples = book_samples(&clinic, &doctor_homes, &patients, today, &mut rng, &actor).await;
+    sqlx::query(&toggle(true)).execute(&pool).await.expect("turn the triggers back on");
+    rows.push(Row::new("book a slot (those two triggers off)", 10.0, samples));
 
     let mut r = rng.clone();
     rows.push(
@@ -214,6 +237,76 @@ async fn measure_all(pool: sqlx::PgPool, scale: u32) {
     println!("|---|---:|---:|---:|---|");
     for row in rows {
         println!("{row}");
+    }
+
+    verify_audit_trail(&pool).await;
+}
+
+/// Books free slots (found first, not timed), timing each booking.
+async fn book_samples(
+    clinic: &Clinic,
+    doctor_homes: &[(i32, i32)],
+    patients: &[uuid::Uuid],
+    today: chrono::NaiveDate,
+    rng: &mut ChaCha8Rng,
+    actor: &Actor,
+) -> Vec<StdDuration> {
+    let mut samples = Vec::new();
+    for i in 0..(ITERATIONS + WARM_UP) {
+        let (doctor, location) = *doctor_homes.choose(rng).unwrap();
+        let subject = BookingSubject::Doctor { doctor_id: DoctorId(doctor) };
+        let query =
+            SlotQuery { location_id: LocationId(location), subject, from: today, to: today + Duration::days(29) };
+        let slots = clinic.free_slots(&query).await.unwrap();
+        let Some(slot) = slots.choose(rng) else {
+            continue;
+        };
+        let request = BookingRequest {
+            booking_id: BookingId::generate(),
+            patient_id: PatientId(*patients.choose(rng).unwrap()),
+            location_id: LocationId(location),
+            subject,
+            starts_at: slot.starts_at,
+            patient_message: String::new(),
+        };
+        let started = Instant::now();
+        clinic.book(&request, actor).await.expect("book a free slot");
+        if i >= WARM_UP {
+            samples.push(started.elapsed());
+        }
+    }
+    samples
+}
+
+/// `audit.verify` over (at least) a million events: made once through the
+/// trail's own append function, kept with the database.
+async fn verify_audit_trail(pool: &sqlx::PgPool) {
+    const EVENTS: i64 = 1_000_000;
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM audit.events").fetch_one(pool).await.unwrap();
+    if have < EVENTS {
+        let started = Instant::now();
+        sqlx::raw_sql(&format!(
+            "DO $$ BEGIN
+                 FOR i IN 1 .. {} LOOP
+                     PERFORM audit.append('view', 'patients', i::text, NULL, jsonb_build_object('bench', i));
+                 END LOOP;
+             END $$",
+            EVENTS - have
+        ))
+        .execute(pool)
+        .await
+        .expect("append audit events");
+        println!("\nappended {} audit events in {:.1} s", EVENTS - have, started.elapsed().as_secs_f64());
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit.events").fetch_one(pool).await.unwrap();
+    for run in 1..=3 {
+        let started = Instant::now();
+        let broken: Option<i64> = sqlx::query_scalar("SELECT audit.verify()").fetch_one(pool).await.unwrap();
+        println!(
+            "audit.verify over {count} events (run {run}): {:.2} s, {}",
+            started.elapsed().as_secs_f64(),
+            broken.map_or("verifies".to_string(), |e| format!("first mismatch at event {e}"))
+        );
     }
 }
 
