@@ -305,7 +305,7 @@ async fn cancel_with_a_reason_frees_the_slot() {
     let subject = BookingSubject::Doctor { doctor_id: s.doctor };
     let visit = book(&preparing.clinic, s.patient.id, &s.centre, subject, at(&s, 11, 0)).await;
     // Two days' notice: tomorrow's 11:00 is always inside it, whenever this runs.
-    let notice = clinic_domain::bookings::ClinicPolicy { late_cancel_notice_minutes: 48 * 60 };
+    let notice = clinic_domain::bookings::ClinicPolicy { late_cancel_notice_minutes: 48 * 60, ..Default::default() };
     preparing.clinic.set_clinic_policy(&notice).await.expect("the clinic's notice");
     let desk = preparing.open().await;
     let query = SlotQuery { location_id: s.centre.id, subject, from: s.day, to: s.day };
@@ -698,7 +698,7 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     for (tab, shows) in [
         ("Specialties", "New specialty"),
         ("Diagnostics", "New diagnostic"),
-        ("Cancellations", "Late cancellation notice"),
+        ("Policies", "Late cancellation notice"),
     ] {
         desk.click_button(tab).await;
         desk.see(shows).await;

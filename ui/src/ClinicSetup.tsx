@@ -362,21 +362,36 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
   );
 }
 
-/** The clinic's cancellation notice, in hours (stored in minutes). */
+/** The clinic's policies: the late-cancellation notice (in hours, stored in
+ * minutes), when an idle desk locks, how long offline sign-in is allowed. */
 function Policy() {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const policy = useQuery({ queryKey: ["clinicPolicy"], queryFn: () => call(commands.clinicPolicy()) });
   const [hours, setHours] = useState<number | string | null>(null);
+  const [lockAfter, setLockAfter] = useState<number | string | null>(null);
+  const [offlineDays, setOfflineDays] = useState<number | string | null>(null);
   const shown = hours ?? (policy.data ? policy.data.lateCancelNoticeMinutes / 60 : "");
+  const shownLock = lockAfter ?? policy.data?.lockAfterMinutes ?? "";
+  const shownOffline = offlineDays ?? policy.data?.offlineSignInDays ?? "";
   const save = useMutation({
-    mutationFn: () => call(commands.setClinicPolicy({ lateCancelNoticeMinutes: Math.round(Number(shown) * 60) })),
+    mutationFn: () =>
+      call(
+        commands.setClinicPolicy({
+          lateCancelNoticeMinutes: Math.round(Number(shown) * 60),
+          lockAfterMinutes: Number(shownLock),
+          offlineSignInDays: Number(shownOffline),
+        }),
+      ),
     onSuccess: (saved) => {
       queries.setQueryData(["clinicPolicy"], saved);
       setHours(null);
+      setLockAfter(null);
+      setOfflineDays(null);
     },
   });
   const failure = failureOf(save.error);
+  const unsaved = hours !== null || lockAfter !== null || offlineDays !== null;
   return (
     <Stack maw={420} gap="sm">
       <NumberInput
@@ -389,18 +404,36 @@ function Policy() {
         decimalScale={2}
         error={failure.fields.lateCancelNoticeMinutes}
       />
+      <NumberInput
+        label={t("policy.lockAfter")}
+        description={t("policy.lockAfterHint")}
+        value={shownLock}
+        onChange={setLockAfter}
+        step={1}
+        allowDecimal={false}
+        error={failure.fields.lockAfterMinutes}
+      />
+      <NumberInput
+        label={t("policy.offlineDays")}
+        description={t("policy.offlineDaysHint")}
+        value={shownOffline}
+        onChange={setOfflineDays}
+        step={1}
+        allowDecimal={false}
+        error={failure.fields.offlineSignInDays}
+      />
       {failure.general && (
         <Alert color="red" role="alert">
           {failure.general}
         </Alert>
       )}
-      {save.isSuccess && hours === null && (
+      {save.isSuccess && !unsaved && (
         <Text size="sm" c="clinic.9" role="status">
           {t("doctors.saved")}
         </Text>
       )}
       <Group>
-        <Button onClick={() => save.mutate()} loading={save.isPending} disabled={shown === ""}>
+        <Button onClick={() => save.mutate()} loading={save.isPending} disabled={shown === "" || shownLock === "" || shownOffline === ""}>
           {t("doctors.save")}
         </Button>
       </Group>

@@ -225,6 +225,13 @@ export type CancelKind = "byPatient" | "byClinic";
  */
 export type ClinicPolicy = {
 	lateCancelNoticeMinutes: number,
+	/**  A desk left without input this long locks (staff sign in again). */
+	lockAfterMinutes?: number,
+	/**
+	 *  A staff member who signed in online on a station within this many
+	 *  days may sign in there while the clinic server is out of reach.
+	 */
+	offlineSignInDays?: number,
 };
 
 /**  An intent the server refused, waiting for a person to decide. */

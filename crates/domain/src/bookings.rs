@@ -363,11 +363,39 @@ pub enum CancelKind {
 #[serde(rename_all = "camelCase")]
 pub struct ClinicPolicy {
     pub late_cancel_notice_minutes: i32,
+    /// A desk left without input this long locks (staff sign in again).
+    #[serde(default = "ClinicPolicy::default_lock_after")]
+    pub lock_after_minutes: i32,
+    /// A staff member who signed in online on a station within this many
+    /// days may sign in there while the clinic server is out of reach.
+    #[serde(default = "ClinicPolicy::default_offline_days")]
+    pub offline_sign_in_days: i32,
+}
+
+/// What a new clinic starts with (as migrations 09 and 17 set it).
+impl Default for ClinicPolicy {
+    fn default() -> Self {
+        ClinicPolicy {
+            late_cancel_notice_minutes: 24 * 60,
+            lock_after_minutes: Self::default_lock_after(),
+            offline_sign_in_days: Self::default_offline_days(),
+        }
+    }
 }
 
 impl ClinicPolicy {
     /// Two weeks at most: a longer notice would make nearly every cancellation late.
     pub const MAX_NOTICE_MINUTES: i32 = 14 * 24 * 60;
+    pub const LOCK_AFTER_MINUTES: std::ops::RangeInclusive<i32> = 1..=240;
+    pub const OFFLINE_SIGN_IN_DAYS: std::ops::RangeInclusive<i32> = 0..=90;
+
+    fn default_lock_after() -> i32 {
+        5
+    }
+
+    fn default_offline_days() -> i32 {
+        14
+    }
 
     pub fn validate(&self) -> AppResult<ClinicPolicy> {
         if !(0..=Self::MAX_NOTICE_MINUTES).contains(&self.late_cancel_notice_minutes) {
@@ -377,6 +405,19 @@ impl ClinicPolicy {
                 format!("must be between 0 and {} minutes (two weeks)", Self::MAX_NOTICE_MINUTES),
             ));
         }
+        let within = |field: &str, value: i32, range: std::ops::RangeInclusive<i32>, unit: &str| {
+            if range.contains(&value) {
+                Ok(())
+            } else {
+                Err(AppError::validation(
+                    field,
+                    ValidationCode::OutOfRange,
+                    format!("must be between {} and {} {unit}", range.start(), range.end()),
+                ))
+            }
+        };
+        within("lockAfterMinutes", self.lock_after_minutes, Self::LOCK_AFTER_MINUTES, "minutes")?;
+        within("offlineSignInDays", self.offline_sign_in_days, Self::OFFLINE_SIGN_IN_DAYS, "days")?;
         Ok(*self)
     }
 
@@ -852,7 +893,8 @@ mod tests {
 
     #[test]
     fn a_patients_cancellation_inside_the_notice_is_late_and_a_kind_is_required() {
-        let policy = ClinicPolicy { late_cancel_notice_minutes: 24 * 60 }.validate().unwrap();
+        let policy =
+            ClinicPolicy { late_cancel_notice_minutes: 24 * 60, ..ClinicPolicy::default() }.validate().unwrap();
         let starts_at = at("2030-01-07T07:00:00Z");
         let cancel = |kind| StatusRequest {
             booking_id: BookingId::generate(),
@@ -866,7 +908,19 @@ mod tests {
         assert!(!note(Some(CancelKind::ByPatient), "2030-01-06T06:00:00Z").unwrap().late, "25 hours ahead");
         assert!(!note(Some(CancelKind::ByClinic), "2030-01-07T06:00:00Z").unwrap().late, "the clinic is never late");
         assert_eq!(note(None, "2030-01-06T06:00:00Z").unwrap_err().field(), Some("cancelKind"));
-        let too_long = ClinicPolicy { late_cancel_notice_minutes: ClinicPolicy::MAX_NOTICE_MINUTES + 1 }.validate();
+        let too_long = ClinicPolicy {
+            late_cancel_notice_minutes: ClinicPolicy::MAX_NOTICE_MINUTES + 1,
+            ..ClinicPolicy::default()
+        }
+        .validate();
         assert_eq!(too_long.unwrap_err().field(), Some("lateCancelNoticeMinutes"));
+        let never_locks = ClinicPolicy { lock_after_minutes: 0, ..ClinicPolicy::default() }.validate();
+        assert_eq!(never_locks.unwrap_err().field(), Some("lockAfterMinutes"));
+        let a_year_offline = ClinicPolicy { offline_sign_in_days: 365, ..ClinicPolicy::default() }.validate();
+        assert_eq!(a_year_offline.unwrap_err().field(), Some("offlineSignInDays"));
+        assert!(
+            ClinicPolicy { offline_sign_in_days: 0, ..ClinicPolicy::default() }.validate().is_ok(),
+            "never offline"
+        );
     }
 }

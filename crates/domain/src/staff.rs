@@ -138,6 +138,33 @@ pub struct StaffMember {
     pub active: bool,
 }
 
+/// What the signed-in login may do, read from the database's grants at
+/// sign-in (`staff.my_access()`). The station shows or hides screens and
+/// actions by it; the database enforces it regardless.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Permissions {
+    /// Book, change a booking's status, reschedule, rate, attach results.
+    pub book: bool,
+    pub edit_patients: bool,
+    /// Locations, doctors, diagnostics, prices, hours, exceptions, policies.
+    pub manage_clinic: bool,
+    pub manage_staff: bool,
+    pub read_audit: bool,
+}
+
+/// Who is signed in at a station, and what they may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffAccess {
+    pub login: String,
+    pub full_name: String,
+    pub groups: Vec<StaffGroup>,
+    /// Where this member may write bookings (empty: every location).
+    pub location_ids: Vec<LocationId>,
+    pub may: Permissions,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -573,9 +573,9 @@ async fn cancelling_frees_the_slot_and_needs_a_reason() {
     // 11:00 Kyiv today, cancelled at 08:00 by the patient: inside the default 24-hour notice.
     assert_eq!((last.cancel_kind, last.late), (Some(CancelKind::ByPatient), true));
     assert_eq!(f.clinic.clinic_policy().await.unwrap().late_cancel_notice_minutes, 1440);
-    let shorter = ClinicPolicy { late_cancel_notice_minutes: 120 };
+    let shorter = ClinicPolicy { late_cancel_notice_minutes: 120, ..ClinicPolicy::default() };
     assert_eq!(f.clinic.set_clinic_policy(&shorter).await.unwrap(), shorter);
-    let unreasonable = ClinicPolicy { late_cancel_notice_minutes: -5 };
+    let unreasonable = ClinicPolicy { late_cancel_notice_minutes: -5, ..ClinicPolicy::default() };
     assert_eq!(f.clinic.set_clinic_policy(&unreasonable).await.unwrap_err().field(), Some("lateCancelNoticeMinutes"));
 
     let other = f.patient("Taras Shevchenko").await;

@@ -212,6 +212,20 @@ async fn each_group_may_do_exactly_its_work() {
             doctor_subject: b.with_doctor(),
             doctor: b.doctor,
         };
+        // What the station will show this login: the grants, as the database reads them.
+        let access = stage.clinic.my_access().await.unwrap();
+        assert_eq!(access.login, who.login());
+        let may = access.may;
+        assert_eq!(
+            (may.book, may.edit_patients, may.manage_clinic, may.manage_staff, may.read_audit),
+            match who {
+                Who::Reception | Who::Limited => (true, true, false, false, false),
+                Who::Manager => (true, true, true, true, true),
+                Who::Auditor => (false, false, false, false, true),
+            },
+            "{who:?}"
+        );
+        assert_eq!(access.location_ids.is_empty(), who != Who::Limited);
         for op in Op::ALL {
             tried += 1;
             let outcome = attempt(&stage, op, b.specialty).await;
@@ -351,7 +365,8 @@ async fn attempt(s: &Stage, op: Op, specialty: clinic_domain::ids::SpecialtyId) 
             .await
             .map(drop),
         Op::SetPolicy => {
-            s.clinic.set_clinic_policy(&ClinicPolicy { late_cancel_notice_minutes: 720 }).await.map(drop)
+            let policy = ClinicPolicy { late_cancel_notice_minutes: 720, lock_after_minutes: 10, offline_sign_in_days: 7 };
+            s.clinic.set_clinic_policy(&policy).await.map(drop)
         }
         Op::AddStaff => raw(
             s,

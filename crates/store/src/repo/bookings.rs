@@ -323,14 +323,24 @@ pub async fn exists(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
 
 /// The clinic's policies (one row, made by the migration).
 pub async fn policy(conn: &mut PgConnection) -> AppResult<ClinicPolicy> {
-    sqlx::query_as!(ClinicPolicy, "SELECT late_cancel_notice_minutes FROM clinic_policy").fetch_one(conn).await.db()
+    sqlx::query_as!(
+        ClinicPolicy,
+        "SELECT late_cancel_notice_minutes, lock_after_minutes, offline_sign_in_days FROM clinic_policy"
+    )
+    .fetch_one(conn)
+    .await
+    .db()
 }
 
 pub async fn set_policy(conn: &mut PgConnection, policy: &ClinicPolicy) -> AppResult<ClinicPolicy> {
     sqlx::query_as!(
         ClinicPolicy,
-        "UPDATE clinic_policy SET late_cancel_notice_minutes = $1 RETURNING late_cancel_notice_minutes",
-        policy.late_cancel_notice_minutes
+        "UPDATE clinic_policy
+            SET late_cancel_notice_minutes = $1, lock_after_minutes = $2, offline_sign_in_days = $3
+         RETURNING late_cancel_notice_minutes, lock_after_minutes, offline_sign_in_days",
+        policy.late_cancel_notice_minutes,
+        policy.lock_after_minutes,
+        policy.offline_sign_in_days
     )
     .fetch_one(conn)
     .await

@@ -13,6 +13,7 @@ pub mod photos;
 pub mod ratings;
 pub mod results;
 pub mod specialties;
+pub mod staff;
 pub mod sync;
 
 /// A user's fragment as an ILIKE pattern matching it anywhere, with LIKE's

@@ -6,6 +6,7 @@ mod catalogue;
 mod hours;
 mod patients;
 pub mod results;
+mod staff;
 pub mod sync;
 
 use clinic_domain::{AppError, Entity};

@@ -1,0 +1,59 @@
+use clinic_domain::ids::LocationId;
+use clinic_domain::staff::{Permissions, StaffAccess, StaffGroup, StaffMember};
+use clinic_domain::AppResult;
+use sqlx::PgConnection;
+
+use crate::error::DbResultExt;
+
+fn groups(keys: Vec<String>) -> Vec<StaffGroup> {
+    keys.iter().filter_map(|k| StaffGroup::parse("groups", k).ok()).collect()
+}
+
+/// Who the session's login is and what the grants let it do.
+pub async fn my_access(conn: &mut PgConnection) -> AppResult<StaffAccess> {
+    let row = sqlx::query!(
+        r#"SELECT login AS "login!", full_name AS "full_name!", groups AS "groups!", location_ids AS "location_ids!",
+                  may_book AS "may_book!", may_edit_patients AS "may_edit_patients!",
+                  may_manage_clinic AS "may_manage_clinic!", may_manage_staff AS "may_manage_staff!",
+                  may_read_audit AS "may_read_audit!"
+             FROM staff.my_access()"#
+    )
+    .fetch_one(conn)
+    .await
+    .db()?;
+    Ok(StaffAccess {
+        login: row.login,
+        full_name: row.full_name,
+        groups: groups(row.groups),
+        location_ids: row.location_ids.into_iter().map(LocationId).collect(),
+        may: Permissions {
+            book: row.may_book,
+            edit_patients: row.may_edit_patients,
+            manage_clinic: row.may_manage_clinic,
+            manage_staff: row.may_manage_staff,
+            read_audit: row.may_read_audit,
+        },
+    })
+}
+
+/// The clinic's staff, as the grants say (managers and auditors may read it).
+pub async fn members(conn: &mut PgConnection) -> AppResult<Vec<StaffMember>> {
+    let rows = sqlx::query!(
+        r#"SELECT login AS "login!", full_name AS "full_name!", groups AS "groups!",
+                  location_ids AS "location_ids!", active AS "active!"
+             FROM staff.members()"#
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffMember {
+            login: r.login,
+            full_name: r.full_name,
+            groups: groups(r.groups),
+            location_ids: r.location_ids.into_iter().map(LocationId).collect(),
+            active: r.active,
+        })
+        .collect())
+}
