@@ -695,11 +695,9 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.see("Time zone").await;
     desk.axe("location editor").await;
     desk.press(Key::Escape).await;
-    for (tab, shows) in [
-        ("Specialties", "New specialty"),
-        ("Diagnostics", "New diagnostic"),
-        ("Policies", "Late cancellation notice"),
-    ] {
+    for (tab, shows) in
+        [("Specialties", "New specialty"), ("Diagnostics", "New diagnostic"), ("Policies", "Late cancellation notice")]
+    {
         desk.click_button(tab).await;
         desk.see(shows).await;
         desk.axe(&format!("clinic setup: {}", tab.to_lowercase())).await;
@@ -709,6 +707,22 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.see("Price").await;
     desk.axe("diagnostic editor").await;
     desk.press(Key::Escape).await;
+    // Staff (F6; the desk is a manager): a new member gets their own database
+    // login, and the initial password is shown once.
+    desk.press(Key::F6).await;
+    desk.see("New staff member").await;
+    desk.fill("Login", "e2e.reception").await;
+    desk.fill("Full name", "Oksana Reception").await;
+    desk.click_button("Add staff member").await;
+    desk.see("Password for Oksana Reception").await;
+    desk.axe("staff").await;
+    desk.screenshot("staff").await;
+    assert_eq!(
+        desk.count("SELECT count(*) FROM pg_roles WHERE rolname = 'e2e.reception' AND rolcanlogin").await,
+        1,
+        "a login of its own"
+    );
+    desk.click_button("Noted").await;
     desk.click_button("Settings").await;
     desk.click_button("Station settings").await;
     desk.see("Clinic database").await;

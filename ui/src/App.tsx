@@ -5,7 +5,7 @@ import { ActionIcon, AppShell, Badge, Button, Group, Kbd, Loader, Menu, Modal, N
 import { useHotkeys } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, events, type StationStatus } from "./bindings";
+import { commands, events, type StaffAccess, type StationStatus } from "./bindings";
 import { call } from "./api";
 import { Board, type BookingFor } from "./Board";
 import { ClinicSetup } from "./ClinicSetup";
@@ -15,6 +15,7 @@ import { LANGUAGES } from "./i18n";
 import { Patients } from "./Patients";
 import { ScreenBoundary } from "./ScreenBoundary";
 import { SettingsPanel } from "./Settings";
+import { Staff } from "./Staff";
 import { WorkingHours } from "./WorkingHours";
 import { shiftDate, todayIn } from "./dates";
 import { Conflicts, SyncBadge, useSyncStatus } from "./Sync";
@@ -22,8 +23,24 @@ import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { DateField } from "./DateField";
 
-const SCREENS = ["board", "patients", "doctors", "hours", "setup"] as const;
+// Each screen keeps its F-key (F1 board … F6 staff) whether or not the
+// signed-in login may use it.
+const SCREENS = ["board", "patients", "doctors", "hours", "setup", "staff"] as const;
 type Screen = (typeof SCREENS)[number];
+
+/** Whether the login may use the screen, as the database's grants say
+ * (`access.may`); before the database answered, only what reception may. */
+export function screenAllowed(screen: Screen, access: StaffAccess | null | undefined): boolean {
+  switch (screen) {
+    case "hours":
+    case "setup":
+      return access?.may.manageClinic === true;
+    case "staff":
+      return access?.may.manageStaff === true;
+    default:
+      return true;
+  }
+}
 
 export function App() {
   const { t } = useTranslation();
@@ -83,6 +100,7 @@ export function App() {
   const today = () => location && setDate(todayIn(location.timeZone));
   const moveDay = (days: number) => date && setDate(shiftDate(date, days));
   const show = (s: Screen) => {
+    if (!screenAllowed(s, status?.access)) return;
     setShowSettings(false);
     setScreen(s);
     // F2 is for finding a patient: the search takes the keys at once.
@@ -133,6 +151,11 @@ export function App() {
             </Group>
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
+            {status?.access && (
+              <Text size="sm" c="white" title={status.access.login} aria-label={t("staff.signedInAs", { name: status.access.fullName })}>
+                {status.access.fullName}
+              </Text>
+            )}
             <StationBadge status={status} online={sync?.online ?? true} />
             <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
             <StationMenu singleKeys={singleKeys} onSingleKeys={setSingleKeys} onSettings={() => setShowSettings(true)} />
@@ -140,7 +163,7 @@ export function App() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p={6} aria-label={t("nav.label")}>
-        {SCREENS.map((s, i) => (
+        {SCREENS.map((s, i) => screenAllowed(s, status?.access) && (
           <NavLink
             key={s}
             component="button"
@@ -186,6 +209,7 @@ export function App() {
               {screen === "doctors" && <Doctors locations={locations.data} />}
               {screen === "hours" && <WorkingHours locations={locations.data} />}
               {screen === "setup" && <ClinicSetup />}
+              {screen === "staff" && <Staff locations={locations.data} />}
               {screen === "conflicts" && <Conflicts locations={locations.data} />}
             </ScreenBoundary>
             {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}

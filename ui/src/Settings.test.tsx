@@ -18,6 +18,7 @@ const status: StationStatus = {
   phase: { phase: "ready" },
   schema: null,
   settings: { server, updateEndpoint: null },
+  access: null,
 };
 
 describe("SettingsPanel", () => {

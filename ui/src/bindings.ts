@@ -95,6 +95,12 @@ export const commands = {
 	saveResultCopy: (resultId: ResultId, path: string) => typedError<ResultFile, AppError>(__TAURI_INVOKE("save_result_copy", { resultId, path })),
 	resultInfo: (resultId: ResultId) => typedError<ResultFile, AppError>(__TAURI_INVOKE("result_info", { resultId })),
 	bookingResults: (bookingId: BookingId) => typedError<ResultFile[], AppError>(__TAURI_INVOKE("booking_results", { bookingId })),
+	listStaff: () => typedError<StaffMember[], AppError>(__TAURI_INVOKE("list_staff")),
+	/**  Adds a staff member; the generated initial password is returned once. */
+	addStaffMember: (input: NewStaffMember) => typedError<IssuedPassword, AppError>(__TAURI_INVOKE("add_staff_member", { input })),
+	setStaffActive: (login: string, active: boolean) => typedError<StaffMember, AppError>(__TAURI_INVOKE("set_staff_active", { login, active })),
+	/**  A new generated password, returned once. */
+	resetStaffPassword: (login: string) => typedError<IssuedPassword, AppError>(__TAURI_INVOKE("reset_staff_password", { login })),
 	syncStatus: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_status")),
 	/**  Pushes queued changes and pulls now instead of waiting for the next cycle. */
 	syncNow: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_now")),
@@ -389,7 +395,7 @@ export type DoctorSummary = {
 	isActive: boolean,
 };
 
-export type Entity = "location" | "specialty" | "doctor" | "diagnostic" | "diagnosticLocation" | "patient" | "booking" | "rating" | "result" | "photo" | "scheduleException";
+export type Entity = "location" | "specialty" | "doctor" | "diagnostic" | "diagnosticLocation" | "patient" | "booking" | "rating" | "result" | "photo" | "scheduleException" | "staffMember";
 
 export type ExceptionKind = 
 /**  The location is closed. */
@@ -431,6 +437,15 @@ export type IntentId = string;
 /**  ISO weekday: 1 = Monday .. 7 = Sunday (MedSync mixed 0 = Monday and 0 = Sunday). */
 export type IsoWeekday = number;
 
+/**
+ *  A member just added or given a new password: the password, shown once
+ *  to the manager (the server keeps only its SCRAM verifier).
+ */
+export type IssuedPassword = {
+	member: StaffMember,
+	password: string,
+};
+
 export type Location = {
 	id: LocationId,
 	name: string,
@@ -464,6 +479,14 @@ export type LocationRef = {
  */
 export type Money = string;
 
+export type NewStaffMember = {
+	login: string,
+	fullName: string,
+	groups: StaffGroup[],
+	/**  Locations where this member may write bookings (empty: all). */
+	locationIds: LocationId[],
+};
+
 export type OpenSpan = {
 	start: WallTime,
 	end: WallTime,
@@ -489,6 +512,21 @@ export type PatientInput = {
 	email: string | null,
 	dateOfBirth: string | null,
 	notes?: string,
+};
+
+/**
+ *  What the signed-in login may do, read from the database's grants at
+ *  sign-in (`staff.my_access()`). The station shows or hides screens and
+ *  actions by it; the database enforces it regardless.
+ */
+export type Permissions = {
+	/**  Book, change a booking's status, reschedule, rate, attach results. */
+	book: boolean,
+	editPatients: boolean,
+	/**  Locations, doctors, diagnostics, prices, hours, exceptions, policies. */
+	manageClinic: boolean,
+	manageStaff: boolean,
+	readAudit: boolean,
 };
 
 export type Phase = { phase: "connecting" } | { phase: "ready" } | { phase: "failed"; error: AppError };
@@ -634,6 +672,33 @@ export type Specialty = {
 
 export type SpecialtyId = number;
 
+/**  Who is signed in at a station, and what they may do. */
+export type StaffAccess = {
+	login: string,
+	fullName: string,
+	groups: StaffGroup[],
+	/**  Where this member may write bookings (empty: every location). */
+	locationIds: LocationId[],
+	may: Permissions,
+};
+
+/**  What a group of staff may do (the database's grants say it exactly). */
+export type StaffGroup = 
+/**  Patients, bookings and their status, ratings, result uploads. */
+"reception" | 
+/**  Reception's work and the catalogue, prices, hours, staff accounts. */
+"manager" | 
+/**  Reads everything, the audit trail too; changes nothing. */
+"auditor";
+
+export type StaffMember = {
+	login: string,
+	fullName: string,
+	groups: StaffGroup[],
+	locationIds: LocationId[],
+	active: boolean,
+};
+
 /**  The station connected, failed, or changed mode. */
 export type StationChanged = StationStatus;
 
@@ -648,6 +713,11 @@ export type StationStatus = {
 	phase: Phase,
 	schema: SchemaStatus | null,
 	settings: Settings,
+	/**
+	 *  Who the station works as and what the grants let them do (the last
+	 *  one the clinic database said; `None` before it answered once).
+	 */
+	access: StaffAccess | null,
 };
 
 /**  What staff do to a booking's status. */

@@ -48,6 +48,7 @@ pub enum Entity {
     Result,
     Photo,
     ScheduleException,
+    StaffMember,
 }
 
 impl std::fmt::Display for Entity {
@@ -64,6 +65,7 @@ impl std::fmt::Display for Entity {
             Entity::Result => "result",
             Entity::Photo => "photo",
             Entity::ScheduleException => "schedule exception",
+            Entity::StaffMember => "staff member",
         };
         f.write_str(name)
     }

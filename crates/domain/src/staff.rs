@@ -138,6 +138,15 @@ pub struct StaffMember {
     pub active: bool,
 }
 
+/// A member just added or given a new password: the password, shown once
+/// to the manager (the server keeps only its SCRAM verifier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedPassword {
+    pub member: StaffMember,
+    pub password: String,
+}
+
 /// What the signed-in login may do, read from the database's grants at
 /// sign-in (`staff.my_access()`). The station shows or hides screens and
 /// actions by it; the database enforces it regardless.

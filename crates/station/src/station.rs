@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clinic_domain::bookings::BookingsChange;
+use clinic_domain::staff::StaffAccess;
 use clinic_domain::{Actor, AppError, AppResult};
 use clinic_local_pg::LocalCluster;
 use clinic_store::Clinic;
@@ -55,6 +56,9 @@ pub struct StationStatus {
     pub phase: Phase,
     pub schema: Option<SchemaStatus>,
     pub settings: Settings,
+    /// Who the station works as and what the grants let them do (the last
+    /// one the clinic database said; `None` before it answered once).
+    pub access: Option<StaffAccess>,
 }
 
 enum Link {
@@ -78,6 +82,8 @@ pub struct Station {
     sync_status: watch::Sender<SyncStatus>,
     syncer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) staging: crate::files::Staging,
+    /// What the clinic database last said this login may do.
+    access: RwLock<Option<StaffAccess>>,
 }
 
 impl Station {
@@ -89,6 +95,7 @@ impl Station {
             secrets,
             settings: RwLock::new(settings),
             link: RwLock::new(Link::Connecting),
+            access: RwLock::new(None),
             demo: Mutex::new(None),
             changes: broadcast::channel(256).0,
             listener: Mutex::new(None),
@@ -130,6 +137,12 @@ impl Station {
                 let task = tokio::spawn(crate::live::listen(pool.clone(), self.changes.clone()));
                 *self.listener.lock().await = Some(task);
                 let clinic = Clinic::new(pool);
+                if schema.allows_reads() {
+                    match clinic.my_access().await {
+                        Ok(access) => *self.access.write().await = Some(access),
+                        Err(error) => tracing::warn!(%error, "the clinic database did not say what this login may do"),
+                    }
+                }
                 // The demo clinic lives and dies with the app: nothing to sync.
                 if let Some(sync) = sync.filter(|_| schema.allows_writes() && settings.server.is_some()) {
                     let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe()));
@@ -253,7 +266,8 @@ impl Station {
             Link::Ready { schema, .. } => (Phase::Ready, Some(schema.clone())),
             Link::Failed(error) => (Phase::Failed { error: error.clone() }, None),
         };
-        StationStatus { mode, phase, schema, settings }
+        let access = self.access.read().await.clone();
+        StationStatus { mode, phase, schema, settings, access }
     }
 
     /// The clinic for reading, if connected and the schema allows it.
@@ -306,6 +320,8 @@ impl Station {
         }
         settings::save(&self.paths.config_dir, &settings)?;
         *self.settings.write().await = settings;
+        // Another server or login: what the last one might do no longer holds.
+        *self.access.write().await = None;
         Ok(self.connect().await)
     }
 

@@ -293,6 +293,10 @@ async fn another_stations_bookings_reach_this_station_live() {
 async fn the_update_gate_follows_the_connected_database() {
     let db = fresh_database(&SETUP).await;
     let station = server_station(&db).await;
+    // What the screens mirror: the desk's login and what its grants allow.
+    let access = station.status().await.access.expect("the database said what this login may do");
+    assert_eq!(access.login, DESK_LOGIN);
+    assert!(access.may.book && access.may.manage_clinic && access.may.manage_staff);
     let newest = MIGRATOR.iter().map(|m| m.version).max();
     assert_eq!(station.update_verdict(newest).await.unwrap(), UpdateVerdict::Allowed);
     assert!(

@@ -577,3 +577,57 @@ async fn a_deadlock_reaches_the_desk_as_a_conflict_to_retry() {
     let loser = a.err().or(b.err()).expect("one of them is chosen as the deadlock's victim");
     assert!(matches!(db_error(loser), AppError::Conflict { code: ConflictCode::Busy, .. }));
 }
+
+/// A manager's desk adds, disables, enables and re-passwords staff through
+/// the database's staff functions; reception may not.
+#[tokio::test]
+async fn a_manager_looks_after_staff_accounts() {
+    use clinic_domain::staff::{NewStaffMember, StaffGroup};
+    let f = Fixture::new().await;
+    let b = f.basic().await;
+    let input = NewStaffMember {
+        login: "olha.p".into(),
+        full_name: "Olha Petrenko".into(),
+        groups: vec![StaffGroup::Reception],
+        location_ids: vec![b.location.id],
+    };
+    let issued = f.clinic.add_staff_member(&input).await.unwrap();
+    assert_eq!(issued.password.len(), 16);
+    assert_eq!(issued.member.groups, [StaffGroup::Reception]);
+    assert_eq!(issued.member.location_ids, [b.location.id]);
+    assert!(issued.member.active);
+    let stored = || async {
+        sqlx::query_scalar::<_, String>("SELECT rolpassword FROM pg_authid WHERE rolname = 'olha.p'")
+            .fetch_one(&f.db.pool)
+            .await
+            .unwrap()
+    };
+    let verifier = stored().await;
+    assert!(verifier.starts_with("SCRAM-SHA-256$4096:"), "only a verifier reached the server");
+    assert!(!verifier.contains(&issued.password));
+
+    let olha = Clinic::new(f.db.pool_as("olha.p").await);
+    let access = olha.my_access().await.unwrap();
+    assert_eq!((access.full_name.as_str(), access.may.book, access.may.manage_staff), ("Olha Petrenko", true, false));
+    let refused = olha.add_staff_member(&NewStaffMember { login: "by.olha".into(), ..input.clone() }).await;
+    assert!(matches!(refused, Err(AppError::Unauthorized { .. })), "{refused:?}");
+
+    let taken = f.clinic.add_staff_member(&input).await.unwrap_err();
+    assert_eq!(
+        (taken.field(), matches!(taken, AppError::Validation { code: clinic_domain::ValidationCode::Duplicate, .. })),
+        (Some("login"), true)
+    );
+    let malformed = f.clinic.add_staff_member(&NewStaffMember { login: "Olha P".into(), ..input.clone() }).await;
+    assert_eq!(malformed.unwrap_err().field(), Some("login"));
+
+    let disabled = f.clinic.set_staff_active("olha.p", false).await.unwrap();
+    assert!(!disabled.active);
+    assert!(f.db.connect_options().username("olha.p").connect().await.is_err(), "a disabled login cannot sign in");
+    assert!(f.clinic.set_staff_active("olha.p", true).await.unwrap().active);
+
+    let reset = f.clinic.reset_staff_password("olha.p").await.unwrap();
+    assert_ne!(reset.password, issued.password);
+    assert_ne!(stored().await, verifier);
+    let unknown = f.clinic.reset_staff_password("nobody.here").await.unwrap_err();
+    assert_eq!(unknown.field(), Some("login"));
+}

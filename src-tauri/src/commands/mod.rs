@@ -8,4 +8,5 @@ pub mod hours;
 pub mod patients;
 pub mod results;
 pub mod settings;
+pub mod staff;
 pub mod sync;

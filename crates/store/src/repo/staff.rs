@@ -1,5 +1,5 @@
 use clinic_domain::ids::LocationId;
-use clinic_domain::staff::{Permissions, StaffAccess, StaffGroup, StaffMember};
+use clinic_domain::staff::{Permissions, StaffAccess, StaffGroup, StaffLogin, StaffMember, ValidStaffMember};
 use clinic_domain::AppResult;
 use sqlx::PgConnection;
 
@@ -56,4 +56,49 @@ pub async fn members(conn: &mut PgConnection) -> AppResult<Vec<StaffMember>> {
             active: r.active,
         })
         .collect())
+}
+
+/// Creates the login through `staff.add_member` (the database checks the
+/// caller may) and limits it to `locations` when any.
+pub async fn add(conn: &mut PgConnection, member: &ValidStaffMember, password_verifier: &str) -> AppResult<()> {
+    let groups: Vec<String> = member.groups.iter().map(|g| g.key().to_string()).collect();
+    sqlx::query_scalar!(
+        r#"SELECT staff.add_member($1, $2, $3, $4) AS "done""#,
+        member.login.as_str(),
+        member.full_name,
+        &groups,
+        password_verifier
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .db()?;
+    if !member.location_ids.is_empty() {
+        limit_locations(conn, &member.login, &member.location_ids).await?;
+    }
+    Ok(())
+}
+
+pub async fn limit_locations(conn: &mut PgConnection, login: &StaffLogin, locations: &[LocationId]) -> AppResult<()> {
+    let ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
+    sqlx::query_scalar!(r#"SELECT staff.limit_locations($1, $2) AS "done""#, login.as_str(), &ids)
+        .fetch_one(conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
+pub async fn set_active(conn: &mut PgConnection, login: &StaffLogin, active: bool) -> AppResult<()> {
+    sqlx::query_scalar!(r#"SELECT staff.set_active($1, $2) AS "done""#, login.as_str(), active)
+        .fetch_one(conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
+pub async fn set_password(conn: &mut PgConnection, login: &StaffLogin, password_verifier: &str) -> AppResult<()> {
+    sqlx::query_scalar!(r#"SELECT staff.set_password($1, $2) AS "done""#, login.as_str(), password_verifier)
+        .fetch_one(conn)
+        .await
+        .db()?;
+    Ok(())
 }
