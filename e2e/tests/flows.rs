@@ -723,6 +723,21 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
         "a login of its own"
     );
     desk.click_button("Noted").await;
+    // The audit trail (F7; the desk is a manager): this flow's own work is
+    // there and verifies; an entry altered in the database itself shows red.
+    desk.press(Key::F7).await;
+    desk.see("Audit trail").await;
+    desk.see("✓ verified").await;
+    desk.axe("audit trail").await;
+    desk.behind_the_triggers(
+        "UPDATE audit.events SET login = 'someone else'
+          WHERE event_id = (SELECT max(event_id) FROM audit.events WHERE table_name = 'bookings')",
+    )
+    .await;
+    desk.fill("Login", "someone else").await;
+    desk.see("✗ not verified").await;
+    desk.screenshot("audit").await;
+    desk.fill("Login", "").await;
     desk.click_button("Settings").await;
     desk.click_button("Station settings").await;
     desk.see("Clinic database").await;

@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, events, type StaffAccess, type StationStatus } from "./bindings";
 import { call } from "./api";
+import { Audit } from "./Audit";
 import { Board, type BookingFor } from "./Board";
 import { ClinicSetup } from "./ClinicSetup";
 import { Doctors } from "./Doctors";
@@ -23,9 +24,9 @@ import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { DateField } from "./DateField";
 
-// Each screen keeps its F-key (F1 board … F6 staff) whether or not the
+// Each screen keeps its F-key (F1 board … F7 audit trail) whether or not the
 // signed-in login may use it.
-const SCREENS = ["board", "patients", "doctors", "hours", "setup", "staff"] as const;
+const SCREENS = ["board", "patients", "doctors", "hours", "setup", "staff", "audit"] as const;
 type Screen = (typeof SCREENS)[number];
 
 /** Whether the login may use the screen, as the database's grants say
@@ -37,6 +38,8 @@ export function screenAllowed(screen: Screen, access: StaffAccess | null | undef
       return access?.may.manageClinic === true;
     case "staff":
       return access?.may.manageStaff === true;
+    case "audit":
+      return access?.may.readAudit === true;
     default:
       return true;
   }
@@ -210,6 +213,7 @@ export function App() {
               {screen === "hours" && <WorkingHours locations={locations.data} />}
               {screen === "setup" && <ClinicSetup />}
               {screen === "staff" && <Staff locations={locations.data} />}
+              {screen === "audit" && <Audit />}
               {screen === "conflicts" && <Conflicts locations={locations.data} />}
             </ScreenBoundary>
             {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type Booking, type BookingId, type CancelKind, type StatusAction } from "./bindings";
 import { appError, call } from "./api";
+import { Trail } from "./Audit";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
@@ -171,6 +172,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               ))}
             </Table.Tbody>
           </Table>
+          <Trail queryKey={["bookingTrail", b.id]} load={() => call(commands.bookingTrail(b.id))} />
         </Stack>
       )}
     </Drawer>

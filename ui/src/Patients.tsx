@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type Booking, type BookingId, type Patient, type PatientId, type PatientInput } from "./bindings";
 import { appError, call } from "./api";
+import { Trail } from "./Audit";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
@@ -227,6 +228,7 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
             {bookingTable(past, true)}
             <Text fw={600}>{t("patients.results")}</Text>
             <ResultList results={results.data ?? []} showDiagnostic />
+            <Trail queryKey={["patientTrail", patientId]} load={() => call(commands.patientTrail(patientId))} withSubject />
           </Stack>
           </Grid.Col>
         </Grid>
