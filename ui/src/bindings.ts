@@ -95,6 +95,11 @@ export const commands = {
 	saveResultCopy: (resultId: ResultId, path: string) => typedError<ResultFile, AppError>(__TAURI_INVOKE("save_result_copy", { resultId, path })),
 	resultInfo: (resultId: ResultId) => typedError<ResultFile, AppError>(__TAURI_INVOKE("result_info", { resultId })),
 	bookingResults: (bookingId: BookingId) => typedError<ResultFile[], AppError>(__TAURI_INVOKE("booking_results", { bookingId })),
+	auditEvents: (filter: AuditFilter) => typedError<AuditEvent[], AppError>(__TAURI_INVOKE("audit_events", { filter })),
+	/**  Writes the filtered events to a CSV file; returns how many. */
+	exportAuditCsv: (filter: AuditFilter, path: string) => typedError<number, AppError>(__TAURI_INVOKE("export_audit_csv", { filter, path })),
+	bookingTrail: (id: BookingId) => typedError<AuditEvent[], AppError>(__TAURI_INVOKE("booking_trail", { id })),
+	patientTrail: (id: PatientId) => typedError<AuditEvent[], AppError>(__TAURI_INVOKE("patient_trail", { id })),
 	listStaff: () => typedError<StaffMember[], AppError>(__TAURI_INVOKE("list_staff")),
 	/**  Adds a staff member; the generated initial password is returned once. */
 	addStaffMember: (input: NewStaffMember) => typedError<IssuedPassword, AppError>(__TAURI_INVOKE("add_staff_member", { input })),
@@ -127,6 +132,33 @@ export type AppError = { kind: "notFound"; entity: Entity; id: string } |
 { kind: "conflict"; code: ConflictCode; message: string; conflictingBookingId: BookingId | null } | { kind: "offline"; message: string } | { kind: "unauthorized"; message: string } | 
 /**  Something unexpected; details are in the log under `reference`. */
 { kind: "internal"; reference: string };
+
+/**  What an event records (the database's `audit.events.action`). */
+export type AuditAction = "insert" | "update" | "delete" | "statusChange" | "view" | "download" | "export" | "print" | "signIn";
+
+export type AuditEvent = {
+	eventId: number | null,
+	at: string,
+	login: string,
+	station: string,
+	action: AuditAction,
+	tableName: string,
+	rowId: string | null,
+	patientId: PatientId | null,
+	changes: ColumnChange[],
+	/**  Its hash matches its content and its link the event before it. */
+	verified: boolean,
+};
+
+/**  Which events to list, newest first. Empty fields do not narrow. */
+export type AuditFilter = {
+	since: string | null,
+	until: string | null,
+	login?: string,
+	patientId: PatientId | null,
+	station?: string,
+	action: AuditAction | null,
+};
 
 /**
  *  One column of the day board: a doctor working that day, or a diagnostic
@@ -238,6 +270,13 @@ export type ClinicPolicy = {
 	 *  days may sign in there while the clinic server is out of reach.
 	 */
 	offlineSignInDays?: number,
+};
+
+/**  One column's change: values as the database rendered them (JSON text). */
+export type ColumnChange = {
+	column: string,
+	old: string | null,
+	new: string | null,
 };
 
 /**  An intent the server refused, waiting for a person to decide. */

@@ -2,6 +2,7 @@
 //! crosses to the UI, and the availability engine. No database, no Tauri:
 //! everything here is tested as plain Rust.
 
+pub mod audit;
 pub mod availability;
 pub mod bookings;
 pub mod catalogue;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use clinic_domain::audit::AuditFilter;
 use clinic_domain::bookings::ResultFile;
 use clinic_domain::catalogue::{Diagnostic, Doctor};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, ResultId};
@@ -182,6 +183,20 @@ impl Station {
         let stored = self.submit_result(result_id, booking_id, file_name, bytes).await?;
         progress(UploadProgress { stage: UploadStage::Done, done_bytes: total, total_bytes: total });
         Ok(stored)
+    }
+
+    /// Writes the filtered audit trail to `path` as CSV (written whole, then
+    /// renamed into place); the export is recorded in the trail. Returns
+    /// how many events it holds.
+    pub async fn export_audit_csv(&self, filter: &AuditFilter, path: &Path) -> AppResult<usize> {
+        let (count, csv) = self.reader().await?.export_audit_csv(filter).await?;
+        let cannot = |e: std::io::Error| {
+            AppError::validation("path", ValidationCode::NotAllowed, format!("cannot write {}: {e}", path.display()))
+        };
+        let partial = path.with_extension("partial");
+        tokio::fs::write(&partial, csv.as_bytes()).await.map_err(cannot)?;
+        tokio::fs::rename(&partial, path).await.map_err(cannot)?;
+        Ok(count)
     }
 
     /// Writes a stored result to `path` (written whole, then renamed into

@@ -462,6 +462,29 @@ async fn the_audit_trail_records_who_did_what_and_notices_tampering() {
     let edited = ids[ids.len() / 2];
     f.behind_the_triggers("UPDATE audit.events SET login = 'someone else' WHERE event_id = $1", edited).await;
     assert_eq!(verify().await, Some(edited), "an edited event is named");
+    // The audit screen shows it as not verified, the others as verified.
+    use clinic_domain::audit::{AuditAction, AuditFilter};
+    let listed = f.clinic.audit_events(&AuditFilter::default()).await.unwrap();
+    assert_eq!(listed.len(), ids.len());
+    assert!(listed.iter().all(|e| e.verified == (e.event_id != edited)), "{listed:#?}");
+    let status_changes = AuditFilter { action: Some(AuditAction::StatusChange), ..AuditFilter::default() };
+    let changes = f.clinic.audit_events(&status_changes).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        changes[0].changes.iter().find(|c| c.column == "status").and_then(|c| c.new.as_deref()),
+        Some("confirmed")
+    );
+    let (count, csv) = f.clinic.export_audit_csv(&AuditFilter::default()).await.unwrap();
+    assert!(count == ids.len() && csv.contains("\"NO\""), "{csv}");
+    // Reception reads a booking's and a patient's own trail, not the whole one.
+    let mut admin = f.db.pool.acquire().await.unwrap();
+    clinic_admin::staff::ensure(&mut admin, "trail.reception", "Trail", &["reception"]).await.unwrap();
+    drop(admin);
+    let reception = Clinic::new(f.db.pool_as("trail.reception").await);
+    let trail = reception.booking_trail(booking.id).await.unwrap();
+    assert_eq!(trail.iter().map(|e| e.action).collect::<Vec<_>>(), [AuditAction::Insert, AuditAction::StatusChange]);
+    assert!(reception.patient_trail(b.patient.id).await.unwrap().len() >= 4);
+    assert!(matches!(reception.audit_events(&AuditFilter::default()).await, Err(AppError::Unauthorized { .. })));
     // Undo the edit, then remove an event instead: the next one is named.
     f.behind_the_triggers(&format!("UPDATE audit.events SET login = '{DESK_LOGIN}' WHERE event_id = $1"), edited).await;
     assert_eq!(verify().await, None);

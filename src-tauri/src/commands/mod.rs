@@ -2,6 +2,7 @@
 //! crates: the station hands out the clinic (after the schema gate) and who
 //! is acting; the clinic does the work. No SQL and no rules here.
 
+pub mod audit;
 pub mod bookings;
 pub mod catalogue;
 pub mod hours;

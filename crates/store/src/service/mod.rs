@@ -1,6 +1,7 @@
 //! The services behind every command: validate, own the transaction, call
 //! the repositories. Split by area; all are methods of [`crate::Clinic`].
 
+mod audit;
 mod booking;
 mod catalogue;
 mod hours;
