@@ -343,6 +343,33 @@ fn every_command_answers_with_data_or_a_typed_error() {
     assert_eq!(h.ok("booking_results", json!({"bookingId": scan["id"]})).as_array().unwrap().len(), 2);
     assert_eq!(h.ok("patient_results", json!({"id": patient_id})).as_array().unwrap().len(), 2);
 
+    // The audit trail (the desk is a manager): what this test did, verified.
+    let everything =
+        json!({"since": null, "until": null, "login": "", "patientId": null, "station": "", "action": null});
+    let events = h.ok("audit_events", json!({"filter": everything}));
+    let events = events.as_array().unwrap();
+    assert!(events.len() > 10 && events.iter().all(|e| e["verified"] == true), "{events:?}");
+    let only_views =
+        json!({"since": null, "until": null, "login": "", "patientId": null, "station": "", "action": "download"});
+    assert_eq!(h.ok("audit_events", json!({"filter": only_views})).as_array().unwrap().len(), 1, "the saved copy");
+    assert!(!h.ok("booking_trail", json!({"id": scan["id"]})).as_array().unwrap().is_empty());
+    assert!(!h.ok("patient_trail", json!({"id": patient_id})).as_array().unwrap().is_empty());
+    let csv = h.scratch.join("audit.csv");
+    assert_eq!(h.ok("export_audit_csv", json!({"filter": everything, "path": csv})), events.len());
+    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("\"event\",\"at\""));
+    // Staff (the desk is a manager).
+    let issued = h.ok("add_staff_member", json!({"input": {"login": "cmd.reception", "fullName": "Cmd Reception", "groups": ["reception"], "locationIds": []}}));
+    assert_eq!(issued["password"].as_str().map(str::len), Some(16));
+    assert_eq!(h.ok("set_staff_active", json!({"login": "cmd.reception", "active": false}))["active"], false);
+    h.ok("reset_staff_password", json!({"login": "cmd.reception"}));
+    assert!(h.ok("list_staff", json!({})).as_array().unwrap().iter().any(|m| m["login"] == "cmd.reception"));
+    h.typed_error(
+        "add_staff_member",
+        json!({"input": {"login": "Cmd R", "fullName": "X", "groups": ["reception"], "locationIds": []}}),
+        "validation",
+        Some("login"),
+    );
+
     // Deactivation, settings and the schema gate.
     h.ok("set_doctor_active", json!({"id": doctor_id, "active": false}));
     h.ok("set_location_active", json!({"id": location_id, "active": true}));
