@@ -15,6 +15,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clinic_admin::testing::{DESK_LOGIN, SETUP};
+
+/// The tests' desk signs in with this password (set in [`Desk::prepare`]).
+pub const DESK_PASSWORD: &str = "desk-e2e-password";
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
 use clinic_station::settings::{ServerSettings, Settings};
 use clinic_store::Clinic;
@@ -110,7 +113,9 @@ pub struct NetworkLink {
 }
 
 impl NetworkLink {
-    async fn start(socket: PathBuf) -> NetworkLink {
+    /// Relays to the test cluster's TCP port, where it asks for passwords
+    /// (its Unix socket trusts every login).
+    async fn start(server_port: u16) -> NetworkLink {
         use std::sync::atomic::Ordering;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port for the link");
         let port = listener.local_addr().expect("the link's port").port();
@@ -123,9 +128,8 @@ impl NetworkLink {
                     if !up.load(Ordering::SeqCst) {
                         continue; // dropped: the station sees the connection fail
                     }
-                    let socket = socket.clone();
                     let relayed = tokio::spawn(async move {
-                        if let Ok(mut server) = tokio::net::UnixStream::connect(&socket).await {
+                        if let Ok(mut server) = tokio::net::TcpStream::connect(("127.0.0.1", server_port)).await {
                             let _ = tokio::io::copy_bidirectional(&mut station, &mut server).await;
                         }
                     });
@@ -195,7 +199,11 @@ impl Desk {
         let turn = ONE_AT_A_TIME.lock().await;
         let db = fresh_database(&SETUP).await;
         let clinic = Clinic::new(db.pool.clone());
-        Preparing { name: name.into(), db, clinic, turn }
+        // Roles are the cluster's: the desk's password holds for every test database.
+        let mut conn = db.pool.acquire().await.expect("a connection");
+        clinic_admin::staff::set_password(&mut conn, DESK_LOGIN, DESK_PASSWORD).await.expect("the desk's password");
+        drop(conn);
+        Preparing { name: name.into(), db, clinic, turn, lock_after_seconds: None }
     }
 }
 
@@ -205,6 +213,7 @@ pub struct Preparing {
     name: String,
     db: TestDatabase,
     turn: MutexGuard<'static, ()>,
+    lock_after_seconds: Option<u32>,
 }
 
 impl Preparing {
@@ -212,16 +221,33 @@ impl Preparing {
         &self.db.pool
     }
 
-    /// Starts the app on this database and waits for its window.
+    /// Locks the screen after this many idle seconds instead of the clinic's minutes.
+    pub fn lock_after_seconds(mut self, seconds: u32) -> Preparing {
+        self.lock_after_seconds = Some(seconds);
+        self
+    }
+
+    /// Opens the window at the sign-in screen, nobody signed in.
+    pub async fn open_signed_out(self) -> Desk {
+        self.start().await
+    }
+
+    /// Starts the app on this database, signs the desk in and waits for the board.
     pub async fn open(self) -> Desk {
-        let Preparing { name, db, clinic, turn } = self;
+        let desk = self.start().await;
+        desk.sign_in(DESK_LOGIN, DESK_PASSWORD).await;
+        desk.see("Day board").await;
+        desk
+    }
+
+    /// Starts the app on this database and waits for its sign-in screen.
+    async fn start(self) -> Desk {
+        let Preparing { name, db, clinic, turn, lock_after_seconds } = self;
         let name = name.as_str();
 
         let home = workspace_root().join(format!("target/e2e/homes/{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
-        let options = db.connect_options();
-        let socket = options.get_socket().expect("the test cluster listens on a socket");
-        let link = NetworkLink::start(socket.join(format!(".s.PGSQL.{}", options.get_port()))).await;
+        let link = NetworkLink::start(db.connect_options().get_port()).await;
         // The station reaches its database over TCP through the link, as a
         // reception PC reaches the clinic server over the LAN.
         let server = ServerSettings {
@@ -250,7 +276,11 @@ impl Preparing {
         let mut processes = Processes(vec![xvfb]);
         let port = free_port();
         let log = std::fs::File::create(artifacts_dir().join(format!("{name}-webdriver.log"))).expect("the driver log");
-        let driver = Command::new(tauri_driver())
+        let mut driver = Command::new(tauri_driver());
+        if let Some(seconds) = lock_after_seconds {
+            driver.env("CLINIC_DESK_LOCK_AFTER_SECONDS", seconds.to_string());
+        }
+        let driver = driver
             .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
             .env("DISPLAY", format!(":{display}"))
             .env("CLINIC_DESK_HOME", &home)
@@ -304,17 +334,39 @@ impl Preparing {
         };
         // The flows read English; the webview's storage (shared by every run
         // on this machine) may remember another language.
-        desk.see("F1").await;
+        desk.find("//*[@id='sign-in-title']").await;
         desk.web
             .execute("if (localStorage.getItem('language') !== 'en') { localStorage.setItem('language', 'en'); location.reload(); }", vec![])
             .await
             .expect("choosing English");
-        desk.see("Day board").await;
+        desk.see("Sign in").await;
         desk
     }
 }
 
 impl Desk {
+    /// Signs `login` in on the sign-in screen (and waits until it is gone).
+    pub async fn sign_in(&self, login: &str, password: &str) {
+        self.step(format_args!("sign in as {login}"));
+        self.fill("User name", login).await;
+        self.fill("Password", password).await;
+        self.click_button("Sign in").await;
+        let started = Instant::now();
+        while self.web.find(Locator::Css("#sign-in-title")).await.is_ok() {
+            if started.elapsed() > PATIENCE {
+                self.screenshot("sign-in").await;
+                panic!("{login} is still at the sign-in screen:\n{}", self.text().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whether the side bar offers the screen `label` (looked at once, no waiting).
+    pub async fn offers_screen(&self, label: &str) -> bool {
+        let xpath = format!("//nav//button[contains(normalize-space(.), {})]", literal(label));
+        self.web.find(Locator::XPath(&xpath)).await.is_ok()
+    }
+
     /// Waits until the station's own copy holds the location's day (its
     /// first pull after connecting), read from its SQLite beside the app.
     pub async fn wait_until_kept(&self, location: clinic_domain::ids::LocationId, date: chrono::NaiveDate) {
@@ -516,10 +568,19 @@ impl Desk {
     pub async fn click_text(&self, text: &str) {
         self.step(format_args!("click on {text:?}"));
         let text_lit = literal(text);
+        // An open drawer or dialog covers the board behind it: its options
+        // first (a listbox it opened may be rendered outside it).
+        let dialog_open = self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok();
         let element = self
-            .find(&format!(
-                "//*[@role='button' or @role='option' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
-            ))
+            .find(&if dialog_open {
+                format!(
+                    "//*[@role='option'][contains(normalize-space(.), {text_lit})] | //*[@role='dialog']//*[@role='button' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
+                )
+            } else {
+                format!(
+                    "//*[@role='button' or @role='option' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
+                )
+            })
             .await;
         element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
     }

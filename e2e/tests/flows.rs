@@ -815,3 +815,165 @@ async fn ukrainian_at_1024_by_700() {
     desk.screenshot("board-1366x768-uk").await;
     desk.close().await;
 }
+
+/// Flow 10: staff on a shared desk, each with their own database login. A
+/// receptionist signs in (a wrong password first), sees no manager screens
+/// and a read-only price, books, and the history names her; Ctrl+L and the
+/// idle timer lock the board away until her password unlocks it; the manager
+/// adds a member who then signs in with exactly reception's screens; with the
+/// link cut, known staff sign in offline, the booking keeps its author and
+/// the database records both the author and the login that pushed it; a
+/// disabled account is refused.
+#[tokio::test]
+async fn staff_sign_in_lock_switch_and_work_offline() {
+    const RITA: &str = "rita-e2e-password";
+    let preparing = Desk::prepare("shared-desk").await.lock_after_seconds(15);
+    let s = seed(&preparing.clinic).await;
+    {
+        let mut conn = preparing.pool().acquire().await.expect("a connection");
+        clinic_admin::staff::add(&mut conn, "rita.h", "Rita Hnatiuk", &["reception".into()], RITA)
+            .await
+            .expect("a receptionist's login");
+    }
+    let desk = preparing.open_signed_out().await;
+    desk.axe("sign-in").await;
+    desk.screenshot("sign-in").await;
+
+    desk.fill("User name", "rita.h").await;
+    desk.fill("Password", "not her password").await;
+    desk.click_button("Sign in").await;
+    desk.see("The user name or the password is not right").await;
+    desk.sign_in("rita.h", RITA).await;
+    desk.see("Day board").await;
+    desk.see("Rita Hnatiuk").await;
+    for (label, shown) in [("Patients", true), ("Doctors", true), ("Working hours", false), ("Clinic setup", false)] {
+        assert_eq!(desk.offers_screen(label).await, shown, "reception and {label}");
+    }
+    assert!(
+        !desk.offers_screen("Staff").await && !desk.offers_screen("Audit trail").await,
+        "no staff or audit screens for reception"
+    );
+    desk.press(Key::F6).await;
+    desk.see("Day board").await;
+
+    // Doctors: reception reads the price, cannot change it.
+    desk.press(Key::F3).await;
+    desk.see("Show inactive").await;
+    desk.click_button("Dr Iryna Bondar").await;
+    let price = desk.field("Price (UAH)").await;
+    assert_eq!(price.attr("readonly").await.expect("the price field").as_deref(), Some("true"));
+    assert!(desk.web.find(Locator::XPath("//*[@role='dialog']//button[normalize-space(.)='Save']")).await.is_err());
+    desk.press(Key::Escape).await;
+
+    // She books; the booking and its history carry her login.
+    desk.press(Key::F1).await;
+    desk.click_button("Next day").await;
+    desk.click_button("New booking").await;
+    desk.choose("Doctor or diagnostic", "Dr Iryna Bondar · Cardiology").await;
+    desk.choose("Time", "09:00–09:30").await;
+    desk.fill("Name, phone or date of birth", "Kovalenko").await;
+    desk.click_text("Olena Kovalenko").await;
+    desk.click_button("Book").await;
+    desk.see("09:00 Olena Kovalenko").await;
+    assert_eq!(desk.count("SELECT count(*) FROM bookings WHERE created_by = 'rita.h'").await, 1);
+    desk.click_text("09:00 Olena Kovalenko").await;
+    desk.see("rita.h").await;
+    desk.press(Key::Escape).await;
+
+    // Ctrl+L: the board is gone until her password is typed.
+    desk.type_keys(&format!("{}l{}", Key::Control, Key::Null)).await;
+    desk.see("Station locked").await;
+    assert!(!desk.text().await.contains("Olena Kovalenko"), "nothing of the board while locked");
+    desk.axe("lock").await;
+    desk.screenshot("lock").await;
+    desk.fill("Password", "wrong again").await;
+    desk.click_button("Unlock").await;
+    desk.see("The user name or the password is not right").await;
+    desk.fill("Password", RITA).await;
+    desk.click_button("Unlock").await;
+    desk.see("09:00 Olena Kovalenko").await;
+    // Left alone longer than the lock time (15 s for this test), it locks itself.
+    let left = std::time::Instant::now();
+    desk.see("Station locked").await;
+    eprintln!("[shared-desk] locked itself {} ms after the last input", left.elapsed().as_millis());
+    desk.fill("Password", RITA).await;
+    desk.click_button("Unlock").await;
+    desk.see("Day board").await;
+
+    // The manager signs in at the same desk and adds a member.
+    desk.click_button("Signed in as Rita Hnatiuk").await;
+    desk.click_text("Switch user").await;
+    desk.sign_in(clinic_admin::testing::DESK_LOGIN, clinic_e2e::DESK_PASSWORD).await;
+    desk.press(Key::F6).await;
+    desk.see("New staff member").await;
+    desk.fill("Login", "nina.k").await;
+    desk.fill("Full name", "Nina Kravets").await;
+    desk.click_button("Add staff member").await;
+    let issued = desk.find("//*[@data-testid='issued-password']").await.text().await.expect("the password shown once");
+    desk.click_button("Noted").await;
+    desk.click_button("Signed in as Front Desk").await;
+    desk.click_text("Switch user").await;
+    desk.sign_in("nina.k", issued.trim()).await;
+    desk.see("Nina Kravets").await;
+    for (label, shown) in [("Day board", true), ("Patients", true), ("Doctors", true), ("Working hours", false)] {
+        assert_eq!(desk.offers_screen(label).await, shown, "the new member and {label}");
+    }
+    assert!(
+        !desk.offers_screen("Clinic setup").await
+            && !desk.offers_screen("Staff").await
+            && !desk.offers_screen("Audit trail").await
+    );
+
+    // The link is cut: staff who signed in online here sign in offline.
+    desk.wait_until_kept(s.centre.id, s.day).await;
+    desk.link.cut();
+    desk.click_button("Signed in as Nina Kravets").await;
+    desk.click_text("Switch user").await;
+    desk.sign_in("rita.h", RITA).await;
+    desk.see("Rita Hnatiuk · offline").await;
+    desk.click_button("Next day").await;
+    desk.click_button("New booking").await;
+    desk.choose("Doctor or diagnostic", "Dr Iryna Bondar · Cardiology").await;
+    desk.choose("Time", "10:00–10:30").await;
+    desk.fill("Name, phone or date of birth", "Kovalenko").await;
+    desk.click_text("Olena Kovalenko").await;
+    desk.click_button("Book").await;
+    desk.see("1 change not synced").await;
+    desk.click_button("Signed in as Rita Hnatiuk").await;
+    desk.click_text("Switch user").await;
+    desk.sign_in(clinic_admin::testing::DESK_LOGIN, clinic_e2e::DESK_PASSWORD).await;
+    desk.see("Front Desk · offline").await;
+    desk.link.restore();
+    let at_ten = format!("SELECT count(*) FROM bookings WHERE starts_at = '{}'", at(&s, 10, 0).to_rfc3339());
+    let restored = std::time::Instant::now();
+    while desk.count(&at_ten).await == 0 {
+        assert!(restored.elapsed() < std::time::Duration::from_secs(40), "the queued booking never reached the server");
+        // Someone is at the desk meanwhile (the idle lock stays away).
+        desk.web.execute("window.dispatchEvent(new MouseEvent('mousemove'))", vec![]).await.expect("a nudge");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let authors = format!(
+        "SELECT count(*) FROM bookings WHERE starts_at = '{}' AND entered_by = 'rita.h' AND created_by = '{}'",
+        at(&s, 10, 0).to_rfc3339(),
+        clinic_admin::testing::DESK_LOGIN
+    );
+    assert_eq!(desk.count(&authors).await, 1, "entered offline by rita.h, pushed by the desk's login");
+    // A new sign-in starts at today's board.
+    desk.click_button("Next day").await;
+    desk.see("10:00 Olena Kovalenko").await;
+    desk.click_text("10:00 Olena Kovalenko").await;
+    desk.see("entered offline by rita.h").await;
+    desk.press(Key::Escape).await;
+    desk.press(Key::F7).await;
+    desk.see("✓ verified").await;
+
+    // Disabled by the manager: refused at once, and offline no more.
+    desk.clinic.set_staff_active("nina.k", false).await.expect("disabling nina.k");
+    desk.click_button("Signed in as Front Desk").await;
+    desk.click_text("Switch user").await;
+    desk.fill("User name", "nina.k").await;
+    desk.fill("Password", issued.trim()).await;
+    desk.click_button("Sign in").await;
+    desk.see("This account is disabled").await;
+    desk.close().await;
+}

@@ -39,7 +39,9 @@ fn harness() -> Harness {
         Secrets::memory(),
     )
     .unwrap();
-    let status = tauri::async_runtime::block_on(station.connect());
+    // Local sockets are trusted: any password signs the desk in.
+    let outcome = tauri::async_runtime::block_on(station.sign_in(DESK_LOGIN, "local-test-password", false)).unwrap();
+    let clinic_station::session::SignInOutcome::SignedIn { status } = outcome else { panic!("{outcome:?}") };
     assert_eq!(status.phase, clinic_station::Phase::Ready, "{status:?}");
 
     let app = mock_builder()
@@ -381,5 +383,26 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let mut settings = h.ok("station_status", json!({}))["settings"].clone();
     // A login the driver could not SASLprep is the user field's error, not a crash.
     settings["server"]["user"] = json!("\u{05d0}a");
-    h.typed_error("save_settings", json!({"settings": settings, "password": null}), "validation", Some("user"));
+    h.typed_error("save_settings", json!({"settings": settings}), "validation", Some("user"));
+
+    // Lock, unlock, switch user over IPC.
+    assert_eq!(h.ok("lock_station", json!({}))["session"]["locked"], true);
+    h.typed_error("list_locations", json!({"includeInactive": false}), "unauthorized", None);
+    let unlocked = h.ok("unlock_station", json!({"password": "local-test-password"}));
+    assert_eq!(unlocked["outcome"], "signedIn");
+    assert_eq!(unlocked["status"]["session"]["locked"], false);
+    h.ok("list_locations", json!({"includeInactive": false}));
+    let signed_out = h.ok("sign_out", json!({}));
+    assert_eq!((signed_out["session"].is_null(), signed_out["phase"]["phase"].as_str()), (true, Some("signedOut")));
+    assert_eq!(signed_out["lastLogin"], DESK_LOGIN);
+    h.typed_error("list_locations", json!({"includeInactive": false}), "unauthorized", None);
+    h.typed_error(
+        "sign_in",
+        json!({"login": "Desk One", "password": "x", "remember": false}),
+        "validation",
+        Some("login"),
+    );
+    let signed_in = h.ok("sign_in", json!({"login": DESK_LOGIN, "password": "local-test-password", "remember": false}));
+    assert_eq!(signed_in["status"]["session"]["login"], DESK_LOGIN);
+    assert_eq!(signed_in["status"]["phase"]["phase"], "ready");
 }

@@ -23,6 +23,8 @@ import { Conflicts, SyncBadge, useSyncStatus } from "./Sync";
 import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { DateField } from "./DateField";
+import { AccessContext } from "./access";
+import { LockScreen, SignInScreen, useIdle } from "./SignIn";
 
 // Each screen keeps its F-key (F1 board … F7 audit trail) whether or not the
 // signed-in login may use it.
@@ -74,9 +76,24 @@ export function App() {
     return () => void stop.then((unlisten) => unlisten());
   }, [queries]);
 
+  const session = status?.session ?? null;
+  const lock = () => {
+    if (session && !session.locked) void commands.lockStation().then((r) => r.status === "ok" && setStatus(r.data));
+  };
+  useIdle(session && !session.locked ? session.lockAfterSeconds : 0, lock);
+  // Another member signed in: nothing the previous one saw stays in memory,
+  // and a screen they may not use is left.
+  const signedInAs = session?.login ?? null;
+  useEffect(() => {
+    queries.clear();
+    setScreen("board");
+    setShowSettings(false);
+    setLocationId(null);
+  }, [signedInAs, queries]);
+
   // Offline from a configured server, the station works from its replica.
   const offlineFromServer = status?.phase.phase === "failed" && status.phase.error.kind === "offline" && status.mode === "server";
-  const ready = status?.phase.phase === "ready" || offlineFromServer;
+  const ready = (status?.phase.phase === "ready" || offlineFromServer) && session !== null && !session.locked;
   const locations = useQuery({
     queryKey: ["locations"],
     queryFn: () => call(commands.listLocations(false)),
@@ -111,7 +128,7 @@ export function App() {
   };
   // Screens and the patient search work from anywhere, inside a field too
   // (an empty list of tags to ignore); the rest stay out of typed text.
-  useHotkeys([["mod+K", findPatient], ...SCREENS.map((s, i) => [`F${i + 1}`, () => show(s)] as [string, () => void])], []);
+  useHotkeys([["mod+K", findPatient], ["mod+L", lock], ...SCREENS.map((s, i) => [`F${i + 1}`, () => show(s)] as [string, () => void])], []);
   useHotkeys([
     ["mod+ArrowLeft", () => onBoard && moveDay(-1)],
     ["mod+ArrowRight", () => onBoard && moveDay(1)],
@@ -123,7 +140,23 @@ export function App() {
       : []),
   ]);
 
+  // Nobody signed in, or the screen locked: nothing of the desk is shown.
+  if (status && (session === null || session.locked)) {
+    return (
+      <div className="sign-in-page">
+        {showSettings ? (
+          <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
+        ) : session === null ? (
+          <SignInScreen key={status.settings.server?.host ?? "demo"} status={status} onStatus={setStatus} onSettings={() => setShowSettings(true)} />
+        ) : (
+          <LockScreen status={status} onStatus={setStatus} />
+        )}
+      </div>
+    );
+  }
+
   return (
+    <AccessContext.Provider value={status?.access ?? null}>
     <AppShell header={{ height: 52 }} navbar={{ width: 184, breakpoint: 0 }} padding="xs">
       <AppShell.Header className="topbar">
         <Group h="100%" px="md" gap="md" wrap="nowrap">
@@ -154,11 +187,7 @@ export function App() {
             </Group>
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
-            {status?.access && (
-              <Text size="sm" c="white" title={status.access.login} aria-label={t("staff.signedInAs", { name: status.access.fullName })}>
-                {status.access.fullName}
-              </Text>
-            )}
+            {session && <SessionMenu name={session.fullName} login={session.login} offline={session.signedInOffline} onLock={lock} onStatus={setStatus} />}
             <StationBadge status={status} online={sync?.online ?? true} />
             <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
             <StationMenu singleKeys={singleKeys} onSingleKeys={setSingleKeys} onSettings={() => setShowSettings(true)} />
@@ -221,6 +250,7 @@ export function App() {
         )}
       </AppShell.Main>
     </AppShell>
+    </AccessContext.Provider>
   );
 }
 
@@ -283,6 +313,31 @@ function NoLocations({ onSetup }: { onSetup: () => void }) {
   );
 }
 
+/** Who is signed in, with "lock" (Ctrl+L) and "switch user". */
+function SessionMenu({ name, login, offline, onLock, onStatus }: { name: string; login: string; offline: boolean; onLock: () => void; onStatus: (status: StationStatus) => void }) {
+  const { t } = useTranslation();
+  const signOut = () => void commands.signOut().then((r) => r.status === "ok" && onStatus(r.data));
+  return (
+    <Menu position="bottom-end" withArrow shadow="md">
+      <Menu.Target>
+        <Button variant="subtle" color="white" c="white" px={6} maw={220} title={login} aria-label={t("staff.signedInAs", { name })}>
+          <Text size="sm" truncate="end" c="white">
+            {name}
+            {offline && ` · ${t("lock.offlineMark")}`}
+          </Text>
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{t("staff.signedInAs", { name: login })}</Menu.Label>
+        <Menu.Item onClick={onLock} rightSection={<Kbd size="xs">Ctrl+L</Kbd>}>
+          {t("lock.lock")}
+        </Menu.Item>
+        <Menu.Item onClick={signOut}>{t("lock.switchUser")}</Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
 /** What is not needed all day, in one menu so the header fits a 1024-pixel
  * window: settings, the keyboard shortcuts, the language. */
 function StationMenu({ singleKeys, onSingleKeys, onSettings }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void; onSettings: () => void }) {
@@ -332,7 +387,8 @@ function Shortcuts({ singleKeys, onSingleKeys, onClose }: { singleKeys: boolean;
     ["W", t("keys.arrivals")],
     ["T", t("keys.today")],
     ["Ctrl+←  Ctrl+→", t("keys.day")],
-    ["F1–F5", t("keys.screens")],
+    ["F1–F7", t("keys.screens")],
+    ["Ctrl+L", t("lock.lock")],
     ["Enter", t("keys.open")],
     ["Ctrl+Enter", t("booking.bookKeys")],
     ["Esc", t("keys.close")],

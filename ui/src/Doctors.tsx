@@ -11,6 +11,7 @@ import { commands, type Doctor, type DoctorId, type DoctorInput, type Location }
 import { appError, call, clinicUrl } from "./api";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
+import { usePermissions } from "./access";
 
 export function Doctors({ locations }: { locations: Location[] }) {
   const { t } = useTranslation();
@@ -21,6 +22,7 @@ export function Doctors({ locations }: { locations: Location[] }) {
   const [locationId, setLocationId] = useState<number | null>(null);
   const [includeInactive, setIncludeInactive] = useState(false);
   const [editing, setEditing] = useState<DoctorId | "new" | null>(null);
+  const may = usePermissions();
   const specialties = useQuery({ queryKey: ["specialties"], queryFn: () => call(commands.listSpecialties(false)) });
   const filter = { specialtyId, locationId, search: debounced.trim() || null, includeInactive };
   const doctors = useQuery({ queryKey: ["doctors", filter], queryFn: () => call(commands.listDoctors(filter)) });
@@ -49,9 +51,11 @@ export function Doctors({ locations }: { locations: Location[] }) {
           data={locations.map((l) => ({ value: String(l.id), label: l.name }))}
         />
         <Checkbox label={t("doctors.includeInactive")} checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} mb={8} />
-        <Button ml="auto" onClick={() => setEditing("new")}>
-          {t("doctors.new")}
-        </Button>
+        {may.manageClinic && (
+          <Button ml="auto" onClick={() => setEditing("new")}>
+            {t("doctors.new")}
+          </Button>
+        )}
       </Group>
       {doctors.isError && <Alert color="red">{errorText(appError(doctors.error))}</Alert>}
       <Table striped highlightOnHover withTableBorder verticalSpacing={6}>
@@ -159,6 +163,8 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
   const failed = save.error ? appError(save.error) : null;
   const errors = fieldErrors(failed);
   const d = doctor.data;
+  // Reception reads a doctor's details, price included; only a manager edits them.
+  const readOnly = !usePermissions().manageClinic;
 
   return (
     <Drawer opened onClose={onClose} position="right" size="lg" title={id === null ? t("doctors.new") : (d?.fullName ?? "")}>
@@ -170,6 +176,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
               <Avatar src={d.photoId ? clinicUrl("photo", d.photoId) : null} alt={t("doctors.photoOf", { name: d.fullName })} size={96} radius="md">
                 {initials(d.fullName)}
               </Avatar>
+              {!readOnly && (
               <Stack gap={4}>
                 <Button variant="light" onClick={() => photo.mutate(false)} loading={photo.isPending}>
                   {t("doctors.choosePhoto")}
@@ -180,6 +187,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
                   </Button>
                 )}
               </Stack>
+              )}
               {photo.error && (
                 <Text c="red.8" size="sm" role="alert">
                   {errorText(appError(photo.error))}
@@ -187,30 +195,32 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
               )}
             </Group>
           )}
-          <TextInput label={t("doctors.name")} required value={current.fullName} onChange={(e) => update({ fullName: e.currentTarget.value })} error={errors.fullName} />
+          <TextInput label={t("doctors.name")} required readOnly={readOnly} value={current.fullName} onChange={(e) => update({ fullName: e.currentTarget.value })} error={errors.fullName} />
           <Group grow align="start">
             <Select
               label={t("doctors.specialty")}
               required
+              readOnly={readOnly}
               searchable
               value={current.specialtyId ? String(current.specialtyId) : null}
               onChange={(v) => update({ specialtyId: Number(v ?? 0) })}
               data={(specialties.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))}
               error={errors.specialtyId}
             />
-            <TextInput label={t("doctors.price")} required inputMode="decimal" value={current.price} onChange={(e) => update({ price: e.currentTarget.value })} error={errors.price} />
-            <NumberInput label={t("doctors.slotMinutes")} min={5} max={240} step={5} value={current.slotMinutes} onChange={(v) => update({ slotMinutes: Number(v) })} error={errors.slotMinutes} />
+            <TextInput label={t("doctors.price")} required readOnly={readOnly} inputMode="decimal" value={current.price} onChange={(e) => update({ price: e.currentTarget.value })} error={errors.price} />
+            <NumberInput label={t("doctors.slotMinutes")} readOnly={readOnly} min={5} max={240} step={5} value={current.slotMinutes} onChange={(v) => update({ slotMinutes: Number(v) })} error={errors.slotMinutes} />
           </Group>
           <MultiSelect
             label={t("doctors.locations")}
+            readOnly={readOnly}
             value={(current.locationIds ?? []).map(String)}
             onChange={(v) => update({ locationIds: v.map(Number) })}
             data={locations.map((l) => ({ value: String(l.id), label: l.name }))}
             error={errors.locationIds}
           />
-          <TagsInput label={t("doctors.services")} description={t("doctors.servicesHint")} value={current.services ?? []} onChange={(v) => update({ services: v })} error={errors.services} />
-          <Textarea label={t("doctors.experience")} autosize minRows={2} value={current.experience ?? ""} onChange={(e) => update({ experience: e.currentTarget.value })} error={errors.experience} />
-          <Textarea label={t("doctors.certificates")} autosize minRows={2} value={current.certificates ?? ""} onChange={(e) => update({ certificates: e.currentTarget.value })} error={errors.certificates} />
+          <TagsInput label={t("doctors.services")} readOnly={readOnly} description={t("doctors.servicesHint")} value={current.services ?? []} onChange={(v) => update({ services: v })} error={errors.services} />
+          <Textarea label={t("doctors.experience")} readOnly={readOnly} autosize minRows={2} value={current.experience ?? ""} onChange={(e) => update({ experience: e.currentTarget.value })} error={errors.experience} />
+          <Textarea label={t("doctors.certificates")} readOnly={readOnly} autosize minRows={2} value={current.certificates ?? ""} onChange={(e) => update({ certificates: e.currentTarget.value })} error={errors.certificates} />
           {failed && Object.keys(errors).length === 0 && (
             <Alert color="red" role="alert">
               {errorText(failed)}
@@ -221,6 +231,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
               {t("doctors.saved")}
             </Text>
           )}
+          {!readOnly && (
           <Group>
             <Button onClick={() => save.mutate()} loading={save.isPending} disabled={id !== null && form === null}>
               {id === null ? t("doctors.create") : t("doctors.save")}
@@ -231,6 +242,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
               </Button>
             )}
           </Group>
+          )}
           {id !== null && <DoctorRatings doctorId={id} />}
         </Stack>
       )}

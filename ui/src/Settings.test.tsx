@@ -19,6 +19,9 @@ const status: StationStatus = {
   schema: null,
   settings: { server, updateEndpoint: null },
   access: null,
+  session: null,
+  lastLogin: "desk",
+  demoLogins: [],
 };
 
 describe("SettingsPanel", () => {
@@ -30,11 +33,11 @@ describe("SettingsPanel", () => {
     renderWithProviders(<SettingsPanel status={status} onStatus={() => {}} onClose={() => {}} />);
     const host = screen.getByLabelText("Host");
     await userEvent.clear(host);
-    await userEvent.click(screen.getByRole("button", { name: "Save and connect" }));
+    await userEvent.click(screen.getByRole("button", { name: "Save and sign out" }));
 
     expect(await screen.findByText("is required")).toBeInTheDocument();
     expect(host).toHaveAttribute("aria-invalid", "true");
-    expect(commands.saveSettings).toHaveBeenCalledWith({ server: { ...server, host: "" }, updateEndpoint: null }, null);
+    expect(commands.saveSettings).toHaveBeenCalledWith({ server: { ...server, host: "" }, updateEndpoint: null });
   });
 
   it("names what is wrong with a connection", async () => {
@@ -50,7 +53,7 @@ describe("SettingsPanel", () => {
       },
     });
     renderWithProviders(<SettingsPanel status={status} onStatus={() => {}} onClose={() => {}} />);
-    await userEvent.type(screen.getByLabelText("Password (kept in the system keyring)"), "secret");
+    await userEvent.type(screen.getByLabelText("Password (for the test only; never kept)"), "secret");
     await userEvent.click(screen.getByRole("button", { name: "Test connection" }));
 
     expect(await screen.findByText("Wrong password")).toBeInTheDocument();

@@ -1,5 +1,6 @@
 // Connection settings: the clinic's PostgreSQL server (or the demo clinic),
-// "Test connection" with a precise report. The database itself is set up and
+// "Test connection" with a precise report (as a login typed here for the
+// test; staff sign in with their own, and no password is saved). The database itself is set up and
 // migrated by its administrator (clinic-admin), never from a desk.
 import { useState } from "react";
 import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from "@mantine/core";
@@ -28,7 +29,7 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   const test = useMutation({ mutationFn: () => call(commands.testConnection(server, password || null)) });
   const save = useMutation({
     mutationFn: () =>
-      call(commands.saveSettings({ server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null }, useServer && password ? password : null)),
+      call(commands.saveSettings({ server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null })),
     onSuccess: onStatus,
   });
 
@@ -57,7 +58,7 @@ export function SettingsPanel({ status, onStatus, onClose }: {
             <NumberInput label={t("settings.port")} min={1} max={65535} value={server.port} onChange={(v) => update({ port: Number(v) })} error={errors.port} />
             <TextInput label={t("settings.databaseName")} value={server.database} onChange={(e) => update({ database: e.currentTarget.value })} error={errors.database} />
             <TextInput label={t("settings.user")} value={server.user} onChange={(e) => update({ user: e.currentTarget.value })} error={errors.user} />
-            <PasswordInput label={t("settings.password")} placeholder={t("settings.passwordUnchanged")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <PasswordInput label={t("settings.password")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             <Select
               label={t("settings.tls")}
               value={server.tls}

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { commands, type IssuedPassword, type Location, type StaffGroup, type StaffMember } from "./bindings";
 import { call } from "./api";
 import { failureOf } from "./errors";
+import { useLogin } from "./access";
 
 const GROUPS: StaffGroup[] = ["reception", "manager", "auditor"];
 
@@ -15,6 +16,8 @@ export function Staff({ locations }: { locations: Location[] }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const staff = useQuery({ queryKey: ["staff"], queryFn: () => call(commands.listStaff()) });
+  // The database refuses disabling one's own login (a clinic could lose its last manager).
+  const me = useLogin();
   // The password just issued: shown once, until the manager closes it.
   const [issued, setIssued] = useState<IssuedPassword | null>(null);
   const refresh = () => void queries.invalidateQueries({ queryKey: ["staff"] });
@@ -62,9 +65,11 @@ export function Staff({ locations }: { locations: Location[] }) {
               </Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
-                  <Button size="compact-sm" variant="default" onClick={() => active.mutate(m)} aria-label={`${m.active ? t("staff.disable") : t("staff.enable")}: ${m.fullName}`}>
-                    {m.active ? t("staff.disable") : t("staff.enable")}
-                  </Button>
+                  {m.login !== me && (
+                    <Button size="compact-sm" variant="default" onClick={() => active.mutate(m)} aria-label={`${m.active ? t("staff.disable") : t("staff.enable")}: ${m.fullName}`}>
+                      {m.active ? t("staff.disable") : t("staff.enable")}
+                    </Button>
+                  )}
                   <Button size="compact-sm" variant="default" onClick={() => reset.mutate(m)} aria-label={`${t("staff.resetPassword")}: ${m.fullName}`}>
                     {t("staff.resetPassword")}
                   </Button>

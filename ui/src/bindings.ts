@@ -9,8 +9,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	stationStatus: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("station_status")),
-	/**  Saves the settings (the password goes to the system keyring) and reconnects. */
-	saveSettings: (settings: Settings, password: string | null) => typedError<StationStatus, AppError>(__TAURI_INVOKE("save_settings", { settings, password })),
+	/**
+	 *  Saves the settings (never a password) and signs out: the next sign-in
+	 *  is on the server they name.
+	 */
+	saveSettings: (settings: Settings) => typedError<StationStatus, AppError>(__TAURI_INVOKE("save_settings", { settings })),
 	testConnection: (server: ServerSettings, password: string | null) => typedError<ConnectionReport, AppError>(__TAURI_INVOKE("test_connection", { server, password })),
 	reconnect: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("reconnect")),
 	/**  Does nothing: measures the IPC round trip. */
@@ -24,6 +27,15 @@ export const commands = {
 	 *  a reference the screen shows, so staff can quote it to support.
 	 */
 	reportScreenFailure: (screen: string, error: string) => __TAURI_INVOKE<string>("report_screen_failure", { screen, error }),
+	/**
+	 *  Signs a staff member in with their own login; `remember` keeps the
+	 *  password in the system keyring for the next start.
+	 */
+	signIn: (login: string, password: string, remember: boolean) => typedError<SignInOutcome, AppError>(__TAURI_INVOKE("sign_in", { login, password, remember })),
+	lockStation: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("lock_station")),
+	unlockStation: (password: string) => typedError<SignInOutcome, AppError>(__TAURI_INVOKE("unlock_station", { password })),
+	/**  "Switch user": back to the sign-in screen. */
+	signOut: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("sign_out")),
 	listLocations: (includeInactive: boolean) => typedError<Location[], AppError>(__TAURI_INVOKE("list_locations", { includeInactive })),
 	getLocation: (id: LocationId) => typedError<Location, AppError>(__TAURI_INVOKE("get_location", { id })),
 	createLocation: (input: LocationInput) => typedError<Location, AppError>(__TAURI_INVOKE("create_location", { input })),
@@ -354,6 +366,14 @@ export type DayPreview = {
 	freeSlots: number,
 };
 
+/**  A demo clinic login, for the sign-in screen. */
+export type DemoLogin = {
+	login: string,
+	fullName: string,
+	group: StaffGroup,
+	password: string,
+};
+
 export type Diagnostic = {
 	id: DiagnosticId,
 	typeName: string,
@@ -568,7 +588,9 @@ export type Permissions = {
 	readAudit: boolean,
 };
 
-export type Phase = { phase: "connecting" } | { phase: "ready" } | { phase: "failed"; error: AppError };
+export type Phase = 
+/**  Nobody is signed in: the sign-in screen. */
+{ phase: "signedOut" } | { phase: "connecting" } | { phase: "ready" } | { phase: "failed"; error: AppError };
 
 export type PhotoId = string;
 
@@ -686,6 +708,20 @@ export type ServerSettings = {
 	caFile: string | null,
 };
 
+/**  The signed-in staff member, for the header and the lock screen. */
+export type SessionStatus = {
+	login: string,
+	fullName: string,
+	locked: boolean,
+	/**
+	 *  Signed in against the station's kept verifier: the clinic database
+	 *  has not confirmed this password yet.
+	 */
+	signedInOffline: boolean,
+	/**  Lock the screen after this long without input (the clinic's policy). */
+	lockAfterSeconds: number,
+};
+
 /**  The default: the embedded demo clinic. */
 export type Settings = {
 	/**  `None`: run on the embedded demo clinic. */
@@ -693,6 +729,29 @@ export type Settings = {
 	/**  Where this clinic publishes app updates (`None`: the address built in). */
 	updateEndpoint?: string | null,
 };
+
+export type SignInOutcome = { outcome: "signedIn"; status: StationStatus } | { outcome: "refused"; reason: SignInRefusal; message: string };
+
+/**  Why a sign-in or unlock was refused; the UI says it in the person's language. */
+export type SignInRefusal = 
+/**  Wrong password, or no such login (the server does not say which). */
+"wrongPassword" | 
+/**  The login exists but is disabled. */
+"disabled" | 
+/**  The login is not in any of the clinic's staff groups. */
+"notStaff" | 
+/**  The server does not let this login connect from this computer (pg_hba.conf). */
+"notAllowedHere" | 
+/**
+ *  The server is out of reach and this login has no recent online
+ *  sign-in on this station to sign in against.
+ */
+"unreachable" | 
+/**
+ *  The connection was refused for another reason (TLS, the server's
+ *  authentication method, the database): `message` says which.
+ */
+"connectionFailed";
 
 /**  Free slots of a doctor or diagnostic at a location over local dates. */
 export type SlotQuery = {
@@ -753,10 +812,16 @@ export type StationStatus = {
 	schema: SchemaStatus | null,
 	settings: Settings,
 	/**
-	 *  Who the station works as and what the grants let them do (the last
-	 *  one the clinic database said; `None` before it answered once).
+	 *  What the signed-in member may do (as the clinic database said at
+	 *  sign-in, or at their last online sign-in here when offline).
 	 */
 	access: StaffAccess | null,
+	/**  Who is signed in (`None`: the sign-in screen). */
+	session: SessionStatus | null,
+	/**  The login the sign-in screen offers first: the last one signed in here. */
+	lastLogin: string | null,
+	/**  The demo clinic's logins and passwords (only in demo mode). */
+	demoLogins: DemoLogin[],
 };
 
 /**  What staff do to a booking's status. */

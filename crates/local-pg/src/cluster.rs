@@ -22,14 +22,17 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClusterOptions {
     /// Folder that holds `data/`, the socket and `server.log`.
     pub root: PathBuf,
-    /// Superuser created by `initdb`; local connections are trusted.
+    /// Superuser created by `initdb`; its local connections are trusted.
     pub superuser: String,
+    /// Local connections by any other login authenticate with SCRAM (the
+    /// demo clinic's staff sign in with their passwords); default: trusted.
+    pub local_passwords: bool,
     /// `-c name=value` settings for the server, e.g. `fsync=off` for tests.
     pub settings: Vec<(String, String)>,
     /// Also listen on 127.0.0.1 at this port (default: the Unix socket only).
     pub tcp_port: Option<u16>,
-    /// `pg_hba.conf` lines after `local all all trust` (TCP connections; the
-    /// file is rewritten at every start).
+    /// `pg_hba.conf` lines after the local ones (TCP connections; the file
+    /// is rewritten at every start).
     pub hba: Vec<String>,
     /// Files placed in the data folder before the server starts, readable by
     /// the server's user only (e.g. `server.crt` and `server.key` for `ssl=on`).
@@ -59,9 +62,13 @@ impl LocalCluster {
             init_data_dir(&bin_dir, &data_dir, &options.superuser, &owner)?;
         }
 
-        if options.tcp_port.is_some() || !options.hba.is_empty() {
+        if options.tcp_port.is_some() || !options.hba.is_empty() || options.local_passwords {
             let hba_path = data_dir.join("pg_hba.conf");
-            let mut hba = String::from("local all all trust\n");
+            let mut hba = if options.local_passwords {
+                format!("local all {} trust\nlocal all all scram-sha-256\n", options.superuser)
+            } else {
+                String::from("local all all trust\n")
+            };
             for line in &options.hba {
                 hba.push_str(line);
                 hba.push('\n');

@@ -43,8 +43,10 @@ impl TestDatabase {
         self.connect.clone()
     }
 
-    /// A pool on this database under another login (local connections are
-    /// trusted, so no password): what a staff member's desk would get.
+    /// A pool on this database under another login (local socket
+    /// connections are trusted, so no password): what a staff member's desk
+    /// would get. Over TCP (`127.0.0.1`, the port of `connect_options`) the
+    /// same cluster asks for the password.
     pub async fn pool_as(&self, login: &str) -> PgPool {
         PgPoolOptions::new()
             .max_connections(20)
@@ -100,6 +102,11 @@ fn server() -> &'static Server {
             ]
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .to_vec(),
+            // Local sockets are trusted (the tests connect as any login);
+            // TCP asks for the password, as a clinic server does: the
+            // end-to-end desks sign in over it with their staff passwords.
+            tcp_port: Some(free_tcp_port()),
+            hba: vec!["host all all 127.0.0.1/32 scram-sha-256".into()],
             ..ClusterOptions::default()
         };
         match LocalCluster::start(&options) {
@@ -107,6 +114,13 @@ fn server() -> &'static Server {
             Err(e) => panic!("cannot start the test PostgreSQL cluster: {e}"),
         }
     })
+}
+
+fn free_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free local port for the test cluster")
 }
 
 /// Folders of earlier test processes that are gone (their cluster died with them).

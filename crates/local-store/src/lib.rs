@@ -11,6 +11,7 @@
 
 mod outbox;
 mod replica;
+mod sign_ins;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -22,6 +23,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use outbox::{Conflict, Pending};
+pub use sign_ins::KeptSignIn;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

@@ -222,7 +222,7 @@ async fn reconnect(
     doctor: DoctorId,
 ) -> LocalCluster {
     let desk = station(root, &cluster, "desk-offline");
-    desk.connect().await;
+    support::signed_in(&desk, DESK).await;
     desk.sync_now().await.unwrap();
     let patient = desk
         .create_patient(
@@ -266,8 +266,8 @@ async fn reconnect(
 
 async fn live_refresh(root: &std::path::Path, cluster: &LocalCluster, location: LocationId, doctor: DoctorId) {
     let (desk_a, desk_b) = (station(root, cluster, "desk-a"), station(root, cluster, "desk-b"));
-    desk_a.connect().await;
-    desk_b.connect().await;
+    support::signed_in(&desk_a, DESK).await;
+    support::signed_in(&desk_b, DESK).await;
     let mut heard = desk_b.subscribe();
     let patient = desk_a
         .create_patient(PatientId::generate(), &PatientInput { full_name: "Taras Melnyk".into(), ..Default::default() })

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use clinic_domain::AppResult;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
@@ -93,7 +92,7 @@ pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error>
 
 /// Refuses to send `password` to a server that asks for it in clear text
 /// or as MD5 (see `preflight`).
-async fn refuse_weak_authentication(server: &ServerSettings, password: Option<&str>) -> Result<(), String> {
+pub(crate) async fn refuse_weak_authentication(server: &ServerSettings, password: Option<&str>) -> Result<(), String> {
     if password.is_none() {
         return Ok(());
     }
@@ -206,21 +205,4 @@ fn tls_failure(target: &str, server: &ServerSettings, detail: &str) -> String {
     } else {
         format!("the secure connection to {target} failed: {detail}")
     }
-}
-
-/// Connects and checks the schema; used when the station starts.
-pub async fn connect(
-    server: &ServerSettings,
-    password: Option<&str>,
-    station_name: &str,
-) -> AppResult<(PgPool, SchemaStatus)> {
-    refuse_weak_authentication(server, password)
-        .await
-        .map_err(|message| clinic_domain::AppError::Unauthorized { message })?;
-    let pool = open_pool(connect_options(server, password).application_name(station_name)).await.map_err(|e| {
-        let (_, message) = classify(&e, server);
-        clinic_domain::AppError::Offline { message }
-    })?;
-    let schema = schema::inspect(&pool).await?;
-    Ok((pool, schema))
 }

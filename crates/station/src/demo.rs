@@ -7,11 +7,14 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use clinic_admin::provision::{self, ProvisionError, RolePrefix};
 use clinic_admin::staff;
+use clinic_domain::staff::StaffGroup;
 use clinic_domain::{AppError, AppResult};
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_store::db_error;
 use clinic_store::demo::{generate, DemoOptions};
-use sqlx::postgres::PgPoolOptions;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgPool};
 
 use crate::schema::SchemaState;
@@ -43,16 +46,56 @@ extern "C" {
     fn libc_geteuid() -> u32;
 }
 
-/// The demo clinic's desk: a staff login in reception and manager, as a
-/// clinic's front desk would have (local connections are trusted).
-pub const DESK_LOGIN: &str = "desk";
+/// The demo clinic's staff: one login per group, with passwords the sign-in
+/// screen shows (only in demo mode) so a newcomer gets straight in.
+pub const DEMO_STAFF: [DemoStaff; 3] = [
+    DemoStaff {
+        login: "reception",
+        full_name: "Olena Marchenko",
+        group: StaffGroup::Reception,
+        password: "reception-demo",
+    },
+    DemoStaff { login: "manager", full_name: "Mykola Savchuk", group: StaffGroup::Manager, password: "manager-demo" },
+    DemoStaff { login: "auditor", full_name: "Iryna Bondar", group: StaffGroup::Auditor, password: "auditor-demo" },
+];
 
-/// Starts (creating on first use) the demo cluster in `root` and returns it
-/// with a pool on its set-up, filled database, signed in as [`DESK_LOGIN`].
-pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
+pub struct DemoStaff {
+    pub login: &'static str,
+    pub full_name: &'static str,
+    pub group: StaffGroup,
+    pub password: &'static str,
+}
+
+/// A demo clinic login, for the sign-in screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoLogin {
+    pub login: String,
+    pub full_name: String,
+    pub group: StaffGroup,
+    pub password: String,
+}
+
+impl DemoStaff {
+    pub fn shown(&self) -> DemoLogin {
+        DemoLogin {
+            login: self.login.into(),
+            full_name: self.full_name.into(),
+            group: self.group,
+            password: self.password.into(),
+        }
+    }
+}
+
+/// Starts (creating on first use) the demo cluster in `root`: set up as
+/// `clinic-admin` sets up a server, filled, with [`DEMO_STAFF`] able to sign
+/// in with their passwords (local connections other than the cluster's
+/// superuser ask for one).
+pub async fn start(root: &Path) -> AppResult<LocalCluster> {
     let options = ClusterOptions {
         root: root.to_path_buf(),
         superuser: "clinic".into(),
+        local_passwords: true,
         // A small footprint: it shares the desk with the app.
         settings: [("shared_buffers", "32MB"), ("max_connections", "20"), ("max_wal_size", "256MB")]
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -93,7 +136,17 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
     }
     if crate::schema::inspect(&superuser).await?.allows_writes() {
         let mut conn = superuser.acquire().await.map_err(db_error)?;
-        staff::ensure(&mut conn, DESK_LOGIN, "Front desk", &["reception", "manager"]).await.map_err(admin_error)?;
+        for member in DEMO_STAFF {
+            staff::ensure(&mut conn, member.login, member.full_name, &[member.group.key()])
+                .await
+                .map_err(admin_error)?;
+            // A demo login made with a generated password (or by an older
+            // app) gets its demo password; a working one is left alone.
+            let signs_in = connect_options(&cluster, member.login, member.password).connect().await.is_ok();
+            if !signs_in {
+                staff::set_password(&mut conn, member.login, member.password).await.map_err(admin_error)?;
+            }
+        }
         drop(conn);
         let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM locations)")
             .fetch_one(&superuser)
@@ -104,12 +157,12 @@ pub async fn start(root: &Path) -> AppResult<(LocalCluster, PgPool)> {
         }
     }
     superuser.close().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(5)
-        .connect_with(cluster.connect_options(DATABASE).username(DESK_LOGIN))
-        .await
-        .map_err(db_error)?;
-    Ok((cluster, pool))
+    Ok(cluster)
+}
+
+/// How a demo staff member's desk reaches the demo clinic.
+pub fn connect_options(cluster: &LocalCluster, login: &str, password: &str) -> PgConnectOptions {
+    cluster.connect_options(DATABASE).username(login).password(password).application_name("clinic-desk demo")
 }
 
 async fn set_up(pool: &mut PgPool) -> AppResult<()> {

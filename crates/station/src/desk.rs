@@ -107,6 +107,7 @@ impl Station {
     }
 
     pub async fn conflicts(&self) -> AppResult<Vec<Conflict>> {
+        self.desk_open().await?;
         self.sync().await?.local.conflicts().await
     }
 
@@ -118,6 +119,7 @@ impl Station {
         intent_id: IntentId,
         resolution: ConflictResolution,
     ) -> AppResult<Vec<Conflict>> {
+        self.desk_open().await?;
         let sync = self.sync().await?;
         let conflict = sync
             .local
@@ -174,6 +176,7 @@ impl Station {
     }
 
     pub async fn get_booking(&self, id: BookingId) -> AppResult<Booking> {
+        self.desk_open().await?;
         // A booking still in the outbox exists only here.
         let sync = self.sync().await?;
         if let Some(kept) = sync.local.get_booking(id).await?.filter(|b| b.provisional) {
@@ -192,6 +195,7 @@ impl Station {
     /// The audit trail's record of a profile opened here. Offline nothing can
     /// be recorded in the clinic's database: the station's log keeps it.
     pub async fn record_profile_view(&self, id: PatientId) -> AppResult<()> {
+        self.desk_open().await?;
         match self.connected().await {
             Some(clinic) => clinic.record_profile_view(id).await,
             None => {

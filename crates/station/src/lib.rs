@@ -12,6 +12,7 @@ mod offline;
 pub mod preflight;
 pub mod schema;
 pub mod secrets;
+pub mod session;
 pub mod settings;
 mod station;
 pub mod sync;

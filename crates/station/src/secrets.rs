@@ -37,6 +37,18 @@ impl Secrets {
         }
     }
 
+    /// Forgets what is kept under `key` (nothing kept is fine).
+    pub fn delete(&self, key: &str) {
+        match self {
+            Secrets::Keyring => {
+                if let Ok(entry) = entry(key) {
+                    let _ = entry.delete_credential();
+                }
+            }
+            Secrets::Memory(map) => drop(map.lock().expect("not poisoned").remove(key)),
+        }
+    }
+
     pub fn set(&self, key: &str, password: &str) -> AppResult<()> {
         match self {
             Secrets::Keyring => entry(key)?.set_password(password).map_err(keyring_error),

@@ -129,7 +129,13 @@ impl ServerSettings {
         }
     }
 
-    /// The keyring entry's name for this server's password.
+    /// The server and database, whoever signs in: names the station's own
+    /// database for this clinic (one outbox per clinic, not per login).
+    pub fn address(&self) -> String {
+        format!("{}:{}/{}", self.host, self.port, self.database)
+    }
+
+    /// The keyring entry's name for this login's password on this server.
     pub fn secret_key(&self) -> String {
         format!("{}@{}:{}/{}", self.user, self.host, self.port, self.database)
     }

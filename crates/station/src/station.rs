@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clinic_domain::bookings::BookingsChange;
-use clinic_domain::staff::StaffAccess;
+use clinic_domain::staff::{StaffAccess, StaffLogin};
 use clinic_domain::{Actor, AppError, AppResult};
 use clinic_local_pg::LocalCluster;
 use clinic_store::Clinic;
@@ -14,12 +14,14 @@ use specta::Type;
 use std::sync::Arc;
 
 use clinic_local_store::LocalStore;
-use tokio::sync::{broadcast, watch, Mutex, RwLock};
+use tokio::sync::{broadcast, watch, MappedMutexGuard, Mutex, MutexGuard, Notify, RwLock};
 use tokio::task::JoinHandle;
 
 use crate::connection::{self, ConnectionReport};
+use crate::demo::{DemoLogin, DEMO_STAFF};
 use crate::schema::{self, SchemaStatus};
 use crate::secrets::Secrets;
+use crate::session::{Attempt, Session, SessionStatus, SignInRefusal};
 use crate::settings::{self, ServerSettings, Settings};
 use crate::sync::{Sync, SyncStatus};
 
@@ -44,9 +46,13 @@ pub enum StationMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "phase", rename_all = "camelCase")]
 pub enum Phase {
+    /// Nobody is signed in: the sign-in screen.
+    SignedOut,
     Connecting,
     Ready,
-    Failed { error: AppError },
+    Failed {
+        error: AppError,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -56,22 +62,29 @@ pub struct StationStatus {
     pub phase: Phase,
     pub schema: Option<SchemaStatus>,
     pub settings: Settings,
-    /// Who the station works as and what the grants let them do (the last
-    /// one the clinic database said; `None` before it answered once).
+    /// What the signed-in member may do (as the clinic database said at
+    /// sign-in, or at their last online sign-in here when offline).
     pub access: Option<StaffAccess>,
+    /// Who is signed in (`None`: the sign-in screen).
+    pub session: Option<SessionStatus>,
+    /// The login the sign-in screen offers first: the last one signed in here.
+    pub last_login: Option<String>,
+    /// The demo clinic's logins and passwords (only in demo mode).
+    pub demo_logins: Vec<DemoLogin>,
 }
 
-enum Link {
+pub(crate) enum Link {
+    SignedOut,
     Connecting,
     Ready { clinic: Clinic, schema: SchemaStatus },
     Failed(AppError),
 }
 
 pub struct Station {
-    paths: StationPaths,
-    secrets: Secrets,
-    settings: RwLock<Settings>,
-    link: RwLock<Link>,
+    pub(crate) paths: StationPaths,
+    pub(crate) secrets: Secrets,
+    pub(crate) settings: RwLock<Settings>,
+    pub(crate) link: RwLock<Link>,
     demo: Mutex<Option<LocalCluster>>,
     changes: broadcast::Sender<BookingsChange>,
     listener: Mutex<Option<JoinHandle<()>>>,
@@ -82,8 +95,12 @@ pub struct Station {
     sync_status: watch::Sender<SyncStatus>,
     syncer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) staging: crate::files::Staging,
-    /// What the clinic database last said this login may do.
-    access: RwLock<Option<StaffAccess>>,
+    /// Who is signed in; the pool runs under their login.
+    pub(crate) session: RwLock<Option<Session>>,
+    /// Connecting, signing in and out happen one at a time.
+    pub(crate) connecting: Mutex<()>,
+    /// Wakes the reconnecting loop (a sign-in, or new settings).
+    pub(crate) reconnect_wanted: Notify,
 }
 
 impl Station {
@@ -94,8 +111,10 @@ impl Station {
             paths,
             secrets,
             settings: RwLock::new(settings),
-            link: RwLock::new(Link::Connecting),
-            access: RwLock::new(None),
+            link: RwLock::new(Link::SignedOut),
+            session: RwLock::new(None),
+            connecting: Mutex::new(()),
+            reconnect_wanted: Notify::new(),
             demo: Mutex::new(None),
             changes: broadcast::channel(256).0,
             listener: Mutex::new(None),
@@ -106,84 +125,164 @@ impl Station {
         })
     }
 
-    /// (Re)connects as the settings say: to the clinic server, or to the
-    /// demo clinic (started on demand) when none is configured.
+    /// (Re)connects under the signed-in member's login, to the clinic server
+    /// or the demo clinic (started on demand). Nobody signed in: only the
+    /// demo clinic starts, so its logins can sign in.
     pub async fn connect(&self) -> StationStatus {
-        self.stop_listener().await;
+        let _one_at_a_time = self.connecting.lock().await;
+        self.disconnect().await;
+        let credentials = self.session.read().await.as_ref().map(|s| (s.login.clone(), s.password.clone()));
+        let Some((login, password)) = credentials else {
+            if self.settings.read().await.server.is_none() {
+                if let Err(error) = self.demo_cluster().await {
+                    *self.link.write().await = Link::Failed(error);
+                }
+            }
+            return self.status().await;
+        };
         *self.link.write().await = Link::Connecting;
-        let settings = self.settings.read().await.clone();
-        let sync = match self.sync().await {
-            Ok(sync) => Some(sync),
-            Err(error) => {
-                tracing::error!(%error, "the station's own database could not open: no offline work");
-                None
-            }
-        };
-        // The audit trail's "station": this station's id and computer name.
-        let station_name = connection::station_name(sync.as_ref().map(|s| s.station_id.as_str()));
-        let outcome = match &settings.server {
-            Some(server) => {
-                self.stop_demo().await;
-                // A settings file edited by hand is checked like one saved here.
-                match server.validate().and_then(|server| Ok((self.kept_password(&server)?, server))) {
-                    Ok((password, server)) => connection::connect(&server, password.as_deref(), &station_name).await,
-                    Err(e) => Err(e),
+        match self.try_password(&login, &password).await {
+            Ok(Attempt::Connected(pool)) => self.install(pool).await,
+            Ok(Attempt::Unreachable(message)) => self.set_offline(message).await,
+            // The password changed or the login was disabled meanwhile: this
+            // session is over (what it queued keeps its author).
+            Ok(Attempt::Refused(reason @ (SignInRefusal::WrongPassword | SignInRefusal::Disabled), message)) => {
+                tracing::warn!(%login, ?reason, %message, "signed out: the clinic database refused the login");
+                if reason == SignInRefusal::Disabled {
+                    self.forget_offline(&[login.to_string()]).await;
                 }
+                *self.session.write().await = None;
             }
-            None => self.start_demo().await,
-        };
-        *self.link.write().await = match outcome {
-            Ok((pool, schema)) => {
-                let task = tokio::spawn(crate::live::listen(pool.clone(), self.changes.clone()));
-                *self.listener.lock().await = Some(task);
-                let clinic = Clinic::new(pool);
-                if schema.allows_reads() {
-                    match clinic.my_access().await {
-                        Ok(access) => *self.access.write().await = Some(access),
-                        Err(error) => tracing::warn!(%error, "the clinic database did not say what this login may do"),
-                    }
-                }
-                // The demo clinic lives and dies with the app: nothing to sync.
-                if let Some(sync) = sync.filter(|_| schema.allows_writes() && settings.server.is_some()) {
-                    let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe()));
-                    *self.syncer.lock().await = Some(task);
-                }
-                Link::Ready { clinic, schema }
+            Ok(Attempt::Refused(_, message)) => {
+                tracing::warn!(%message, "station could not connect");
+                self.set_offline(message).await;
             }
-            Err(error) => {
-                tracing::warn!(%error, "station could not connect");
-                Link::Failed(error)
-            }
-        };
+            Err(error) => *self.link.write().await = Link::Failed(error),
+        }
         self.status().await
     }
 
-    /// Connects; while the clinic server is out of reach, tries again with
-    /// backoff (the station works from its replica meanwhile). Reports every
-    /// attempt's status; returns once connected or failed for another reason.
-    pub async fn keep_connecting(&self, report: impl Fn(&StationStatus)) -> StationStatus {
-        let mut backoff = std::time::Duration::from_secs(1);
-        loop {
-            let status = self.connect().await;
-            report(&status);
-            let unreachable = matches!(&status.phase, Phase::Failed { error: AppError::Offline { .. } });
-            if !(unreachable && status.mode == StationMode::Server) {
-                return status;
+    /// Starts working on `pool` (the signed-in member's): the schema gate,
+    /// what they may do, live changes and the sync task.
+    pub(crate) async fn install(&self, pool: sqlx::PgPool) {
+        let schema = match schema::inspect(&pool).await {
+            Ok(schema) => schema,
+            Err(error) => {
+                pool.close().await;
+                *self.link.write().await = Link::Failed(error);
+                return;
             }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(std::time::Duration::from_secs(15));
+        };
+        let clinic = Clinic::new(pool.clone());
+        let task = tokio::spawn(crate::live::listen(pool, self.changes.clone()));
+        *self.listener.lock().await = Some(task);
+        if schema.allows_reads() {
+            match clinic.my_access().await {
+                Ok(access) => {
+                    if let Some(session) = self.session.write().await.as_mut() {
+                        session.access = access;
+                        session.signed_in_offline = false;
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "the clinic database did not say what this login may do"),
+            }
+        }
+        // The demo clinic lives and dies with the app: nothing to sync.
+        if schema.allows_writes() && self.works_offline().await {
+            match self.sync().await {
+                Ok(sync) => {
+                    forget_disabled_sign_ins(&sync, &clinic).await;
+                    let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe()));
+                    *self.syncer.lock().await = Some(task);
+                }
+                Err(error) => tracing::error!(%error, "the station's own database could not open: no offline work"),
+            }
+        }
+        *self.link.write().await = Link::Ready { clinic, schema };
+    }
+
+    /// Out of reach: the station works from its replica; the loop in
+    /// [`Station::keep_connecting`] tries again.
+    pub(crate) async fn set_offline(&self, message: String) {
+        tracing::warn!(%message, "clinic database out of reach: working offline");
+        *self.link.write().await = Link::Failed(AppError::Offline { message });
+    }
+
+    /// Closes the pool, the listener and the sync task.
+    pub(crate) async fn disconnect(&self) {
+        self.stop_listener().await;
+        let previous = std::mem::replace(&mut *self.link.write().await, Link::SignedOut);
+        if let Link::Ready { clinic, .. } = previous {
+            clinic.pool().close().await;
         }
     }
 
-    async fn start_demo(&self) -> AppResult<(sqlx::PgPool, SchemaStatus)> {
-        let mut demo = self.demo.lock().await;
-        if let Some(cluster) = demo.take() {
-            cluster.stop();
+    /// The audit trail's "station": this station's id and computer name.
+    pub(crate) async fn station_name(&self) -> String {
+        let id = self.current_sync().await.map(|s| s.station_id.clone());
+        connection::station_name(id.as_deref())
+    }
+
+    /// At start: signs in the member who chose "remember on this computer"
+    /// (their password is in the keyring), else shows the sign-in screen.
+    pub async fn start(&self) -> StationStatus {
+        if let Err(error) = self.sync().await {
+            tracing::error!(%error, "the station's own database could not open: no offline work");
         }
-        let (cluster, pool) = crate::demo::start(&self.paths.demo_dir).await?;
-        *demo = Some(cluster);
-        let schema = schema::inspect(&pool).await?;
-        Ok((pool, schema))
+        let remembered = self.settings.read().await.server.clone().and_then(|server| {
+            let login = StaffLogin::parse("login", &server.user).ok()?;
+            let password = self.kept_password(&server).ok()??;
+            Some((login, password))
+        });
+        if let Some((login, password)) = remembered {
+            match self.sign_in(login.as_str(), &password, true).await {
+                Ok(crate::session::SignInOutcome::SignedIn { status }) => return *status,
+                Ok(crate::session::SignInOutcome::Refused { reason, .. }) => {
+                    tracing::warn!(%login, ?reason, "the remembered sign-in was refused");
+                }
+                Err(error) => tracing::warn!(%login, %error, "the remembered sign-in failed"),
+            }
+        }
+        self.connect().await
+    }
+
+    /// Starts the station ([`Station::start`]), then keeps it connected for
+    /// as long as the app runs: while a signed-in member works offline,
+    /// tries the server again with backoff. Reports every change of status.
+    pub async fn keep_connecting(&self, report: impl Fn(&StationStatus)) {
+        report(&self.start().await);
+        let mut backoff = std::time::Duration::from_secs(1);
+        loop {
+            if self.waiting_for_server().await {
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => backoff = (backoff * 2).min(std::time::Duration::from_secs(15)),
+                    _ = self.reconnect_wanted.notified() => backoff = std::time::Duration::from_secs(1),
+                }
+                if self.waiting_for_server().await {
+                    report(&self.connect().await);
+                }
+            } else {
+                backoff = std::time::Duration::from_secs(1);
+                self.reconnect_wanted.notified().await;
+                report(&self.status().await);
+            }
+        }
+    }
+
+    /// Signed in, configured for a server, and not connected to it.
+    async fn waiting_for_server(&self) -> bool {
+        self.session.read().await.is_some()
+            && self.works_offline().await
+            && matches!(*self.link.read().await, Link::Failed(AppError::Offline { .. }))
+    }
+
+    /// The running demo clinic, started on first use.
+    pub(crate) async fn demo_cluster(&self) -> AppResult<MappedMutexGuard<'_, LocalCluster>> {
+        let mut demo = self.demo.lock().await;
+        if demo.is_none() {
+            *demo = Some(crate::demo::start(&self.paths.demo_dir).await?);
+        }
+        Ok(MutexGuard::map(demo, |demo| demo.as_mut().expect("started above")))
     }
 
     /// Booking changes made by any station (this one included), as they happen.
@@ -202,9 +301,14 @@ impl Station {
     /// The station's own database for the configured clinic and its sync
     /// state, opened on first use and again when the clinic server changes.
     pub async fn sync(&self) -> AppResult<Arc<Sync>> {
-        let key = match &self.settings.read().await.server {
-            Some(server) => format!("station-{}", short_hash(&server.secret_key())),
-            None => "station-demo".to_string(),
+        let (key, earlier_key) = match &self.settings.read().await.server {
+            Some(server) => (
+                format!("station-{}", short_hash(&server.address())),
+                // Before staff signed in with their own logins, the file was
+                // named after the one login of the station as well.
+                Some(format!("station-{}", short_hash(&server.secret_key()))),
+            ),
+            None => ("station-demo".to_string(), None),
         };
         let mut current = self.sync.lock().await;
         if let Some((opened_for, sync)) = current.as_ref() {
@@ -212,7 +316,11 @@ impl Station {
                 return Ok(sync.clone());
             }
         }
-        let local = LocalStore::open(&self.paths.data_dir.join(format!("{key}.sqlite"))).await?;
+        let path = self.paths.data_dir.join(format!("{key}.sqlite"));
+        if let Some(earlier) = earlier_key.filter(|_| !path.exists()) {
+            adopt_earlier_station_database(&self.paths.data_dir, &earlier, &key);
+        }
+        let local = LocalStore::open(&path).await?;
         let sync = Arc::new(Sync::open_reporting_to(local, self.sync_status.clone()).await?);
         if let Some((_, previous)) = current.replace((key, sync.clone())) {
             previous.local.close().await;
@@ -240,6 +348,7 @@ impl Station {
     /// offline (the server was unreachable), an error when the schema or the
     /// settings refuse.
     pub(crate) async fn online(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Option<Clinic>> {
+        self.desk_open().await?;
         // Only a running sync task brings the station back online, so the
         // flag counts only while one runs.
         let sync = self.current_sync().await;
@@ -262,12 +371,26 @@ impl Station {
         let settings = self.settings.read().await.clone();
         let mode = if settings.server.is_some() { StationMode::Server } else { StationMode::Demo };
         let (phase, schema) = match &*self.link.read().await {
+            Link::SignedOut => (Phase::SignedOut, None),
             Link::Connecting => (Phase::Connecting, None),
             Link::Ready { schema, .. } => (Phase::Ready, Some(schema.clone())),
             Link::Failed(error) => (Phase::Failed { error: error.clone() }, None),
         };
-        let access = self.access.read().await.clone();
-        StationStatus { mode, phase, schema, settings, access }
+        let session = self.session.read().await;
+        StationStatus {
+            mode,
+            phase,
+            schema,
+            access: session.as_ref().map(|s| s.access.clone()),
+            session: session.as_ref().map(Session::status),
+            last_login: settings.server.as_ref().map(|s| s.user.clone()),
+            demo_logins: if mode == StationMode::Demo {
+                DEMO_STAFF.iter().map(|d| d.shown()).collect()
+            } else {
+                Vec::new()
+            },
+            settings,
+        }
     }
 
     /// The clinic for reading, if connected and the schema allows it.
@@ -289,21 +412,23 @@ impl Station {
     }
 
     pub(crate) async fn clinic_if(&self, gate: fn(&SchemaStatus) -> bool) -> AppResult<Clinic> {
+        self.desk_open().await?;
         match &*self.link.read().await {
             Link::Ready { clinic, schema } if gate(schema) => Ok(clinic.clone()),
             Link::Ready { schema, .. } => Err(schema.refusal()),
             Link::Connecting => Err(AppError::Offline { message: "still connecting to the clinic database".into() }),
+            Link::SignedOut => Err(AppError::Unauthorized { message: "sign in first".into() }),
             Link::Failed(error) => Err(error.clone()),
         }
     }
 
-    /// Who is at this station: the login it works under (the server's
-    /// user, or the demo clinic's desk). Carried by changes queued offline
-    /// as who entered them; the database records the login that writes.
+    /// Who is at this station: the signed-in member's login. Carried by
+    /// changes queued offline as who entered them; the database records the
+    /// login that writes.
     pub async fn actor(&self) -> AppResult<Actor> {
-        match &self.settings.read().await.server {
-            Some(server) => Actor::parse(&server.user),
-            None => Actor::parse(crate::demo::DESK_LOGIN),
+        match &*self.session.read().await {
+            Some(session) => Actor::parse(session.login.as_str()),
+            None => Err(AppError::Unauthorized { message: "sign in first".into() }),
         }
     }
 
@@ -311,17 +436,20 @@ impl Station {
         self.settings.read().await.clone()
     }
 
-    /// Saves the settings (the password goes to the keyring) and reconnects.
-    pub async fn save_settings(&self, settings: &Settings, password: Option<&str>) -> AppResult<StationStatus> {
+    /// Saves the settings and signs out: the next sign-in is on the server
+    /// they name (no password is kept with them).
+    pub async fn save_settings(&self, settings: &Settings) -> AppResult<StationStatus> {
         let settings = settings.validate()?;
-        if let (Some(server), Some(password)) = (&settings.server, password) {
-            self.secrets.set(&server.secret_key(), password)?;
-            self.secrets.set(&tls_key(server), &server.tls.strictness().to_string())?;
-        }
         settings::save(&self.paths.config_dir, &settings)?;
-        *self.settings.write().await = settings;
-        // Another server or login: what the last one might do no longer holds.
-        *self.access.write().await = None;
+        {
+            let _one_at_a_time = self.connecting.lock().await;
+            *self.session.write().await = None;
+            self.disconnect().await;
+            *self.settings.write().await = settings;
+        }
+        if self.settings.read().await.server.is_some() {
+            self.stop_demo().await;
+        }
         Ok(self.connect().await)
     }
 
@@ -354,10 +482,7 @@ impl Station {
 
     /// Closes the pool and stops the demo clinic; call when the app exits.
     pub async fn shutdown(&self) {
-        self.stop_listener().await;
-        if let Link::Ready { clinic, .. } = &*self.link.read().await {
-            clinic.pool().close().await;
-        }
+        self.disconnect().await;
         self.stop_demo().await;
         if let Some(sync) = self.current_sync().await {
             sync.local.close().await;
@@ -366,12 +491,62 @@ impl Station {
 }
 
 /// The keyring entry recording the TLS mode a server's password was saved with.
-fn tls_key(server: &ServerSettings) -> String {
+pub(crate) fn tls_key(server: &ServerSettings) -> String {
     format!("{} tls", server.secret_key())
+}
+
+/// Renames a station database kept under its earlier name (with its WAL
+/// and shared-memory files), so nothing queued there is stranded.
+fn adopt_earlier_station_database(data_dir: &std::path::Path, earlier: &str, key: &str) {
+    for suffix in [".sqlite", ".sqlite-wal", ".sqlite-shm"] {
+        let from = data_dir.join(format!("{earlier}{suffix}"));
+        if from.exists() {
+            if let Err(error) = std::fs::rename(&from, data_dir.join(format!("{key}{suffix}"))) {
+                tracing::error!(%error, file = %from.display(), "the station database kept under its earlier name was not moved");
+            }
+        }
+    }
 }
 
 /// A short stable name for a string (file names that must not show a host).
 fn short_hash(text: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Offline sign-ins of logins the server no longer lets sign in (disabled,
+/// expired, out of the staff groups) are forgotten at every contact.
+pub(crate) async fn forget_disabled_sign_ins(sync: &Sync, clinic: &Clinic) {
+    let Ok(kept) = sync.local.kept_sign_in_logins().await else { return };
+    match clinic.logins_that_may_sign_in(&kept).await {
+        Ok(allowed) => {
+            let gone: Vec<String> = kept.into_iter().filter(|login| !allowed.contains(login)).collect();
+            if !gone.is_empty() {
+                tracing::info!(?gone, "offline sign-ins forgotten: the clinic database no longer lets them sign in");
+                if let Err(error) = sync.local.forget_sign_ins(&gone).await {
+                    tracing::warn!(%error, "offline sign-ins not forgotten");
+                }
+            }
+        }
+        Err(error) => tracing::debug!(%error, "could not check the kept offline sign-ins"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_station_database_under_its_earlier_name_is_adopted_whole() {
+        let dir = std::env::temp_dir().join(format!("clinic-adopt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for suffix in [".sqlite", ".sqlite-wal"] {
+            std::fs::write(dir.join(format!("station-old{suffix}")), suffix).unwrap();
+        }
+        adopt_earlier_station_database(&dir, "station-old", "station-new");
+        assert_eq!(std::fs::read_to_string(dir.join("station-new.sqlite")).unwrap(), ".sqlite");
+        assert_eq!(std::fs::read_to_string(dir.join("station-new.sqlite-wal")).unwrap(), ".sqlite-wal");
+        assert!(!dir.join("station-old.sqlite").exists() && !dir.join("station-new.sqlite-shm").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

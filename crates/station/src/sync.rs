@@ -229,9 +229,13 @@ impl Sync {
         }
         let since = if full { None } else { self.local.checkpoint().await? };
         let locations = clinic.list_locations(false).await?;
-        if !self.is_online() {
+        let came_back = !self.is_online();
+        if came_back {
             self.reached();
             self.publish().await;
+        }
+        if came_back || since.is_none() {
+            crate::station::forget_disabled_sign_ins(self, clinic).await;
         }
         if since.is_none() {
             self.local.store_reference("locations", &locations).await?;

@@ -21,6 +21,7 @@ use clinic_domain::patients::PatientInput;
 use clinic_domain::{Actor, AppError, ConflictCode};
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_station::secrets::Secrets;
+use clinic_station::session::{SignInOutcome, SignInRefusal};
 use clinic_station::settings::{ServerSettings, Settings};
 use clinic_station::StationMode;
 use clinic_station::{ConflictResolution, Phase, Station, StationPaths};
@@ -39,6 +40,11 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// "Desk A" signs in as the staff login desk.a.
+fn login_of(staff: &str) -> String {
+    staff.to_lowercase().replace(' ', ".")
 }
 
 /// A clinic server of the test's own, so killing it disturbs no other test.
@@ -91,7 +97,7 @@ impl Server {
 
     async fn station(&self, staff: &str) -> Station {
         let station = self.station_in(staff, &scratch("config"), &scratch("data"));
-        assert_eq!(station.connect().await.phase, Phase::Ready);
+        assert_eq!(support::signed_in(&station, &login_of(staff)).await.phase, Phase::Ready);
         station.sync_now().await.unwrap();
         station
     }
@@ -114,7 +120,7 @@ impl Server {
         // "Desk A" signs in as the staff login desk.a.
         let mut settings = self.settings_for_station();
         if let Some(server) = settings.server.as_mut() {
-            server.user = staff.to_lowercase().replace(' ', ".");
+            server.user = login_of(staff);
         }
         clinic_station::settings::save(config, &settings).unwrap();
         let paths = StationPaths {
@@ -381,12 +387,12 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     let c = seed(&server).await;
     let (config, data) = (scratch("config"), scratch("data"));
     let first_run = server.station_in("Desk A", &config, &data);
-    first_run.connect().await;
+    support::signed_in(&first_run, "desk.a").await;
     first_run.sync_now().await.unwrap();
     first_run.shutdown().await;
 
     server.kill();
-    // The app starts again, the server still down.
+    // The app starts again, the server still down: the sign-in screen.
     let station = std::sync::Arc::new(server.station_in("Desk A", &config, &data));
     let connecting = tokio::spawn({
         let station = station.clone();
@@ -394,8 +400,20 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let status = station.status().await;
+    assert_eq!((status.phase, status.mode, status.session), (Phase::SignedOut, StationMode::Server, None));
+    assert!(station.list_locations(false).await.is_err(), "nothing is shown before someone signs in");
+
+    // Desk A signed in online here before: it signs in against the kept
+    // verifier (a wrong password is refused the same way); desk.b never did.
+    let refused = station.sign_in("desk.a", "not the password", false).await.unwrap();
+    assert!(matches!(refused, SignInOutcome::Refused { reason: SignInRefusal::WrongPassword, .. }), "{refused:?}");
+    let stranger = station.sign_in("desk.b", "local-test-password", false).await.unwrap();
+    assert!(matches!(stranger, SignInOutcome::Refused { reason: SignInRefusal::Unreachable, .. }), "{stranger:?}");
+    let status = support::signed_in(&station, "desk.a").await;
     assert!(matches!(status.phase, Phase::Failed { error: AppError::Offline { .. } }), "{status:?}");
-    assert_eq!(status.mode, StationMode::Server);
+    let session = status.session.expect("signed in");
+    assert!(session.signed_in_offline && !session.locked);
+    assert_eq!(status.access.expect("the access kept from the online sign-in").login, "desk.a");
 
     let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
     let locations = station.list_locations(false).await.unwrap();
@@ -409,11 +427,16 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     assert_eq!(station.sync_status().await.unwrap().pending, 1);
 
     server.restart().await;
-    let status = tokio::time::timeout(Duration::from_secs(60), connecting).await.unwrap().unwrap();
-    assert_eq!(status.phase, Phase::Ready);
+    let started = Instant::now();
+    while station.status().await.phase != Phase::Ready {
+        assert!(started.elapsed() < Duration::from_secs(60), "never reconnected: {:?}", station.status().await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!station.status().await.session.unwrap().signed_in_offline, "the server confirmed the password");
     wait_until_synced(&station).await;
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
     assert!(!station.get_booking(booked.id).await.unwrap().provisional);
+    connecting.abort();
     station.shutdown().await;
 }
 
@@ -473,13 +496,16 @@ async fn each_clinic_server_has_its_own_outbox_and_replica() {
     // Pointed at another clinic's server: that clinic's queue, which is empty.
     let mine = station.settings().await;
     let elsewhere = Settings { server: other.settings_for_station().server, ..mine.clone() };
-    station.save_settings(&elsewhere, None).await.unwrap();
+    station.save_settings(&elsewhere).await.unwrap();
+    assert_eq!(station.status().await.phase, Phase::SignedOut, "new settings sign the desk out");
+    support::signed_in(&station, "desk.a").await;
     assert_eq!(station.sync_status().await.unwrap().pending, 0, "the first clinic's change is not pushed here");
     assert_eq!(other.count("SELECT count(*) FROM bookings").await, 0);
 
     // Back to the first clinic: its change is still waiting, and lands once it is up.
     server.restart().await;
-    station.save_settings(&mine, None).await.unwrap();
+    station.save_settings(&mine).await.unwrap();
+    support::signed_in(&station, "desk.a").await;
     wait_until_synced(&station).await;
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
     station.shutdown().await;

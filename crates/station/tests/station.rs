@@ -14,6 +14,7 @@ use clinic_local_pg::testing::{empty_database, fresh_database};
 use clinic_station::connection::ConnectionProblem;
 use clinic_station::schema::{inspect, SchemaState};
 use clinic_station::secrets::Secrets;
+use clinic_station::session::{SignInOutcome, SignInRefusal};
 use clinic_station::settings::{ServerSettings, Settings, TlsMode};
 use clinic_station::updates::UpdateVerdict;
 use clinic_station::{Phase, Station, StationMode, StationPaths};
@@ -115,7 +116,26 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
 
     let station = Station::open(dirs(), Secrets::memory()).unwrap();
     let status = station.connect().await;
-    assert_eq!(status.mode, StationMode::Demo);
+    assert_eq!((status.mode, &status.phase), (StationMode::Demo, &Phase::SignedOut), "{status:?}");
+    // The sign-in screen offers the demo clinic's staff with their passwords.
+    let logins: Vec<_> = status.demo_logins.iter().map(|d| d.login.as_str()).collect();
+    assert_eq!(logins, ["reception", "manager", "auditor"]);
+    // The demo cluster checks passwords as a clinic server does.
+    let wrong = station.sign_in("manager", "reception-demo", false).await.unwrap();
+    assert!(matches!(wrong, SignInOutcome::Refused { reason: SignInRefusal::WrongPassword, .. }), "{wrong:?}");
+    for demo in &status.demo_logins {
+        let SignInOutcome::SignedIn { status } = station.sign_in(&demo.login, &demo.password, false).await.unwrap()
+        else {
+            panic!("{} could not sign in with the password shown", demo.login)
+        };
+        let access = status.access.expect("what the grants allow");
+        assert_eq!(access.groups, [demo.group], "{}", demo.login);
+        assert_eq!(status.session.unwrap().full_name, demo.full_name);
+    }
+    assert!(!station.status().await.access.unwrap().may.book, "the auditor changes nothing");
+    let SignInOutcome::SignedIn { status } = station.sign_in("manager", "manager-demo", false).await.unwrap() else {
+        panic!("the demo manager signs in")
+    };
     assert_eq!(status.phase, Phase::Ready, "{status:?}");
     assert_eq!(status.schema.unwrap().state, SchemaState::Current);
     let clinic = station.writer().await.unwrap();
@@ -129,7 +149,8 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
     assert!(clinic.list_locations(false).await.is_err(), "the old pool is closed");
 
     let again = Station::open(dirs(), Secrets::memory()).unwrap();
-    assert_eq!(again.connect().await.phase, Phase::Ready);
+    assert_eq!(again.connect().await.phase, Phase::SignedOut);
+    assert_eq!(support::signed_in_with(&again, "manager", "manager-demo").await.phase, Phase::Ready);
     let clinic = again.reader().await.unwrap();
     let names: Vec<_> = clinic.list_specialties(true).await.unwrap().into_iter().map(|s| s.id).collect();
     assert!(names.contains(&specialty.id), "the demo clinic is reused, not regenerated");
@@ -147,7 +168,7 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
     drop(superuser);
     again.shutdown().await;
     let newer = Station::open(dirs(), Secrets::memory()).unwrap();
-    let status = newer.connect().await;
+    let status = support::signed_in_with(&newer, "reception", "reception-demo").await;
     assert_eq!(status.phase, Phase::Ready, "{status:?}");
     assert!(matches!(status.schema.unwrap().state, SchemaState::Newer { .. }));
     assert_eq!(newer.reader().await.unwrap().list_locations(false).await.unwrap().len(), 3);
@@ -185,32 +206,24 @@ async fn settings_are_validated_saved_and_reported() {
 
     let settings = Settings { server: Some(unreachable.clone()), update_endpoint: None };
     let plain_http = Settings { update_endpoint: Some("http://updates.example/".into()), ..settings.clone() };
-    assert_eq!(station.save_settings(&plain_http, None).await.unwrap_err().field(), Some("updateEndpoint"));
-    let status = station.save_settings(&settings, Some("secret")).await.unwrap();
-    assert_eq!(status.mode, StationMode::Server);
-    assert!(matches!(status.phase, Phase::Failed { error: AppError::Offline { .. } }), "{status:?}");
-    assert!(matches!(station.writer().await, Err(AppError::Offline { .. })));
+    assert_eq!(station.save_settings(&plain_http).await.unwrap_err().field(), Some("updateEndpoint"));
+    let status = station.save_settings(&settings).await.unwrap();
+    assert_eq!((status.mode, status.phase), (StationMode::Server, Phase::SignedOut));
+    assert_eq!(status.last_login.as_deref(), Some("reception"), "the sign-in screen offers the last login");
+    assert!(status.demo_logins.is_empty(), "demo passwords only in demo mode");
+    assert!(matches!(station.writer().await, Err(AppError::Unauthorized { .. })), "nobody signed in");
+    // Out of reach, and nobody ever signed in online here: no offline sign-in.
+    let refused = station.sign_in("reception", "secret password", false).await.unwrap();
+    assert!(matches!(refused, SignInOutcome::Refused { reason: SignInRefusal::Unreachable, .. }), "{refused:?}");
+    assert_eq!(station.sign_in("Reception!", "x", false).await.unwrap_err().field(), Some("login"));
+    assert_eq!(station.sign_in("reception", "", false).await.unwrap_err().field(), Some("password"));
     let text = std::fs::read_to_string(config.join("settings.json")).unwrap();
-    assert!(text.contains("reception") && !text.contains("secret"), "the password never reaches the file");
-    assert_eq!(station.actor().await.unwrap().name(), "reception", "the station's login is who enters");
+    assert!(text.contains("reception") && !text.contains("secret"), "no password reaches the file");
 
-    // The kept password goes only to a TLS mode at least as strict as the one
-    // it was saved with.
-    let ca = scratch("ca").join("clinic-ca.crt");
-    std::fs::write(&ca, "not checked until connecting").unwrap();
-    let verified =
-        ServerSettings { tls: TlsMode::VerifyFull, ca_file: Some(ca.display().to_string()), ..unreachable.clone() };
-    station
-        .save_settings(&Settings { server: Some(verified.clone()), ..settings.clone() }, Some("secret"))
-        .await
-        .unwrap();
-    assert_eq!(station.kept_password(&verified).unwrap().as_deref(), Some("secret"));
-    assert_eq!(station.kept_password(&unreachable).unwrap(), None, "not to a weaker mode");
-    let lan = |tls| ServerSettings { host: "db.clinic.lan".into(), tls, ..verified.clone() };
+    let lan = |tls| ServerSettings { host: "db.clinic.lan".into(), tls, ..unreachable.clone() };
     assert!(lan(TlsMode::Require).tls_warning().is_some() && lan(TlsMode::Disable).tls_warning().is_some());
     assert!(lan(TlsMode::VerifyFull).tls_warning().is_none());
     assert!(unreachable.tls_warning().is_none(), "this computer's own server");
-    station.save_settings(&settings, None).await.unwrap();
 
     let reopened = Station::open(
         StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") },
@@ -231,7 +244,7 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
         Secrets::memory(),
     )
     .unwrap();
-    assert_eq!(station.connect().await.phase, Phase::Ready);
+    assert_eq!(support::signed_in(&station, DESK_LOGIN).await.phase, Phase::Ready);
     station
 }
 

@@ -9,14 +9,32 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use clinic_admin::provision::{set_up, RolePrefix};
+use clinic_domain::AppError;
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_station::connection::{self, ConnectionProblem};
 use clinic_station::preflight::{auth_request, AuthRequest};
-use clinic_station::settings::{ServerSettings, TlsMode};
+use clinic_station::secrets::Secrets;
+use clinic_station::session::SignInOutcome;
+use clinic_station::session::SignInRefusal::{self, Disabled, WrongPassword};
+use clinic_station::settings::{ServerSettings, Settings, TlsMode};
+use clinic_station::{Phase, Station, StationPaths};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use sqlx::ConnectOptions;
 
 const PASSWORD: &str = "a long test password";
+
+/// A station whose settings name `server`, not signed in yet.
+fn station_for(server: &ServerSettings) -> Station {
+    let home = scratch("station");
+    clinic_station::settings::save(
+        &home.join("config"),
+        &Settings { server: Some(server.clone()), update_endpoint: None },
+    )
+    .unwrap();
+    let paths =
+        StationPaths { config_dir: home.join("config"), data_dir: home.join("data"), demo_dir: home.join("demo") };
+    Station::open(paths, Secrets::memory()).unwrap()
+}
 
 struct Ca {
     cert: rcgen::Certificate,
@@ -32,7 +50,9 @@ fn ca(name: &str) -> Ca {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("clinic-tls-{name}-{}", std::process::id()));
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("clinic-tls-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -62,6 +82,7 @@ async fn verified_tls_and_scram_only() {
         superuser: "clinic".into(),
         settings: vec![("ssl".into(), "on".into()), ("fsync".into(), "off".into())],
         tcp_port: Some(port),
+        local_passwords: false,
         hba: vec![
             "hostssl all \"plain.text\" 127.0.0.1/32 password".into(),
             "hostssl all \"old.md5\" 127.0.0.1/32 md5".into(),
@@ -77,7 +98,7 @@ async fn verified_tls_and_scram_only() {
     sqlx::query("CREATE DATABASE clinic").execute(&mut admin).await.unwrap();
     let mut admin = cluster.connect_options("clinic").connect().await.unwrap();
     set_up(&mut admin, &RolePrefix::parse("clinic").unwrap()).await.unwrap();
-    for login in ["tls.desk", "plain.text", "old.md5"] {
+    for login in ["tls.desk", "tls.nurse", "plain.text", "old.md5"] {
         clinic_admin::staff::add(&mut admin, login, login, &["reception".into()], PASSWORD).await.unwrap();
     }
     // An MD5 verifier, as an old server would have stored it.
@@ -131,19 +152,83 @@ async fn verified_tls_and_scram_only() {
         let weak = test(server("localhost", login, TlsMode::VerifyFull, &clinic_ca_file), PASSWORD).await;
         assert_eq!(weak.problem, Some(ConnectionProblem::WeakAuthentication), "{weak:?}");
         assert!(weak.message.contains(how) && weak.message.contains("did not send it"), "{}", weak.message);
-        let refused = connection::connect(
-            &server("localhost", login, TlsMode::VerifyFull, &clinic_ca_file),
-            Some(PASSWORD),
-            "tls test",
-        )
-        .await
-        .expect_err("the station never sends the password there");
-        assert!(matches!(refused, clinic_domain::AppError::Unauthorized { .. }), "{refused:?}");
+        // Signing in there is refused before the password leaves the station.
+        let station = station_for(&server("localhost", login, TlsMode::VerifyFull, &clinic_ca_file));
+        let refused = station.sign_in(login, PASSWORD, false).await.unwrap();
+        assert!(
+            matches!(&refused, SignInOutcome::Refused { reason: SignInRefusal::ConnectionFailed, message }
+                if message.contains("did not send it")),
+            "{refused:?}"
+        );
     }
     // Even over plain TCP the preflight sees the request (and the desk warns).
     let require = server("localhost", "plain.text", TlsMode::Require, &clinic_ca_file);
     assert_eq!(auth_request(&require).await, Some(AuthRequest::Cleartext));
     assert!(require.tls_warning().is_none(), "localhost is this computer");
+
+    // Staff sign in with their own passwords, checked by the server.
+    let settings = server("localhost", "tls.desk", TlsMode::VerifyFull, &clinic_ca_file);
+    let desk = station_for(&settings);
+    let refused = |outcome: SignInOutcome| match outcome {
+        SignInOutcome::Refused { reason, .. } => Some(reason),
+        SignInOutcome::SignedIn { .. } => None,
+    };
+    assert_eq!(refused(desk.sign_in("tls.desk", "not the password", false).await.unwrap()), Some(WrongPassword));
+    assert_eq!(refused(desk.sign_in("nobody.here", PASSWORD, false).await.unwrap()), Some(WrongPassword));
+    let SignInOutcome::SignedIn { status } = desk.sign_in("tls.desk", PASSWORD, true).await.unwrap() else {
+        panic!("tls.desk signs in")
+    };
+    assert_eq!(status.phase, Phase::Ready, "{status:?}");
+    let session = status.session.unwrap();
+    assert_eq!((session.login.as_str(), session.locked, session.signed_in_offline), ("tls.desk", false, false));
+    assert_eq!(session.lock_after_seconds, 300, "the clinic's default: 5 minutes");
+    assert_eq!(desk.actor().await.unwrap().name(), "tls.desk");
+    // "Remember on this computer": the keyring, for this TLS mode or stricter.
+    assert_eq!(desk.kept_password(&settings).unwrap().as_deref(), Some(PASSWORD));
+    let weaker = ServerSettings { tls: TlsMode::Require, ..settings.clone() };
+    assert_eq!(desk.kept_password(&weaker).unwrap(), None, "never offered to a weaker TLS mode");
+
+    // Locked: nothing is shown or changed until the same password is typed.
+    assert!(desk.lock().await.session.unwrap().locked);
+    assert!(matches!(desk.list_locations(false).await, Err(AppError::Unauthorized { .. })));
+    assert!(matches!(desk.reader().await, Err(AppError::Unauthorized { .. })));
+    assert_eq!(refused(desk.unlock("not the password").await.unwrap()), Some(WrongPassword));
+    assert!(desk.status().await.session.unwrap().locked);
+    assert_eq!(refused(desk.unlock(PASSWORD).await.unwrap()), None);
+    assert!(desk.list_locations(false).await.is_ok());
+
+    // Switch user, then a new start: the remembered member is signed in again.
+    assert_eq!(desk.sign_out().await.session, None);
+    assert!(matches!(desk.list_locations(false).await, Err(AppError::Unauthorized { .. })));
+    assert_eq!(desk.start().await.session.unwrap().login, "tls.desk");
+    // Not remembered this time: the keyring forgets it.
+    desk.sign_in("tls.desk", PASSWORD, false).await.unwrap();
+    assert_eq!(desk.kept_password(&settings).unwrap(), None);
+
+    // A member signs in online once: the station keeps an argon2id verifier.
+    assert_eq!(refused(desk.sign_in("tls.nurse", PASSWORD, false).await.unwrap()), None);
+    let local = desk.sync().await.unwrap();
+    let kept = local.local_store().kept_sign_in("tls.nurse").await.unwrap().expect("kept for offline");
+    assert!(kept.verifier.starts_with("$argon2id$") && !kept.verifier.contains(PASSWORD));
+    assert_eq!(kept.valid_days, 14, "the clinic's default");
+    // Disabled by the administrator: forgotten at the station's next contact.
+    clinic_admin::staff::set_active(&mut admin, "tls.nurse", false).await.unwrap();
+    assert_eq!(refused(desk.sign_in("tls.nurse", PASSWORD, false).await.unwrap()), Some(Disabled));
+    assert!(local.local_store().kept_sign_in("tls.nurse").await.unwrap().is_none());
+    clinic_admin::staff::set_active(&mut admin, "tls.nurse", true).await.unwrap();
+    desk.sign_in("tls.nurse", PASSWORD, false).await.unwrap();
+    clinic_admin::staff::set_active(&mut admin, "tls.nurse", false).await.unwrap();
+    desk.sign_in("tls.desk", PASSWORD, false).await.unwrap();
+    assert!(local.local_store().kept_sign_in("tls.nurse").await.unwrap().is_none(), "checked at contact");
+    assert!(local.local_store().kept_sign_in("tls.desk").await.unwrap().is_some());
+
+    // Disabled while the screen is locked: unlocking signs the member out.
+    desk.lock().await;
+    clinic_admin::staff::set_active(&mut admin, "tls.desk", false).await.unwrap();
+    assert_eq!(refused(desk.unlock(PASSWORD).await.unwrap()), Some(Disabled));
+    assert_eq!(desk.status().await.session, None);
+    desk.shutdown().await;
+
     drop(admin);
     cluster.stop();
 }

@@ -95,6 +95,7 @@ fn constraint_meaning(name: &str) -> Option<Meaning> {
         "staff_group_known" => Field("groups", Unknown, "choose at least one of reception, manager, auditor"),
         "staff_password_verifier" => Field("password", InvalidFormat, "the password could not be prepared"),
         "staff_account_exists" => Field("login", Unknown, "no such staff member"),
+        "staff_keep_own_login" => Field("login", NotAllowed, "you cannot disable your own login"),
         "accounts_full_name_check" => Field("fullName", OutOfRange, "is not an allowed name"),
         "location_limits_location_id_fkey" => Field("locationIds", Unknown, "no such location"),
         // A station-made id used twice for different rows.

@@ -647,6 +647,18 @@ async fn a_manager_looks_after_staff_accounts() {
     assert!(!disabled.active);
     assert!(f.db.connect_options().username("olha.p").connect().await.is_err(), "a disabled login cannot sign in");
     assert!(f.clinic.set_staff_active("olha.p", true).await.unwrap().active);
+    // A manager cannot lock themselves out (the clinic could lose its last manager).
+    let own = f.clinic.set_staff_active(DESK_LOGIN, false).await.unwrap_err();
+    assert!(
+        matches!(&own, AppError::Validation { field, code: clinic_domain::ValidationCode::NotAllowed, .. } if field == "login"),
+        "{own:?}"
+    );
+    assert!(f.clinic.my_access().await.is_ok(), "still signed in");
+    // Which logins may still sign in (the station forgets offline sign-ins of the rest).
+    f.clinic.set_staff_active("olha.p", false).await.unwrap();
+    let may = f.clinic.logins_that_may_sign_in(&["olha.p".into(), DESK_LOGIN.into(), "nobody.here".into()]).await;
+    assert_eq!(may.unwrap(), [DESK_LOGIN]);
+    f.clinic.set_staff_active("olha.p", true).await.unwrap();
 
     let reset = f.clinic.reset_staff_password("olha.p").await.unwrap();
     assert_ne!(reset.password, issued.password);

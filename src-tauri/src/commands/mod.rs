@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod hours;
 pub mod patients;
 pub mod results;
+pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod sync;

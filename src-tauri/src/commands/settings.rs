@@ -12,15 +12,12 @@ pub async fn station_status(station: State<'_, Station>) -> AppResult<StationSta
     Ok(station.status().await)
 }
 
-/// Saves the settings (the password goes to the system keyring) and reconnects.
+/// Saves the settings (never a password) and signs out: the next sign-in
+/// is on the server they name.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_settings(
-    station: State<'_, Station>,
-    settings: Settings,
-    password: Option<String>,
-) -> AppResult<StationStatus> {
-    station.save_settings(&settings, password.as_deref()).await
+pub async fn save_settings(station: State<'_, Station>, settings: Settings) -> AppResult<StationStatus> {
+    station.save_settings(&settings).await
 }
 
 #[tauri::command]

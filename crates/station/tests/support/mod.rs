@@ -75,3 +75,20 @@ pub fn visit(
         patient_message: String::new(),
     }
 }
+
+/// Signs `login` in at `station` (the test clusters trust local sockets, so
+/// any password is accepted there) and returns the status.
+pub async fn signed_in(station: &clinic_station::Station, login: &str) -> clinic_station::StationStatus {
+    signed_in_with(station, login, "local-test-password").await
+}
+
+pub async fn signed_in_with(
+    station: &clinic_station::Station,
+    login: &str,
+    password: &str,
+) -> clinic_station::StationStatus {
+    match station.sign_in(login, password, false).await.unwrap() {
+        clinic_station::session::SignInOutcome::SignedIn { status } => *status,
+        refused => panic!("{login} could not sign in: {refused:?}"),
+    }
+}

@@ -102,3 +102,23 @@ pub async fn set_password(conn: &mut PgConnection, login: &StaffLogin, password_
         .db()?;
     Ok(())
 }
+
+/// Which of `logins` may still sign in as the clinic's staff: a login, not
+/// expired, in one of the staff groups. `pg_roles` is readable by every
+/// login, so any desk can ask; the station forgets offline sign-ins of the rest.
+pub async fn may_sign_in(conn: &mut PgConnection, logins: &[String]) -> AppResult<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT r.rolname::text AS "login!"
+             FROM pg_roles r
+            WHERE r.rolname = ANY($1::text[]) AND r.rolcanlogin
+              AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now())
+              AND EXISTS (SELECT 1 FROM staff.clinic_roles g
+                           WHERE g.kind IN ('reception', 'manager', 'auditor')
+                             AND pg_has_role(r.oid, g.role_name, 'MEMBER'))
+            ORDER BY 1"#,
+        logins
+    )
+    .fetch_all(conn)
+    .await
+    .db()
+}

@@ -15,6 +15,15 @@ impl Clinic {
         staff::my_access(&mut *self.conn().await?).await
     }
 
+    /// Which of `logins` may still sign in as the clinic's staff (see
+    /// `repo::staff::may_sign_in`).
+    pub async fn logins_that_may_sign_in(&self, logins: &[String]) -> AppResult<Vec<String>> {
+        if logins.is_empty() {
+            return Ok(Vec::new());
+        }
+        staff::may_sign_in(&mut *self.conn().await?, logins).await
+    }
+
     pub async fn staff_members(&self) -> AppResult<Vec<StaffMember>> {
         staff::members(&mut *self.conn().await?).await
     }
