@@ -568,20 +568,31 @@ impl Desk {
     pub async fn click_text(&self, text: &str) {
         self.step(format_args!("click on {text:?}"));
         let text_lit = literal(text);
-        // An open drawer or dialog covers the board behind it: its options
-        // first (a listbox it opened may be rendered outside it).
-        let dialog_open = self.web.find(Locator::XPath("//*[@role='dialog']")).await.is_ok();
-        let element = self
-            .find(&if dialog_open {
-                format!(
-                    "//*[@role='option'][contains(normalize-space(.), {text_lit})] | //*[@role='dialog']//*[@role='button' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
-                )
-            } else {
-                format!(
-                    "//*[@role='button' or @role='option' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
-                )
-            })
-            .await;
+        // An open drawer covers the board behind it: what it shows (and the
+        // options of a list it opened, rendered outside it) comes first.
+        let in_dialog = format!(
+            "//*[@role='option'][contains(normalize-space(.), {text_lit})] | //*[@role='dialog']//*[@role='button' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
+        );
+        let anywhere = format!(
+            "//*[@role='button' or @role='option' or self::button or self::tr][contains(normalize-space(.), {text_lit})]"
+        );
+        let shown = async |xpath: &str| match self.web.find(Locator::XPath(xpath)).await {
+            Ok(found) if found.is_displayed().await.unwrap_or(false) => Some(found),
+            _ => None,
+        };
+        let started = Instant::now();
+        let element = loop {
+            // Looked at again each try: a drawer that is closing stops covering.
+            let covered = shown("//*[@role='dialog']").await.is_some();
+            if let Some(found) = shown(if covered { &in_dialog } else { &anywhere }).await {
+                break found;
+            }
+            if started.elapsed() > PATIENCE {
+                self.screenshot("missing").await;
+                panic!("nothing to click shows {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
         element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
     }
 

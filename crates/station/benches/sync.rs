@@ -74,7 +74,39 @@ async fn run(root: &std::path::Path) {
     replay(root, &pool, location, &doctors).await;
     cluster = reconnect(root, cluster, location, doctors[0]).await;
     live_refresh(root, &cluster, location, doctors[1]).await;
-    cluster.stop();
+    sign_ins(root, cluster).await;
+}
+
+/// A staff member signing in: online (a pool under their login, what the
+/// grants allow, the policy, and the argon2id verifier kept for offline),
+/// then with the server down, against that verifier. Stops the cluster.
+async fn sign_ins(root: &std::path::Path, cluster: LocalCluster) {
+    let desk = station(root, &cluster, "desk-sign-in");
+    let mut online = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        support::signed_in(&desk, DESK).await;
+        online.push(started.elapsed());
+    }
+    cluster.stop_immediately();
+    let mut offline = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        let status = support::signed_in(&desk, DESK).await;
+        offline.push(started.elapsed());
+        assert!(status.session.is_some_and(|s| s.signed_in_offline));
+    }
+    let p50 = |times: &mut Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2].as_secs_f64() * 1000.0
+    };
+    println!(
+        "sign-in: online {:.0} ms p50 (pool, access, policy, argon2id verifier kept); offline {:.0} ms p50 \
+         (argon2id verify, server down)",
+        p50(&mut online),
+        p50(&mut offline)
+    );
+    desk.shutdown().await;
 }
 
 const DESK: &str = "bench.desk";
