@@ -52,7 +52,7 @@ export function SignInScreen({ status, onStatus, onSettings }: { status: Station
   };
 
   return (
-    <Paper maw={460} mx="auto" mt={48} p="lg" withBorder component="main" aria-labelledby="sign-in-title">
+    <Paper maw={status.demoLogins.length > 0 ? 560 : 460} mx="auto" mt={48} p="lg" withBorder component="main" aria-labelledby="sign-in-title">
       <form onSubmit={submit}>
         <Stack gap="sm">
           <Text fw={700} c="clinic.9">
@@ -105,9 +105,16 @@ export function SignInScreen({ status, onStatus, onSettings }: { status: Station
             <Table.Tbody>
               {status.demoLogins.map((demo) => (
                 <Table.Tr key={demo.login}>
-                  <Table.Td>{t(`staff.group.${demo.group}`)}</Table.Td>
                   <Table.Td>
-                    <code>{demo.login}</code> / <code>{demo.password}</code>
+                    <Text size="sm" fw={600}>
+                      {t(`staff.group.${demo.group}`)}
+                    </Text>
+                    <Text size="xs">{demo.fullName}</Text>
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    <code>{demo.login}</code>
+                    <br />
+                    <code>{demo.password}</code>
                   </Table.Td>
                   <Table.Td ta="right">
                     <Button size="compact-sm" variant="light" onClick={() => signIn.mutate({ login: demo.login, password: demo.password })}>
