@@ -56,7 +56,7 @@ pub const DEMO_STAFF: [DemoStaff; 3] = [
         password: "reception-demo",
     },
     DemoStaff { login: "manager", full_name: "Mykola Savchuk", group: StaffGroup::Manager, password: "manager-demo" },
-    DemoStaff { login: "auditor", full_name: "Iryna Bondar", group: StaffGroup::Auditor, password: "auditor-demo" },
+    DemoStaff { login: "auditor", full_name: "Iryna Tkachenko", group: StaffGroup::Auditor, password: "auditor-demo" },
 ];
 
 pub struct DemoStaff {
