@@ -1,6 +1,9 @@
 -- A manager cannot disable their own login: a clinic whose only manager
 -- locks themselves out needs the administrator and clinic-admin to recover.
 -- Same signature, owner and grants as before (CREATE OR REPLACE keeps them).
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
+
 CREATE OR REPLACE FUNCTION staff.set_active(member_login text, active boolean) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, staff AS $$
 DECLARE

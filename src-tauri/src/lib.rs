@@ -121,6 +121,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             sync::sync_now,
             sync::list_conflicts,
             sync::resolve_conflict,
+            sync::save_conflict_file,
         ])
         .events(collect_events![StationChanged, BookingsChanged, SyncChanged])
 }

@@ -188,7 +188,7 @@ export function App() {
           )}
           <Group ml="auto" gap="xs" wrap="nowrap">
             {session && <SessionMenu name={session.fullName} login={session.login} offline={session.signedInOffline} onLock={lock} onStatus={setStatus} />}
-            <StationBadge status={status} online={sync?.online ?? true} />
+            <StationBadge status={status} online={sync?.online ?? true} stuck={(sync?.stuck ?? 0) > 0} />
             <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
             <StationMenu singleKeys={singleKeys} onSingleKeys={setSingleKeys} onSettings={() => setShowSettings(true)} />
           </Group>
@@ -256,14 +256,15 @@ export function App() {
 
 /** Where the station is connected, and whether the database answers (the
  * sync task knows when it stopped answering, even with the link "ready"). */
-function StationBadge({ status, online }: { status: StationStatus | null; online: boolean }) {
+function StationBadge({ status, online, stuck }: { status: StationStatus | null; online: boolean; stuck: boolean }) {
   const { t } = useTranslation();
   if (!status) return null;
   const where = status.mode === "demo" ? t("station.demo") : (status.settings.server?.host ?? t("station.server"));
   const phase = status.phase.phase;
-  const state = phase === "ready" && online ? "online" : phase === "connecting" ? "connecting" : "offline";
+  // Reachable but a queued change keeps failing: not "online" (the sync badge says which).
+  const state = phase === "ready" && online ? (stuck ? "stuck" : "online") : phase === "connecting" ? "connecting" : "offline";
   // Text colours that read on white (4.5:1); offline is filled, with dark text (autoContrast).
-  const color = state === "online" ? "clinic" : state === "connecting" ? "gray.7" : "orange";
+  const color = state === "online" ? "clinic" : state === "connecting" ? "gray.7" : state === "stuck" ? "red.9" : "orange";
   return (
     <Badge
       size="lg"

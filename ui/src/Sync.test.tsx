@@ -5,8 +5,9 @@ import type { Booking, Conflict, Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
 vi.mock("./bindings", () => ({
-  commands: { listConflicts: vi.fn(), resolveConflict: vi.fn(), freeSlots: vi.fn() },
+  commands: { listConflicts: vi.fn(), resolveConflict: vi.fn(), freeSlots: vi.fn(), getBooking: vi.fn(), patientBookings: vi.fn(), saveConflictFile: vi.fn() },
 }));
+vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn() }));
 
 const { commands } = await import("./bindings");
 const { Conflicts, SyncBadge } = await import("./Sync");
@@ -28,6 +29,10 @@ const conflict: Conflict = {
   },
   error: { kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked at this time (booked 09:00–09:30)", conflictingBookingId: "b1" },
   attempted,
+  failed: false,
+  attempts: 0,
+  hasFile: false,
+  offers: ["rebook", "keepTheirs", "discard"],
 };
 
 describe("Conflicts", () => {
@@ -62,10 +67,58 @@ describe("Conflicts", () => {
   });
 });
 
+describe("a change the server never decided on", () => {
+  const failedResult: Conflict = {
+    intentId: "i9",
+    madeAt: "2030-01-01T08:00:00Z",
+    actor: "rita.h",
+    intent: { kind: "attachResult", resultId: "r1", bookingId: "b5", fileName: "knee.pdf" },
+    error: { kind: "internal", reference: "db-42" },
+    attempted: null,
+    failed: true,
+    attempts: 5,
+    hasFile: true,
+    offers: ["retry", "attachElsewhere", "saveCopy", "keepTheirs", "discard"],
+  };
+
+  it("says how often it failed, offers to try again and keeps the file for another booking", async () => {
+    (commands.listConflicts as Mock).mockResolvedValue({ status: "ok", data: [failedResult] });
+    (commands.resolveConflict as Mock).mockResolvedValue({ status: "ok", data: [] });
+    (commands.getBooking as Mock).mockResolvedValue({ status: "ok", data: { ...attempted, id: "b5", patientId: "p2" } });
+    (commands.patientBookings as Mock).mockResolvedValue({
+      status: "ok",
+      data: [
+        { ...attempted, id: "b5", subjectName: "MRI", acceptsResults: false },
+        { ...attempted, id: "b6", subjectName: "MRI", startsAt: "2030-01-06T09:00:00Z", acceptsResults: true },
+        { ...attempted, id: "b7", subjectName: "X-ray", acceptsResults: false },
+      ],
+    });
+    renderWithProviders(<Conflicts locations={[location]} />);
+
+    expect(await screen.findByText("The server could not take this change (5 tries)")).toBeInTheDocument();
+    expect(screen.getByText(/internal error|log reference db-42/i)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Pick another free slot" })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(commands.resolveConflict).toHaveBeenLastCalledWith("i9", { resolution: "retry" });
+
+    await userEvent.click(screen.getByRole("button", { name: "Attach to another booking" }));
+    const choices = await screen.findByRole("group", { name: "The patient's bookings that take a result now" });
+    expect(choices.querySelectorAll("button")).toHaveLength(1);
+    await userEvent.click(choices.querySelector("button")!);
+    const [, resolution] = (commands.resolveConflict as Mock).mock.calls.at(-1)!;
+    expect(resolution).toMatchObject({ resolution: "attachTo", bookingId: "b6" });
+  });
+});
+
 describe("SyncBadge", () => {
+  it("says a change is stuck, with how many and since when", () => {
+    renderWithProviders(<SyncBadge sync={{ online: true, pending: 4, conflicts: 0, lastSyncedAt: null, stuck: 1, stuckSince: "2030-01-01T08:05:00Z" }} onConflicts={() => {}} />);
+    expect(screen.getByText(/^1 change stuck since /)).toBeInTheDocument();
+  });
+
   it("says offline, how many changes wait, and opens the conflicts", async () => {
     const onConflicts = vi.fn();
-    renderWithProviders(<SyncBadge sync={{ online: false, pending: 3, conflicts: 1, lastSyncedAt: null }} onConflicts={onConflicts} />);
+    renderWithProviders(<SyncBadge sync={{ online: false, pending: 3, conflicts: 1, lastSyncedAt: null, stuck: 0, stuckSince: null }} onConflicts={onConflicts} />);
     expect(screen.getByRole("status", { name: /Offline/ })).toBeInTheDocument();
     expect(screen.getByText("3 changes not synced")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "1 conflict" }));

@@ -1,13 +1,15 @@
 // Working without the clinic database: the header's sync badge (online or
 // offline, changes waiting, conflicts) and the conflicts screen, where a
-// person decides about each change the server refused: another free slot,
-// keep the other station's booking, or discard ours. Nothing is dropped
-// without that decision.
+// person decides about each change the server refused (or never decided on):
+// the decisions the station offers for it (another free slot, try again,
+// attach a kept file elsewhere or save it, keep the other station's booking,
+// discard ours). Nothing is dropped without that decision.
 import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, events, type Conflict, type ConflictResolution, type Location, type SyncStatus } from "./bindings";
+import { save } from "@tauri-apps/plugin-dialog";
+import { commands, events, type Conflict, type ConflictAction, type ConflictResolution, type Location, type SyncStatus } from "./bindings";
 import { call } from "./api";
 import { errorText, failureOf } from "./errors";
 import { useFormats } from "./format";
@@ -35,9 +37,15 @@ export function useSyncStatus(): SyncStatus | null {
 
 export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onConflicts: () => void }) {
   const { t } = useTranslation();
+  const formats = useFormats();
   if (!sync) return null;
   return (
     <Group gap={6} wrap="nowrap" role="status" aria-live="polite" aria-label={sync.online ? undefined : t("sync.offline")}>
+      {sync.stuck > 0 && (
+        <Badge size="lg" color="red.9" variant="white" tt="none" title={t("sync.stuckHint")}>
+          {t("sync.stuck", { count: sync.stuck, since: sync.stuckSince ? formats.time(sync.stuckSince) : "" })}
+        </Badge>
+      )}
       {sync.pending > 0 && (
         <Badge size="lg" color="orange.9" variant="white" tt="none" title={t("sync.pendingHint")}>
           {t("sync.pending", { count: sync.pending })}
@@ -81,8 +89,16 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
       void queries.invalidateQueries({ queryKey: ["dayBoard"] });
     },
   });
-  const rebookable = attempted !== null && (conflict.intent.kind === "book" || conflict.intent.kind === "reschedule");
-  const failure = failureOf(resolve.error);
+  const offers = (action: ConflictAction) => conflict.offers.includes(action);
+  const [attaching, setAttaching] = useState(false);
+  const saveCopy = useMutation({
+    mutationFn: async () => {
+      const name = conflict.intent.kind === "attachResult" ? conflict.intent.fileName : "result";
+      const path = await save({ defaultPath: name });
+      return path === null ? null : call(commands.saveConflictFile(conflict.intentId, path));
+    },
+  });
+  const failure = failureOf(resolve.error ?? saveCopy.error);
   return (
     <Paper withBorder p="md" className="conflict" aria-label={t("conflicts.card")}>
       <Group justify="space-between" align="flex-start">
@@ -104,9 +120,21 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
           {t(`conflicts.kind.${conflict.intent.kind}`)}
         </Badge>
       </Group>
-      <Alert color="red" variant="light" mt="xs" title={t("conflicts.why")}>
+      <Alert color="red" variant="light" mt="xs" title={conflict.failed ? t("conflicts.failedWhy", { count: conflict.attempts }) : t("conflicts.why")}>
         {errorText(conflict.error)}
+        {conflict.failed && <Text size="sm">{t("conflicts.failedHint")}</Text>}
       </Alert>
+      {attaching && conflict.intent.kind === "attachResult" && (
+        <OtherBookings
+          bookingId={conflict.intent.bookingId}
+          onPick={(bookingId) => resolve.mutate({ resolution: "attachTo", bookingId, newResultId: uuidv7() })}
+        />
+      )}
+      {saveCopy.data != null && (
+        <Text size="sm" role="status" mt="xs">
+          {t("conflicts.saved")}
+        </Text>
+      )}
       {choosing && attempted && location && (
         <SlotChoice
           conflict={conflict}
@@ -120,19 +148,66 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
         </Alert>
       )}
       <Group mt="sm" gap="xs">
-        {rebookable && (
+        {offers("rebook") && (
           <Button onClick={() => setChoosing(true)} disabled={choosing}>
             {t("conflicts.rebook")}
           </Button>
         )}
-        <Button variant="default" onClick={() => resolve.mutate({ resolution: "keepTheirs" })} loading={resolve.isPending}>
-          {t("conflicts.keepTheirs")}
-        </Button>
+        {offers("retry") && (
+          <Button onClick={() => resolve.mutate({ resolution: "retry" })} loading={resolve.isPending}>
+            {t("conflicts.retry")}
+          </Button>
+        )}
+        {offers("attachElsewhere") && (
+          <Button onClick={() => setAttaching(true)} disabled={attaching}>
+            {t("conflicts.attachElsewhere")}
+          </Button>
+        )}
+        {offers("saveCopy") && (
+          <Button variant="default" onClick={() => saveCopy.mutate()} loading={saveCopy.isPending}>
+            {t("conflicts.saveCopy")}
+          </Button>
+        )}
+        {offers("keepTheirs") && (
+          <Button variant="default" onClick={() => resolve.mutate({ resolution: "keepTheirs" })} loading={resolve.isPending}>
+            {t("conflicts.keepTheirs")}
+          </Button>
+        )}
         <Button variant="subtle" color="red" onClick={() => resolve.mutate({ resolution: "discard" })} loading={resolve.isPending}>
           {t("conflicts.discard")}
         </Button>
       </Group>
     </Paper>
+  );
+}
+
+/** The patient's other bookings that take a result now (the domain says
+ * which: `acceptsResults`), to attach a refused result file to. */
+function OtherBookings({ bookingId, onPick }: { bookingId: string; onPick: (bookingId: string) => void }) {
+  const { t } = useTranslation();
+  const formats = useFormats();
+  const choices = useQuery({
+    queryKey: ["resultTargets", bookingId],
+    queryFn: async () => {
+      const refused = await call(commands.getBooking(bookingId));
+      const bookings = await call(commands.patientBookings(refused.patientId));
+      return bookings.filter((b) => b.id !== bookingId && b.acceptsResults);
+    },
+  });
+  return (
+    <Stack gap={4} mt="sm">
+      <Text size="sm" fw={600}>
+        {t("conflicts.attachTo")}
+      </Text>
+      {choices.data?.length === 0 && <Text size="sm">{t("conflicts.noOtherBooking")}</Text>}
+      <Group gap={6} role="group" aria-label={t("conflicts.attachTo")}>
+        {choices.data?.map((b) => (
+          <Button key={b.id} size="compact-sm" variant="light" onClick={() => onPick(b.id)}>
+            {b.subjectName} · {formats.dateTime(b.startsAt)}
+          </Button>
+        ))}
+      </Group>
+    </Stack>
   );
 }
 

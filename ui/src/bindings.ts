@@ -124,6 +124,11 @@ export const commands = {
 	/**  Changes the server refused, waiting for a person to decide. */
 	listConflicts: () => typedError<Conflict[], AppError>(__TAURI_INVOKE("list_conflicts")),
 	resolveConflict: (intentId: IntentId, resolution: ConflictResolution) => typedError<Conflict[], AppError>(__TAURI_INVOKE("resolve_conflict", { intentId, resolution })),
+	/**
+	 *  Saves the file kept with a conflict (a result upload the server refused
+	 *  or never took) at `path`; returns its size in bytes.
+	 */
+	saveConflictFile: (intentId: IntentId, path: string) => typedError<number, AppError>(__TAURI_INVOKE("save_conflict_file", { intentId, path })),
 };
 
 /** Events */
@@ -291,18 +296,42 @@ export type ColumnChange = {
 	new: string | null,
 };
 
-/**  An intent the server refused, waiting for a person to decide. */
+/**
+ *  An intent the server refused, or would not decide on, waiting for a
+ *  person to decide.
+ */
 export type Conflict = {
 	intentId: IntentId,
 	madeAt: string,
 	actor: string,
 	/**  What was attempted. */
 	intent: Intent,
-	/**  Why the server refused it. */
+	/**  Why the server refused it (or, when `failed`, the last error). */
 	error: AppError,
 	/**  The booking as this station showed it when the intent was made. */
 	attempted: Booking | null,
+	/**
+	 *  The server never decided: every push failed (`attempts` times) with
+	 *  an error other than the connection. Trying again may work.
+	 */
+	failed: boolean,
+	attempts: number,
+	/**  A file travels with it (a result): kept until the conflict is dismissed. */
+	hasFile: boolean,
+	/**  What a person may do about it (the conflicts screen offers these). */
+	offers: ConflictAction[],
 };
+
+/**  A decision the conflicts screen offers for a conflict. */
+export type ConflictAction = 
+/**  Book the same patient and doctor or diagnostic at another free time. */
+"rebook" | 
+/**  Push it again: only when the server never decided (a refusal stands). */
+"retry" | 
+/**  Attach the kept file to another booking of the patient. */
+"attachElsewhere" | 
+/**  Save the kept file where the person chooses. */
+"saveCopy" | "keepTheirs" | "discard";
 
 export type ConflictCode = 
 /**  The slot was taken (by the booking named in `conflictingBookingId`). */
@@ -327,7 +356,17 @@ export type ConflictResolution =
 /**  The other station's change stands; drop ours. */
 { resolution: "keepTheirs" } | 
 /**  Drop ours without replacement. */
-{ resolution: "discard" };
+{ resolution: "discard" } | 
+/**
+ *  Push it again (only a change the server never decided on: a refused
+ *  one would be refused again).
+ */
+{ resolution: "retry" } | 
+/**
+ *  A refused result file goes to another booking (a new result id); the
+ *  file kept with the conflict is uploaded there.
+ */
+{ resolution: "attachTo"; bookingId: BookingId; newResultId: ResultId };
 
 export type ConnectionProblem = "hostUnreachable" | "badPassword" | 
 /**  The server refused this user or this machine (pg_hba.conf, no such role). */
@@ -865,9 +904,16 @@ export type SyncStatus = {
 	online: boolean,
 	/**  Changes made here the server has not applied yet. */
 	pending: number,
-	/**  Changes the server refused, waiting for a person. */
+	/**  Changes the server refused, or would not decide on, waiting for a person. */
 	conflicts: number,
 	lastSyncedAt: string | null,
+	/**
+	 *  Pending changes whose push failed more than once for a reason other
+	 *  than the connection: "sync stuck", however online the server is.
+	 */
+	stuck: number,
+	/**  Since when the oldest of them has been failing. */
+	stuckSince: string | null,
 };
 
 export type TlsMode = 

@@ -22,7 +22,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-pub use outbox::{Conflict, Pending};
+pub use outbox::{Conflict, ConflictAction, Pending, Stuck};
 pub use sign_ins::KeptSignIn;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");

@@ -17,7 +17,7 @@ use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
 use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
 use clinic_domain::{AppError, AppResult, ValidationCode};
-use clinic_local_store::{Conflict, LocalStore};
+use clinic_local_store::{Conflict, ConflictAction, LocalStore};
 use clinic_store::Clinic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -40,6 +40,26 @@ pub enum ConflictResolution {
     KeepTheirs,
     /// Drop ours without replacement.
     Discard,
+    /// Push it again (only a change the server never decided on: a refused
+    /// one would be refused again).
+    Retry,
+    /// A refused result file goes to another booking (a new result id); the
+    /// file kept with the conflict is uploaded there.
+    #[serde(rename_all = "camelCase")]
+    AttachTo { booking_id: BookingId, new_result_id: ResultId },
+}
+
+impl ConflictResolution {
+    /// The decision this resolution carries out.
+    pub fn action(&self) -> ConflictAction {
+        match self {
+            ConflictResolution::Rebook { .. } => ConflictAction::Rebook,
+            ConflictResolution::KeepTheirs => ConflictAction::KeepTheirs,
+            ConflictResolution::Discard => ConflictAction::Discard,
+            ConflictResolution::Retry => ConflictAction::Retry,
+            ConflictResolution::AttachTo { .. } => ConflictAction::AttachElsewhere,
+        }
+    }
 }
 
 /// Whether a change reached the server now or waits in the outbox.
@@ -128,6 +148,35 @@ impl Station {
             .into_iter()
             .find(|c| c.intent_id == intent_id)
             .ok_or_else(|| AppError::validation("intentId", ValidationCode::Unknown, "no such conflict"))?;
+        if !conflict.offers(resolution.action()) {
+            return Err(AppError::validation(
+                "resolution",
+                ValidationCode::NotAllowed,
+                match resolution.action() {
+                    ConflictAction::Retry => "only a change the server never decided on can be tried again",
+                    ConflictAction::Rebook => "only a refused booking can be booked again",
+                    _ => "only a result file kept on this station can be attached to another booking",
+                },
+            ));
+        }
+        match resolution {
+            ConflictResolution::Retry => {
+                sync.local.retry_failed(intent_id).await?;
+                sync.publish().await;
+                sync.wake();
+                return sync.local.conflicts().await;
+            }
+            ConflictResolution::AttachTo { booking_id, new_result_id } => {
+                let Intent::AttachResult { file_name, .. } = &conflict.intent else {
+                    return Err(AppError::validation("resolution", ValidationCode::NotAllowed, "not a result file"));
+                };
+                let bytes = sync.local.conflict_file(intent_id).await?.ok_or_else(|| {
+                    AppError::validation("resolution", ValidationCode::Unknown, "this station no longer has the file")
+                })?;
+                self.submit_result(new_result_id, booking_id, file_name, &bytes).await?;
+            }
+            _ => {}
+        }
         if let ConflictResolution::Rebook { new_booking_id, starts_at } = resolution {
             let (patient_id, location_id, subject, patient_message) = match (&conflict.intent, &conflict.attempted) {
                 (Intent::Book { request }, _) => {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clinic_domain::audit::AuditFilter;
 use clinic_domain::bookings::ResultFile;
 use clinic_domain::catalogue::{Diagnostic, Doctor};
-use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, ResultId};
+use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, IntentId, ResultId};
 use clinic_domain::results::{MAX_PHOTO_BYTES, MAX_RESULT_BYTES};
 use clinic_domain::{AppError, AppResult, ValidationCode};
 use serde::{Deserialize, Serialize};
@@ -212,6 +212,23 @@ impl Station {
         tokio::fs::rename(&partial, path).await.map_err(cannot)?;
         clinic.record_result_download(&info).await?;
         Ok(info)
+    }
+
+    /// Saves the file kept with a conflict (a result the server refused or
+    /// never took) where the person chose; returns its byte count.
+    pub async fn save_conflict_file(&self, intent_id: IntentId, path: &Path) -> AppResult<u32> {
+        self.desk_open().await?;
+        let bytes = self.sync().await?.local.conflict_file(intent_id).await?.ok_or_else(|| {
+            AppError::validation("intentId", ValidationCode::Unknown, "no file is kept with this conflict")
+        })?;
+        let cannot = |e: std::io::Error| {
+            AppError::validation("path", ValidationCode::NotAllowed, format!("cannot write {}: {e}", path.display()))
+        };
+        let partial = path.with_extension("partial");
+        tokio::fs::write(&partial, &bytes).await.map_err(cannot)?;
+        tokio::fs::rename(&partial, path).await.map_err(cannot)?;
+        // Result files are capped far below 4 GiB (MAX_RESULT_BYTES).
+        Ok(u32::try_from(bytes.len()).unwrap_or(u32::MAX))
     }
 
     /// Sets (or with `None` removes) a doctor's photo from an image file.

@@ -18,6 +18,6 @@ mod station;
 pub mod sync;
 pub mod updates;
 
-pub use clinic_local_store::Conflict;
+pub use clinic_local_store::{Conflict, ConflictAction};
 pub use desk::ConflictResolution;
 pub use station::{Phase, Station, StationMode, StationPaths, StationStatus};

@@ -1,6 +1,7 @@
 //! Live refresh across stations: PostgreSQL NOTIFY (sent by the bookings
 //! triggers on channel `clinic_changes`) pokes every station, which tells its
-//! UI. A dropped connection is retried with backoff.
+//! UI. A dropped connection is retried with backoff, and every reconnect
+//! announces every location (NOTIFY is not replayed).
 
 use std::time::Duration;
 
@@ -42,8 +43,13 @@ pub async fn listen(pool: PgPool, sender: broadcast::Sender<BookingsChange>) {
                                     tracing::warn!(%error, payload = note.payload(), "unreadable notification")
                                 }
                             },
-                            // The connection dropped; PgListener reconnects on the next call.
-                            Ok(None) => tracing::warn!("change listener reconnecting"),
+                            // The connection dropped. PgListener would reconnect on
+                            // the next call without a word; reconnecting here instead
+                            // announces what may have been missed meanwhile.
+                            Ok(None) => {
+                                tracing::warn!("change listener lost its connection; reconnecting");
+                                break;
+                            }
                             Err(error) => {
                                 tracing::warn!(%error, "change listener lost the server");
                                 break;

@@ -38,6 +38,10 @@ const HEARTBEAT: Duration = Duration::from_secs(1);
 const HEARTBEAT_PATIENCE: Duration = Duration::from_millis(900);
 /// How often the whole window and the catalogue lists are pulled again.
 const FULL_PULL_EVERY: Duration = Duration::from_secs(10 * 60);
+/// Pushes of one intent that may fail for a reason other than the connection
+/// (with the cycle's backoff between them, about 6 s in all) before it is
+/// set aside on the conflicts screen and the queue behind it moves on.
+pub const MAX_ATTEMPTS: u32 = 5;
 
 /// What the header shows: online or not, and what waits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -46,15 +50,20 @@ pub struct SyncStatus {
     pub online: bool,
     /// Changes made here the server has not applied yet.
     pub pending: u32,
-    /// Changes the server refused, waiting for a person.
+    /// Changes the server refused, or would not decide on, waiting for a person.
     pub conflicts: u32,
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// Pending changes whose push failed more than once for a reason other
+    /// than the connection: "sync stuck", however online the server is.
+    pub stuck: u32,
+    /// Since when the oldest of them has been failing.
+    pub stuck_since: Option<DateTime<Utc>>,
 }
 
 impl SyncStatus {
     /// Before anything is known: nothing waits, the server presumed reachable.
     pub fn starting() -> SyncStatus {
-        SyncStatus { online: true, pending: 0, conflicts: 0, last_synced_at: None }
+        SyncStatus { online: true, pending: 0, conflicts: 0, last_synced_at: None, stuck: 0, stuck_since: None }
     }
 }
 
@@ -63,6 +72,8 @@ impl SyncStatus {
 pub struct CycleReport {
     pub applied: usize,
     pub rejected: usize,
+    /// Intents set aside after [`MAX_ATTEMPTS`] failed pushes.
+    pub set_aside: usize,
     pub boards_pulled: usize,
     /// The outbox was not empty, so the pull waited.
     pub pull_deferred: bool,
@@ -141,9 +152,17 @@ impl Sync {
         let count = |n: AppResult<i64>| n.ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(u32::MAX);
         let pending = count(self.local.pending_count().await);
         let conflicts = count(self.local.conflict_count().await);
+        let stuck = self.local.stuck().await.unwrap_or_default();
         let online = self.is_online();
         self.status.send_if_modified(|status| {
-            let next = SyncStatus { online, pending, conflicts, ..status.clone() };
+            let next = SyncStatus {
+                online,
+                pending,
+                conflicts,
+                stuck: stuck.count,
+                stuck_since: stuck.since,
+                ..status.clone()
+            };
             let changed = *status != next;
             *status = next;
             changed
@@ -171,7 +190,7 @@ impl Sync {
     async fn cycle_locked(&self, clinic: &Clinic, last_full: &mut Option<Instant>) -> AppResult<CycleReport> {
         let mut report = self.push(clinic).await?;
         // A refusal dropped provisional rows: pull the whole window back.
-        let full = report.rejected > 0 || last_full.is_none_or(|at| at.elapsed() > FULL_PULL_EVERY);
+        let full = report.rejected + report.set_aside > 0 || last_full.is_none_or(|at| at.elapsed() > FULL_PULL_EVERY);
         match self.pull(clinic, full).await? {
             Some(boards) => {
                 report.boards_pulled = boards;
@@ -185,7 +204,9 @@ impl Sync {
     }
 
     /// Drains the outbox in order, one server transaction per intent. Stops
-    /// at the first intent that gets no answer (it stays first in line).
+    /// at the first intent that gets no answer (it stays first in line),
+    /// unless it has failed [`MAX_ATTEMPTS`] times for a reason other than
+    /// the connection: then it is set aside for a person and the rest go on.
     /// Answers are recorded locally a batch at a time: one disk flush per
     /// batch, and a batch lost to a crash is answered again by the server's
     /// intent log without being applied twice.
@@ -212,8 +233,15 @@ impl Sync {
                     }
                     Err(error) => {
                         self.local.acknowledge_all(&answers).await?;
-                        self.local.record_failed_attempt(pending.seq, &error).await?;
-                        return Err(error);
+                        answers.clear();
+                        let attempts = self.local.record_failed_attempt(pending.seq, &error).await?;
+                        if attempts < MAX_ATTEMPTS {
+                            self.publish().await;
+                            return Err(error);
+                        }
+                        tracing::error!(intent = %pending.queued.intent_id, %error, attempts, "a queued change set aside: the server would not decide on it");
+                        self.local.set_aside(pending.seq, &error).await?;
+                        report.set_aside += 1;
                     }
                 }
             }

@@ -514,3 +514,134 @@ async fn each_clinic_server_has_its_own_outbox_and_replica() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A queued change the server fails on with something other than a decision
+/// (here a fault of the server's own: an error the store does not map) is
+/// pushed a bounded number of times, shown as "stuck" meanwhile, then set
+/// aside on the conflicts screen, and the changes behind it are applied. Once
+/// the fault is fixed, "retry" applies it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_the_server_cannot_decide_on_is_set_aside_and_the_queue_moves_on() {
+    let mut server = Server::start("poison").await;
+    let c = seed(&server).await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION public.fault_for_one_name() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.full_name = 'Poison Pill' THEN
+                 RAISE EXCEPTION 'a fault on the server' USING ERRCODE = 'XX001';
+             END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER fault_for_one_name BEFORE INSERT ON patients
+             FOR EACH ROW EXECUTE FUNCTION public.fault_for_one_name();",
+    )
+    .execute(&server.pool().await)
+    .await
+    .unwrap();
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let station = server.station("Desk A").await;
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    server.kill();
+    let poison = PatientInput { full_name: "Poison Pill".into(), ..Default::default() };
+    let poison = station.create_patient(PatientId::generate(), &poison).await.unwrap();
+    for slot in &slots[..3] {
+        station.book(&booking(&c, c.patient, doctor, slot.starts_at)).await.unwrap();
+    }
+    assert_eq!(station.sync_status().await.unwrap().pending, 4);
+
+    server.restart().await;
+    let restarted = Instant::now();
+    let mut stuck_seen = None;
+    let status = loop {
+        let status = station.sync_status().await.unwrap();
+        if status.stuck > 0 && stuck_seen.is_none() {
+            stuck_seen = Some(status.clone());
+        }
+        if status.pending == 0 && status.conflicts == 1 {
+            break status;
+        }
+        assert!(restarted.elapsed() < Duration::from_secs(60), "the queue never moved on: {status:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    println!("a failing change set aside {} ms after the server came back", restarted.elapsed().as_millis());
+    let stuck = stuck_seen.expect("the header said stuck while the change kept failing");
+    assert_eq!(stuck.stuck, 1);
+    assert!(stuck.stuck_since.is_some_and(|since| since <= Utc::now()));
+    assert_eq!((status.stuck, status.stuck_since), (0, None), "set aside: nothing is stuck any more");
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 3, "the changes behind it were applied");
+
+    let conflicts = station.conflicts().await.unwrap();
+    let set_aside = &conflicts[0];
+    assert!(set_aside.failed && !set_aside.has_file);
+    assert_eq!(set_aside.attempts, clinic_station::sync::MAX_ATTEMPTS);
+    assert!(matches!(set_aside.error, AppError::Internal { .. }), "{:?}", set_aside.error);
+    assert!(
+        matches!(&set_aside.intent, clinic_domain::intents::Intent::CreatePatient { patient_id, .. } if *patient_id == poison.id)
+    );
+
+    // The fault is fixed: retried, it is applied.
+    sqlx::raw_sql("DROP TRIGGER fault_for_one_name ON patients").execute(&server.pool().await).await.unwrap();
+    let left = station.resolve_conflict(set_aside.intent_id, ConflictResolution::Retry).await.unwrap();
+    assert!(left.is_empty());
+    wait_until_synced(&station).await;
+    assert_eq!(server.count("SELECT count(*) FROM patients WHERE full_name = 'Poison Pill'").await, 1);
+    // A refused change cannot be retried (the server would refuse it again).
+    assert!(station.resolve_conflict(set_aside.intent_id, ConflictResolution::Retry).await.is_err());
+    station.shutdown().await;
+}
+
+/// A result file queued offline whose booking was cancelled meanwhile: the
+/// server refuses it, but the station keeps the file until a person decides;
+/// it can be saved elsewhere or attached to another booking of the patient.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_result_keeps_its_file_until_a_person_decides() {
+    let mut server = Server::start("refused-result").await;
+    let c = seed(&server).await;
+    let mri = BookingSubject::Diagnostic { diagnostic_id: c.mri };
+    let scan = started_today(&server, &c, mri).await;
+    let other_scan = started_today(&server, &c, mri).await;
+    let station = server.station("Desk A").await;
+    server.kill();
+    let pdf = [&b"%PDF-1.4\n"[..], &[0x41; 50_000], b"\n%%EOF\n"].concat();
+    let result_id = ResultId::generate();
+    station.stage_result_chunk(result_id, 0, &pdf).unwrap();
+    station.attach_staged_result(result_id, scan.id, "knee.pdf", |_| {}).await.unwrap();
+    server.restart().await;
+    // Another desk cancels the scan before this station's upload arrives.
+    let other_desk = Clinic::new(server.pool().await);
+    let cancel = StatusRequest {
+        booking_id: scan.id,
+        action: StatusAction::Cancel,
+        expected_version: scan.row_version,
+        reason: "patient left".into(),
+        cancel_kind: Some(clinic_domain::bookings::CancelKind::ByPatient),
+    };
+    other_desk.change_status(&cancel, &Actor::parse("Desk B").unwrap()).await.unwrap();
+
+    let started = Instant::now();
+    while station.sync_status().await.unwrap().conflicts == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "never refused");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let conflict = station.conflicts().await.unwrap().remove(0);
+    assert!(conflict.has_file && !conflict.failed, "{conflict:?}");
+
+    let copy = scratch("copy").join("knee.pdf");
+    assert_eq!(station.save_conflict_file(conflict.intent_id, &copy).await.unwrap(), pdf.len() as u32);
+    assert_eq!(std::fs::read(&copy).unwrap(), pdf, "saved whole");
+    let elsewhere = ResultId::generate();
+    let resolution = ConflictResolution::AttachTo { booking_id: other_scan.id, new_result_id: elsewhere };
+    assert!(station.resolve_conflict(conflict.intent_id, resolution).await.unwrap().is_empty());
+    wait_until_synced(&station).await;
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT sha256 FROM diagnostic_results WHERE diagnostic_result_id = $1")
+        .bind(elsewhere.0)
+        .fetch_one(&server.pool().await)
+        .await
+        .unwrap();
+    assert_eq!(stored, Sha256::digest(&pdf).to_vec(), "attached to the other booking, whole");
+    assert!(station.save_conflict_file(conflict.intent_id, &copy).await.is_err(), "dismissed: the file is gone");
+    station.shutdown().await;
+}

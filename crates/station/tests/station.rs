@@ -248,6 +248,104 @@ async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> Station 
     station
 }
 
+/// The station's connections dropped under it (a network reset: the socket
+/// just closes, no error from the server): the listener reconnects, and a
+/// booking made before it listens again is announced all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_made_while_the_listener_reconnects_is_announced() {
+    use clinic_domain::bookings::{BookingSubject, SlotQuery};
+    use clinic_domain::ids::PatientId;
+    use clinic_domain::patients::PatientInput;
+    use clinic_domain::Actor;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    let db = fresh_database(&SETUP).await;
+    let other_desk = clinic_store::Clinic::new(db.pool.clone());
+    let actor = Actor::parse("Desk B").unwrap();
+    let location = support::centre(&other_desk).await;
+    let specialty = other_desk.create_specialty("Therapy").await.unwrap();
+    let doctor = support::doctor(&other_desk, "Dr A", specialty.id, location).await;
+    let patient = other_desk
+        .create_patient(PatientId::generate(), &PatientInput { full_name: "P".into(), ..Default::default() }, &actor)
+        .await
+        .unwrap();
+    let subject = BookingSubject::Doctor { doctor_id: doctor };
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+    let slot = other_desk
+        .free_slots(&SlotQuery { location_id: location, subject, from: tomorrow, to: tomorrow })
+        .await
+        .unwrap()[4]
+        .starts_at;
+
+    // The station reaches the cluster's TCP port (passwords asked) through
+    // a relay whose open connections the test can reset.
+    const PASSWORD: &str = "live-test-password";
+    let mut conn = db.pool.acquire().await.unwrap();
+    clinic_admin::staff::set_password(&mut conn, DESK_LOGIN, PASSWORD).await.unwrap();
+    drop(conn);
+    let server_port = db.connect_options().get_port();
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_port = relay.local_addr().unwrap().port();
+    let open: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
+    // While set, new connections get through only after a pause: the
+    // listener's own reconnect then succeeds, but after the booking.
+    let slow = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    tokio::spawn({
+        let (open, slow) = (open.clone(), slow.clone());
+        async move {
+            while let Ok((mut desk, _)) = relay.accept().await {
+                let pause = slow.load(std::sync::atomic::Ordering::SeqCst);
+                let relayed = tokio::spawn(async move {
+                    if pause {
+                        tokio::time::sleep(Duration::from_millis(700)).await;
+                    }
+                    let mut server = tokio::net::TcpStream::connect(("127.0.0.1", server_port)).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut desk, &mut server).await;
+                });
+                open.lock().unwrap().push(relayed.abort_handle());
+            }
+        }
+    });
+    let config = scratch("relay-config");
+    let server = ServerSettings {
+        host: "127.0.0.1".into(),
+        port: relay_port,
+        database: db.name.clone(),
+        user: DESK_LOGIN.into(),
+        tls: TlsMode::Disable,
+        ca_file: None,
+    };
+    clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
+    let station = Station::open(
+        StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") },
+        Secrets::memory(),
+    )
+    .unwrap();
+    assert_eq!(support::signed_in_with(&station, DESK_LOGIN, PASSWORD).await.phase, Phase::Ready);
+    let mut changes = station.subscribe();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    while changes.try_recv().is_ok() {}
+
+    slow.store(true, std::sync::atomic::Ordering::SeqCst);
+    open.lock().unwrap().drain(..).for_each(|c| c.abort());
+    // Booked at once, before the listener is back: its NOTIFY reaches no one.
+    let booked = support::visit(patient.id, location, subject, slot);
+    other_desk.book(&booked, &actor).await.unwrap();
+    slow.store(false, std::sync::atomic::Ordering::SeqCst);
+    let announced = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let change = changes.recv().await.unwrap();
+            if change.location_id == location && change.from <= slot && slot < change.to {
+                return change;
+            }
+        }
+    })
+    .await;
+    assert!(announced.is_ok(), "the booking made while the listener was away was never announced");
+    station.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_stations_bookings_reach_this_station_live() {
     use clinic_domain::bookings::{BookingSubject, SlotQuery};

@@ -35,3 +35,11 @@ pub async fn resolve_conflict(
 ) -> AppResult<Vec<Conflict>> {
     station.resolve_conflict(intent_id, resolution).await
 }
+
+/// Saves the file kept with a conflict (a result upload the server refused
+/// or never took) at `path`; returns its size in bytes.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_conflict_file(station: State<'_, Station>, intent_id: IntentId, path: String) -> AppResult<u32> {
+    station.save_conflict_file(intent_id, std::path::Path::new(&path)).await
+}
