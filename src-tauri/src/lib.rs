@@ -41,6 +41,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             settings::station_status,
             settings::save_settings,
+            settings::kept_queues,
             settings::test_connection,
             settings::reconnect,
             settings::ping,

@@ -383,7 +383,9 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let mut settings = h.ok("station_status", json!({}))["settings"].clone();
     // A login the driver could not SASLprep is the user field's error, not a crash.
     settings["server"]["user"] = json!("\u{05d0}a");
-    h.typed_error("save_settings", json!({"settings": settings}), "validation", Some("user"));
+    h.typed_error("save_settings", json!({"settings": settings, "leavePending": false}), "validation", Some("user"));
+    let queues = h.ok("kept_queues", json!({}));
+    assert_eq!((queues[0]["current"].as_bool(), queues[0]["pending"].as_u64()), (Some(true), Some(0)));
 
     // Lock, unlock, switch user over IPC.
     assert_eq!(h.ok("lock_station", json!({}))["session"]["locked"], true);

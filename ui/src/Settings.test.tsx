@@ -5,7 +5,7 @@ import type { StationStatus } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
 vi.mock("./bindings", () => ({
-  commands: { testConnection: vi.fn(), saveSettings: vi.fn() },
+  commands: { testConnection: vi.fn(), saveSettings: vi.fn(), keptQueues: vi.fn().mockResolvedValue({ status: "ok", data: [] }) },
 }));
 vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
 
@@ -37,7 +37,7 @@ describe("SettingsPanel", () => {
 
     expect(await screen.findByText("is required")).toBeInTheDocument();
     expect(host).toHaveAttribute("aria-invalid", "true");
-    expect(commands.saveSettings).toHaveBeenCalledWith({ server: { ...server, host: "" }, updateEndpoint: null });
+    expect(commands.saveSettings).toHaveBeenCalledWith({ server: { ...server, host: "" }, updateEndpoint: null }, false);
   });
 
   it("names what is wrong with a connection", async () => {
@@ -60,5 +60,32 @@ describe("SettingsPanel", () => {
     expect(screen.getByText("the password for desk was not accepted")).toBeInTheDocument();
     expect(screen.getByRole("alert")).toHaveTextContent("the server's identity is not checked");
     expect(commands.testConnection).toHaveBeenCalledWith(server, "secret");
+  });
+
+  it("says how many changes wait before leaving their server, and lists the way back", async () => {
+    const elsewhere = { ...server, host: "old.clinic" };
+    (commands.keptQueues as Mock).mockResolvedValue({
+      status: "ok",
+      data: [
+        { server, pending: 2, conflicts: 1, current: true },
+        { server: elsewhere, pending: 4, conflicts: 0, current: false },
+      ],
+    });
+    (commands.saveSettings as Mock).mockResolvedValue({ status: "ok", data: status });
+    const onStatus = vi.fn();
+    renderWithProviders(<SettingsPanel status={status} onStatus={onStatus} onClose={() => {}} />);
+    expect(await screen.findByText(/old.clinic:5432\/clinic · 4 changes not synced/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("radio", { name: "Demo clinic on this computer" }));
+    await userEvent.click(screen.getByRole("button", { name: "Save and sign out" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("3 changes made here have not reached the current server yet");
+    expect(commands.saveSettings).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Switch anyway" }));
+    expect(commands.saveSettings).toHaveBeenCalledWith({ server: null, updateEndpoint: null }, true);
+    await vi.waitFor(() => expect(onStatus).toHaveBeenCalled());
+
+    // The way back fills in the other server.
+    await userEvent.click(screen.getByRole("button", { name: "Use this server" }));
+    expect(screen.getByLabelText("Host")).toHaveValue("old.clinic");
   });
 });

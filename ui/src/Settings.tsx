@@ -4,7 +4,7 @@
 // migrated by its administrator (clinic-admin), never from a desk.
 import { useState } from "react";
 import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { open } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
 import { commands, type ServerSettings, type StationStatus, type TlsMode } from "./bindings";
@@ -27,11 +27,21 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   const update = (patch: Partial<ServerSettings>) => setServer((s) => ({ ...s, ...patch }));
 
   const test = useMutation({ mutationFn: () => call(commands.testConnection(server, password || null)) });
+  const queues = useQuery({ queryKey: ["keptQueues"], queryFn: () => call(commands.keptQueues()) });
+  const address = (s: ServerSettings | null) => (s ? `${s.host}:${s.port}/${s.database}` : null);
+  const current = queues.data?.find((q) => q.current);
+  const leaving = current && address(current.server) !== address(useServer ? server : null) ? current.pending + current.conflicts : 0;
+  // Changes still waiting for the server being left: said first, saved only when confirmed.
+  const [confirming, setConfirming] = useState(false);
   const save = useMutation({
-    mutationFn: () =>
-      call(commands.saveSettings({ server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null })),
-    onSuccess: onStatus,
+    mutationFn: (leavePending: boolean) =>
+      call(commands.saveSettings({ server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null }, leavePending)),
+    onSuccess: (saved) => {
+      setConfirming(false);
+      onStatus(saved);
+    },
   });
+  const others = (queues.data ?? []).filter((q) => !q.current && q.pending + q.conflicts > 0);
 
   const failure = save.error ?? test.error;
   const failed = failure ? appError(failure) : null;
@@ -122,9 +132,47 @@ export function SettingsPanel({ status, onStatus, onClose }: {
             {general}
           </Alert>
         )}
+        {others.length > 0 && (
+          <Stack gap={4} component="section" aria-labelledby="kept-queues">
+            <Text fw={600} id="kept-queues">
+              {t("settings.keptQueues")}
+            </Text>
+            {others.map((q) => (
+              <Group key={address(q.server)} gap="xs">
+                <Text size="sm">
+                  {address(q.server)} · {t("sync.pending", { count: q.pending })}
+                  {q.conflicts > 0 && ` · ${t("sync.conflicts", { count: q.conflicts })}`}
+                </Text>
+                <Button
+                  size="compact-sm"
+                  variant="light"
+                  onClick={() => {
+                    setUseServer(true);
+                    setServer(q.server);
+                  }}
+                >
+                  {t("settings.useThisServer")}
+                </Button>
+              </Group>
+            ))}
+          </Stack>
+        )}
+        {confirming && (
+          <Alert color="orange" role="alert" title={t("settings.leavingTitle", { count: leaving })}>
+            <Text size="sm">{t("settings.leavingHint", { server: address(current?.server ?? null) })}</Text>
+            <Group mt="xs">
+              <Button color="orange" onClick={() => save.mutate(true)} loading={save.isPending}>
+                {t("settings.leaveAnyway")}
+              </Button>
+              <Button variant="default" onClick={() => setConfirming(false)}>
+                {t("settings.stay")}
+              </Button>
+            </Group>
+          </Alert>
+        )}
         {save.isSuccess && <Text role="status">{t("settings.saved")}</Text>}
         <Group>
-          <Button onClick={() => save.mutate()} loading={save.isPending} disabled={busy}>
+          <Button onClick={() => (leaving > 0 ? setConfirming(true) : save.mutate(false))} loading={save.isPending} disabled={busy || confirming}>
             {t("settings.save")}
           </Button>
           <Button variant="default" onClick={onClose}>

@@ -11,9 +11,12 @@ export const commands = {
 	stationStatus: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("station_status")),
 	/**
 	 *  Saves the settings (never a password) and signs out: the next sign-in
-	 *  is on the server they name.
+	 *  is on the server they name. `leavePending`: the person agreed to leave
+	 *  changes waiting for the previous server (refused otherwise, saying how many).
 	 */
-	saveSettings: (settings: Settings) => typedError<StationStatus, AppError>(__TAURI_INVOKE("save_settings", { settings })),
+	saveSettings: (settings: Settings, leavePending: boolean) => typedError<StationStatus, AppError>(__TAURI_INVOKE("save_settings", { settings, leavePending })),
+	/**  Every clinic server this computer keeps changes for, and how many wait. */
+	keptQueues: () => typedError<KeptQueue[], AppError>(__TAURI_INVOKE("kept_queues")),
 	testConnection: (server: ServerSettings, password: string | null) => typedError<ConnectionReport, AppError>(__TAURI_INVOKE("test_connection", { server, password })),
 	reconnect: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("reconnect")),
 	/**  Does nothing: measures the IPC round trip. */
@@ -542,6 +545,16 @@ export type IsoWeekday = number;
 export type IssuedPassword = {
 	member: StaffMember,
 	password: string,
+};
+
+/**  A clinic server's queue on this computer. */
+export type KeptQueue = {
+	server: ServerSettings,
+	/**  Changes made here that server has not applied yet. */
+	pending: number,
+	conflicts: number,
+	/**  The server the settings name now. */
+	current: boolean,
 };
 
 export type Location = {

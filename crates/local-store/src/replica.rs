@@ -150,6 +150,27 @@ impl LocalStore {
         body.map(|b| from_json(&b)).transpose()
     }
 
+    /// Which clinic server this station database belongs to (as the
+    /// station's settings name it, JSON): Settings lists every server whose
+    /// queue still holds changes.
+    pub async fn set_server(&self, description: &str) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO sync_state (key, value) VALUES ('server', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
+        )
+        .bind(description)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| local_error(&e))?;
+        Ok(())
+    }
+
+    pub async fn server(&self) -> AppResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM sync_state WHERE key = 'server'")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| local_error(&e))
+    }
+
     /// This station's name in the server's intent log, made once.
     pub async fn station_id(&self) -> AppResult<String> {
         let made = format!("station-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);

@@ -20,4 +20,4 @@ pub mod updates;
 
 pub use clinic_local_store::{Conflict, ConflictAction};
 pub use desk::ConflictResolution;
-pub use station::{Phase, Station, StationMode, StationPaths, StationStatus};
+pub use station::{KeptQueue, Phase, Station, StationMode, StationPaths, StationStatus};

@@ -73,6 +73,24 @@ pub struct StationStatus {
     pub demo_logins: Vec<DemoLogin>,
 }
 
+/// A clinic server's queue on this computer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeptQueue {
+    pub server: ServerSettings,
+    /// Changes made here that server has not applied yet.
+    pub pending: u32,
+    pub conflicts: u32,
+    /// The server the settings name now.
+    pub current: bool,
+}
+
+async fn queue_of(local: &LocalStore) -> AppResult<(Option<ServerSettings>, u32, u32)> {
+    let server = local.server().await?.and_then(|text| serde_json::from_str(&text).ok());
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok((server, count(local.pending_count().await?), count(local.conflict_count().await?)))
+}
+
 pub(crate) enum Link {
     SignedOut,
     Connecting,
@@ -321,6 +339,9 @@ impl Station {
             adopt_earlier_station_database(&self.paths.data_dir, &earlier, &key);
         }
         let local = LocalStore::open(&path).await?;
+        if let Some(server) = &self.settings.read().await.server {
+            local.set_server(&serde_json::to_string(server).map_err(|e| clinic_store::internal(&e))?).await?;
+        }
         let sync = Arc::new(Sync::open_reporting_to(local, self.sync_status.clone()).await?);
         if let Some((_, previous)) = current.replace((key, sync.clone())) {
             previous.local.close().await;
@@ -437,9 +458,31 @@ impl Station {
     }
 
     /// Saves the settings and signs out: the next sign-in is on the server
-    /// they name (no password is kept with them).
-    pub async fn save_settings(&self, settings: &Settings) -> AppResult<StationStatus> {
+    /// they name (no password is kept with them). Leaving a server while
+    /// changes made here still wait for it needs `leave_pending` (the person
+    /// was told how many): they stay in that server's queue on this computer.
+    pub async fn save_settings(&self, settings: &Settings, leave_pending: bool) -> AppResult<StationStatus> {
         let settings = settings.validate()?;
+        let current = self.settings.read().await.server.as_ref().map(ServerSettings::address);
+        let next = settings.server.as_ref().map(ServerSettings::address);
+        if current.is_some() && current != next && !leave_pending {
+            let waiting = match self.current_sync().await {
+                Some(sync) => sync.local.pending_count().await? + sync.local.conflict_count().await?,
+                None => 0,
+            };
+            if waiting > 0 {
+                return Err(AppError::Conflict {
+                    code: clinic_domain::ConflictCode::InUse,
+                    message: format!(
+                        "{waiting} {} made here still wait for {}: they stay on this computer and are sent when the \
+                         station uses that server again",
+                        if waiting == 1 { "change" } else { "changes" },
+                        current.unwrap_or_default()
+                    ),
+                    conflicting_booking_id: None,
+                });
+            }
+        }
         settings::save(&self.paths.config_dir, &settings)?;
         {
             let _one_at_a_time = self.connecting.lock().await;
@@ -451,6 +494,35 @@ impl Station {
             self.stop_demo().await;
         }
         Ok(self.connect().await)
+    }
+
+    /// Every clinic server this computer keeps a queue for, with what still
+    /// waits there (the current one included): Settings shows the way back.
+    pub async fn kept_queues(&self) -> AppResult<Vec<KeptQueue>> {
+        let current = self.sync.lock().await.as_ref().map(|(key, _)| format!("{key}.sqlite"));
+        let Ok(entries) = std::fs::read_dir(&self.paths.data_dir) else { return Ok(Vec::new()) };
+        let mut queues = Vec::new();
+        for path in entries.flatten().map(|e| e.path()) {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+            if !(name.starts_with("station-") && name.ends_with(".sqlite")) || name == "station-demo.sqlite" {
+                continue;
+            }
+            let is_current = current.as_deref() == Some(name.as_str());
+            let (server, pending, conflicts) = match (is_current, self.current_sync().await) {
+                (true, Some(sync)) => queue_of(&sync.local).await?,
+                _ => {
+                    let local = LocalStore::open(&path).await?;
+                    let counts = queue_of(&local).await;
+                    local.close().await;
+                    counts?
+                }
+            };
+            if let Some(server) = server {
+                queues.push(KeptQueue { server, pending, conflicts, current: is_current });
+            }
+        }
+        queues.sort_by_key(|q| (!q.current, q.server.address()));
+        Ok(queues)
     }
 
     /// Tries a server without saving anything. Without a password, the one

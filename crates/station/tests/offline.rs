@@ -496,15 +496,27 @@ async fn each_clinic_server_has_its_own_outbox_and_replica() {
     // Pointed at another clinic's server: that clinic's queue, which is empty.
     let mine = station.settings().await;
     let elsewhere = Settings { server: other.settings_for_station().server, ..mine.clone() };
-    station.save_settings(&elsewhere).await.unwrap();
+    // Leaving it is refused until the person knows what waits there.
+    let waiting = station.save_settings(&elsewhere, false).await.unwrap_err();
+    assert!(
+        matches!(&waiting, AppError::Conflict { code: ConflictCode::InUse, message, .. } if message.starts_with("1 change made here")),
+        "{waiting:?}"
+    );
+    assert_eq!(station.settings().await, mine, "nothing saved");
+    station.save_settings(&elsewhere, true).await.unwrap();
     assert_eq!(station.status().await.phase, Phase::SignedOut, "new settings sign the desk out");
     support::signed_in(&station, "desk.a").await;
     assert_eq!(station.sync_status().await.unwrap().pending, 0, "the first clinic's change is not pushed here");
+    // Settings lists both queues, the first with its waiting change.
+    let queues = station.kept_queues().await.unwrap();
+    let first = queues.iter().find(|q| q.server.address() == mine.server.as_ref().unwrap().address()).unwrap();
+    assert_eq!((first.pending, first.current), (1, false));
+    assert!(queues.iter().any(|q| q.current && q.pending == 0));
     assert_eq!(other.count("SELECT count(*) FROM bookings").await, 0);
 
     // Back to the first clinic: its change is still waiting, and lands once it is up.
     server.restart().await;
-    station.save_settings(&mine).await.unwrap();
+    station.save_settings(&mine, false).await.unwrap();
     support::signed_in(&station, "desk.a").await;
     wait_until_synced(&station).await;
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);

@@ -206,8 +206,8 @@ async fn settings_are_validated_saved_and_reported() {
 
     let settings = Settings { server: Some(unreachable.clone()), update_endpoint: None };
     let plain_http = Settings { update_endpoint: Some("http://updates.example/".into()), ..settings.clone() };
-    assert_eq!(station.save_settings(&plain_http).await.unwrap_err().field(), Some("updateEndpoint"));
-    let status = station.save_settings(&settings).await.unwrap();
+    assert_eq!(station.save_settings(&plain_http, false).await.unwrap_err().field(), Some("updateEndpoint"));
+    let status = station.save_settings(&settings, false).await.unwrap();
     assert_eq!((status.mode, status.phase), (StationMode::Server, Phase::SignedOut));
     assert_eq!(status.last_login.as_deref(), Some("reception"), "the sign-in screen offers the last login");
     assert!(status.demo_logins.is_empty(), "demo passwords only in demo mode");

@@ -1,7 +1,7 @@
 use clinic_domain::AppResult;
 use clinic_station::connection::ConnectionReport;
 use clinic_station::settings::{ServerSettings, Settings};
-use clinic_station::{Station, StationStatus};
+use clinic_station::{KeptQueue, Station, StationStatus};
 use tauri::State;
 
 use crate::updates::{UpdateOffer, Updates};
@@ -13,11 +13,23 @@ pub async fn station_status(station: State<'_, Station>) -> AppResult<StationSta
 }
 
 /// Saves the settings (never a password) and signs out: the next sign-in
-/// is on the server they name.
+/// is on the server they name. `leavePending`: the person agreed to leave
+/// changes waiting for the previous server (refused otherwise, saying how many).
 #[tauri::command]
 #[specta::specta]
-pub async fn save_settings(station: State<'_, Station>, settings: Settings) -> AppResult<StationStatus> {
-    station.save_settings(&settings).await
+pub async fn save_settings(
+    station: State<'_, Station>,
+    settings: Settings,
+    leave_pending: bool,
+) -> AppResult<StationStatus> {
+    station.save_settings(&settings, leave_pending).await
+}
+
+/// Every clinic server this computer keeps changes for, and how many wait.
+#[tauri::command]
+#[specta::specta]
+pub async fn kept_queues(station: State<'_, Station>) -> AppResult<Vec<KeptQueue>> {
+    station.kept_queues().await
 }
 
 #[tauri::command]
