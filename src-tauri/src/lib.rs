@@ -3,6 +3,7 @@
 //! schema gate; `clinic-store` does the work). Windows, plugins, the typed
 //! bindings, and the `clinic://` protocol for photos and result files live here.
 
+pub mod chosen;
 mod commands;
 pub mod protocol;
 mod updates;
@@ -48,6 +49,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::check_for_update,
             settings::install_update,
             settings::report_screen_failure,
+            files::choose_file,
+            files::choose_save_path,
             session::sign_in,
             session::lock_station,
             session::unlock_station,
@@ -255,6 +258,7 @@ pub fn run() {
             let paths = station_paths(app)?;
             let station = Station::open(paths, Secrets::Keyring).map_err(|e| e.to_string())?;
             app.manage(station);
+            app.manage(chosen::ChosenFiles::new(tauri_plugin_dialog::DialogExt::dialog(app).clone()));
             app.manage(updates::Updates::new(app.handle().clone()));
             forward_booking_changes(app.handle().clone());
             forward_sync_status(app.handle().clone());

@@ -47,6 +47,7 @@ fn harness() -> Harness {
     let app = mock_builder()
         .invoke_handler(clinic_desk::specta_builder::<MockRuntime>().invoke_handler())
         .manage(station)
+        .manage(clinic_desk::chosen::ChosenFiles::default())
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
@@ -67,6 +68,12 @@ impl Harness {
             invoke_key: INVOKE_KEY.to_string(),
         };
         tauri::test::get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    /// A file as if the person had chosen it in the native dialog.
+    fn chose(&self, path: &std::path::Path) -> std::path::PathBuf {
+        self.window.state::<clinic_desk::chosen::ChosenFiles>().remember(path.to_path_buf());
+        path.to_path_buf()
     }
 
     fn ok(&self, command: &str, args: Value) -> Value {
@@ -172,7 +179,9 @@ fn every_command_answers_with_data_or_a_typed_error() {
     h.typed_error("get_doctor", json!({"id": 404}), "notFound", None);
     let photo = h.scratch.join("portrait.txt");
     std::fs::write(&photo, "not an image").unwrap();
-    h.typed_error("set_doctor_photo", json!({"id": doctor_id, "path": photo}), "validation", Some("photo"));
+    // A path the dialog never returned is refused whatever it holds.
+    h.typed_error("set_doctor_photo", json!({"id": doctor_id, "path": photo}), "validation", Some("path"));
+    h.typed_error("set_doctor_photo", json!({"id": doctor_id, "path": h.chose(&photo)}), "validation", Some("photo"));
     h.ok("set_doctor_photo", json!({"id": doctor_id, "path": null}));
 
     let diagnostic = h.ok(
@@ -279,6 +288,7 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let scan_slots = h.ok("free_slots", json!({"query": {"locationId": location_id, "subject": {"type": "diagnostic", "diagnosticId": diagnostic_id}, "from": tomorrow, "to": tomorrow}}));
     let scan = h.ok("book", json!({"request": {"bookingId": uuid7(), "patientId": patient_id, "locationId": location_id, "subject": {"type": "diagnostic", "diagnosticId": diagnostic_id}, "startsAt": scan_slots[0]["startsAt"]}}));
     let pdf = h.scratch.join("mri.pdf");
+    h.chose(&pdf);
     std::fs::write(&pdf, b"%PDF-1.4\n% a result\n").unwrap();
     let result_id = uuid7();
     assert_eq!(scan["acceptsResults"], false);
@@ -298,6 +308,7 @@ fn every_command_answers_with_data_or_a_typed_error() {
     );
     assert_eq!((stored["fileName"].as_str(), stored["mediaType"].as_str()), (Some("mri.pdf"), Some("application/pdf")));
     let fake = h.scratch.join("fake.pdf");
+    h.chose(&fake);
     std::fs::write(&fake, b"plain text").unwrap();
     h.typed_error(
         "attach_result_file",
@@ -339,7 +350,8 @@ fn every_command_answers_with_data_or_a_typed_error() {
     let refused = serde_json::from_slice::<Value>(post(0, &huge).body()).unwrap();
     assert_eq!((refused["field"].as_str(), refused["code"].as_str()), (Some("file"), Some("tooLarge")));
     let copy = h.scratch.join("copy.pdf");
-    h.ok("save_result_copy", json!({"resultId": result_id, "path": copy}));
+    h.typed_error("save_result_copy", json!({"resultId": result_id, "path": copy}), "validation", Some("path"));
+    h.ok("save_result_copy", json!({"resultId": result_id, "path": h.chose(&copy)}));
     assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&pdf).unwrap());
     assert_eq!(h.ok("result_info", json!({"resultId": result_id}))["sha256"], stored["sha256"]);
     assert_eq!(h.ok("booking_results", json!({"bookingId": scan["id"]})).as_array().unwrap().len(), 2);
@@ -357,6 +369,7 @@ fn every_command_answers_with_data_or_a_typed_error() {
     assert!(!h.ok("booking_trail", json!({"id": scan["id"]})).as_array().unwrap().is_empty());
     assert!(!h.ok("patient_trail", json!({"id": patient_id})).as_array().unwrap().is_empty());
     let csv = h.scratch.join("audit.csv");
+    h.chose(&csv);
     assert_eq!(h.ok("export_audit_csv", json!({"filter": everything, "path": csv})), events.len());
     assert!(std::fs::read_to_string(&csv).unwrap().starts_with("\"event\",\"at\""));
     // Staff (the desk is a manager).

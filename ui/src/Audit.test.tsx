@@ -4,11 +4,9 @@ import userEvent from "@testing-library/user-event";
 import type { AuditEvent } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { auditEvents: vi.fn(), exportAuditCsv: vi.fn() } }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn() }));
+vi.mock("./bindings", () => ({ commands: { auditEvents: vi.fn(), exportAuditCsv: vi.fn(), chooseSavePath: vi.fn() } }));
 
 const { commands } = await import("./bindings");
-const { save } = await import("@tauri-apps/plugin-dialog");
 const { Audit } = await import("./Audit");
 
 const event = (eventId: number, verified: boolean): AuditEvent => ({
@@ -28,7 +26,7 @@ describe("Audit", () => {
   it("marks an entry that does not verify, filters by login and exports", async () => {
     (commands.auditEvents as Mock).mockResolvedValue({ status: "ok", data: [event(2, false), event(1, true)] });
     (commands.exportAuditCsv as Mock).mockResolvedValue({ status: "ok", data: 2 });
-    (save as Mock).mockResolvedValue("/tmp/audit.csv");
+    (commands.chooseSavePath as Mock).mockResolvedValue({ status: "ok", data: "/tmp/audit.csv" });
     renderWithProviders(<Audit />);
 
     const rows = await screen.findAllByRole("row");

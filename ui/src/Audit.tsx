@@ -5,7 +5,6 @@
 import { useState } from "react";
 import { Alert, Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { save } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
 import { commands, type AuditAction, type AuditEvent, type AuditFilter } from "./bindings";
 import { call } from "./api";
@@ -40,7 +39,7 @@ export function Audit() {
   const events = useQuery({ queryKey: ["audit", filter], queryFn: () => call(commands.auditEvents(filter)) });
   const exported = useMutation({
     mutationFn: async () => {
-      const path = await save({ defaultPath: "audit-trail.csv", filters: [{ name: "CSV", extensions: ["csv"] }] });
+      const path = await call(commands.chooseSavePath("auditCsv", "audit-trail.csv"));
       return path ? call(commands.exportAuditCsv(filter, path)) : null;
     },
   });

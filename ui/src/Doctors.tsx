@@ -5,7 +5,6 @@ import { useState } from "react";
 import { Alert, Avatar, Badge, Button, Checkbox, Drawer, Group, MultiSelect, NumberInput, Select, Stack, Table, TagsInput, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { open } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
 import { commands, type Doctor, type DoctorId, type DoctorInput, type Location } from "./bindings";
 import { appError, call, clinicUrl } from "./api";
@@ -150,7 +149,7 @@ function DoctorEditor({ doctorId, locations, onClose }: { doctorId: DoctorId | n
   });
   const photo = useMutation({
     mutationFn: async (remove: boolean) => {
-      const path = remove ? null : await open({ multiple: false, directory: false, filters: [{ name: t("doctors.images"), extensions: ["jpg", "jpeg", "png", "webp"] }] });
+      const path = remove ? null : await call(commands.chooseFile("photo"));
       if (!remove && path === null) return null; // the dialog was cancelled
       return call(commands.setDoctorPhoto(id!, path));
     },

@@ -4,10 +4,9 @@ import userEvent from "@testing-library/user-event";
 import type { ResultFile } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { bookingResults: vi.fn(), attachStagedResult: vi.fn(), saveResultCopy: vi.fn() } }));
+vi.mock("./bindings", () => ({ commands: { bookingResults: vi.fn(), attachStagedResult: vi.fn(), saveResultCopy: vi.fn(), chooseSavePath: vi.fn() } }));
 // No Tauri runtime in jsdom: a channel that the test drives by hand.
 vi.mock("@tauri-apps/api/core", () => ({ Channel: class { onmessage: (message: unknown) => void = () => {}; } }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn() }));
 
 const { commands } = await import("./bindings");
 const { BookingResults } = await import("./Results");

@@ -5,7 +5,6 @@ import { useState } from "react";
 import { Alert, Button, Code, Group, Modal, Progress, Stack, Table, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Channel } from "@tauri-apps/api/core";
-import { save } from "@tauri-apps/plugin-dialog";
 import { useDropzone, type FileRejection } from "react-dropzone";
 import { useTranslation } from "react-i18next";
 import { commands, type AppError, type BookingId, type ResultFile, type UploadProgress } from "./bindings";
@@ -130,7 +129,7 @@ export function ResultList({ results, timeZone, showDiagnostic = false }: { resu
   const [preview, setPreview] = useState<ResultFile | null>(null);
   const copy = useMutation({
     mutationFn: async (result: ResultFile) => {
-      const path = await save({ defaultPath: result.fileName });
+      const path = await call(commands.chooseSavePath("resultCopy", result.fileName));
       return path ? call(commands.saveResultCopy(result.id, path)) : null;
     },
   });

@@ -7,7 +7,6 @@ import { renderWithProviders } from "./test/render";
 vi.mock("./bindings", () => ({
   commands: { testConnection: vi.fn(), saveSettings: vi.fn(), keptQueues: vi.fn().mockResolvedValue({ status: "ok", data: [] }) },
 }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
 
 const { commands } = await import("./bindings");
 const { SettingsPanel } = await import("./Settings");

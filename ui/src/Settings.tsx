@@ -5,7 +5,6 @@
 import { useState } from "react";
 import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { open } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
 import { commands, type ServerSettings, type StationStatus, type TlsMode } from "./bindings";
 import { appError, call } from "./api";
@@ -93,8 +92,8 @@ export function SettingsPanel({ status, onStatus, onClose }: {
                 <Button
                   variant="default"
                   onClick={async () => {
-                    const picked = await open({ multiple: false, filters: [{ name: t("settings.certificates"), extensions: ["crt", "pem", "cer"] }] });
-                    if (typeof picked === "string") update({ caFile: picked });
+                    const picked = await commands.chooseFile("caCertificate");
+                    if (picked.status === "ok" && picked.data !== null) update({ caFile: picked.data });
                   }}
                 >
                   {t("settings.browse")}

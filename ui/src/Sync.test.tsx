@@ -5,9 +5,8 @@ import type { Booking, Conflict, Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
 vi.mock("./bindings", () => ({
-  commands: { listConflicts: vi.fn(), resolveConflict: vi.fn(), freeSlots: vi.fn(), getBooking: vi.fn(), patientBookings: vi.fn(), saveConflictFile: vi.fn() },
+  commands: { listConflicts: vi.fn(), resolveConflict: vi.fn(), freeSlots: vi.fn(), getBooking: vi.fn(), patientBookings: vi.fn(), saveConflictFile: vi.fn(), chooseSavePath: vi.fn() },
 }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ save: vi.fn() }));
 
 const { commands } = await import("./bindings");
 const { Conflicts, SyncBadge } = await import("./Sync");

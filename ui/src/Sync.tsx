@@ -8,7 +8,6 @@ import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { save } from "@tauri-apps/plugin-dialog";
 import { commands, events, type Conflict, type ConflictAction, type ConflictResolution, type Location, type SyncStatus } from "./bindings";
 import { call } from "./api";
 import { errorText, failureOf } from "./errors";
@@ -94,7 +93,7 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
   const saveCopy = useMutation({
     mutationFn: async () => {
       const name = conflict.intent.kind === "attachResult" ? conflict.intent.fileName : "result";
-      const path = await save({ defaultPath: name });
+      const path = await call(commands.chooseSavePath("resultCopy", name));
       return path === null ? null : call(commands.saveConflictFile(conflict.intentId, path));
     },
   });

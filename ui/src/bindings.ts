@@ -30,6 +30,10 @@ export const commands = {
 	 *  a reference the screen shows, so staff can quote it to support.
 	 */
 	reportScreenFailure: (screen: string, error: string) => __TAURI_INVOKE<string>("report_screen_failure", { screen, error }),
+	/**  Opens the native dialog to choose a file; `null` when cancelled. */
+	chooseFile: (choice: FileChoice) => typedError<string | null, AppError>(__TAURI_INVOKE("choose_file", { choice })),
+	/**  Opens the native save dialog with `name` suggested; `null` when cancelled. */
+	chooseSavePath: (choice: FileChoice, name: string) => typedError<string | null, AppError>(__TAURI_INVOKE("choose_save_path", { choice, name })),
 	/**
 	 *  Signs a staff member in with their own login; `remember` keeps the
 	 *  password in the system keyring for the next start.
@@ -102,7 +106,7 @@ export const commands = {
 	/**  The clinic's cancellation notice: a patient who cancels inside it cancels late. */
 	clinicPolicy: () => typedError<ClinicPolicy, AppError>(__TAURI_INVOKE("clinic_policy")),
 	setClinicPolicy: (policy: ClinicPolicy) => typedError<ClinicPolicy, AppError>(__TAURI_INVOKE("set_clinic_policy", { policy })),
-	/**  Attaches the file at `path` to a diagnostic booking, streaming progress. */
+	/**  Attaches the file at `path` (chosen in the dialog) to a diagnostic booking, streaming progress. */
 	attachResultFile: (resultId: ResultId, bookingId: BookingId, path: string, onProgress: Channel<UploadProgress>) => typedError<ResultFile, AppError>(__TAURI_INVOKE("attach_result_file", { resultId, bookingId, path, onProgress })),
 	/**  Attaches a file the window sent in chunks (`POST clinic://localhost/staging/<result id>`). */
 	attachStagedResult: (resultId: ResultId, bookingId: BookingId, fileName: string, onProgress: Channel<UploadProgress>) => typedError<ResultFile, AppError>(__TAURI_INVOKE("attach_staged_result", { resultId, bookingId, fileName, onProgress })),
@@ -505,6 +509,19 @@ export type ExceptionKind =
 "leave" | 
 /**  Additional open time at a location, for the location or one doctor there. */
 "extraHours";
+
+/**  What the dialog is for: its title filter and file types, in one place. */
+export type FileChoice = 
+/**  A scan or report to attach (PDF, PNG, JPEG). */
+"result" | 
+/**  A doctor's or diagnostic's photo. */
+"photo" | 
+/**  The clinic's CA certificate for Settings. */
+"caCertificate" | 
+/**  Where to save a copy of a result (or of a file kept with a conflict). */
+"resultCopy" | 
+/**  Where to export the audit trail. */
+"auditCsv";
 
 /**  A free slot, with the lowest lane still free in it. */
 export type FreeSlot = {

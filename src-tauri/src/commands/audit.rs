@@ -7,6 +7,8 @@ use clinic_domain::AppResult;
 use clinic_station::Station;
 use tauri::State;
 
+use crate::chosen::ChosenFiles;
+
 #[tauri::command]
 #[specta::specta]
 pub async fn audit_events(station: State<'_, Station>, filter: AuditFilter) -> AppResult<Vec<AuditEvent>> {
@@ -16,8 +18,13 @@ pub async fn audit_events(station: State<'_, Station>, filter: AuditFilter) -> A
 /// Writes the filtered events to a CSV file; returns how many.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_audit_csv(station: State<'_, Station>, filter: AuditFilter, path: String) -> AppResult<u32> {
-    station.export_audit_csv(&filter, std::path::Path::new(&path)).await.map(|n| n as u32)
+pub async fn export_audit_csv(
+    station: State<'_, Station>,
+    chosen: State<'_, ChosenFiles>,
+    filter: AuditFilter,
+    path: String,
+) -> AppResult<u32> {
+    station.export_audit_csv(&filter, &chosen.check(&path)?).await.map(|n| n as u32)
 }
 
 #[tauri::command]

@@ -9,6 +9,8 @@ use clinic_domain::AppResult;
 use clinic_station::Station;
 use tauri::State;
 
+use crate::chosen::ChosenFiles;
+
 #[tauri::command]
 #[specta::specta]
 pub async fn list_locations(station: State<'_, Station>, include_inactive: bool) -> AppResult<Vec<Location>> {
@@ -119,8 +121,13 @@ pub async fn set_doctor_active(station: State<'_, Station>, id: DoctorId, active
 /// Sets the photo from an image file chosen in the native dialog (`null` removes it).
 #[tauri::command]
 #[specta::specta]
-pub async fn set_doctor_photo(station: State<'_, Station>, id: DoctorId, path: Option<String>) -> AppResult<Doctor> {
-    station.set_doctor_photo_file(id, path.as_deref().map(std::path::Path::new)).await
+pub async fn set_doctor_photo(
+    station: State<'_, Station>,
+    chosen: State<'_, ChosenFiles>,
+    id: DoctorId,
+    path: Option<String>,
+) -> AppResult<Doctor> {
+    station.set_doctor_photo_file(id, path.map(|p| chosen.check(&p)).transpose()?.as_deref()).await
 }
 
 #[tauri::command]
@@ -166,10 +173,11 @@ pub async fn set_diagnostic_active(
 #[specta::specta]
 pub async fn set_diagnostic_photo(
     station: State<'_, Station>,
+    chosen: State<'_, ChosenFiles>,
     id: DiagnosticId,
     path: Option<String>,
 ) -> AppResult<Diagnostic> {
-    station.set_diagnostic_photo_file(id, path.as_deref().map(std::path::Path::new)).await
+    station.set_diagnostic_photo_file(id, path.map(|p| chosen.check(&p)).transpose()?.as_deref()).await
 }
 
 /// Offers a diagnostic at a location with a capacity (or changes the capacity).

@@ -2,8 +2,6 @@
 //! dialog) or as raw chunks through the app's `clinic://` protocol, never as
 //! JSON byte arrays.
 
-use std::path::Path;
-
 use clinic_domain::bookings::ResultFile;
 use clinic_domain::ids::{BookingId, ResultId};
 use clinic_domain::AppResult;
@@ -12,17 +10,20 @@ use clinic_station::Station;
 use tauri::ipc::Channel;
 use tauri::State;
 
-/// Attaches the file at `path` to a diagnostic booking, streaming progress.
+use crate::chosen::ChosenFiles;
+
+/// Attaches the file at `path` (chosen in the dialog) to a diagnostic booking, streaming progress.
 #[tauri::command]
 #[specta::specta]
 pub async fn attach_result_file(
     station: State<'_, Station>,
+    chosen: State<'_, ChosenFiles>,
     result_id: ResultId,
     booking_id: BookingId,
     path: String,
     on_progress: Channel<UploadProgress>,
 ) -> AppResult<ResultFile> {
-    station.attach_result_file(result_id, booking_id, Path::new(&path), |p| drop(on_progress.send(p))).await
+    station.attach_result_file(result_id, booking_id, &chosen.check(&path)?, |p| drop(on_progress.send(p))).await
 }
 
 /// Attaches a file the window sent in chunks (`POST clinic://localhost/staging/<result id>`).
@@ -41,8 +42,13 @@ pub async fn attach_staged_result(
 /// Saves a copy of a stored result to `path` (from the native save dialog).
 #[tauri::command]
 #[specta::specta]
-pub async fn save_result_copy(station: State<'_, Station>, result_id: ResultId, path: String) -> AppResult<ResultFile> {
-    station.save_result_copy(result_id, Path::new(&path)).await
+pub async fn save_result_copy(
+    station: State<'_, Station>,
+    chosen: State<'_, ChosenFiles>,
+    result_id: ResultId,
+    path: String,
+) -> AppResult<ResultFile> {
+    station.save_result_copy(result_id, &chosen.check(&path)?).await
 }
 
 #[tauri::command]

@@ -6,6 +6,8 @@ use clinic_station::sync::SyncStatus;
 use clinic_station::{Conflict, ConflictResolution, Station};
 use tauri::State;
 
+use crate::chosen::ChosenFiles;
+
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_status(station: State<'_, Station>) -> AppResult<SyncStatus> {
@@ -40,6 +42,11 @@ pub async fn resolve_conflict(
 /// or never took) at `path`; returns its size in bytes.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_conflict_file(station: State<'_, Station>, intent_id: IntentId, path: String) -> AppResult<u32> {
-    station.save_conflict_file(intent_id, std::path::Path::new(&path)).await
+pub async fn save_conflict_file(
+    station: State<'_, Station>,
+    chosen: State<'_, ChosenFiles>,
+    intent_id: IntentId,
+    path: String,
+) -> AppResult<u32> {
+    station.save_conflict_file(intent_id, &chosen.check(&path)?).await
 }
