@@ -128,6 +128,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             sync::save_conflict_file,
         ])
         .events(collect_events![StationChanged, BookingsChanged, SyncChanged])
+        // The UI sends result files in chunks of this size (the station refuses larger ones).
+        .constant("STAGING_CHUNK_BYTES", clinic_station::files::STAGING_CHUNK_BYTES)
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -188,6 +190,20 @@ fn forward_sync_status(handle: tauri::AppHandle) {
             let _ = SyncChanged(current).emit(&handle);
             if status.changed().await.is_err() {
                 break;
+            }
+        }
+    });
+}
+
+/// Drops result uploads the window started and never finished.
+fn sweep_abandoned_uploads(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            let swept = handle.state::<Station>().sweep_staging();
+            if swept > 0 {
+                log::info!("dropped {swept} unfinished result uploads");
             }
         }
     });
@@ -262,6 +278,7 @@ pub fn run() {
             app.manage(updates::Updates::new(app.handle().clone()));
             forward_booking_changes(app.handle().clone());
             forward_sync_status(app.handle().clone());
+            sweep_abandoned_uploads(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 handle

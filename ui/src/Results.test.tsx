@@ -4,7 +4,10 @@ import userEvent from "@testing-library/user-event";
 import type { ResultFile } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { bookingResults: vi.fn(), attachStagedResult: vi.fn(), saveResultCopy: vi.fn(), chooseSavePath: vi.fn() } }));
+vi.mock("./bindings", () => ({
+  STAGING_CHUNK_BYTES: 1048576,
+  commands: { bookingResults: vi.fn(), attachStagedResult: vi.fn(), saveResultCopy: vi.fn(), chooseSavePath: vi.fn() },
+}));
 // No Tauri runtime in jsdom: a channel that the test drives by hand.
 vi.mock("@tauri-apps/api/core", () => ({ Channel: class { onmessage: (message: unknown) => void = () => {}; } }));
 

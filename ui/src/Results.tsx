@@ -182,7 +182,8 @@ export function ResultList({ results, timeZone, showDiagnostic = false }: { resu
       <Modal opened={preview !== null} onClose={() => setPreview(null)} size="xl" title={preview?.fileName}>
         {preview &&
           (preview.mediaType === "application/pdf" ? (
-            <iframe className="result-preview" src={clinicUrl("result", preview.id)} title={preview.fileName} />
+            // Sandboxed: the file can neither navigate the app nor open windows, forms or downloads.
+            <iframe className="result-preview" sandbox="allow-scripts allow-same-origin" src={clinicUrl("result", preview.id)} title={preview.fileName} />
           ) : (
             <img className="result-preview-image" src={clinicUrl("result", preview.id)} alt={preview.fileName} />
           ))}

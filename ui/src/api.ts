@@ -1,6 +1,6 @@
 // Commands return `{status, data | error}`; TanStack Query wants promises that
 // reject. `call` turns one into the other, keeping the typed error.
-import type { AppError } from "./bindings";
+import { STAGING_CHUNK_BYTES, type AppError } from "./bindings";
 
 export class CommandError extends Error {
   constructor(readonly error: AppError | string) {
@@ -29,19 +29,17 @@ export function clinicUrl(kind: "photo" | "result", id: string): string {
   return windows ? `http://clinic.localhost/${kind}/${id}` : `clinic://localhost/${kind}/${id}`;
 }
 
-const STAGING_CHUNK = 1024 * 1024;
-
 /** Sends a file to the station in raw chunks (never a JSON array of numbers),
  * reporting bytes sent; `attachStagedResult` then stores it. */
 export async function stageFile(resultId: string, file: Blob, onSent: (bytes: number) => void): Promise<void> {
   const base = clinicUrl("result", "").replace("/result/", "/staging/");
-  for (let offset = 0; offset === 0 || offset < file.size; offset += STAGING_CHUNK) {
-    const chunk = file.slice(offset, offset + STAGING_CHUNK);
+  for (let offset = 0; offset === 0 || offset < file.size; offset += STAGING_CHUNK_BYTES) {
+    const chunk = file.slice(offset, offset + STAGING_CHUNK_BYTES);
     const response = await fetch(`${base}${resultId}?offset=${offset}`, { method: "POST", body: await chunk.arrayBuffer() });
     if (!response.ok) {
       const text = await response.text();
       throw new CommandError(response.headers.get("Content-Type")?.includes("json") ? (JSON.parse(text) as AppError) : text);
     }
-    onSent(Math.min(file.size, offset + STAGING_CHUNK));
+    onSent(Math.min(file.size, offset + STAGING_CHUNK_BYTES));
   }
 }

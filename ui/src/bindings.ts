@@ -145,6 +145,9 @@ export const events = {
 	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
+/* Constants */
+export const STAGING_CHUNK_BYTES = 1048576 as const;
+
 /* Types */
 export type AppError = { kind: "notFound"; entity: Entity; id: string } | 
 /**

@@ -22,8 +22,15 @@ use crate::Station;
 
 const CHUNK: usize = 256 * 1024;
 
-/// An upload nobody finished within this time is dropped.
+/// An upload nobody finished within this time is dropped (by
+/// [`Staging::sweep`], which the shell runs every minute).
 const STAGING_TTL: Duration = Duration::from_secs(15 * 60);
+/// The largest chunk the window may send in one request (it sends this much
+/// at a time; the bindings carry the number to the UI).
+pub const STAGING_CHUNK_BYTES: usize = 1024 * 1024;
+/// Uploads staged at once: a station uploads one or two files at a time; a
+/// page flooding the staging area is refused before memory runs out.
+pub const MAX_STAGED_UPLOADS: usize = 4;
 
 /// Result files arriving from the window in chunks, held in memory (each at
 /// most [`MAX_RESULT_BYTES`]) until attached, keyed by the result id the
@@ -50,10 +57,20 @@ impl Staging {
     /// Appends `chunk` at `offset` (0 starts the upload afresh); returns the
     /// bytes staged so far.
     pub fn append(&self, result_id: ResultId, offset: u64, chunk: &[u8]) -> AppResult<u64> {
+        if chunk.len() > STAGING_CHUNK_BYTES {
+            return Err(too_large("file", chunk.len() as u64, STAGING_CHUNK_BYTES));
+        }
         let mut uploads = self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         uploads.retain(|_, staged| staged.touched.elapsed() < STAGING_TTL);
         if offset == 0 {
             uploads.remove(&result_id);
+            if uploads.len() >= MAX_STAGED_UPLOADS {
+                return Err(AppError::validation(
+                    "file",
+                    ValidationCode::OutOfRange,
+                    format!("{MAX_STAGED_UPLOADS} files are being sent already; wait for one to finish"),
+                ));
+            }
         }
         let staged = uploads.entry(result_id).or_insert_with(|| Staged { bytes: Vec::new(), touched: Instant::now() });
         if staged.bytes.len() as u64 != offset {
@@ -73,6 +90,14 @@ impl Staging {
         staged.bytes.extend_from_slice(chunk);
         staged.touched = Instant::now();
         Ok(size as u64)
+    }
+
+    /// Drops uploads nobody touched for [`STAGING_TTL`]; returns how many.
+    pub fn sweep(&self) -> usize {
+        let mut uploads = self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = uploads.len();
+        uploads.retain(|_, staged| staged.touched.elapsed() < STAGING_TTL);
+        before - uploads.len()
     }
 
     fn take(&self, result_id: ResultId) -> AppResult<Vec<u8>> {
@@ -151,6 +176,11 @@ impl Station {
     ) -> AppResult<ResultFile> {
         let bytes = read_limited(path, MAX_RESULT_BYTES, "file", &progress).await?;
         self.store_result(result_id, booking_id, &file_name(path), &bytes, progress).await
+    }
+
+    /// Drops staged uploads nobody finished (the shell calls it every minute).
+    pub fn sweep_staging(&self) -> usize {
+        self.staging.sweep()
     }
 
     /// Chunks of a result file sent from the window (see [`Staging`]).
@@ -252,5 +282,31 @@ impl Station {
             None => None,
         };
         clinic.set_diagnostic_photo(diagnostic, image.as_deref()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_caps_chunks_and_uploads_and_sweeps_the_abandoned() {
+        let staging = Staging::default();
+        let too_big = vec![0u8; STAGING_CHUNK_BYTES + 1];
+        assert_eq!(staging.append(ResultId::generate(), 0, &too_big).unwrap_err().field(), Some("file"));
+        let ids: Vec<_> = (0..MAX_STAGED_UPLOADS).map(|_| ResultId::generate()).collect();
+        for id in &ids {
+            assert_eq!(staging.append(*id, 0, b"%PDF").unwrap(), 4);
+        }
+        let one_more = staging.append(ResultId::generate(), 0, b"%PDF").unwrap_err();
+        assert_eq!(one_more.field(), Some("file"), "at most {MAX_STAGED_UPLOADS} uploads at once");
+        assert_eq!(staging.append(ids[0], 4, b"-1.4").unwrap(), 8, "the ones under way go on");
+
+        assert_eq!(staging.sweep(), 0, "nothing abandoned yet");
+        let long_ago = Instant::now().checked_sub(STAGING_TTL + Duration::from_secs(1)).expect("a past instant");
+        staging.uploads.lock().unwrap().get_mut(&ids[1]).unwrap().touched = long_ago;
+        assert_eq!(staging.sweep(), 1);
+        assert!(staging.take(ids[1]).is_err(), "swept");
+        assert_eq!(staging.take(ids[0]).unwrap(), b"%PDF-1.4");
     }
 }
