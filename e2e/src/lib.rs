@@ -646,6 +646,12 @@ impl Desk {
         tx.commit().await.expect("commit");
     }
 
+    /// Runs `sql` (several statements) as the cluster's superuser: a change
+    /// made on the server itself, by its administrator.
+    pub async fn on_the_server(&self, sql: &str) {
+        sqlx::raw_sql(sql).execute(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }

@@ -454,6 +454,46 @@ async fn book_offline_then_resolve_the_conflict() {
     book(&desk.clinic, petro.id, &s.centre, subject, at(&s, 14, 0)).await;
     desk.see("14:00 Petro Shevchenko").await;
     eprintln!("[offline] another station's booking shown on this board after {} ms", started.elapsed().as_millis());
+
+    // A queued change the server fails on (a fault of its own, not a
+    // refusal): "sync stuck" while it is retried, then set aside on the
+    // conflicts screen with its tries; once fixed, "try again" applies it.
+    desk.on_the_server(
+        "CREATE FUNCTION public.e2e_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.patient_message = 'Poison' THEN RAISE EXCEPTION 'a fault' USING ERRCODE = 'XX001'; END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER e2e_fault BEFORE INSERT ON bookings FOR EACH ROW EXECUTE FUNCTION public.e2e_fault()",
+    )
+    .await;
+    desk.link.cut();
+    desk.see("· offline").await;
+    desk.click_button("New booking").await;
+    desk.choose("Doctor or diagnostic", "Dr Iryna Bondar · Cardiology").await;
+    desk.choose("Time", "15:00–15:30").await;
+    desk.fill("Name, phone or date of birth", "Kovalenko").await;
+    desk.click_text("Olena Kovalenko").await;
+    desk.fill("Message from the patient", "Poison").await;
+    desk.click_button("Book").await;
+    desk.see("1 change not synced").await;
+    desk.link.restore();
+    desk.see("sync stuck").await;
+    desk.see("1 stuck since").await;
+    desk.screenshot("sync-stuck").await;
+    desk.click_button("1 conflict").await;
+    desk.see("The server could not take this change (5 tries)").await;
+    desk.axe("conflicts, a change set aside").await;
+    desk.screenshot("conflict-set-aside").await;
+    desk.on_the_server("DROP TRIGGER e2e_fault ON bookings").await;
+    desk.click_button("Try again").await;
+    desk.see("Nothing to decide").await;
+    let at_three = format!("SELECT count(*) FROM bookings WHERE starts_at = '{}'", at(&s, 15, 0).to_rfc3339());
+    let retried = std::time::Instant::now();
+    while desk.count(&at_three).await == 0 {
+        assert!(retried.elapsed() < std::time::Duration::from_secs(30), "the retried change never arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     desk.close().await;
 }
 

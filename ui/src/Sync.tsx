@@ -40,12 +40,13 @@ export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onCo
   if (!sync) return null;
   return (
     <Group gap={6} wrap="nowrap" role="status" aria-live="polite" aria-label={sync.online ? undefined : t("sync.offline")}>
+      {/* Stuck: one badge (the waiting count in its hint), so the header still fits 1024 px. */}
       {sync.stuck > 0 && (
-        <Badge size="lg" color="red.9" variant="white" tt="none" title={t("sync.stuckHint")}>
+        <Badge size="lg" color="red.9" variant="white" tt="none" title={`${t("sync.stuckHint")} ${t("sync.pending", { count: sync.pending })}`}>
           {t("sync.stuck", { count: sync.stuck, since: sync.stuckSince ? formats.time(sync.stuckSince) : "" })}
         </Badge>
       )}
-      {sync.pending > 0 && (
+      {sync.pending > 0 && sync.stuck === 0 && (
         <Badge size="lg" color="orange.9" variant="white" tt="none" title={t("sync.pendingHint")}>
           {t("sync.pending", { count: sync.pending })}
         </Badge>

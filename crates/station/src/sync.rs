@@ -235,6 +235,10 @@ impl Sync {
                         self.local.acknowledge_all(&answers).await?;
                         answers.clear();
                         let attempts = self.local.record_failed_attempt(pending.seq, &error).await?;
+                        if !matches!(error, AppError::Offline { .. }) {
+                            // The server answered, with an error: reachable, and stuck.
+                            self.reached();
+                        }
                         if attempts < MAX_ATTEMPTS {
                             self.publish().await;
                             return Err(error);

@@ -569,7 +569,7 @@ async fn a_change_the_server_cannot_decide_on_is_set_aside_and_the_queue_moves_o
     let mut stuck_seen = None;
     let status = loop {
         let status = station.sync_status().await.unwrap();
-        if status.stuck > 0 && stuck_seen.is_none() {
+        if status.stuck > 0 && status.online && stuck_seen.is_none() {
             stuck_seen = Some(status.clone());
         }
         if status.pending == 0 && status.conflicts == 1 {
