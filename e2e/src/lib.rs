@@ -18,6 +18,7 @@ use clinic_admin::testing::{DESK_LOGIN, SETUP};
 
 /// The tests' desk signs in with this password (set in [`Desk::prepare`]).
 pub const DESK_PASSWORD: &str = "desk-e2e-password";
+use clinic_local_pg::link::TestLink;
 use clinic_local_pg::testing::{fresh_database, TestDatabase};
 use clinic_station::settings::{ServerSettings, Settings};
 use clinic_store::Clinic;
@@ -101,63 +102,6 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// A station's network path to the clinic database: a TCP relay to the
-/// cluster's socket that a test can cut (open connections drop, new ones are
-/// refused, as when a cable is pulled) and restore, while the server itself
-/// stays up for other stations.
-pub struct NetworkLink {
-    pub port: u16,
-    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
-    relay: tokio::task::JoinHandle<()>,
-}
-
-impl NetworkLink {
-    /// Relays to the test cluster's TCP port, where it asks for passwords
-    /// (its Unix socket trusts every login).
-    async fn start(server_port: u16) -> NetworkLink {
-        use std::sync::atomic::Ordering;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port for the link");
-        let port = listener.local_addr().expect("the link's port").port();
-        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let connections = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let relay = tokio::spawn({
-            let (up, connections) = (up.clone(), connections.clone());
-            async move {
-                while let Ok((mut station, _)) = listener.accept().await {
-                    if !up.load(Ordering::SeqCst) {
-                        continue; // dropped: the station sees the connection fail
-                    }
-                    let relayed = tokio::spawn(async move {
-                        if let Ok(mut server) = tokio::net::TcpStream::connect(("127.0.0.1", server_port)).await {
-                            let _ = tokio::io::copy_bidirectional(&mut station, &mut server).await;
-                        }
-                    });
-                    connections.lock().expect("the link's connections").push(relayed.abort_handle());
-                }
-            }
-        });
-        NetworkLink { port, up, connections, relay }
-    }
-
-    /// Pulls the cable: every open connection drops, new ones fail.
-    pub fn cut(&self) {
-        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
-        self.connections.lock().expect("the link's connections").drain(..).for_each(|c| c.abort());
-    }
-
-    pub fn restore(&self) {
-        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-impl Drop for NetworkLink {
-    fn drop(&mut self) {
-        self.cut();
-        self.relay.abort();
-    }
-}
-
 /// The processes behind one desk, stopped however the test ends.
 struct Processes(Vec<Child>);
 
@@ -170,8 +114,9 @@ impl Drop for Processes {
 /// One reception station in its real window, on a fresh clinic database.
 pub struct Desk {
     pub web: Client,
-    /// The station's network path to its database, which a test may cut.
-    pub link: NetworkLink,
+    /// The station's network path to its database, which a test may cut,
+    /// stall or heal.
+    pub link: TestLink,
     /// The station's own folder (settings, its SQLite).
     pub home: PathBuf,
     pub db: TestDatabase,
@@ -247,7 +192,7 @@ impl Preparing {
 
         let home = workspace_root().join(format!("target/e2e/homes/{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
-        let link = NetworkLink::start(db.connect_options().get_port()).await;
+        let link = TestLink::start(db.connect_options().get_port()).await;
         // The station reaches its database over TCP through the link, as a
         // reception PC reaches the clinic server over the LAN.
         let server = ServerSettings {

@@ -95,6 +95,17 @@ pub enum IntentOutcome {
     },
 }
 
+/// What an applied change looks like now, read in the transaction that
+/// applied it: the desk shows it without a second round trip, so a link
+/// that drops after the commit cannot turn "saved" into "not found".
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntentAnswer {
+    Patient(crate::patients::Patient),
+    Booking(crate::bookings::Booking),
+    Rating(crate::bookings::Rating),
+    Result(crate::bookings::ResultFile),
+}
+
 impl IntentOutcome {
     /// Whether `error` is the intent's own fault (reject it) rather than the
     /// connection's or the server's (retry it later).

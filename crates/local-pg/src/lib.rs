@@ -6,6 +6,7 @@
 
 mod binaries;
 mod cluster;
+pub mod link;
 pub mod testing;
 
 use std::path::Path;

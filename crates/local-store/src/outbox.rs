@@ -166,9 +166,14 @@ impl LocalStore {
 
     /// Notes why a push got no answer (the intent stays first in line) and
     /// returns how many pushes of it have failed for reasons other than the
-    /// connection (a lost connection is not the intent's fault: not counted).
+    /// connection (a lost connection, or locks held by someone else, are not
+    /// the intent's fault: not counted).
     pub async fn record_failed_attempt(&self, seq: i64, error: &AppError) -> AppResult<u32> {
-        let counts = !matches!(error, AppError::Offline { .. });
+        // Waiting for locks someone else held ("busy") is not its fault either.
+        let counts = !matches!(
+            error,
+            AppError::Offline { .. } | AppError::Conflict { code: clinic_domain::ConflictCode::Busy, .. }
+        );
         let attempts: i64 = sqlx::query_scalar(
             "UPDATE outbox SET attempts = attempts + ?3, last_error = ?2,
                     failing_since = CASE WHEN ?3 = 1 THEN coalesce(failing_since, ?4) ELSE failing_since END

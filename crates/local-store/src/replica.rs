@@ -110,6 +110,18 @@ impl LocalStore {
         body.map(|b| from_json(&b)).transpose()
     }
 
+    /// The patient as this station made or changed it, while the server
+    /// has not applied that change yet (`None` otherwise).
+    pub async fn provisional_patient(&self, id: PatientId) -> AppResult<Option<Patient>> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM patients WHERE patient_id = ?1 AND provisional = 1")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| local_error(&e))?;
+        body.map(|b| from_json(&b)).transpose()
+    }
+
     /// The same search as the server's (name fragment, phone digits or date
     /// of birth), over the patients this station holds.
     pub async fn search_patients(&self, query: &PatientQuery, limit: i64) -> AppResult<Vec<Patient>> {

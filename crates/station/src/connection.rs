@@ -42,6 +42,9 @@ pub struct ConnectionReport {
     pub tls_warning: Option<String>,
 }
 
+/// How long the server keeps a station's open transaction that went quiet.
+pub const IDLE_IN_TRANSACTION: &str = "10s";
+
 /// What the station tells the server it is (`application_name`, which the
 /// audit trail records): "clinic-desk", the station's id, the computer's name.
 pub fn station_name(station_id: Option<&str>) -> String {
@@ -73,6 +76,9 @@ pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgCon
     if let Some(password) = password {
         options = options.password(password);
     }
+    // A transaction whose station vanished mid-way (a link that died
+    // without a reset) is ended by the server, not left holding its locks.
+    options = options.options([("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)]);
     if let (TlsMode::VerifyCa | TlsMode::VerifyFull, Some(ca)) = (server.tls, &server.ca_file) {
         options = options.ssl_root_cert(ca.as_str());
     }

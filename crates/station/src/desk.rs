@@ -5,6 +5,8 @@
 //! the sync task; the same intent id either way, so a change whose
 //! acknowledgement was lost is not applied twice.
 
+use std::time::Duration;
+
 use chrono::{NaiveDate, Utc};
 use clinic_domain::availability::FreeSlot;
 use clinic_domain::bookings::{
@@ -13,7 +15,7 @@ use clinic_domain::bookings::{
 };
 use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
 use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
-use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
+use clinic_domain::intents::{Intent, IntentAnswer, IntentOutcome, QueuedIntent};
 use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
 use clinic_domain::{AppError, AppResult, ValidationCode};
@@ -27,6 +29,19 @@ use crate::offline::{self, not_kept};
 use crate::schema::SchemaStatus;
 use crate::sync::SyncStatus;
 use crate::Station;
+
+/// How long a call to the clinic database may take before the station
+/// treats the server as out of reach (a stalled link never answers, and
+/// never closes): reads come from the replica, a change is queued (in
+/// doubt, under its intent id, so it is never applied twice).
+pub const CALL_DEADLINE: Duration = Duration::from_millis(2500);
+
+/// `call`, or `Offline` once `deadline` passes.
+async fn within<T>(deadline: Duration, call: impl std::future::Future<Output = AppResult<T>>) -> AppResult<T> {
+    tokio::time::timeout(deadline, call).await.unwrap_or_else(|_| {
+        Err(AppError::Offline { message: format!("no answer within {:.1} s", deadline.as_secs_f64()) })
+    })
+}
 
 /// What a person decided about a refused change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -62,9 +77,14 @@ impl ConflictResolution {
     }
 }
 
-/// Whether a change reached the server now or waits in the outbox.
+/// Whether a change reached the server now (with the row it left, read in
+/// the same transaction) or waits in the outbox. A change whose answer was
+/// lost after it was sent is in doubt: queued under the same intent id, so
+/// the server's intent log answers it without applying it twice.
+// A return value used once and dropped: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Submitted {
-    Applied,
+    Applied(Option<IntentAnswer>),
     Queued,
 }
 
@@ -77,7 +97,7 @@ impl Station {
         kept: impl AsyncFnOnce(&LocalStore) -> AppResult<T>,
     ) -> AppResult<T> {
         if let Some(clinic) = self.online(SchemaStatus::allows_reads).await? {
-            match online(clinic).await {
+            match within(CALL_DEADLINE, online(clinic)).await {
                 Err(AppError::Offline { .. }) if self.works_offline().await => self.sync().await?.went_offline().await,
                 answered => return answered,
             }
@@ -99,9 +119,11 @@ impl Station {
         if let Some(clinic) = self.online(SchemaStatus::allows_writes).await? {
             // Changes keep their order: nothing jumps the queue.
             if sync.local.pending_count().await? == 0 {
-                match clinic.apply_intent(&queued, file).await {
-                    Ok(IntentOutcome::Applied) => return Ok(Submitted::Applied),
-                    Ok(IntentOutcome::Rejected { error }) => return Err(error),
+                // A file takes longer to send: a second more per megabyte.
+                let deadline = CALL_DEADLINE + Duration::from_secs(file.map_or(0, |f| f.len() as u64 / 1_000_000));
+                match within(deadline, clinic.apply_intent_answered(&queued, file)).await {
+                    Ok((IntentOutcome::Applied, answer)) => return Ok(Submitted::Applied(answer)),
+                    Ok((IntentOutcome::Rejected { error }, _)) => return Err(error),
                     Err(AppError::Offline { .. }) if self.works_offline().await => sync.went_offline().await,
                     Err(other) => return Err(other),
                 }
@@ -255,6 +277,11 @@ impl Station {
     }
 
     pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {
+        self.desk_open().await?;
+        // A patient still in the outbox exists only here.
+        if let Some(kept) = self.sync().await?.local.provisional_patient(id).await? {
+            return Ok(kept);
+        }
         self.read(async |clinic| clinic.get_patient(id).await, async |local| offline::patient(local, id).await).await
     }
 
@@ -346,28 +373,46 @@ impl Station {
     }
 
     pub async fn create_patient(&self, id: PatientId, input: &PatientInput) -> AppResult<Patient> {
-        self.submit(Intent::CreatePatient { patient_id: id, input: input.clone() }, None).await?;
-        self.get_patient(id).await
+        match self.submit(Intent::CreatePatient { patient_id: id, input: input.clone() }, None).await? {
+            Submitted::Applied(Some(IntentAnswer::Patient(patient))) => Ok(patient),
+            _ => self.get_patient(id).await,
+        }
     }
 
     pub async fn book(&self, request: &BookingRequest) -> AppResult<Booking> {
-        self.submit(Intent::Book { request: request.clone() }, None).await?;
-        self.get_booking(request.booking_id).await
+        self.answered_booking(self.submit(Intent::Book { request: request.clone() }, None).await?, request.booking_id)
+            .await
     }
 
     pub async fn change_status(&self, request: &StatusRequest) -> AppResult<Booking> {
-        self.submit(Intent::ChangeStatus { request: request.clone() }, None).await?;
-        self.get_booking(request.booking_id).await
+        self.answered_booking(
+            self.submit(Intent::ChangeStatus { request: request.clone() }, None).await?,
+            request.booking_id,
+        )
+        .await
     }
 
     pub async fn reschedule(&self, request: &RescheduleRequest) -> AppResult<Booking> {
-        self.submit(Intent::Reschedule { request: request.clone() }, None).await?;
-        self.get_booking(request.new_booking_id).await
+        self.answered_booking(
+            self.submit(Intent::Reschedule { request: request.clone() }, None).await?,
+            request.new_booking_id,
+        )
+        .await
+    }
+
+    /// The booking a change left: the server's answer when it applied it,
+    /// else the station's copy (provisional while queued).
+    async fn answered_booking(&self, submitted: Submitted, id: BookingId) -> AppResult<Booking> {
+        match submitted {
+            Submitted::Applied(Some(IntentAnswer::Booking(booking))) => Ok(booking),
+            _ => self.get_booking(id).await,
+        }
     }
 
     pub async fn record_rating(&self, input: &RatingInput) -> AppResult<Rating> {
         match self.submit(Intent::Rate { input: input.clone() }, None).await? {
-            Submitted::Applied => self
+            Submitted::Applied(Some(IntentAnswer::Rating(rating))) => Ok(rating),
+            Submitted::Applied(_) => self
                 .clinic_if(SchemaStatus::allows_reads)
                 .await?
                 .booking_rating(input.booking_id)
@@ -403,7 +448,8 @@ impl Station {
         let media_type = sniff_media_type(bytes)?;
         let intent = Intent::AttachResult { result_id, booking_id, file_name: file_name.clone() };
         match self.submit(intent, Some(bytes)).await? {
-            Submitted::Applied => self.clinic_if(SchemaStatus::allows_reads).await?.result_info(result_id).await,
+            Submitted::Applied(Some(IntentAnswer::Result(stored))) => Ok(stored),
+            Submitted::Applied(_) => self.clinic_if(SchemaStatus::allows_reads).await?.result_info(result_id).await,
             Submitted::Queued => {
                 let booking = self.get_booking(booking_id).await?;
                 Ok(ResultFile {

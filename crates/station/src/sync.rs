@@ -313,12 +313,32 @@ impl Sync {
         Ok(Some(boards))
     }
 
+    /// A cycle, with the heartbeat kept up meanwhile: a link that stalls
+    /// mid-cycle (nothing answers, nothing closes) is noticed within about
+    /// two seconds; the cycle is dropped (the intent it was pushing stays
+    /// first in line, in doubt, and the intent log answers it next time).
+    async fn cycle_watched(&self, clinic: &Clinic) -> AppResult<CycleReport> {
+        let cycle = self.cycle(clinic);
+        tokio::pin!(cycle);
+        loop {
+            tokio::select! {
+                done = &mut cycle => return done,
+                _ = tokio::time::sleep(HEARTBEAT) => {
+                    if clinic.ping(HEARTBEAT_PATIENCE).await.is_err() {
+                        self.went_offline().await;
+                        return Err(AppError::Offline { message: "the clinic database stopped answering".into() });
+                    }
+                }
+            }
+        }
+    }
+
     /// Runs cycles until aborted: at once, on every local change and every
     /// NOTIFY, and every 30 s; with backoff while the server is unreachable.
     pub async fn run(self: Arc<Self>, clinic: Clinic, mut pokes: broadcast::Receiver<BookingsChange>) {
         let mut backoff = Duration::from_millis(250);
         loop {
-            let wait = match self.cycle(&clinic).await {
+            let wait = match self.cycle_watched(&clinic).await {
                 Ok(_) => {
                     backoff = Duration::from_millis(250);
                     PERIODIC_PULL

@@ -19,6 +19,7 @@ use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, ResultId};
 use clinic_domain::patients::PatientInput;
 use clinic_domain::{Actor, AppError, ConflictCode};
+use clinic_local_pg::link::{AtCommit, TestLink};
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_station::secrets::Secrets;
 use clinic_station::session::{SignInOutcome, SignInRefusal};
@@ -29,6 +30,10 @@ use clinic_store::Clinic;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
 
 fn scratch(name: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
@@ -59,6 +64,9 @@ impl Server {
             root: scratch(name),
             superuser: "clinic".into(),
             settings: vec![("fsync".into(), "off".into()), ("max_connections".into(), "40".into())],
+            // Stations may also come over TCP, through a TestLink.
+            tcp_port: Some(free_port()),
+            hba: vec!["host all all 127.0.0.1/32 trust".into()],
             ..ClusterOptions::default()
         };
         let mut server = Server { options, cluster: None };
@@ -102,11 +110,33 @@ impl Server {
         station
     }
 
+    /// A station reaching this server over TCP through `link`, signed in and synced.
+    async fn station_over(&self, staff: &str, link: &TestLink) -> Station {
+        let mut settings = self.settings_for_station();
+        if let Some(server) = settings.server.as_mut() {
+            server.host = "127.0.0.1".into();
+            server.port = link.port;
+            server.user = login_of(staff);
+        }
+        let config = scratch("config");
+        clinic_station::settings::save(&config, &settings).unwrap();
+        let paths = StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("unused") };
+        let station = Station::open(paths, Secrets::memory()).unwrap();
+        assert_eq!(support::signed_in(&station, &login_of(staff)).await.phase, Phase::Ready);
+        station.sync_now().await.unwrap();
+        station
+    }
+
+    fn port(&self) -> u16 {
+        self.options.tcp_port.expect("listens on TCP")
+    }
+
     /// Settings that point a station at this server.
     fn settings_for_station(&self) -> Settings {
         let server = ServerSettings {
             host: self.options.root.display().to_string(),
-            port: 5432,
+            // The socket is named after the TCP port.
+            port: self.port(),
             database: "clinic".into(),
             user: "desk.a".into(),
             tls: clinic_station::settings::TlsMode::Disable,
@@ -656,4 +686,183 @@ async fn a_refused_result_keeps_its_file_until_a_person_decides() {
     assert_eq!(stored, Sha256::digest(&pdf).to_vec(), "attached to the other booking, whole");
     assert!(station.save_conflict_file(conflict.intent_id, &copy).await.is_err(), "dismissed: the file is gone");
     station.shutdown().await;
+}
+
+/// The server commits a booking, and the link drops as its answer comes
+/// back: forwarded or lost, the desk never says "not saved". Answered, the
+/// booking comes from the committing transaction itself; lost, it is in
+/// doubt and queued under its intent id, and the push applies nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_whose_answer_is_lost_is_shown_saved_or_queued_never_failed() {
+    let server = Server::start("lost-answer").await;
+    let c = seed(&server).await;
+    let link = TestLink::start(server.port()).await;
+    let station = server.station_over("Desk A", &link).await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+
+    // The confirmation reaches the station, then the link drops (before any read-back).
+    link.at_next_commit(AtCommit::CutAfterReply);
+    let answered = station.book(&booking(&c, c.patient, doctor, slots[2].starts_at)).await.unwrap();
+    assert!(!answered.provisional, "applied: the answer is the server's row");
+    assert_eq!(answered.starts_at, slots[2].starts_at);
+    link.heal();
+
+    // The server commits; its confirmation never arrives.
+    wait_until_synced(&station).await;
+    link.at_next_commit(AtCommit::LoseReply);
+    let in_doubt = station.book(&booking(&c, c.patient, doctor, slots[6].starts_at)).await.unwrap();
+    assert!(in_doubt.provisional, "in doubt: shown as queued, not as failed");
+    link.heal();
+    wait_until_synced(&station).await;
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 2, "each booking exactly once");
+    assert_eq!(server.count("SELECT count(*) FROM applied_intents").await, 2);
+    assert!(!station.get_booking(in_doubt.id).await.unwrap().provisional);
+    station.shutdown().await;
+}
+
+/// With changes waiting in the queue (here one the server keeps failing on),
+/// a new patient is queued behind them and shown from the station's copy,
+/// never "not found" from a server that has not got it yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_created_behind_a_backlog_is_shown_from_the_station() {
+    let mut server = Server::start("backlog").await;
+    let c = seed(&server).await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION public.fault_for_a_message() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.patient_message = 'Poison' THEN RAISE EXCEPTION 'a fault' USING ERRCODE = 'XX001'; END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER fault_for_a_message BEFORE INSERT ON bookings
+             FOR EACH ROW EXECUTE FUNCTION public.fault_for_a_message();",
+    )
+    .execute(&server.pool().await)
+    .await
+    .unwrap();
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let station = server.station("Desk A").await;
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    server.kill();
+    let poison =
+        BookingRequest { patient_message: "Poison".into(), ..booking(&c, c.patient, doctor, slots[1].starts_at) };
+    station.book(&poison).await.unwrap();
+    server.restart().await;
+    let started = Instant::now();
+    loop {
+        let status = station.sync_status().await.unwrap();
+        if status.online && status.pending > 0 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "never back online with a backlog: {status:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for n in 0..5 {
+        let input = PatientInput { full_name: format!("Walk-in {n}"), ..Default::default() };
+        let created = station.create_patient(PatientId::generate(), &input).await;
+        let patient = created.unwrap_or_else(|e| panic!("walk-in {n} behind a backlog: {e:?}"));
+        assert_eq!(patient.full_name, format!("Walk-in {n}"));
+        assert_eq!(station.get_patient(patient.id).await.unwrap().id, patient.id, "read back from the station");
+    }
+    station.shutdown().await;
+}
+
+/// The link stalls (nothing answers, nothing closes): the badge says
+/// offline within 3 s, a booking made then is queued within 3 s, and once
+/// the link heals it lands once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_link_turns_offline_and_queues_within_three_seconds() {
+    let server = Server::start("stall").await;
+    let c = seed(&server).await;
+    let link = TestLink::start(server.port()).await;
+    let station = server.station_over("Desk A", &link).await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    // Give the sync task time to settle into its heartbeat.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    link.stall();
+    let stalled = Instant::now();
+    let booked = station.book(&booking(&c, c.patient, doctor, slots[3].starts_at)).await.unwrap();
+    let queued_after = stalled.elapsed();
+    assert!(booked.provisional);
+    let offline_after = loop {
+        if !station.sync_status().await.unwrap().online {
+            break stalled.elapsed();
+        }
+        assert!(stalled.elapsed() < Duration::from_secs(10), "the badge never said offline");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    println!(
+        "stalled link: booking queued after {} ms, badge offline after {} ms",
+        queued_after.as_millis(),
+        offline_after.as_millis()
+    );
+    assert!(queued_after <= Duration::from_secs(3), "queued after {queued_after:?}");
+    assert!(offline_after <= Duration::from_secs(3), "offline after {offline_after:?}");
+
+    link.heal();
+    wait_until_synced(&station).await;
+    assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
+    station.shutdown().await;
+}
+
+/// A station's transaction whose link went half-open (stalled mid-way,
+/// holding the lock on a slot) is ended by the server within its
+/// idle-in-transaction timeout: another station booking that slot waits
+/// seconds, not for as long as the stall lasts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_open_transaction_does_not_hold_the_clinic_hostage() {
+    let server = Server::start("half-open").await;
+    let c = seed(&server).await;
+    let link = TestLink::start(server.port()).await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let other = Clinic::new(server.pool().await);
+    let slot = other
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap()[5]
+        .starts_at;
+    // The station's own connection settings, over the link.
+    let mut settings = server.settings_for_station().server.unwrap();
+    (settings.host, settings.port) = ("127.0.0.1".into(), link.port);
+    // As the cluster's superuser (desk logins may not write bookings by hand),
+    // with the station's own session settings.
+    let options = clinic_station::connection::connect_options(&settings, None).username("clinic");
+    let mut desk = options.connect().await.unwrap();
+    let request = booking(&c, c.patient, doctor, slot);
+    sqlx::query("BEGIN").execute(&mut desk).await.unwrap();
+    sqlx::query(
+        "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, starts_at, ends_at, price, created_by)
+         VALUES ($1, $2, $3, $4, $5, $5 + interval '30 minutes', 650, 'desk.a')",
+    )
+    .bind(request.booking_id.0)
+    .bind(c.patient.0)
+    .bind(c.location.0)
+    .bind(c.doctor.0)
+    .bind(slot)
+    .execute(&mut desk)
+    .await
+    .unwrap();
+    link.stall();
+    let stalled = Instant::now();
+    let theirs = booking(&c, c.patient, doctor, slot);
+    let outcome = tokio::time::timeout(Duration::from_secs(30), other.book(&theirs, &Actor::parse("Desk B").unwrap()))
+        .await
+        .expect("the other station waited for as long as the stall");
+    let waited = stalled.elapsed();
+    println!("another station waited {} ms for the half-open transaction's lock", waited.as_millis());
+    assert!(outcome.is_ok(), "the orphaned transaction was rolled back: {outcome:?}");
+    assert!(waited < Duration::from_secs(15), "waited {waited:?}");
+    drop(desk);
+    drop(link);
 }

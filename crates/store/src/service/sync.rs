@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use clinic_domain::ids::{LocationId, ResultId};
-use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
+use clinic_domain::intents::{Intent, IntentAnswer, IntentOutcome, QueuedIntent};
 use clinic_domain::patients::Patient;
 use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
 use sqlx::PgConnection;
@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 use clinic_domain::availability::local_day;
 
 use super::booking::tz;
-use crate::repo::{locations, sync};
+use crate::repo::{bookings, locations, results, sync};
 use crate::Clinic;
 use crate::{commit, ResultUpload};
 
@@ -34,24 +34,85 @@ impl Clinic {
     /// refusal (slot taken, stale version, a rule) is recorded and returned
     /// as `Rejected`; a lost connection is an error, to retry later.
     pub async fn apply_intent(&self, queued: &QueuedIntent, file: Option<&[u8]>) -> AppResult<IntentOutcome> {
+        self.apply(queued, file, false).await.map(|(outcome, _)| outcome)
+    }
+
+    /// [`Clinic::apply_intent`], answering with the row as the change left
+    /// it (read before the commit, in the same transaction). No answer for
+    /// an intent applied before (its outcome comes from the record).
+    pub async fn apply_intent_answered(
+        &self,
+        queued: &QueuedIntent,
+        file: Option<&[u8]>,
+    ) -> AppResult<(IntentOutcome, Option<IntentAnswer>)> {
+        self.apply(queued, file, true).await
+    }
+
+    async fn apply(
+        &self,
+        queued: &QueuedIntent,
+        file: Option<&[u8]>,
+        answer: bool,
+    ) -> AppResult<(IntentOutcome, Option<IntentAnswer>)> {
         let mut tx = self.begin().await?;
         if !sync::claim(&mut tx, queued).await? {
             drop(tx);
-            return self.recorded_outcome(queued).await;
+            return Ok((self.recorded_outcome(queued).await?, None));
         }
-        match self.run_intent(&mut tx, queued, file).await {
-            Ok(()) => {
+        let applied = match self.run_intent(&mut tx, queued, file).await {
+            Ok(row) if answer => self.answer(&mut tx, &queued.intent, row).await.map(Some),
+            Ok(_) => Ok(None),
+            Err(error) => Err(error),
+        };
+        match applied {
+            Ok(answer) => {
                 commit(tx).await?;
-                Ok(IntentOutcome::Applied)
+                Ok((IntentOutcome::Applied, answer))
             }
             Err(error) if IntentOutcome::is_rejection(&error) => {
                 tx.rollback().await.map_err(crate::db_error)?;
                 let outcome = IntentOutcome::Rejected { error };
                 sync::record_rejection(&mut *self.conn().await?, queued, &outcome).await?;
                 // Another push of the same intent may have recorded first.
-                self.recorded_outcome(queued).await
+                Ok((self.recorded_outcome(queued).await?, None))
             }
             Err(other) => Err(other),
+        }
+    }
+
+    /// The row an applied intent left, read in its transaction (`made`: the
+    /// row the service already returned, when it returns one).
+    async fn answer(
+        &self,
+        tx: &mut PgConnection,
+        intent: &Intent,
+        made: Option<IntentAnswer>,
+    ) -> AppResult<IntentAnswer> {
+        if let Some(made) = made {
+            return Ok(made);
+        }
+        let booking_id = match intent {
+            Intent::Book { request } => Some(request.booking_id),
+            Intent::ChangeStatus { request } => Some(request.booking_id),
+            Intent::Reschedule { request } => Some(request.new_booking_id),
+            _ => None,
+        };
+        if let Some(id) = booking_id {
+            return bookings::select(tx, bookings::Select::One(id), self.now())
+                .await?
+                .into_iter()
+                .next()
+                .map(IntentAnswer::Booking)
+                .ok_or_else(|| AppError::not_found(Entity::Booking, id));
+        }
+        match intent {
+            Intent::AttachResult { result_id, .. } => results::select(tx, results::Select::One(*result_id))
+                .await?
+                .into_iter()
+                .next()
+                .map(IntentAnswer::Result)
+                .ok_or_else(|| AppError::not_found(Entity::Result, result_id)),
+            _ => Err(AppError::Internal { reference: "the service returned no row".into() }),
         }
     }
 
@@ -61,22 +122,29 @@ impl Clinic {
             .ok_or_else(|| AppError::Internal { reference: format!("intent {} left no record", queued.intent_id) })
     }
 
-    async fn run_intent(&self, tx: &mut PgConnection, queued: &QueuedIntent, file: Option<&[u8]>) -> AppResult<()> {
+    /// Runs the intent through its service; the row, when the service
+    /// returns one.
+    async fn run_intent(
+        &self,
+        tx: &mut PgConnection,
+        queued: &QueuedIntent,
+        file: Option<&[u8]>,
+    ) -> AppResult<Option<IntentAnswer>> {
         // Who entered it at the station; the database records beside it the
         // login pushing it now ("entered offline by A, synced by B").
         crate::enter_as(tx, &Actor::parse(&queued.actor)?).await?;
         match &queued.intent {
             Intent::CreatePatient { patient_id, input } => {
-                self.create_patient_tx(tx, *patient_id, input).await.map(drop)
+                self.create_patient_tx(tx, *patient_id, input).await.map(|p| Some(IntentAnswer::Patient(p)))
             }
-            Intent::Book { request } => self.book_tx(tx, request).await,
-            Intent::ChangeStatus { request } => self.change_status_tx(tx, request).await,
-            Intent::Reschedule { request } => self.reschedule_tx(tx, request).await,
-            Intent::Rate { input } => self.record_rating_tx(tx, input).await.map(drop),
+            Intent::Book { request } => self.book_tx(tx, request).await.map(|()| None),
+            Intent::ChangeStatus { request } => self.change_status_tx(tx, request).await.map(|()| None),
+            Intent::Reschedule { request } => self.reschedule_tx(tx, request).await.map(|()| None),
+            Intent::Rate { input } => self.record_rating_tx(tx, input).await.map(|r| Some(IntentAnswer::Rating(r))),
             Intent::AttachResult { result_id, booking_id, file_name } => {
                 let bytes = file.ok_or_else(|| missing_file(*result_id))?;
                 let upload = ResultUpload { result_id: *result_id, booking_id: *booking_id, file_name, bytes };
-                self.store_result_tx(tx, &upload).await
+                self.store_result_tx(tx, &upload).await.map(|()| None)
             }
         }
     }
