@@ -54,7 +54,7 @@ describe("NewBooking", () => {
     (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
     (commands.possibleDuplicates as Mock).mockResolvedValue({
       status: "ok",
-      data: [{ patient: olena, samePhone: true, sameNameAndBirthDate: false, nameSimilarity: null }],
+      data: [{ patient: olena, samePhone: true, sameNameAndBirthDate: false, nameSimilarity: 0.2, similarName: false }],
     });
     const created = { ...olena, id: "0190a2b0-0000-7000-8000-000000000002", patientNumber: 18, fullName: "Olena Kovalenko-Shevchenko" };
     (commands.createPatient as Mock).mockResolvedValue({ status: "ok", data: created });

@@ -124,7 +124,7 @@ export function PatientForm({ patient, onSaved }: { patient?: Patient; onSaved: 
             {duplicates.data.map((d) => (
               <Text key={d.patient.id} size="sm">
                 №{d.patient.patientNumber} {d.patient.fullName} · {d.patient.phone ?? "—"} · {d.patient.dateOfBirth ?? "—"} (
-                {[d.samePhone && t("patients.samePhone"), d.sameNameAndBirthDate && t("patients.sameNameAndBirth"), d.nameSimilarity !== null && t("patients.similarName")]
+                {[d.samePhone && t("patients.samePhone"), d.sameNameAndBirthDate && t("patients.sameNameAndBirth"), d.similarName && t("patients.similarName")]
                   .filter(Boolean)
                   .join(", ")}
                 )

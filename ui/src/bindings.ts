@@ -673,6 +673,11 @@ export type PossibleDuplicate = {
 	sameNameAndBirthDate: boolean,
 	/**  Trigram similarity of the names, 0..1. */
 	nameSimilarity: number | null,
+	/**
+	 *  The names are alike enough to say so (the server's trigram
+	 *  threshold; offline: the same name).
+	 */
+	similarName: boolean,
 };
 
 export type Rating = {

@@ -112,6 +112,9 @@ pub struct PossibleDuplicate {
     pub same_name_and_birth_date: bool,
     /// Trigram similarity of the names, 0..1.
     pub name_similarity: f32,
+    /// The names are alike enough to say so (the server's trigram
+    /// threshold; offline: the same name).
+    pub similar_name: bool,
 }
 
 #[cfg(test)]

@@ -249,7 +249,8 @@ impl WallTime {
         let bad = || AppError::validation(field, ValidationCode::InvalidFormat, "must be a time like 09:30");
         let (h, m) = value.trim().split_once(':').ok_or_else(bad)?;
         let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        if m >= 60 || h * 60 + m > 1440 || m > 59 {
+        // Hours checked before multiplying: "1093:00" must not wrap round to 00:44.
+        if h > 24 || m > 59 || h * 60 + m > 1440 {
             return Err(bad());
         }
         Ok(WallTime(h * 60 + m))
@@ -378,8 +379,9 @@ mod tests {
         assert_eq!(t.minutes(), 545);
         assert_eq!(t.to_string(), "09:05");
         assert_eq!(WallTime::parse("end", "24:00").unwrap(), WallTime::END_OF_DAY);
-        for bad in ["24:01", "9", "09:60", "x:00", "-1:00"] {
-            assert!(WallTime::parse("start", bad).is_err(), "{bad} accepted");
+        for bad in ["24:01", "9", "09:60", "x:00", "-1:00", "1093:00", "65535:59", "25:00"] {
+            let refused = WallTime::parse("start", bad).unwrap_err();
+            assert_eq!(refused.field(), Some("start"), "{bad}");
         }
     }
 

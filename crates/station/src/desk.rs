@@ -319,6 +319,7 @@ impl Station {
                             same_phone,
                             same_name_and_birth_date,
                             name_similarity: if same_name { 1.0 } else { 0.0 },
+                            similar_name: same_name,
                         })
                     })
                     .collect())

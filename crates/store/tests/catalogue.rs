@@ -224,9 +224,10 @@ async fn patients_create_search_and_deduplicate() {
     let similar = PatientInput { full_name: "Олена Коваленко".into(), phone: None, ..input.clone() };
     let dups = f.clinic.possible_duplicates(&similar).await.unwrap();
     assert_eq!(dups.len(), 1);
-    assert!(dups[0].same_name_and_birth_date);
+    assert!(dups[0].same_name_and_birth_date && dups[0].similar_name);
     let same_phone = PatientInput { full_name: "Someone Else".into(), date_of_birth: None, ..input.clone() };
-    assert!(f.clinic.possible_duplicates(&same_phone).await.unwrap()[0].same_phone);
+    let by_phone = &f.clinic.possible_duplicates(&same_phone).await.unwrap()[0];
+    assert!(by_phone.same_phone && !by_phone.similar_name, "a phone match is not a similar name");
 
     let bad = PatientInput { email: Some("not-an-email".into()), ..input.clone() };
     assert_eq!(

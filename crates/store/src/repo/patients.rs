@@ -124,7 +124,8 @@ pub async fn possible_duplicates(conn: &mut PgConnection, p: &ValidPatient) -> A
                   notes, row_version, created_at,
                   COALESCE(phone = $2, false) AS "same_phone!",
                   COALESCE(lower(full_name) = lower($1) AND date_of_birth = $3, false) AS "same_name_and_birth_date!",
-                  similarity(full_name, $1) AS "name_similarity!"
+                  similarity(full_name, $1) AS "name_similarity!",
+                  COALESCE(full_name % $1, false) AS "similar_name!"
              FROM patients
             WHERE phone = $2
                OR (full_name % $1 AND ($3::date IS NULL OR date_of_birth IS NULL OR date_of_birth = $3))
@@ -154,6 +155,7 @@ pub async fn possible_duplicates(conn: &mut PgConnection, p: &ValidPatient) -> A
             same_phone: r.same_phone,
             same_name_and_birth_date: r.same_name_and_birth_date,
             name_similarity: r.name_similarity,
+            similar_name: r.similar_name,
         })
         .collect())
 }
