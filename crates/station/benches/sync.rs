@@ -26,7 +26,7 @@ use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_local_store::LocalStore;
 use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings, TlsMode};
-use clinic_station::sync::Sync;
+use clinic_station::sync::Syncer;
 use clinic_station::{Station, StationPaths};
 use clinic_store::Clinic;
 use sqlx::postgres::PgPoolOptions;
@@ -201,7 +201,7 @@ async fn replay(root: &std::path::Path, pool: &PgPool, location: LocationId, doc
             local.enqueue(intent, None, &[], &[]).await.unwrap();
         }
         let queued_in = started.elapsed();
-        let sync = Sync::open(local).await.unwrap();
+        let sync = Syncer::open(local).await.unwrap();
         let started = Instant::now();
         let report = sync.push(&clinic).await.unwrap();
         let took = started.elapsed();

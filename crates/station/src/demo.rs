@@ -33,7 +33,7 @@ pub fn demo_root(data_dir: &Path) -> PathBuf {
         if unsafe { libc_geteuid() } == 0 {
             use sha2::{Digest, Sha256};
             let digest = Sha256::digest(data_dir.as_os_str().as_encoded_bytes());
-            let tag: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+            let tag = hex::encode(&digest[..6]);
             return PathBuf::from(format!("/var/tmp/clinic-desk-demo-clinic-{tag}"));
         }
     }

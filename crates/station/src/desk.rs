@@ -461,7 +461,7 @@ impl Station {
                     file_name,
                     media_type: media_type.to_string(),
                     byte_size: i32::try_from(bytes.len()).unwrap_or(i32::MAX),
-                    sha256: hex(&Sha256::digest(bytes)),
+                    sha256: hex::encode(Sha256::digest(bytes)),
                     uploaded_by: self.actor().await?.name().to_string(),
                     created_at: Utc::now(),
                 })
@@ -472,8 +472,4 @@ impl Station {
 
 async fn kept_list<T: serde::de::DeserializeOwned>(local: &LocalStore, kind: &str) -> AppResult<Vec<T>> {
     local.reference(kind).await?.ok_or_else(|| not_kept(&format!("the {kind}")))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -23,7 +23,7 @@ use crate::schema::{self, SchemaStatus};
 use crate::secrets::Secrets;
 use crate::session::{Attempt, Session, SessionStatus, SignInRefusal};
 use crate::settings::{self, ServerSettings, Settings};
-use crate::sync::{Sync, SyncStatus};
+use crate::sync::{SyncStatus, Syncer};
 
 pub struct StationPaths {
     /// Holds settings.json.
@@ -109,7 +109,7 @@ pub struct Station {
     /// The station database of the clinic server in the settings (one per
     /// server, so switching servers never pushes one clinic's changes to
     /// another), with the key it was opened for.
-    sync: Mutex<Option<(String, Arc<Sync>)>>,
+    sync: Mutex<Option<(String, Arc<Syncer>)>>,
     sync_status: watch::Sender<SyncStatus>,
     syncer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) staging: crate::files::Staging,
@@ -318,7 +318,7 @@ impl Station {
 
     /// The station's own database for the configured clinic and its sync
     /// state, opened on first use and again when the clinic server changes.
-    pub async fn sync(&self) -> AppResult<Arc<Sync>> {
+    pub async fn sync(&self) -> AppResult<Arc<Syncer>> {
         let (key, earlier_key) = match &self.settings.read().await.server {
             Some(server) => (
                 format!("station-{}", short_hash(&server.address())),
@@ -342,7 +342,7 @@ impl Station {
         if let Some(server) = &self.settings.read().await.server {
             local.set_server(&serde_json::to_string(server).map_err(|e| clinic_store::internal(&e))?).await?;
         }
-        let sync = Arc::new(Sync::open_reporting_to(local, self.sync_status.clone()).await?);
+        let sync = Arc::new(Syncer::open_reporting_to(local, self.sync_status.clone()).await?);
         if let Some((_, previous)) = current.replace((key, sync.clone())) {
             previous.local.close().await;
         }
@@ -354,7 +354,7 @@ impl Station {
         self.sync_status.subscribe()
     }
 
-    async fn current_sync(&self) -> Option<Arc<Sync>> {
+    async fn current_sync(&self) -> Option<Arc<Syncer>> {
         self.sync.lock().await.as_ref().map(|(_, sync)| sync.clone())
     }
 
@@ -583,12 +583,12 @@ fn adopt_earlier_station_database(data_dir: &std::path::Path, earlier: &str, key
 /// A short stable name for a string (file names that must not show a host).
 fn short_hash(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
 }
 
 /// Offline sign-ins of logins the server no longer lets sign in (disabled,
 /// expired, out of the staff groups) are forgotten at every contact.
-pub(crate) async fn forget_disabled_sign_ins(sync: &Sync, clinic: &Clinic) {
+pub(crate) async fn forget_disabled_sign_ins(sync: &Syncer, clinic: &Clinic) {
     let Ok(kept) = sync.local.kept_sign_in_logins().await else { return };
     match clinic.logins_that_may_sign_in(&kept).await {
         Ok(allowed) => {

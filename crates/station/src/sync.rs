@@ -79,7 +79,7 @@ pub struct CycleReport {
     pub pull_deferred: bool,
 }
 
-pub struct Sync {
+pub struct Syncer {
     pub(crate) local: LocalStore,
     pub(crate) station_id: String,
     online: AtomicBool,
@@ -89,17 +89,17 @@ pub struct Sync {
     cycle: Mutex<Option<Instant>>,
 }
 
-impl Sync {
+impl Syncer {
     /// Opens sync over a station database, reporting on its own channel.
-    pub async fn open(local: LocalStore) -> AppResult<Sync> {
-        Sync::open_reporting_to(local, watch::channel(SyncStatus::starting()).0).await
+    pub async fn open(local: LocalStore) -> AppResult<Syncer> {
+        Syncer::open_reporting_to(local, watch::channel(SyncStatus::starting()).0).await
     }
 
     /// Opens sync reporting on `status`: the station keeps one channel for
     /// the UI while the database behind it changes with the clinic server.
-    pub async fn open_reporting_to(local: LocalStore, status: watch::Sender<SyncStatus>) -> AppResult<Sync> {
+    pub async fn open_reporting_to(local: LocalStore, status: watch::Sender<SyncStatus>) -> AppResult<Syncer> {
         let station_id = local.station_id().await?;
-        let sync = Sync {
+        let sync = Syncer {
             local,
             station_id,
             // Assume the server is reachable until a call says otherwise.

@@ -77,7 +77,7 @@ pub async fn select(conn: &mut PgConnection, which: Select) -> AppResult<Vec<Res
             file_name: r.file_name,
             media_type: r.media_type,
             byte_size: r.byte_size,
-            sha256: hex(&r.sha256),
+            sha256: hex::encode(&r.sha256),
             uploaded_by: r.uploaded_by,
             created_at: r.created_at,
         })
@@ -89,8 +89,4 @@ pub async fn content(conn: &mut PgConnection, id: ResultId) -> AppResult<Option<
         .fetch_optional(conn)
         .await
         .db()
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
