@@ -2,7 +2,9 @@
 # Smoke test of the package as a clinic receives it: installs the newest
 # .deb with apt (which pulls its declared dependencies), starts the installed
 # binary under Xvfb as a fresh station, and checks that the window opens and
-# reaches the embedded demo clinic. Run scripts/package.sh first.
+# the embedded demo clinic is up for its staff to sign in (the station logs
+# "station ready: Demo SignedOut" once the demo cluster is set up, filled
+# and its logins are ready). Run scripts/package.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deb=$(ls -t target/release/bundle/deb/*.deb | head -1)
@@ -27,7 +29,7 @@ window=""; ready=""
 while [ $((SECONDS - started)) -lt 300 ]; do  # a first start creates and fills the demo clinic
   kill -0 "$app" 2>/dev/null || { echo "FAIL: the installed app exited"; cat "$log"; exit 1; }
   [ -z "$window" ] && DISPLAY=$display xdotool search --name '^Clinic Desk$' >/dev/null 2>&1 && window="$((SECONDS - started)) s"
-  grep -q "station ready: Demo Ready" "$log" && ready="$((SECONDS - started)) s"
+  grep -q "station ready: Demo SignedOut" "$log" && ready="$((SECONDS - started)) s"
   [ -n "$window" ] && [ -n "$ready" ] && break
   sleep 0.5
 done
@@ -36,4 +38,4 @@ DISPLAY=$display import -window root "$artifacts/package-smoke.png" || true
 if [ -z "$window" ] || [ -z "$ready" ]; then
   echo "FAIL: window: ${window:-never}; demo clinic ready: ${ready:-never}"; cat "$log"; exit 1
 fi
-echo "package smoke test: $(basename "$deb") installed; window shown after $window, demo clinic ready after $ready"
+echo "package smoke test: $(basename "$deb") installed; window shown after $window, demo clinic ready for sign-in after $ready"
