@@ -68,4 +68,15 @@ describe("BookingDetail", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Undo check-in" }));
     expect(commands.changeStatus).toHaveBeenCalledWith({ bookingId: "b1", action: "undo", reason: "", cancelKind: null, expectedVersion: 4 });
   });
+
+  it("offers rescheduling and rating only as the booking's rules say, not by its status", async () => {
+    (commands.listLocations as Mock).mockResolvedValue({ status: "ok", data: [location] });
+    (commands.bookingHistory as Mock).mockResolvedValue({ status: "ok", data: [] });
+    // Booked, but the server says it may not move (say, a rule the UI does not know).
+    (commands.getBooking as Mock).mockResolvedValue({ status: "ok", data: { ...booking, canReschedule: false, canRate: false } });
+    renderWithProviders(<BookingDetail bookingId="b1" onClose={() => {}} />);
+    expect(await screen.findByText(/Olena Kovalenko/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Reschedule…" })).not.toBeInTheDocument();
+    expect(screen.queryByText("Rate this visit")).not.toBeInTheDocument();
+  });
 });

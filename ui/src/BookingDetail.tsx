@@ -133,7 +133,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               {errors.action ?? errorText(failed)}
             </Alert>
           )}
-          {(b.status === "booked" || b.status === "confirmed") && (
+          {b.canReschedule === true && (
             <Reschedule
               booking={b}
               timeZone={timeZone}
@@ -143,7 +143,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               }}
             />
           )}
-          {b.status === "completed" && b.subject.type === "doctor" && <BookingRating booking={b} />}
+          {b.canRate === true && <BookingRating booking={b} />}
           {b.subject.type === "diagnostic" && (
             <>
               <Divider label={t("results.title")} labelPosition="left" />

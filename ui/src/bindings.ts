@@ -229,6 +229,10 @@ export type Booking = {
 	holdsSlot?: boolean,
 	/**  Whether a result file may be attached now (`BookingSubject::accepts_results`). */
 	acceptsResults?: boolean,
+	/**  Whether it may move to another time (`BookingStatus::reschedulable`). */
+	canReschedule?: boolean,
+	/**  Whether the patient's rating may be recorded (`BookingSubject::rateable`). */
+	canRate?: boolean,
 	patientMessage: string,
 	rescheduledFrom: BookingId | null,
 	/**  The booking a reschedule moved this one to. */

@@ -31,6 +31,11 @@ impl BookingStatus {
     pub fn holds_slot(self) -> bool {
         matches!(self, Self::Booked | Self::Confirmed | Self::Arrived | Self::Completed)
     }
+
+    /// Only a booking still ahead (booked or confirmed) moves to another time.
+    pub fn reschedulable(self) -> bool {
+        matches!(self, Self::Booked | Self::Confirmed)
+    }
 }
 
 /// The rules on what a booking in a given state accepts, asked by the
@@ -120,7 +125,7 @@ impl RescheduleRequest {
         subject: BookingSubject,
         patient_message: &str,
     ) -> AppResult<BookingRequest> {
-        if !matches!(status, BookingStatus::Booked | BookingStatus::Confirmed) {
+        if !status.reschedulable() {
             return Err(AppError::validation(
                 "bookingId",
                 ValidationCode::NotAllowed,
@@ -298,6 +303,12 @@ pub struct Booking {
     /// Whether a result file may be attached now (`BookingSubject::accepts_results`).
     #[serde(default)]
     pub accepts_results: bool,
+    /// Whether it may move to another time (`BookingStatus::reschedulable`).
+    #[serde(default)]
+    pub can_reschedule: bool,
+    /// Whether the patient's rating may be recorded (`BookingSubject::rateable`).
+    #[serde(default)]
+    pub can_rate: bool,
     pub patient_message: String,
     pub rescheduled_from: Option<BookingId>,
     /// The booking a reschedule moved this one to.
@@ -344,6 +355,8 @@ impl Booking {
         self.allowed_actions = StatusAction::available(&self.status_facts(zone), now);
         self.holds_slot = self.status.holds_slot();
         self.accepts_results = self.subject.accepts_results(self.status, &visit, now).is_ok();
+        self.can_reschedule = self.status.reschedulable();
+        self.can_rate = self.subject.rateable(self.status).is_ok();
     }
 }
 
@@ -730,6 +743,8 @@ mod tests {
                 allowed_actions: vec![],
                 holds_slot: true,
                 accepts_results: false,
+                can_reschedule: false,
+                can_rate: false,
                 patient_message: String::new(),
                 rescheduled_from: None,
                 moved_to: None,
@@ -884,11 +899,18 @@ mod tests {
         );
         assert!(booking.holds_slot);
         assert!(booking.accepts_results, "an MRI under way takes its result");
+        assert!(booking.can_reschedule && !booking.can_rate, "a diagnostic is never rated");
         booking.status = BookingStatus::Cancelled;
         booking.apply_rules(chrono_tz::Europe::Kyiv, at("2030-01-07T07:30:00Z"));
         assert!(booking.allowed_actions.is_empty());
         assert!(!booking.holds_slot);
         assert!(!booking.accepts_results);
+        assert!(!booking.can_reschedule);
+        // A completed visit with a doctor is rated, and stays where it was.
+        booking.subject = BookingSubject::Doctor { doctor_id: DoctorId(1) };
+        booking.status = BookingStatus::Completed;
+        booking.apply_rules(chrono_tz::Europe::Kyiv, at("2030-01-07T09:30:00Z"));
+        assert!(booking.can_rate && !booking.can_reschedule);
     }
 
     #[test]

@@ -61,6 +61,8 @@ fn booking(id: BookingId, starts_at: &str) -> Booking {
         allowed_actions: vec![StatusAction::Confirm, StatusAction::CheckIn, StatusAction::Cancel],
         holds_slot: true,
         accepts_results: false,
+        can_reschedule: false,
+        can_rate: false,
         patient_message: String::new(),
         rescheduled_from: None,
         moved_to: None,

@@ -172,6 +172,8 @@ async fn new_booking(
         allowed_actions: vec![],
         holds_slot: false,
         accepts_results: false,
+        can_reschedule: false,
+        can_rate: false,
         patient_message: message.to_string(),
         rescheduled_from,
         moved_to: None,

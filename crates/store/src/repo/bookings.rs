@@ -230,6 +230,8 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                 allowed_actions: vec![],
                 holds_slot: false,
                 accepts_results: false,
+                can_reschedule: false,
+                can_rate: false,
                 patient_message: r.patient_message,
                 rescheduled_from: r.rescheduled_from,
                 moved_to: r.moved_to,
