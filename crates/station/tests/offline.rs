@@ -127,6 +127,25 @@ impl Server {
         station
     }
 
+    /// A fault of the server's own: inserting into `table` a row matching
+    /// `condition` raises an error the store does not map (neither a
+    /// refusal nor the connection).
+    async fn fault_on_insert(&self, table: &str, condition: &str) {
+        let sql = format!(
+            "CREATE FUNCTION public.fault_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF {condition} THEN RAISE EXCEPTION 'a fault on the server' USING ERRCODE = 'XX001'; END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER fault BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION public.fault_{table}();"
+        );
+        sqlx::raw_sql(&sql).execute(&self.pool().await).await.unwrap();
+    }
+
+    async fn fix_fault(&self, table: &str) {
+        sqlx::raw_sql(&format!("DROP TRIGGER fault ON {table}")).execute(&self.pool().await).await.unwrap();
+    }
+
     fn port(&self) -> u16 {
         self.options.tcp_port.expect("listens on TCP")
     }
@@ -566,20 +585,7 @@ fn hex(bytes: &[u8]) -> String {
 async fn a_change_the_server_cannot_decide_on_is_set_aside_and_the_queue_moves_on() {
     let mut server = Server::start("poison").await;
     let c = seed(&server).await;
-    sqlx::raw_sql(
-        "CREATE FUNCTION public.fault_for_one_name() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN
-             IF NEW.full_name = 'Poison Pill' THEN
-                 RAISE EXCEPTION 'a fault on the server' USING ERRCODE = 'XX001';
-             END IF;
-             RETURN NEW;
-         END $$;
-         CREATE TRIGGER fault_for_one_name BEFORE INSERT ON patients
-             FOR EACH ROW EXECUTE FUNCTION public.fault_for_one_name();",
-    )
-    .execute(&server.pool().await)
-    .await
-    .unwrap();
+    server.fault_on_insert("patients", "NEW.full_name = 'Poison Pill'").await;
     let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
     let station = server.station("Desk A").await;
     let slots = station
@@ -625,7 +631,7 @@ async fn a_change_the_server_cannot_decide_on_is_set_aside_and_the_queue_moves_o
     );
 
     // The fault is fixed: retried, it is applied.
-    sqlx::raw_sql("DROP TRIGGER fault_for_one_name ON patients").execute(&server.pool().await).await.unwrap();
+    server.fix_fault("patients").await;
     let left = station.resolve_conflict(set_aside.intent_id, ConflictResolution::Retry).await.unwrap();
     assert!(left.is_empty());
     wait_until_synced(&station).await;
@@ -731,18 +737,7 @@ async fn a_booking_whose_answer_is_lost_is_shown_saved_or_queued_never_failed() 
 async fn a_patient_created_behind_a_backlog_is_shown_from_the_station() {
     let mut server = Server::start("backlog").await;
     let c = seed(&server).await;
-    sqlx::raw_sql(
-        "CREATE FUNCTION public.fault_for_a_message() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN
-             IF NEW.patient_message = 'Poison' THEN RAISE EXCEPTION 'a fault' USING ERRCODE = 'XX001'; END IF;
-             RETURN NEW;
-         END $$;
-         CREATE TRIGGER fault_for_a_message BEFORE INSERT ON bookings
-             FOR EACH ROW EXECUTE FUNCTION public.fault_for_a_message();",
-    )
-    .execute(&server.pool().await)
-    .await
-    .unwrap();
+    server.fault_on_insert("bookings", "NEW.patient_message = 'Poison'").await;
     let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
     let station = server.station("Desk A").await;
     let slots = station

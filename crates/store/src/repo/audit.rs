@@ -43,9 +43,41 @@ fn action(key: &str) -> AuditAction {
     AuditAction::from_key(key).unwrap_or(AuditAction::View)
 }
 
+/// One audit event as the three readers select it (the same columns each).
+struct EventRow {
+    event_id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    login: String,
+    station: String,
+    action: String,
+    table_name: String,
+    row_id: Option<String>,
+    patient_id: Option<uuid::Uuid>,
+    changes: String,
+    verified: bool,
+}
+
+impl From<EventRow> for AuditEvent {
+    fn from(r: EventRow) -> AuditEvent {
+        AuditEvent {
+            event_id: r.event_id,
+            at: r.at,
+            login: r.login,
+            station: r.station,
+            action: action(&r.action),
+            table_name: r.table_name,
+            row_id: r.row_id,
+            patient_id: r.patient_id.map(PatientId),
+            changes: column_changes(&r.changes),
+            verified: r.verified,
+        }
+    }
+}
+
 /// Events the filter selects, newest first, each with whether it verifies.
 pub async fn events(conn: &mut PgConnection, filter: &AuditFilter) -> AppResult<Vec<AuditEvent>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        EventRow,
         r#"SELECT e.event_id, e.at, e.login, e.station, e.action, e.table_name, e.row_id, e.patient_id,
                   e.changes::text AS "changes!", audit.event_verifies(e) AS "verified!"
              FROM audit.events e
@@ -65,76 +97,37 @@ pub async fn events(conn: &mut PgConnection, filter: &AuditFilter) -> AppResult<
     .fetch_all(conn)
     .await
     .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEvent {
-            event_id: r.event_id,
-            at: r.at,
-            login: r.login,
-            station: r.station,
-            action: action(&r.action),
-            table_name: r.table_name,
-            row_id: r.row_id,
-            patient_id: r.patient_id.map(PatientId),
-            changes: column_changes(&r.changes),
-            verified: r.verified,
-        })
-        .collect())
+    Ok(rows.into_iter().map(AuditEvent::from).collect())
 }
 
 /// A booking's own trail, oldest first (anyone at a desk may read it).
 pub async fn booking_trail(conn: &mut PgConnection, booking: BookingId) -> AppResult<Vec<AuditEvent>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        EventRow,
         r#"SELECT event_id AS "event_id!", at AS "at!", login AS "login!", station AS "station!",
-                  action AS "action!", changes::text AS "changes!", verified AS "verified!"
+                  action AS "action!", 'bookings' AS "table_name!", $1::uuid::text AS row_id,
+                  NULL::uuid AS patient_id, changes::text AS "changes!", verified AS "verified!"
              FROM audit.booking_trail($1)"#,
         booking.0
     )
     .fetch_all(conn)
     .await
     .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEvent {
-            event_id: r.event_id,
-            at: r.at,
-            login: r.login,
-            station: r.station,
-            action: action(&r.action),
-            table_name: "bookings".into(),
-            row_id: Some(booking.0.to_string()),
-            patient_id: None,
-            changes: column_changes(&r.changes),
-            verified: r.verified,
-        })
-        .collect())
+    Ok(rows.into_iter().map(AuditEvent::from).collect())
 }
 
 /// A patient's trail, newest first.
 pub async fn patient_trail(conn: &mut PgConnection, patient: PatientId) -> AppResult<Vec<AuditEvent>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        EventRow,
         r#"SELECT event_id AS "event_id!", at AS "at!", login AS "login!", station AS "station!",
-                  action AS "action!", table_name AS "table_name!", row_id, changes::text AS "changes!",
-                  verified AS "verified!"
+                  action AS "action!", table_name AS "table_name!", row_id, $1::uuid AS patient_id,
+                  changes::text AS "changes!", verified AS "verified!"
              FROM audit.patient_trail($1, 200)"#,
         patient.0
     )
     .fetch_all(conn)
     .await
     .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEvent {
-            event_id: r.event_id,
-            at: r.at,
-            login: r.login,
-            station: r.station,
-            action: action(&r.action),
-            table_name: r.table_name,
-            row_id: r.row_id,
-            patient_id: Some(patient),
-            changes: column_changes(&r.changes),
-            verified: r.verified,
-        })
-        .collect())
+    Ok(rows.into_iter().map(AuditEvent::from).collect())
 }
