@@ -431,9 +431,9 @@ async fn book_offline_then_resolve_the_conflict() {
     desk.screenshot("conflicts").await;
     desk.axe("conflicts").await;
     desk.click_button("Pick another free slot").await;
-    desk.see("Free with Dr Iryna Bondar").await;
+    desk.choose("Free time with Dr Iryna Bondar", "11:30–12:00").await;
     desk.screenshot("conflict-rebook").await;
-    desk.click_button("11:30").await;
+    desk.click_button("Book this time").await;
     desk.see("Nothing to decide").await;
 
     let booked_at = |h, m| {

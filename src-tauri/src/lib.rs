@@ -10,6 +10,8 @@ mod updates;
 
 use std::path::Path;
 
+use clinic_domain::bookings::ClinicPolicy;
+use clinic_domain::{catalogue as domain_catalogue, patients as domain_patients, results as domain_results};
 use clinic_station::secrets::Secrets;
 use clinic_station::{Station, StationPaths, StationStatus};
 use serde::{Deserialize, Serialize};
@@ -130,6 +132,18 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .events(collect_events![StationChanged, BookingsChanged, SyncChanged])
         // The UI sends result files in chunks of this size (the station refuses larger ones).
         .constant("STAGING_CHUNK_BYTES", clinic_station::files::STAGING_CHUNK_BYTES)
+        // Limits the domain enforces, so the UI can say so before asking.
+        .constant("MAX_RESULT_BYTES", domain_results::MAX_RESULT_BYTES as u32)
+        .constant("RESULT_FILE_TYPES", domain_results::RESULT_FILE_TYPES)
+        .constant("GRID_MINUTES", domain_catalogue::GRID_MINUTES)
+        .constant("MIN_SEARCH_CHARS", domain_patients::MIN_SEARCH_CHARS as u32)
+        .constant("SLOT_MINUTES", clinic_domain::values::SLOT_MINUTES)
+        .constant("DIAGNOSTIC_CAPACITY", domain_catalogue::CAPACITY)
+        .constant("LATE_CANCEL_NOTICE_MINUTES", ClinicPolicy::NOTICE_MINUTES)
+        .constant("LOCK_AFTER_MINUTES", ClinicPolicy::LOCK_AFTER_MINUTES)
+        .constant("OFFLINE_SIGN_IN_DAYS", ClinicPolicy::OFFLINE_SIGN_IN_DAYS)
+        .constant("SERVER_PORT", clinic_station::settings::ServerSettings::PORT)
+        .constant("STAFF_GROUPS", clinic_domain::staff::StaffGroup::ALL)
 }
 
 /// Writes the TypeScript bindings to `path`.

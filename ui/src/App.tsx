@@ -1,12 +1,29 @@
 // The reception window: a header with the location, the day and the station's
 // connection; the screens in a side bar (F1–F5); the keyboard shortcuts.
 import { useEffect, useRef, useState } from "react";
-import { ActionIcon, AppShell, Badge, Button, Group, Kbd, Loader, Menu, Modal, NativeSelect, NavLink, Paper, Stack, Switch, Table, Text, Title } from "@mantine/core";
+import {
+  ActionIcon,
+  AppShell,
+  Badge,
+  Button,
+  Group,
+  Kbd,
+  Loader,
+  Menu,
+  Modal,
+  NativeSelect,
+  NavLink,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import { useHotkeys } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, events, type StaffAccess, type StationStatus } from "./bindings";
-import { call } from "./api";
 import { Audit } from "./Audit";
 import { Board, type BookingFor } from "./Board";
 import { ClinicSetup } from "./ClinicSetup";
@@ -19,7 +36,9 @@ import { SettingsPanel } from "./Settings";
 import { Staff } from "./Staff";
 import { WorkingHours } from "./WorkingHours";
 import { shiftDate, todayIn } from "./dates";
-import { Conflicts, SyncBadge, useSyncStatus } from "./Sync";
+import { Conflicts, SyncBadge } from "./Sync";
+import { useBookingsRefresh, useSyncStatus } from "./api/live";
+import { read } from "./api/reads";
 import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { DateField } from "./DateField";
@@ -56,6 +75,10 @@ export function App() {
   const [showSettings, setShowSettings] = useState(false);
   // The conflicts screen has no F-key: it is reached from the sync badge.
   const [screen, setScreen] = useState<Screen | "conflicts">("board");
+  const showConflicts = () => {
+    setShowSettings(false);
+    setScreen("conflicts");
+  };
   const sync = useSyncStatus();
   const patientSearch = useRef<HTMLInputElement>(null);
   const [singleKeys, setSingleKeys] = useSingleKeyShortcuts();
@@ -67,14 +90,7 @@ export function App() {
     return () => void stop.then((unlisten) => unlisten());
   }, []);
 
-  // Another station (or this one) changed bookings: refetch that location's boards.
-  useEffect(() => {
-    const stop = events.bookingsChanged.listen((event) => {
-      void queries.invalidateQueries({ queryKey: ["dayBoard", event.payload.locationId] });
-      void queries.invalidateQueries({ queryKey: ["freeSlots", event.payload.locationId] });
-    });
-    return () => void stop.then((unlisten) => unlisten());
-  }, [queries]);
+  useBookingsRefresh();
 
   const session = status?.session ?? null;
   const lock = () => {
@@ -84,6 +100,7 @@ export function App() {
   // Another member signed in: nothing the previous one saw stays in memory,
   // and a screen they may not use is left.
   const signedInAs = session?.login ?? null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the login changes, which it does not read
   useEffect(() => {
     queries.clear();
     setScreen("board");
@@ -94,11 +111,7 @@ export function App() {
   // Offline from a configured server, the station works from its replica.
   const offlineFromServer = status?.phase.phase === "failed" && status.phase.error.kind === "offline" && status.mode === "server";
   const ready = (status?.phase.phase === "ready" || offlineFromServer) && session !== null && !session.locked;
-  const locations = useQuery({
-    queryKey: ["locations"],
-    queryFn: () => call(commands.listLocations(false)),
-    enabled: ready,
-  });
+  const locations = useQuery({ ...read.listLocations(false), enabled: ready });
 
   useEffect(() => {
     const first = locations.data?.[0];
@@ -147,7 +160,12 @@ export function App() {
         {showSettings ? (
           <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
         ) : session === null ? (
-          <SignInScreen key={status.settings.server?.host ?? "demo"} status={status} onStatus={setStatus} onSettings={() => setShowSettings(true)} />
+          <SignInScreen
+            key={status.settings.server?.host ?? "demo"}
+            status={status}
+            onStatus={setStatus}
+            onSettings={() => setShowSettings(true)}
+          />
         ) : (
           <LockScreen status={status} onStatus={setStatus} />
         )}
@@ -157,99 +175,130 @@ export function App() {
 
   return (
     <AccessContext.Provider value={status?.access ?? null}>
-    <AppShell header={{ height: 52 }} navbar={{ width: 184, breakpoint: 0 }} padding="xs">
-      <AppShell.Header className="topbar">
-        <Group h="100%" px="md" gap="md" wrap="nowrap">
-          <Title order={1} size="h4" c="white" className="app-title">
-            {t("app.title")}
-          </Title>
-          {onBoard && locations.data && locations.data.length > 0 && (
-            <NativeSelect
-              w={190}
-              aria-label={t("board.location")}
-              value={locationId ?? ""}
-              onChange={(e) => setLocationId(Number(e.currentTarget.value))}
-              data={locations.data.map((l) => ({ value: String(l.id), label: l.name }))}
-            />
-          )}
-          {onBoard && date && location && (
-            <Group gap={4} role="group" aria-label={t("board.date")} wrap="nowrap">
-              <ActionIcon variant="light" size="lg" aria-label={t("board.previousDay")} title={`${t("board.previousDay")} (Ctrl+←)`} aria-keyshortcuts="Control+ArrowLeft" onClick={() => moveDay(-1)}>
-                ‹
-              </ActionIcon>
-              <Button variant="light" onClick={today} aria-keyshortcuts="T" title={`${t("board.today")} (T)`}>
-                {t("board.today")}
-              </Button>
-              <ActionIcon variant="light" size="lg" aria-label={t("board.nextDay")} title={`${t("board.nextDay")} (Ctrl+→)`} aria-keyshortcuts="Control+ArrowRight" onClick={() => moveDay(1)}>
-                ›
-              </ActionIcon>
-              <DateField aria-label={t("board.date")} value={date} onChange={(picked) => picked && setDate(picked)} className="date-input" w={118} />
-            </Group>
-          )}
-          <Group ml="auto" gap="xs" wrap="nowrap">
-            {session && <SessionMenu name={session.fullName} login={session.login} offline={session.signedInOffline} onLock={lock} onStatus={setStatus} />}
-            <StationBadge status={status} online={sync?.online ?? true} stuck={(sync?.stuck ?? 0) > 0} />
-            <SyncBadge sync={sync} onConflicts={() => (setShowSettings(false), setScreen("conflicts"))} />
-            <StationMenu singleKeys={singleKeys} onSingleKeys={setSingleKeys} onSettings={() => setShowSettings(true)} />
-          </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p={6} aria-label={t("nav.label")}>
-        {SCREENS.map((s, i) => screenAllowed(s, status?.access) && (
-          <NavLink
-            key={s}
-            component="button"
-            label={t(`nav.${s}`)}
-            active={!showSettings && screen === s}
-            onClick={() => show(s)}
-            rightSection={<Kbd size="xs">F{i + 1}</Kbd>}
-            aria-keyshortcuts={`F${i + 1}`}
-          />
-        ))}
-        {sync && sync.conflicts > 0 && (
-          <NavLink
-            component="button"
-            color="red"
-            label={t("sync.conflicts", { count: sync.conflicts })}
-            active={!showSettings && screen === "conflicts"}
-            onClick={() => (setShowSettings(false), setScreen("conflicts"))}
-          />
-        )}
-      </AppShell.Navbar>
-      <AppShell.Main>
-        {status && (showSettings || (status.phase.phase === "failed" && !offlineFromServer)) && (
-          <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
-        )}
-        {!showSettings && !ready && <Connecting status={status} />}
-        {!showSettings && ready && locations.data && (
-          <>
-            <ScreenBoundary key={screen} screen={screen}>
-              {screen === "board" && location && date && (
-                <Board location={location} date={date} bookingFor={bookingFor} onBookingForDone={() => setBookingFor(null)} />
-              )}
-              {screen === "patients" && (
-                <Patients
-                  ref={patientSearch}
-                  onBookFor={(patient, again) => {
-                    setBookingFor({ patient, subject: again?.subject ?? null });
-                    if (again) setLocationId(again.locationId);
-                    setShowSettings(false);
-                    setScreen("board");
-                  }}
+      <AppShell header={{ height: 52 }} navbar={{ width: 184, breakpoint: 0 }} padding="xs">
+        <AppShell.Header className="topbar">
+          <Group h="100%" px="md" gap="md" wrap="nowrap">
+            <Title order={1} size="h4" c="white" className="app-title">
+              {t("app.title")}
+            </Title>
+            {onBoard && locations.data && locations.data.length > 0 && (
+              <NativeSelect
+                w={190}
+                aria-label={t("board.location")}
+                value={locationId ?? ""}
+                onChange={(e) => setLocationId(Number(e.currentTarget.value))}
+                data={locations.data.map((l) => ({ value: String(l.id), label: l.name }))}
+              />
+            )}
+            {onBoard && date && location && (
+              <Group gap={4} role="group" aria-label={t("board.date")} wrap="nowrap">
+                <ActionIcon
+                  variant="light"
+                  size="lg"
+                  aria-label={t("board.previousDay")}
+                  title={`${t("board.previousDay")} (Ctrl+←)`}
+                  aria-keyshortcuts="Control+ArrowLeft"
+                  onClick={() => moveDay(-1)}
+                >
+                  ‹
+                </ActionIcon>
+                <Button variant="light" onClick={today} aria-keyshortcuts="T" title={`${t("board.today")} (T)`}>
+                  {t("board.today")}
+                </Button>
+                <ActionIcon
+                  variant="light"
+                  size="lg"
+                  aria-label={t("board.nextDay")}
+                  title={`${t("board.nextDay")} (Ctrl+→)`}
+                  aria-keyshortcuts="Control+ArrowRight"
+                  onClick={() => moveDay(1)}
+                >
+                  ›
+                </ActionIcon>
+                <DateField
+                  aria-label={t("board.date")}
+                  value={date}
+                  onChange={(picked) => picked && setDate(picked)}
+                  className="date-input"
+                  w={118}
+                />
+              </Group>
+            )}
+            <Group ml="auto" gap="xs" wrap="nowrap">
+              {session && (
+                <SessionMenu
+                  name={session.fullName}
+                  login={session.login}
+                  offline={session.signedInOffline}
+                  onLock={lock}
+                  onStatus={setStatus}
                 />
               )}
-              {screen === "doctors" && <Doctors locations={locations.data} />}
-              {screen === "hours" && <WorkingHours locations={locations.data} />}
-              {screen === "setup" && <ClinicSetup />}
-              {screen === "staff" && <Staff locations={locations.data} />}
-              {screen === "audit" && <Audit />}
-              {screen === "conflicts" && <Conflicts locations={locations.data} />}
-            </ScreenBoundary>
-            {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}
-          </>
-        )}
-      </AppShell.Main>
-    </AppShell>
+              <StationBadge status={status} online={sync?.online ?? true} stuck={(sync?.stuck ?? 0) > 0} />
+              <SyncBadge sync={sync} onConflicts={showConflicts} />
+              <StationMenu singleKeys={singleKeys} onSingleKeys={setSingleKeys} onSettings={() => setShowSettings(true)} />
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p={6} aria-label={t("nav.label")}>
+          {SCREENS.map(
+            (s, i) =>
+              screenAllowed(s, status?.access) && (
+                <NavLink
+                  key={s}
+                  component="button"
+                  label={t(`nav.${s}`)}
+                  active={!showSettings && screen === s}
+                  onClick={() => show(s)}
+                  rightSection={<Kbd size="xs">F{i + 1}</Kbd>}
+                  aria-keyshortcuts={`F${i + 1}`}
+                />
+              ),
+          )}
+          {sync && sync.conflicts > 0 && (
+            <NavLink
+              component="button"
+              color="red"
+              label={t("sync.conflicts", { count: sync.conflicts })}
+              active={!showSettings && screen === "conflicts"}
+              onClick={showConflicts}
+            />
+          )}
+        </AppShell.Navbar>
+        <AppShell.Main>
+          {status && (showSettings || (status.phase.phase === "failed" && !offlineFromServer)) && (
+            <SettingsPanel status={status} onStatus={setStatus} onClose={() => setShowSettings(false)} />
+          )}
+          {!showSettings && !ready && <Connecting status={status} />}
+          {!showSettings && ready && locations.data && (
+            <>
+              <ScreenBoundary key={screen} screen={screen}>
+                {screen === "board" && location && date && (
+                  <Board location={location} date={date} bookingFor={bookingFor} onBookingForDone={() => setBookingFor(null)} />
+                )}
+                {screen === "patients" && (
+                  <Patients
+                    ref={patientSearch}
+                    onBookFor={(patient, again) => {
+                      setBookingFor({ patient, subject: again?.subject ?? null });
+                      if (again) setLocationId(again.locationId);
+                      setShowSettings(false);
+                      setScreen("board");
+                    }}
+                  />
+                )}
+                {screen === "doctors" && <Doctors locations={locations.data} />}
+                {screen === "hours" && <WorkingHours locations={locations.data} />}
+                {screen === "setup" && <ClinicSetup />}
+                {screen === "staff" && <Staff locations={locations.data} />}
+                {screen === "audit" && <Audit />}
+                {screen === "conflicts" && <Conflicts locations={locations.data} />}
+              </ScreenBoundary>
+              {screen === "board" && locations.data.length === 0 && <NoLocations onSetup={() => setScreen("setup")} />}
+            </>
+          )}
+        </AppShell.Main>
+      </AppShell>
     </AccessContext.Provider>
   );
 }
@@ -315,7 +364,19 @@ function NoLocations({ onSetup }: { onSetup: () => void }) {
 }
 
 /** Who is signed in, with "lock" (Ctrl+L) and "switch user". */
-function SessionMenu({ name, login, offline, onLock, onStatus }: { name: string; login: string; offline: boolean; onLock: () => void; onStatus: (status: StationStatus) => void }) {
+function SessionMenu({
+  name,
+  login,
+  offline,
+  onLock,
+  onStatus,
+}: {
+  name: string;
+  login: string;
+  offline: boolean;
+  onLock: () => void;
+  onStatus: (status: StationStatus) => void;
+}) {
   const { t } = useTranslation();
   const signOut = () => void commands.signOut().then((r) => r.status === "ok" && onStatus(r.data));
   return (
@@ -341,7 +402,15 @@ function SessionMenu({ name, login, offline, onLock, onStatus }: { name: string;
 
 /** What is not needed all day, in one menu so the header fits a 1024-pixel
  * window: settings, the keyboard shortcuts, the language. */
-function StationMenu({ singleKeys, onSingleKeys, onSettings }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void; onSettings: () => void }) {
+function StationMenu({
+  singleKeys,
+  onSingleKeys,
+  onSettings,
+}: {
+  singleKeys: boolean;
+  onSingleKeys: (on: boolean) => void;
+  onSettings: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const [keysOpen, setKeysOpen] = useState(false);
   return (
@@ -380,7 +449,15 @@ function StationMenu({ singleKeys, onSingleKeys, onSettings }: { singleKeys: boo
 }
 
 /** The keyboard shortcuts, listed where staff can find them. */
-function Shortcuts({ singleKeys, onSingleKeys, onClose }: { singleKeys: boolean; onSingleKeys: (on: boolean) => void; onClose: () => void }) {
+function Shortcuts({
+  singleKeys,
+  onSingleKeys,
+  onClose,
+}: {
+  singleKeys: boolean;
+  onSingleKeys: (on: boolean) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const rows: [string, string][] = [
     ["Ctrl+K  /", t("keys.search")],

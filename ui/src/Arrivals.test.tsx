@@ -4,17 +4,36 @@ import userEvent from "@testing-library/user-event";
 import type { Booking } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { changeStatus: vi.fn() } }));
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
+  commands: { changeStatus: vi.fn() },
+}));
 
 const { commands } = await import("./bindings");
 const { Arrivals, minutesSince, waitingList } = await import("./Arrivals");
 
 function arrived(id: string, name: string, since: string, status: Booking["status"] = "arrived"): Booking {
   return {
-    id, patientId: `p${id}`, patientName: name, patientNumber: 1, locationId: 1, locationName: "Centre",
-    subject: { type: "doctor", doctorId: 3 }, subjectName: "Dr Bondar", startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z",
-    price: "650.00", status, statusSince: since, allowedActions: status === "arrived" ? ["complete", "cancel"] : [], holdsSlot: true,
-    patientMessage: "", rescheduledFrom: null, createdBy: "Desk", createdAt: "2030-01-01T00:00:00Z", rowVersion: 3,
+    id,
+    patientId: `p${id}`,
+    patientName: name,
+    patientNumber: 1,
+    locationId: 1,
+    locationName: "Centre",
+    subject: { type: "doctor", doctorId: 3 },
+    subjectName: "Dr Bondar",
+    startsAt: "2030-01-07T09:00:00Z",
+    endsAt: "2030-01-07T09:30:00Z",
+    price: "650.00",
+    status,
+    statusSince: since,
+    allowedActions: status === "arrived" ? ["complete", "cancel"] : [],
+    holdsSlot: true,
+    patientMessage: "",
+    rescheduledFrom: null,
+    createdBy: "Desk",
+    createdAt: "2030-01-01T00:00:00Z",
+    rowVersion: 3,
   };
 }
 
@@ -42,6 +61,11 @@ describe("Arrivals", () => {
     await userEvent.click(within(rows[1]).getByRole("button", { name: /Later Arrival/ }));
     expect(onOpen).toHaveBeenCalledWith("a");
     await userEvent.click(within(rows[0]).getByRole("button", { name: "Seen" }));
-    expect((commands.changeStatus as Mock).mock.calls[0][0]).toEqual({ bookingId: "c", action: "complete", reason: "", expectedVersion: 3 });
+    expect((commands.changeStatus as Mock).mock.calls[0][0]).toEqual({
+      bookingId: "c",
+      action: "complete",
+      reason: "",
+      expectedVersion: 3,
+    });
   });
 });

@@ -7,7 +7,8 @@ import { Alert, Button, Drawer, Group, Stack, Text } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type Booking } from "./bindings";
-import { appError, call } from "./api";
+import { appError, call } from "./api/call";
+import { refetch } from "./api/reads";
 import { errorText } from "./errors";
 import { useFormats } from "./format";
 
@@ -22,7 +23,17 @@ export function minutesSince(iso: string, now: Date): number {
   return Math.max(0, Math.floor((now.getTime() - new Date(iso).getTime()) / 60000));
 }
 
-export function Arrivals({ bookings, timeZone, onOpen, onClose }: { bookings: Booking[]; timeZone: string; onOpen: (id: string) => void; onClose: () => void }) {
+export function Arrivals({
+  bookings,
+  timeZone,
+  onOpen,
+  onClose,
+}: {
+  bookings: Booking[];
+  timeZone: string;
+  onOpen: (id: string) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const formats = useFormats(timeZone);
   const queries = useQueryClient();
@@ -32,13 +43,24 @@ export function Arrivals({ bookings, timeZone, onOpen, onClose }: { bookings: Bo
     return () => clearInterval(timer);
   }, []);
   const seen = useMutation({
-    mutationFn: (b: Booking) => call(commands.changeStatus({ bookingId: b.id, action: "complete", reason: "", expectedVersion: b.rowVersion })),
-    onSuccess: (changed) => void queries.invalidateQueries({ queryKey: ["dayBoard", changed.locationId] }),
+    mutationFn: (b: Booking) =>
+      call(commands.changeStatus({ bookingId: b.id, action: "complete", reason: "", expectedVersion: b.rowVersion })),
+    onSuccess: (changed) => void refetch(queries, "dayBoard", changed.locationId),
   });
   const waiting = waitingList(bookings);
 
   return (
-    <Drawer opened onClose={onClose} position="right" size="sm" title={<span tabIndex={-1} data-autofocus>{t("arrivals.title", { count: waiting.length })}</span>}>
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="sm"
+      title={
+        <span tabIndex={-1} data-autofocus>
+          {t("arrivals.title", { count: waiting.length })}
+        </span>
+      }
+    >
       <Stack gap="xs">
         {waiting.length === 0 && <Text c="dimmed">{t("arrivals.none")}</Text>}
         {seen.error && (
@@ -56,11 +78,18 @@ export function Arrivals({ bookings, timeZone, onOpen, onClose }: { bookings: Bo
                   <span className="arrival-detail">
                     {b.subjectName} · {formats.time(b.startsAt)}
                   </span>
-                  <span className="arrival-wait">{t("arrivals.waited", { time: formats.time(since), minutes: minutesSince(since, now) })}</span>
+                  <span className="arrival-wait">
+                    {t("arrivals.waited", { time: formats.time(since), minutes: minutesSince(since, now) })}
+                  </span>
                 </button>
                 {b.allowedActions.includes("complete") && (
                   <Group gap={4}>
-                    <Button size="xs" variant="light" loading={seen.isPending && seen.variables?.id === b.id} onClick={() => seen.mutate(b)}>
+                    <Button
+                      size="xs"
+                      variant="light"
+                      loading={seen.isPending && seen.variables?.id === b.id}
+                      onClick={() => seen.mutate(b)}
+                    >
                       {t("arrivals.seen")}
                     </Button>
                   </Group>

@@ -4,7 +4,10 @@ import userEvent from "@testing-library/user-event";
 import type { AuditEvent } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { auditEvents: vi.fn(), exportAuditCsv: vi.fn(), chooseSavePath: vi.fn() } }));
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
+  commands: { auditEvents: vi.fn(), exportAuditCsv: vi.fn(), chooseSavePath: vi.fn() },
+}));
 
 const { commands } = await import("./bindings");
 const { Audit } = await import("./Audit");

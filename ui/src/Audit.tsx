@@ -4,10 +4,11 @@
 // is shown in red. The filtered list exports to CSV (itself recorded).
 import { useState } from "react";
 import { Alert, Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { type UseQueryOptions, useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type AuditAction, type AuditEvent, type AuditFilter } from "./bindings";
-import { call } from "./api";
+import { call } from "./api/call";
+import { read } from "./api/reads";
 import { DateField } from "./DateField";
 import { failureOf } from "./errors";
 import { useFormats } from "./format";
@@ -36,7 +37,7 @@ export function Audit() {
     station,
     action: action || null,
   };
-  const events = useQuery({ queryKey: ["audit", filter], queryFn: () => call(commands.auditEvents(filter)) });
+  const events = useQuery(read.auditEvents(filter));
   const exported = useMutation({
     mutationFn: async () => {
       const path = await call(commands.chooseSavePath("auditCsv", "audit-trail.csv"));
@@ -113,7 +114,11 @@ export function AuditTable({ events, withSubject }: { events: AuditEvent[]; with
       </Table.Thead>
       <Table.Tbody>
         {events.map((e) => (
-          <Table.Tr key={e.eventId} data-verified={e.verified} style={e.verified ? undefined : { background: "var(--mantine-color-red-0)" }}>
+          <Table.Tr
+            key={e.eventId}
+            data-verified={e.verified}
+            style={e.verified ? undefined : { background: "var(--mantine-color-red-0)" }}
+          >
             <Table.Td>{formats.dateTime(e.at)}</Table.Td>
             <Table.Td>{e.login}</Table.Td>
             <Table.Td>{e.station}</Table.Td>
@@ -144,10 +149,16 @@ export function AuditTable({ events, withSubject }: { events: AuditEvent[]; with
 }
 
 /** A record's own trail (a booking's, a patient's), loaded when asked for. */
-export function Trail({ queryKey, load, withSubject }: { queryKey: unknown[]; load: () => Promise<AuditEvent[]>; withSubject?: boolean }) {
+export function Trail({
+  query,
+  withSubject,
+}: {
+  query: UseQueryOptions<AuditEvent[], Error, AuditEvent[], readonly unknown[]>;
+  withSubject?: boolean;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const trail = useQuery({ queryKey, queryFn: load, enabled: open });
+  const trail = useQuery({ ...query, enabled: open });
   return (
     <Stack gap={4} align="start">
       <Button variant="subtle" size="compact-sm" onClick={() => setOpen((o) => !o)} aria-expanded={open}>

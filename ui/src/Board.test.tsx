@@ -4,7 +4,8 @@ import userEvent from "@testing-library/user-event";
 import type { BoardColumn, Booking, BookingStatus, DayBoard, Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
   commands: {
     dayBoard: vi.fn(),
     getBooking: vi.fn(),
@@ -22,17 +23,56 @@ vi.mock("./bindings", () => ({
 const { commands } = await import("./bindings");
 const { Board } = await import("./Board");
 
-const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
-const bondar: BoardColumn = { subject: { type: "doctor", doctorId: 3 }, name: "Dr Iryna Bondar", detail: "Cardiology", slotMinutes: 30, lanes: 1, open: [{ start: "08:00", end: "18:00" }] };
-const mri: BoardColumn = { subject: { type: "diagnostic", diagnosticId: 4 }, name: "MRI", detail: "", slotMinutes: 30, lanes: 2, open: [{ start: "08:00", end: "18:00" }] };
+const location: Location = {
+  id: 1,
+  name: "Centre",
+  address: "a",
+  phone: "",
+  timeZone: "UTC",
+  gridMinutes: 15,
+  isActive: true,
+  rowVersion: 1,
+};
+const bondar: BoardColumn = {
+  subject: { type: "doctor", doctorId: 3 },
+  name: "Dr Iryna Bondar",
+  detail: "Cardiology",
+  slotMinutes: 30,
+  lanes: 1,
+  open: [{ start: "08:00", end: "18:00" }],
+};
+const mri: BoardColumn = {
+  subject: { type: "diagnostic", diagnosticId: 4 },
+  name: "MRI",
+  detail: "",
+  slotMinutes: 30,
+  lanes: 2,
+  open: [{ start: "08:00", end: "18:00" }],
+};
 
 function booking(id: string, column: BoardColumn, from: string, status: BookingStatus, name: string): Booking {
   const startsAt = `2030-01-07T${from}:00Z`;
   return {
-    id, patientId: `p-${id}`, patientName: name, patientNumber: 1, locationId: 1, locationName: "Centre", subject: column.subject,
-    subjectName: column.name, startsAt, endsAt: new Date(new Date(startsAt).getTime() + 30 * 60000).toISOString(), price: "650.00", status,
-    statusSince: startsAt, allowedActions: status === "booked" ? ["confirm", "checkIn", "cancel"] : [], holdsSlot: status !== "cancelled",
-    patientMessage: "", rescheduledFrom: null, createdBy: "Desk", createdAt: startsAt, rowVersion: 1,
+    id,
+    patientId: `p-${id}`,
+    patientName: name,
+    patientNumber: 1,
+    locationId: 1,
+    locationName: "Centre",
+    subject: column.subject,
+    subjectName: column.name,
+    startsAt,
+    endsAt: new Date(new Date(startsAt).getTime() + 30 * 60000).toISOString(),
+    price: "650.00",
+    status,
+    statusSince: startsAt,
+    allowedActions: status === "booked" ? ["confirm", "checkIn", "cancel"] : [],
+    holdsSlot: status !== "cancelled",
+    patientMessage: "",
+    rescheduledFrom: null,
+    createdBy: "Desk",
+    createdAt: startsAt,
+    rowVersion: 1,
   };
 }
 
@@ -107,9 +147,21 @@ describe("Board", () => {
     (commands.dayBoard as Mock).mockResolvedValue(ok(day));
     (commands.freeSlots as Mock).mockResolvedValue(ok([]));
     (commands.getDoctor as Mock).mockResolvedValue(ok({ price: "650.00" }));
-    const olena = { id: "p-a", patientNumber: 17, fullName: "Olena Kovalenko", phone: null, email: null, dateOfBirth: null, notes: "", rowVersion: 1, createdAt: "2029-01-01T00:00:00Z" };
+    const olena = {
+      id: "p-a",
+      patientNumber: 17,
+      fullName: "Olena Kovalenko",
+      phone: null,
+      email: null,
+      dateOfBirth: null,
+      notes: "",
+      rowVersion: 1,
+      createdAt: "2029-01-01T00:00:00Z",
+    };
     const done = vi.fn();
-    renderWithProviders(<Board location={location} date="2030-01-07" bookingFor={{ patient: olena, subject: bondar.subject }} onBookingForDone={done} />);
+    renderWithProviders(
+      <Board location={location} date="2030-01-07" bookingFor={{ patient: olena, subject: bondar.subject }} onBookingForDone={done} />,
+    );
     expect(await screen.findByText("Booking for Olena Kovalenko")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: /New booking/ }));
     const drawer = await screen.findByRole("dialog", { name: /New booking with Dr Iryna Bondar/ });

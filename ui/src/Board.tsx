@@ -9,7 +9,8 @@ import { useHotkeys, useLocalStorage } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type BoardColumn, type Booking, type BookingStatus, type BookingSubject, type Location, type Patient } from "./bindings";
-import { appError, call } from "./api";
+import { appError, call } from "./api/call";
+import { read } from "./api/reads";
 import { errorText } from "./errors";
 import { useFormats } from "./format";
 import { minuteOfDay, minutesOf, todayIn, wallTime } from "./dates";
@@ -18,7 +19,19 @@ import { BookingDetail } from "./BookingDetail";
 import { Arrivals, waitingList } from "./Arrivals";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { markOnce } from "./startup";
-import { DENSITY, bookingAt, dayRange, firstCursor, isOpenAt, layoutColumn, moveCursor, subjectKey, type Block, type Cursor, type Density } from "./boardLayout";
+import {
+  DENSITY,
+  bookingAt,
+  dayRange,
+  firstCursor,
+  isOpenAt,
+  layoutColumn,
+  moveCursor,
+  subjectKey,
+  type Block,
+  type Cursor,
+  type Density,
+} from "./boardLayout";
 
 const DIAGNOSTICS = "__diagnostics__";
 
@@ -49,10 +62,21 @@ export interface BookingFor {
   subject: BookingSubject | null;
 }
 
-export function Board({ location, date, bookingFor, onBookingForDone }: { location: Location; date: string; bookingFor?: BookingFor | null; onBookingForDone?: () => void }) {
+export function Board({
+  location,
+  date,
+  bookingFor,
+  onBookingForDone,
+}: {
+  location: Location;
+  date: string;
+  bookingFor?: BookingFor | null;
+  onBookingForDone?: () => void;
+}) {
   const { t } = useTranslation();
   const board = useQuery({
-    queryKey: ["dayBoard", location.id, date],
+    ...read.dayBoard(location.id, date),
+    // The same read, timed for the startup figures (`startup.ts`).
     queryFn: async () => {
       markOnce("board-requested");
       const data = await call(commands.dayBoard(location.id, date));
@@ -73,7 +97,8 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
   const [hidden, setHidden] = useLocalStorage<string[]>({ key: `board-hidden-columns-${location.id}`, defaultValue: [] });
   // Declared before any early return: the N key's handler uses them whenever it fires.
   const choices = (board.data?.columns ?? []).map((c) => ({ subject: c.subject, name: c.detail ? `${c.name} · ${c.detail}` : c.name }));
-  const again = bookingFor?.subject ? (choices.find((c) => subjectKey(c.subject) === subjectKey(bookingFor.subject!)) ?? null) : null;
+  const againKey = bookingFor?.subject ? subjectKey(bookingFor.subject) : null;
+  const again = choices.find((c) => subjectKey(c.subject) === againKey) ?? null;
   const startDraft = (draftFor: BookingDraft) =>
     setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
   const [singleKeys] = useSingleKeyShortcuts();
@@ -143,13 +168,35 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
           w={200}
         />
         <BoardView columns={board.data.columns} hidden={hidden} onHidden={setHidden}>
-          <Switch size="sm" label={t("board.compact")} checked={density === "compact"} onChange={(e) => setDensity(e.currentTarget.checked ? "compact" : "comfortable")} />
-          <Switch size="sm" label={t("board.showReleased", { count: released })} checked={showReleased} onChange={(e) => setShowReleased(e.currentTarget.checked)} />
+          <Switch
+            size="sm"
+            label={t("board.compact")}
+            checked={density === "compact"}
+            onChange={(e) => setDensity(e.currentTarget.checked ? "compact" : "comfortable")}
+          />
+          <Switch
+            size="sm"
+            label={t("board.showReleased", { count: released })}
+            checked={showReleased}
+            onChange={(e) => setShowReleased(e.currentTarget.checked)}
+          />
         </BoardView>
-        <Button size="xs" ml="auto" variant="default" onClick={() => setShowArrivals(true)} aria-keyshortcuts="W" rightSection={<Kbd size="xs">W</Kbd>}>
+        <Button
+          size="xs"
+          ml="auto"
+          variant="default"
+          onClick={() => setShowArrivals(true)}
+          aria-keyshortcuts="W"
+          rightSection={<Kbd size="xs">W</Kbd>}
+        >
           {t("arrivals.title", { count: waitingList(bookings).length })}
         </Button>
-        <Button size="xs" onClick={() => startDraft({ subject: null, date, minute: null })} aria-keyshortcuts="N" rightSection={<Kbd size="xs">N</Kbd>}>
+        <Button
+          size="xs"
+          onClick={() => startDraft({ subject: null, date, minute: null })}
+          aria-keyshortcuts="N"
+          rightSection={<Kbd size="xs">N</Kbd>}
+        >
           {t("board.newBooking")}
         </Button>
       </Group>
@@ -191,7 +238,17 @@ export function Board({ location, date, bookingFor, onBookingForDone }: { locati
 
 /** How the board is drawn: density, cancelled bookings (`children`), and
  * which doctors and diagnostics it shows (a desk may look after a few). */
-function BoardView({ columns, hidden, onHidden, children }: { columns: BoardColumn[]; hidden: string[]; onHidden: (keys: string[]) => void; children: ReactNode }) {
+function BoardView({
+  columns,
+  hidden,
+  onHidden,
+  children,
+}: {
+  columns: BoardColumn[];
+  hidden: string[];
+  onHidden: (keys: string[]) => void;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const shown = columns.filter((c) => !hidden.includes(subjectKey(c.subject))).length;
   return (
@@ -284,7 +341,11 @@ function BoardGrid({ location, date, columns, bookings, showReleased, density, o
   const cursorText =
     here && cursorColumn
       ? `${cursorColumn.name}, ${wallTime(here.minute)}: ${
-          cursorBooking ? `${cursorBooking.patientName}, ${t(`status.${cursorBooking.status}`)}` : isOpenAt(cursorColumn, here.minute) ? t("board.free") : t("board.closed")
+          cursorBooking
+            ? `${cursorBooking.patientName}, ${t(`status.${cursorBooking.status}`)}`
+            : isOpenAt(cursorColumn, here.minute)
+              ? t("board.free")
+              : t("board.closed")
         }`
       : "";
 

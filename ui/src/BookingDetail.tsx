@@ -2,11 +2,27 @@
 // (cancel asks for a reason); reschedule to another free slot; a rating once
 // completed; results for a diagnostic; and its status history.
 import { useState } from "react";
-import { Alert, Badge, Button, Divider, Drawer, Group, Radio, Rating, Select, Stack, Table, Text, TextInput, Textarea } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Divider,
+  Drawer,
+  Group,
+  Radio,
+  Rating,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+} from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type Booking, type BookingId, type CancelKind, type StatusAction } from "./bindings";
-import { appError, call } from "./api";
+import { appError, call } from "./api/call";
+import { read, refetch } from "./api/reads";
 import { Trail } from "./Audit";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
@@ -14,7 +30,7 @@ import { uuidv7 } from "./ids";
 import { todayIn } from "./dates";
 import { BookingResults } from "./Results";
 import { subjectKey } from "./boardLayout";
-import { SlotSelect } from "./NewBooking";
+import { SlotPicker } from "./SlotPicker";
 import { DateField } from "./DateField";
 
 export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
@@ -23,27 +39,27 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
   const [shown, setShown] = useState(bookingId);
   const [reason, setReason] = useState("");
   const [cancelKind, setCancelKind] = useState<CancelKind | null>(null);
-  const booking = useQuery({ queryKey: ["booking", shown], queryFn: () => call(commands.getBooking(shown)) });
-  const history = useQuery({ queryKey: ["bookingHistory", shown], queryFn: () => call(commands.bookingHistory(shown)) });
-  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });
+  const booking = useQuery(read.getBooking(shown));
+  const history = useQuery(read.bookingHistory(shown));
+  const locations = useQuery(read.listLocations(false));
   const b = booking.data;
   const timeZone = locations.data?.find((l) => l.id === b?.locationId)?.timeZone ?? "UTC";
   const formats = useFormats(timeZone);
   const refresh = (changed: Booking) => {
-    void queries.invalidateQueries({ queryKey: ["booking"] });
-    void queries.invalidateQueries({ queryKey: ["bookingHistory"] });
-    void queries.invalidateQueries({ queryKey: ["dayBoard", changed.locationId] });
-    void queries.invalidateQueries({ queryKey: ["patientBookings", changed.patientId] });
+    void refetch(queries, "getBooking");
+    void refetch(queries, "bookingHistory");
+    void refetch(queries, "dayBoard", changed.locationId);
+    void refetch(queries, "patientBookings", changed.patientId);
   };
   const act = useMutation({
-    mutationFn: (action: StatusAction) =>
+    mutationFn: ({ action, version }: { action: StatusAction; version: number }) =>
       call(
         commands.changeStatus({
           bookingId: shown,
           action,
           reason,
           cancelKind: action === "cancel" ? cancelKind : null,
-          expectedVersion: b!.rowVersion,
+          expectedVersion: version,
         }),
       ),
     onSuccess: (changed) => {
@@ -97,7 +113,12 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
           )}
           {b.allowedActions.includes("cancel") && (
             <Stack gap={6}>
-              <Radio.Group label={t("cancel.by")} value={cancelKind} onChange={(v) => setCancelKind(v as CancelKind)} error={errors.cancelKind}>
+              <Radio.Group
+                label={t("cancel.by")}
+                value={cancelKind}
+                onChange={(v) => setCancelKind(v as CancelKind)}
+                error={errors.cancelKind}
+              >
                 <Group mt={4}>
                   <Radio value="byPatient" label={t("cancel.byPatient")} />
                   <Radio value="byClinic" label={t("cancel.byClinic")} />
@@ -105,14 +126,26 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               </Radio.Group>
               {cancelKind && (
                 <Group gap={4} aria-label={t("cancel.presets")} role="group">
-                  {(t(cancelKind === "byPatient" ? "cancel.patientReasons" : "cancel.clinicReasons", { returnObjects: true }) as string[]).map((preset) => (
-                    <Button key={preset} size="compact-xs" variant={reason === preset ? "filled" : "default"} onClick={() => setReason(preset)}>
+                  {(
+                    t(cancelKind === "byPatient" ? "cancel.patientReasons" : "cancel.clinicReasons", { returnObjects: true }) as string[]
+                  ).map((preset) => (
+                    <Button
+                      key={preset}
+                      size="compact-xs"
+                      variant={reason === preset ? "filled" : "default"}
+                      onClick={() => setReason(preset)}
+                    >
                       {preset}
                     </Button>
                   ))}
                 </Group>
               )}
-              <TextInput label={t("detail.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} />
+              <TextInput
+                label={t("detail.reason")}
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                error={errors.reason}
+              />
             </Stack>
           )}
           <Group gap="xs">
@@ -121,8 +154,8 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
                 key={action}
                 variant={action === "cancel" || action === "noShow" || action === "undo" ? "light" : "filled"}
                 color={action === "cancel" || action === "noShow" ? "red" : "clinic"}
-                loading={act.isPending && act.variables === action}
-                onClick={() => act.mutate(action)}
+                loading={act.isPending && act.variables?.action === action}
+                onClick={() => act.mutate({ action, version: b.rowVersion })}
               >
                 {action === "undo" ? t(`action.undo_${b.status}`) : t(`action.${action}`)}
               </Button>
@@ -153,11 +186,13 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
           <Divider label={t("detail.history")} labelPosition="left" />
           <Table striped withTableBorder fz="sm">
             <Table.Tbody>
-              {(history.data ?? []).map((h, i) => (
-                <Table.Tr key={i}>
+              {(history.data ?? []).map((h) => (
+                <Table.Tr key={`${h.changedAt}-${h.toStatus}`}>
                   <Table.Td>{formats.dateTime(h.changedAt)}</Table.Td>
                   <Table.Td>{t(`status.${h.toStatus}`)}</Table.Td>
-                  <Table.Td>{h.enteredBy ? t("detail.enteredOffline", { entered: h.enteredBy, synced: h.changedBy }) : h.changedBy}</Table.Td>
+                  <Table.Td>
+                    {h.enteredBy ? t("detail.enteredOffline", { entered: h.enteredBy, synced: h.changedBy }) : h.changedBy}
+                  </Table.Td>
                   <Table.Td>
                     {h.cancelKind && (
                       <Text span size="sm" fw={600}>
@@ -172,7 +207,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               ))}
             </Table.Tbody>
           </Table>
-          <Trail queryKey={["bookingTrail", b.id]} load={() => call(commands.bookingTrail(b.id))} />
+          <Trail query={read.bookingTrail(b.id)} />
         </Stack>
       )}
     </Drawer>
@@ -180,10 +215,20 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
 }
 
 /** "Moved to …" / "Moved from …": the other end of a reschedule, one click away. */
-function MoveLink({ bookingId, label, timeZone, onOpen }: { bookingId: BookingId; label: string; timeZone: string; onOpen: (id: BookingId) => void }) {
+function MoveLink({
+  bookingId,
+  label,
+  timeZone,
+  onOpen,
+}: {
+  bookingId: BookingId;
+  label: string;
+  timeZone: string;
+  onOpen: (id: BookingId) => void;
+}) {
   const { t } = useTranslation();
   const formats = useFormats(timeZone);
-  const other = useQuery({ queryKey: ["booking", bookingId], queryFn: () => call(commands.getBooking(bookingId)) });
+  const other = useQuery(read.getBooking(bookingId));
   const when = other.data ? `${formats.dateTime(other.data.startsAt)} · ${other.data.subjectName}` : "…";
   return (
     <Button variant="subtle" justify="start" px={0} onClick={() => onOpen(bookingId)}>
@@ -195,33 +240,25 @@ function MoveLink({ bookingId, label, timeZone, onOpen }: { bookingId: BookingId
 /** Moves the booking to another free slot of the same doctor or diagnostic. */
 function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone: string; onMoved: (moved: Booking) => void }) {
   const { t } = useTranslation();
+  const queries = useQueryClient();
   const [date, setDate] = useState(() => todayIn(timeZone, new Date(booking.startsAt)));
   const [startsAt, setStartsAt] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   // Another location or doctor/diagnostic may be chosen; the same ones by default.
   const [locationId, setLocationId] = useState(booking.locationId);
   const [chosenKey, setChosenKey] = useState(subjectKey(booking.subject));
-  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)), enabled: open });
+  const locations = useQuery({ ...read.listLocations(false), enabled: open });
   const zone = locations.data?.find((l) => l.id === locationId)?.timeZone ?? timeZone;
-  const board = useQuery({
-    queryKey: ["dayBoard", locationId, date],
-    queryFn: () => call(commands.dayBoard(locationId, date)),
-    enabled: open && date !== "",
-  });
+  const board = useQuery({ ...read.dayBoard(locationId, date), enabled: open && date !== "" });
   const columns = board.data?.columns ?? [];
   const subject = columns.find((c) => subjectKey(c.subject) === chosenKey)?.subject ?? null;
-  const slots = useQuery({
-    queryKey: ["freeSlots", locationId, subject, date],
-    queryFn: () => call(commands.freeSlots({ locationId, subject: subject!, from: date, to: date })),
-    enabled: open && date !== "" && subject !== null,
-  });
   const move = useMutation({
-    mutationFn: () =>
+    mutationFn: (to: string) =>
       call(
         commands.reschedule({
           bookingId: booking.id,
           newBookingId: uuidv7(),
-          startsAt: startsAt!,
+          startsAt: to,
           expectedVersion: booking.rowVersion,
           reason: "",
           locationId: locationId === booking.locationId ? null : locationId,
@@ -229,7 +266,8 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
         }),
       ),
     onSuccess: onMoved,
-    onError: () => void slots.refetch(),
+    // Taken meanwhile: the picker shows what is still free.
+    onError: () => void refetch(queries, "freeSlots", { locationId }),
   });
   const failed = move.error ? appError(move.error) : null;
   if (!open) {
@@ -273,10 +311,10 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
         error={board.data && subject === null ? t("detail.notThere") : fieldErrors(failed).subject}
         allowDeselect={false}
       />
-      <SlotSelect
-        slots={slots.data}
-        fetching={slots.isFetching}
-        asked={subject !== null}
+      <SlotPicker
+        locationId={locationId}
+        subject={subject}
+        date={date}
         timeZone={zone}
         value={startsAt}
         onChange={setStartsAt}
@@ -288,7 +326,7 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
         </Alert>
       )}
       <Group>
-        <Button onClick={() => move.mutate()} disabled={!startsAt || subject === null} loading={move.isPending}>
+        <Button onClick={() => startsAt && move.mutate(startsAt)} disabled={!startsAt || subject === null} loading={move.isPending}>
           {t("detail.move")}
         </Button>
         <Button variant="subtle" onClick={() => setOpen(false)}>
@@ -305,13 +343,13 @@ function BookingRating({ booking }: { booking: Booking }) {
   const queries = useQueryClient();
   const [stars, setStars] = useState(0);
   const [comment, setComment] = useState("");
-  const existing = useQuery({ queryKey: ["bookingRating", booking.id], queryFn: () => call(commands.bookingRating(booking.id)) });
+  const existing = useQuery(read.bookingRating(booking.id));
   const record = useMutation({
     mutationFn: () => call(commands.recordRating({ ratingId: uuidv7(), bookingId: booking.id, rating: stars, comment })),
     onSuccess: (saved) => {
-      queries.setQueryData(["bookingRating", booking.id], saved);
-      void queries.invalidateQueries({ queryKey: ["doctors"] });
-      void queries.invalidateQueries({ queryKey: ["doctorRatings"] });
+      queries.setQueryData(read.bookingRating(booking.id).queryKey, saved);
+      void refetch(queries, "listDoctors");
+      void refetch(queries, "doctorRatings");
     },
   });
   const errors = fieldErrors(record.error ? appError(record.error) : null);
@@ -333,7 +371,14 @@ function BookingRating({ booking }: { booking: Booking }) {
           {errors.rating}
         </Text>
       )}
-      <Textarea label={t("detail.comment")} value={comment} onChange={(e) => setComment(e.currentTarget.value)} error={errors.comment} autosize minRows={2} />
+      <Textarea
+        label={t("detail.comment")}
+        value={comment}
+        onChange={(e) => setComment(e.currentTarget.value)}
+        error={errors.comment}
+        autosize
+        minRows={2}
+      />
       {record.error && Object.keys(errors).length === 0 && (
         <Alert color="red" role="alert">
           {errorText(appError(record.error))}

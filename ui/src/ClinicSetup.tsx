@@ -4,8 +4,24 @@ import { useState } from "react";
 import { Alert, Badge, Button, Drawer, Group, NumberInput, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type Diagnostic, type DiagnosticInput, type Location, type LocationInput, type Specialty } from "./bindings";
-import { call } from "./api";
+import {
+  commands,
+  DIAGNOSTIC_CAPACITY,
+  GRID_MINUTES,
+  LATE_CANCEL_NOTICE_MINUTES,
+  LOCK_AFTER_MINUTES,
+  OFFLINE_SIGN_IN_DAYS,
+  SLOT_MINUTES,
+  type Diagnostic,
+  type DiagnosticOffer,
+  type DiagnosticInput,
+  type Location,
+  type LocationInput,
+  type Specialty,
+} from "./bindings";
+import { call } from "./api/call";
+import { read, refetch } from "./api/reads";
+import { FormOf, useServerForm } from "./forms";
 import { failureOf } from "./errors";
 import { useFormats } from "./format";
 
@@ -44,17 +60,18 @@ function GeneralError({ text }: { text: string | null }) {
 }
 
 // The webview's list may still spell Kyiv the old way; the clinic's zone is always offered.
-const ZONES = [...new Set([...(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), "Europe/Kyiv", "UTC"])].sort();
-const GRIDS = [5, 10, 15, 20, 30, 60];
+const ZONES = [
+  ...new Set([...(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), "Europe/Kyiv", "UTC"]),
+].sort();
 
 function Locations() {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [editing, setEditing] = useState<Location | "new" | null>(null);
-  const list = useQuery({ queryKey: ["locations", "all"], queryFn: () => call(commands.listLocations(true)) });
+  const list = useQuery(read.listLocations(true));
   const active = useMutation({
     mutationFn: (l: Location) => call(commands.setLocationActive(l.id, !l.isActive)),
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ["locations"] }),
+    onSuccess: () => void refetch(queries, "listLocations"),
   });
   return (
     <Stack gap="xs">
@@ -102,42 +119,51 @@ function Locations() {
 function LocationEditor({ location, onClose }: { location: Location | null; onClose: () => void }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const [form, setForm] = useState<LocationInput>(
-    location ?? { name: "", address: "", phone: "", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, gridMinutes: 15 },
+  const server = useServerForm<LocationInput>(
+    location
+      ? {
+          name: location.name,
+          address: location.address,
+          phone: location.phone,
+          timeZone: location.timeZone,
+          gridMinutes: location.gridMinutes,
+        }
+      : { name: "", address: "", phone: "", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, gridMinutes: 15 },
   );
+  const { form } = server;
   const save = useMutation({
-    mutationFn: () =>
-      call(
-        location
-          ? commands.updateLocation(location.id, location.rowVersion, {
-              name: form.name,
-              address: form.address,
-              phone: form.phone,
-              timeZone: form.timeZone,
-              gridMinutes: form.gridMinutes,
-            })
-          : commands.createLocation(form),
-      ),
+    mutationFn: (input: LocationInput) =>
+      call(location ? commands.updateLocation(location.id, location.rowVersion, input) : commands.createLocation(input)),
+    onMutate: server.clear,
+    onError: server.refused,
     onSuccess: () => {
-      void queries.invalidateQueries({ queryKey: ["locations"] });
+      void refetch(queries, "listLocations");
       onClose();
     },
   });
-  const { fields, general } = failureOf(save.error);
-  const update = (patch: Partial<LocationInput>) => setForm((f) => ({ ...f, ...patch }));
+  const values = form.getValues();
   return (
     <Drawer opened onClose={onClose} position="right" title={location ? location.name : t("setup.newLocation")}>
-      <Stack gap="xs">
-        <TextInput label={t("setup.name")} required value={form.name} onChange={(e) => update({ name: e.currentTarget.value })} error={fields.name} />
-        <TextInput label={t("setup.address")} required value={form.address} onChange={(e) => update({ address: e.currentTarget.value })} error={fields.address} />
-        <TextInput label={t("booking.phone")} value={form.phone ?? ""} onChange={(e) => update({ phone: e.currentTarget.value })} error={fields.phone} />
-        <Select label={t("setup.timeZone")} searchable value={form.timeZone} onChange={(v) => v && update({ timeZone: v })} data={ZONES} error={fields.timeZone} allowDeselect={false} />
-        <Select label={t("setup.grid")} value={String(form.gridMinutes)} onChange={(v) => v && update({ gridMinutes: Number(v) })} data={GRIDS.map((m) => ({ value: String(m), label: t("setup.minutes", { count: m }) }))} error={fields.gridMinutes} allowDeselect={false} />
-        <GeneralError text={general} />
-        <Button onClick={() => save.mutate()} loading={save.isPending}>
-          {t("doctors.save")}
-        </Button>
-      </Stack>
+      <FormOf form={server} onSubmit={(input) => save.mutate(input)}>
+        <Stack gap="xs">
+          <TextInput label={t("setup.name")} required {...form.getInputProps("name")} />
+          <TextInput label={t("setup.address")} required {...form.getInputProps("address")} />
+          <TextInput label={t("booking.phone")} {...form.getInputProps("phone")} />
+          <Select label={t("setup.timeZone")} searchable data={ZONES} allowDeselect={false} {...form.getInputProps("timeZone")} />
+          <Select
+            label={t("setup.grid")}
+            value={String(values.gridMinutes)}
+            onChange={(v) => v && form.setFieldValue("gridMinutes", Number(v))}
+            data={GRID_MINUTES.map((m) => ({ value: String(m), label: t("setup.minutes", { count: m }) }))}
+            error={form.errors.gridMinutes}
+            allowDeselect={false}
+          />
+          <GeneralError text={server.general} />
+          <Button type="submit" loading={save.isPending}>
+            {t("doctors.save")}
+          </Button>
+        </Stack>
+      </FormOf>
     </Drawer>
   );
 }
@@ -146,8 +172,8 @@ function Specialties() {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [name, setName] = useState("");
-  const list = useQuery({ queryKey: ["specialties", "all"], queryFn: () => call(commands.listSpecialties(true)) });
-  const refresh = () => void queries.invalidateQueries({ queryKey: ["specialties"] });
+  const list = useQuery(read.listSpecialties(true));
+  const refresh = () => void refetch(queries, "listSpecialties");
   const create = useMutation({
     mutationFn: () => call(commands.createSpecialty(name)),
     onSuccess: () => {
@@ -179,13 +205,25 @@ function Specialties() {
 function SpecialtyRow({ specialty, onChanged }: { specialty: Specialty; onChanged: () => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(specialty.name);
-  const rename = useMutation({ mutationFn: () => call(commands.renameSpecialty(specialty.id, specialty.rowVersion, name)), onSuccess: onChanged });
-  const active = useMutation({ mutationFn: () => call(commands.setSpecialtyActive(specialty.id, !specialty.isActive)), onSuccess: onChanged });
+  const rename = useMutation({
+    mutationFn: () => call(commands.renameSpecialty(specialty.id, specialty.rowVersion, name)),
+    onSuccess: onChanged,
+  });
+  const active = useMutation({
+    mutationFn: () => call(commands.setSpecialtyActive(specialty.id, !specialty.isActive)),
+    onSuccess: onChanged,
+  });
   const { fields, general } = failureOf(rename.error);
   return (
     <Table.Tr>
       <Table.Td>
-        <TextInput aria-label={t("setup.name")} size="xs" value={name} onChange={(e) => setName(e.currentTarget.value)} error={fields.name ?? general} />
+        <TextInput
+          aria-label={t("setup.name")}
+          size="xs"
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fields.name ?? general}
+        />
       </Table.Td>
       <Table.Td w={1}>
         <Group gap={4} wrap="nowrap">
@@ -206,7 +244,7 @@ function Diagnostics() {
   const { t } = useTranslation();
   const formats = useFormats();
   const [editing, setEditing] = useState<Diagnostic | "new" | null>(null);
-  const list = useQuery({ queryKey: ["diagnostics", "all"], queryFn: () => call(commands.listDiagnostics(true)) });
+  const list = useQuery(read.listDiagnostics(true));
   return (
     <Stack gap="xs">
       <Group>
@@ -249,51 +287,66 @@ function DiagnosticEditor({ diagnostic, onClose }: { diagnostic: Diagnostic | nu
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [current, setCurrent] = useState(diagnostic);
-  const [form, setForm] = useState<DiagnosticInput>(
-    diagnostic ? { typeName: diagnostic.typeName, description: diagnostic.description, price: diagnostic.price, slotMinutes: diagnostic.slotMinutes } : { typeName: "", description: "", price: "", slotMinutes: 30 },
+  const server = useServerForm<DiagnosticInput>(
+    diagnostic
+      ? { typeName: diagnostic.typeName, description: diagnostic.description, price: diagnostic.price, slotMinutes: diagnostic.slotMinutes }
+      : { typeName: "", description: "", price: "", slotMinutes: 30 },
   );
-  const refresh = () => void queries.invalidateQueries({ queryKey: ["diagnostics"] });
+  const { form } = server;
+  const refresh = () => void refetch(queries, "listDiagnostics");
   const save = useMutation({
-    mutationFn: () => call(current ? commands.updateDiagnostic(current.id, current.rowVersion, form) : commands.createDiagnostic(form)),
+    mutationFn: (input: DiagnosticInput) =>
+      call(current ? commands.updateDiagnostic(current.id, current.rowVersion, input) : commands.createDiagnostic(input)),
+    onMutate: server.clear,
+    onError: server.refused,
     onSuccess: (saved) => {
       setCurrent(saved);
+      form.resetDirty();
       refresh();
     },
   });
   const active = useMutation({
-    mutationFn: () => call(commands.setDiagnosticActive(current!.id, !current!.isActive)),
+    mutationFn: (shown: Diagnostic) => call(commands.setDiagnosticActive(shown.id, !shown.isActive)),
     onSuccess: (saved) => {
       setCurrent(saved);
       refresh();
     },
   });
-  const { fields, general } = failureOf(save.error);
-  const update = (patch: Partial<DiagnosticInput>) => setForm((f) => ({ ...f, ...patch }));
   return (
     <Drawer opened onClose={onClose} position="right" size="lg" title={current ? current.typeName : t("setup.newDiagnostic")}>
       <Stack gap="xs">
-        <TextInput label={t("setup.diagnostic")} required value={form.typeName} onChange={(e) => update({ typeName: e.currentTarget.value })} error={fields.typeName} />
-        <Textarea label={t("setup.description")} autosize minRows={2} value={form.description ?? ""} onChange={(e) => update({ description: e.currentTarget.value })} error={fields.description} />
-        <Group grow align="start">
-          <TextInput label={t("doctors.price")} required inputMode="decimal" value={form.price} onChange={(e) => update({ price: e.currentTarget.value })} error={fields.price} />
-          <NumberInput label={t("doctors.slotMinutes")} min={5} max={480} step={5} value={form.slotMinutes} onChange={(v) => update({ slotMinutes: Number(v) })} error={fields.slotMinutes} />
-        </Group>
-        <GeneralError text={general} />
-        {save.isSuccess && (
-          <Text size="sm" c="clinic.9" role="status">
-            {t("doctors.saved")}
-          </Text>
-        )}
-        <Group>
-          <Button onClick={() => save.mutate()} loading={save.isPending}>
-            {current ? t("doctors.save") : t("doctors.create")}
-          </Button>
-          {current && (
-            <Button variant="light" color={current.isActive ? "red" : "clinic"} onClick={() => active.mutate()}>
-              {current.isActive ? t("doctors.deactivate") : t("doctors.activate")}
-            </Button>
-          )}
-        </Group>
+        <FormOf form={server} onSubmit={(input) => save.mutate(input)}>
+          <Stack gap="xs">
+            <TextInput label={t("setup.diagnostic")} required {...form.getInputProps("typeName")} />
+            <Textarea label={t("setup.description")} autosize minRows={2} {...form.getInputProps("description")} />
+            <Group grow align="start">
+              <TextInput label={t("doctors.price")} required inputMode="decimal" {...form.getInputProps("price")} />
+              <NumberInput
+                label={t("doctors.slotMinutes")}
+                min={SLOT_MINUTES.min}
+                max={SLOT_MINUTES.max}
+                step={5}
+                {...form.getInputProps("slotMinutes")}
+              />
+            </Group>
+            <GeneralError text={server.general} />
+            {save.isSuccess && !form.isDirty() && (
+              <Text size="sm" c="clinic.9" role="status">
+                {t("doctors.saved")}
+              </Text>
+            )}
+            <Group>
+              <Button type="submit" loading={save.isPending}>
+                {current ? t("doctors.save") : t("doctors.create")}
+              </Button>
+              {current && (
+                <Button variant="light" color={current.isActive ? "red" : "clinic"} onClick={() => active.mutate(current)}>
+                  {current.isActive ? t("doctors.deactivate") : t("doctors.activate")}
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        </FormOf>
         {current && <Offers diagnostic={current} />}
       </Stack>
     </Drawer>
@@ -304,17 +357,19 @@ function DiagnosticEditor({ diagnostic, onClose }: { diagnostic: Diagnostic | nu
 function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const key = ["diagnosticOffers", diagnostic.id];
-  const offers = useQuery({ queryKey: key, queryFn: () => call(commands.diagnosticOffers(diagnostic.id)) });
-  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });
+  const offers = useQuery(read.diagnosticOffers(diagnostic.id));
+  const locations = useQuery(read.listLocations(false));
   const [locationId, setLocationId] = useState<string | null>(null);
   const [capacity, setCapacity] = useState(1);
-  const changed = (saved: unknown) => {
-    queries.setQueryData(key, saved);
-    void queries.invalidateQueries({ queryKey: ["diagnostics"] });
-    void queries.invalidateQueries({ queryKey: ["dayBoard"] });
+  const changed = (saved: DiagnosticOffer[]) => {
+    queries.setQueryData(read.diagnosticOffers(diagnostic.id).queryKey, saved);
+    void refetch(queries, "listDiagnostics");
+    void refetch(queries, "dayBoard");
   };
-  const offer = useMutation({ mutationFn: ({ at, lanes }: { at: number; lanes: number }) => call(commands.offerDiagnostic(diagnostic.id, at, lanes)), onSuccess: changed });
+  const offer = useMutation({
+    mutationFn: ({ at, lanes }: { at: number; lanes: number }) => call(commands.offerDiagnostic(diagnostic.id, at, lanes)),
+    onSuccess: changed,
+  });
   const withdraw = useMutation({ mutationFn: (at: number) => call(commands.withdrawDiagnostic(diagnostic.id, at)), onSuccess: changed });
   const { fields, general } = failureOf(offer.error ?? withdraw.error);
   const offered = new Set((offers.data ?? []).map((o) => o.locationId));
@@ -330,10 +385,12 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
                 <NumberInput
                   size="xs"
                   aria-label={t("setup.capacityAt", { location: o.locationName })}
-                  min={1}
-                  max={50}
+                  min={DIAGNOSTIC_CAPACITY.min}
+                  max={DIAGNOSTIC_CAPACITY.max}
                   defaultValue={o.capacity}
-                  onBlur={(e) => Number(e.currentTarget.value) !== o.capacity && offer.mutate({ at: o.locationId, lanes: Number(e.currentTarget.value) })}
+                  onBlur={(e) =>
+                    Number(e.currentTarget.value) !== o.capacity && offer.mutate({ at: o.locationId, lanes: Number(e.currentTarget.value) })
+                  }
                 />
               </Table.Td>
               <Table.Td w={1}>
@@ -352,7 +409,15 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
           onChange={setLocationId}
           data={(locations.data ?? []).filter((l) => !offered.has(l.id)).map((l) => ({ value: String(l.id), label: l.name }))}
         />
-        <NumberInput label={t("setup.capacity")} min={1} max={50} value={capacity} onChange={(v) => setCapacity(Number(v))} error={fields.capacity} w={120} />
+        <NumberInput
+          label={t("setup.capacity")}
+          min={DIAGNOSTIC_CAPACITY.min}
+          max={DIAGNOSTIC_CAPACITY.max}
+          value={capacity}
+          onChange={(v) => setCapacity(Number(v))}
+          error={fields.capacity}
+          w={120}
+        />
         <Button disabled={!locationId} onClick={() => offer.mutate({ at: Number(locationId), lanes: capacity })}>
           {t("setup.add")}
         </Button>
@@ -367,7 +432,7 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
 function Policy() {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const policy = useQuery({ queryKey: ["clinicPolicy"], queryFn: () => call(commands.clinicPolicy()) });
+  const policy = useQuery(read.clinicPolicy());
   const [hours, setHours] = useState<number | string | null>(null);
   const [lockAfter, setLockAfter] = useState<number | string | null>(null);
   const [offlineDays, setOfflineDays] = useState<number | string | null>(null);
@@ -384,7 +449,7 @@ function Policy() {
         }),
       ),
     onSuccess: (saved) => {
-      queries.setQueryData(["clinicPolicy"], saved);
+      queries.setQueryData(read.clinicPolicy().queryKey, saved);
       setHours(null);
       setLockAfter(null);
       setOfflineDays(null);
@@ -399,7 +464,8 @@ function Policy() {
         description={t("cancel.noticeHint")}
         value={shown}
         onChange={setHours}
-        min={0}
+        min={LATE_CANCEL_NOTICE_MINUTES.min / 60}
+        max={LATE_CANCEL_NOTICE_MINUTES.max / 60}
         step={1}
         decimalScale={2}
         error={failure.fields.lateCancelNoticeMinutes}
@@ -409,6 +475,8 @@ function Policy() {
         description={t("policy.lockAfterHint")}
         value={shownLock}
         onChange={setLockAfter}
+        min={LOCK_AFTER_MINUTES.min}
+        max={LOCK_AFTER_MINUTES.max}
         step={1}
         allowDecimal={false}
         error={failure.fields.lockAfterMinutes}
@@ -418,6 +486,8 @@ function Policy() {
         description={t("policy.offlineDaysHint")}
         value={shownOffline}
         onChange={setOfflineDays}
+        min={OFFLINE_SIGN_IN_DAYS.min}
+        max={OFFLINE_SIGN_IN_DAYS.max}
         step={1}
         allowDecimal={false}
         error={failure.fields.offlineSignInDays}

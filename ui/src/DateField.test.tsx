@@ -36,12 +36,19 @@ describe("dates in the app's language", () => {
 describe("server messages in Ukrainian", () => {
   it("says a refusal in the chosen language, from its code", async () => {
     const { errorText, fieldErrors } = await import("./errors");
-    const refusal = { kind: "validation" as const, field: "action", code: "notAllowed" as const, message: "a patient can be checked in on the day of the visit" };
-    expect(errorText(refusal)).toBe("action: a patient can be checked in on the day of the visit");
+    const refusal = {
+      kind: "validation" as const,
+      field: "action",
+      code: "notAllowed" as const,
+      message: "a patient can be checked in on the day of the visit",
+    };
+    expect(errorText(refusal)).toBe("Action: Not possible for this booking now");
     await i18n.changeLanguage("uk");
-    expect(errorText(refusal)).toBe("Зараз для цього запису це неможливо");
+    expect(errorText(refusal)).toBe("Дія: Зараз для цього запису це неможливо");
     expect(fieldErrors(refusal)).toEqual({ action: "Зараз для цього запису це неможливо" });
-    expect(errorText({ kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked", conflictingBookingId: null })).toBe("Цей час щойно зайняли");
+    expect(errorText({ kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked", conflictingBookingId: null })).toBe(
+      "Цей час уже зайнято іншим записом",
+    );
     await i18n.changeLanguage("en");
   });
 });

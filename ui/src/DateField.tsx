@@ -1,7 +1,7 @@
 // A date typed and shown the way the app's language writes it (30.11.2026),
 // never the operating system's locale as a native date input would. ↑ and ↓
 // move a day; what cannot be a date is said next to the field.
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { dateHint, readDate, shiftDate, writeDate } from "./dates";
@@ -14,7 +14,7 @@ interface Props {
   onChange: (iso: string) => void;
   /** A date may be left empty (a birth date). */
   optional?: boolean;
-  error?: string;
+  error?: ReactNode;
   className?: string;
   w?: number;
 }

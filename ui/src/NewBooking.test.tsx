@@ -4,21 +4,46 @@ import userEvent from "@testing-library/user-event";
 import type { Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
-  commands: { freeSlots: vi.fn(), searchPatients: vi.fn(), createPatient: vi.fn(), possibleDuplicates: vi.fn(), book: vi.fn(), getDoctor: vi.fn(), getDiagnostic: vi.fn() },
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
+  commands: {
+    freeSlots: vi.fn(),
+    searchPatients: vi.fn(),
+    createPatient: vi.fn(),
+    possibleDuplicates: vi.fn(),
+    book: vi.fn(),
+    getDoctor: vi.fn(),
+    getDiagnostic: vi.fn(),
+  },
 }));
 
 const { commands } = await import("./bindings");
 const { NewBooking } = await import("./NewBooking");
 
-const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const location: Location = {
+  id: 1,
+  name: "Centre",
+  address: "a",
+  phone: "",
+  timeZone: "UTC",
+  gridMinutes: 15,
+  isActive: true,
+  rowVersion: 1,
+};
 const slots = [
   { startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z" },
   { startsAt: "2030-01-07T09:30:00Z", endsAt: "2030-01-07T10:00:00Z" },
 ];
 const olena = {
-  id: "0190a2b0-0000-7000-8000-000000000001", patientNumber: 17, fullName: "Olena Kovalenko", phone: "+380501112233",
-  email: null, dateOfBirth: "1990-02-01", notes: "", rowVersion: 1, createdAt: "2029-01-01T00:00:00Z",
+  id: "0190a2b0-0000-7000-8000-000000000001",
+  patientNumber: 17,
+  fullName: "Olena Kovalenko",
+  phone: "+380501112233",
+  email: null,
+  dateOfBirth: "1990-02-01",
+  notes: "",
+  rowVersion: 1,
+  createdAt: "2029-01-01T00:00:00Z",
 };
 const bondar = { subject: { type: "doctor" as const, doctorId: 3 }, name: "Dr Bondar" };
 const draft = { subject: bondar, date: "2030-01-07", minute: 9 * 60 + 40 };
@@ -30,7 +55,12 @@ describe("NewBooking", () => {
     (commands.searchPatients as Mock).mockResolvedValue({ status: "ok", data: [olena] });
     (commands.book as Mock).mockResolvedValue({
       status: "error",
-      error: { kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked at this time (booked 09:30–10:00)", conflictingBookingId: "x" },
+      error: {
+        kind: "conflict",
+        code: "slotTaken",
+        message: "Dr Bondar is already booked at this time (booked 09:30–10:00)",
+        conflictingBookingId: "x",
+      },
     });
     renderWithProviders(<NewBooking location={location} draft={draft} choices={[bondar]} onClose={() => {}} />);
 
@@ -41,7 +71,7 @@ describe("NewBooking", () => {
     await userEvent.click(screen.getByRole("button", { name: "Book" }));
 
     expect(await screen.findByText("This time was just taken")).toBeInTheDocument();
-    expect(screen.getByText(/already booked at this time/)).toBeInTheDocument();
+    expect(screen.getByText("Another booking already has this time")).toBeInTheDocument();
     const request = (commands.book as Mock).mock.calls[0][0];
     expect(request).toMatchObject({ patientId: olena.id, locationId: 1, subject: bondar.subject, startsAt: slots[1].startsAt });
     expect(request.bookingId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
@@ -86,7 +116,7 @@ describe("NewBooking", () => {
 
 describe("the slot picker's words", () => {
   it("counts the free times instead of saying there are none", async () => {
-    const { slotsText, slotFrom } = await import("./NewBooking");
+    const { slotsText, slotFrom } = await import("./SlotPicker");
     const i18n = (await import("./i18n")).default;
     const t = i18n.t.bind(i18n);
     expect(slotsText(t, true, undefined)).toBe("Looking for free times…");

@@ -29,6 +29,7 @@ export const PatientCombobox = forwardRef<HTMLInputElement, Props>(function Pati
   const id = useId();
   const [active, setActive] = useState(0);
   const options = found ?? [];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new results start again at the first
   useEffect(() => setActive(0), [found]);
   const optionId = (i: number) => `${id}-option-${i}`;
 

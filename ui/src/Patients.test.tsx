@@ -4,14 +4,24 @@ import userEvent from "@testing-library/user-event";
 import type { Patient } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { possibleDuplicates: vi.fn(), createPatient: vi.fn() } }));
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
+  commands: { possibleDuplicates: vi.fn(), createPatient: vi.fn() },
+}));
 
 const { commands } = await import("./bindings");
 const { PatientForm } = await import("./Patients");
 
 const olena: Patient = {
-  id: "0190a2b0-0000-7000-8000-000000000001", patientNumber: 17, fullName: "Olena Kovalenko", phone: "+380501112233",
-  email: null, dateOfBirth: null, notes: "", rowVersion: 1, createdAt: "2030-01-01T00:00:00Z",
+  id: "0190a2b0-0000-7000-8000-000000000001",
+  patientNumber: 17,
+  fullName: "Olena Kovalenko",
+  phone: "+380501112233",
+  email: null,
+  dateOfBirth: null,
+  notes: "",
+  rowVersion: 1,
+  createdAt: "2030-01-01T00:00:00Z",
 };
 
 describe("PatientForm", () => {

@@ -5,10 +5,12 @@ import { Alert, Button, Drawer, Grid, Group, Paper, Stack, Table, Text, TextInpu
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type Booking, type BookingId, type Patient, type PatientId, type PatientInput } from "./bindings";
-import { appError, call } from "./api";
+import { commands, MIN_SEARCH_CHARS, type Booking, type BookingId, type Patient, type PatientId, type PatientInput } from "./bindings";
+import { appError, call } from "./api/call";
+import { read, refetch } from "./api/reads";
+import { FormOf, useServerForm } from "./forms";
 import { Trail } from "./Audit";
-import { errorText, fieldErrors } from "./errors";
+import { errorText } from "./errors";
 import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 import { ResultList } from "./Results";
@@ -25,11 +27,8 @@ export const Patients = forwardRef<HTMLInputElement, { onBookFor: BookFor }>(fun
   const [debounced] = useDebouncedValue(search, 250);
   const [opened, setOpened] = useState<PatientId | null>(null);
   const [creating, setCreating] = useState(false);
-  const found = useQuery({
-    queryKey: ["patients", debounced],
-    queryFn: () => call(commands.searchPatients(debounced, 50)),
-    enabled: debounced.trim().length >= 2,
-  });
+  const searching = debounced.trim().length >= MIN_SEARCH_CHARS;
+  const found = useQuery({ ...read.searchPatients(debounced, 50), enabled: searching });
 
   return (
     <Stack gap="sm">
@@ -45,15 +44,15 @@ export const Patients = forwardRef<HTMLInputElement, { onBookFor: BookFor }>(fun
       <PatientCombobox
         ref={searchRef}
         label={t("booking.search")}
-        placeholder={t("booking.searchHint")}
+        placeholder={t("booking.searchHint", { count: MIN_SEARCH_CHARS })}
         value={search}
         onChange={setSearch}
-        found={debounced.trim().length < 2 ? undefined : found.data}
+        found={searching ? found.data : undefined}
         onPick={(p) => setOpened(p.id)}
         autoFocus
         width={480}
       />
-      {debounced.trim().length < 2 && <Text c="dimmed">{t("patients.typeToSearch")}</Text>}
+      {!searching && <Text c="dimmed">{t("patients.typeToSearch", { count: MIN_SEARCH_CHARS })}</Text>}
       {opened && <PatientProfile patientId={opened} onClose={() => setOpened(null)} onBookFor={onBookFor} />}
       {creating && (
         <Drawer opened onClose={() => setCreating(false)} position="right" size="md" title={t("patients.new")}>
@@ -69,82 +68,105 @@ export const Patients = forwardRef<HTMLInputElement, { onBookFor: BookFor }>(fun
   );
 });
 
-const EMPTY: PatientInput = { fullName: "", phone: null, email: null, dateOfBirth: null, notes: "" };
+/** What the form edits: text fields as typed (empty for none). */
+type PatientFields = { fullName: string; phone: string; email: string; dateOfBirth: string; notes: string };
 
-function inputOf(p: Patient): PatientInput {
-  return { fullName: p.fullName, phone: p.phone, email: p.email, dateOfBirth: p.dateOfBirth, notes: p.notes };
+function fieldsOf(p: Patient | undefined): PatientFields {
+  return {
+    fullName: p?.fullName ?? "",
+    phone: p?.phone ?? "",
+    email: p?.email ?? "",
+    dateOfBirth: p?.dateOfBirth ?? "",
+    notes: p?.notes ?? "",
+  };
+}
+
+function inputOf(fields: PatientFields): PatientInput {
+  const nullable = (v: string) => (v.trim() === "" ? null : v);
+  return { ...fields, phone: nullable(fields.phone), email: nullable(fields.email), dateOfBirth: nullable(fields.dateOfBirth) };
 }
 
 /** Creates a patient (warning about likely duplicates first) or edits one. */
 export function PatientForm({ patient, onSaved }: { patient?: Patient; onSaved: (patient: Patient) => void }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const [form, setForm] = useState<PatientInput>(patient ? inputOf(patient) : EMPTY);
   const [acknowledged, setAcknowledged] = useState(false);
-  const update = (patch: Partial<PatientInput>) => {
-    setForm((f) => ({ ...f, ...patch }));
-    setAcknowledged(false);
-  };
-  const duplicates = useMutation({ mutationFn: () => call(commands.possibleDuplicates(form)) });
+  // A change after the duplicate warning asks again.
+  const server = useServerForm<PatientFields>(fieldsOf(patient), () => setAcknowledged(false));
+  const { form } = server;
+  const duplicates = useMutation({ mutationFn: (input: PatientInput) => call(commands.possibleDuplicates(input)) });
   const save = useMutation({
-    mutationFn: () => call(patient ? commands.updatePatient(patient.id, patient.rowVersion, form) : commands.createPatient(uuidv7(), form)),
+    mutationFn: (input: PatientInput) =>
+      call(patient ? commands.updatePatient(patient.id, patient.rowVersion, input) : commands.createPatient(uuidv7(), input)),
+    onMutate: server.clear,
+    onError: server.refused,
     onSuccess: (saved) => {
-      queries.setQueryData(["patient", saved.id], saved);
-      void queries.invalidateQueries({ queryKey: ["patients"] });
+      queries.setQueryData(read.getPatient(saved.id).queryKey, saved);
+      void refetch(queries, "searchPatients");
       onSaved(saved);
     },
   });
-  const submit = async () => {
+  const submit = async (fields: PatientFields) => {
+    const input = inputOf(fields);
     // New patients: show likely duplicates once before creating.
     if (!patient && !acknowledged) {
-      const found = await duplicates.mutateAsync().catch(() => []);
+      const found = await duplicates.mutateAsync(input).catch(() => []);
       if (found.length > 0) {
         setAcknowledged(true);
         return;
       }
     }
-    save.mutate();
+    save.mutate(input);
   };
-  const failed = save.error ? appError(save.error) : null;
-  const errors = fieldErrors(failed);
-  const nullable = (v: string) => (v.trim() === "" ? null : v);
 
   return (
-    <Stack gap="xs">
-      <TextInput label={t("booking.fullName")} required value={form.fullName} onChange={(e) => update({ fullName: e.currentTarget.value })} error={errors.fullName} />
-      <Group grow align="start">
-        <TextInput label={t("booking.phone")} value={form.phone ?? ""} onChange={(e) => update({ phone: nullable(e.currentTarget.value) })} error={errors.phone} />
-        <DateField label={t("patients.dateOfBirth")} optional value={form.dateOfBirth ?? ""} onChange={(picked) => update({ dateOfBirth: nullable(picked) })} error={errors.dateOfBirth} />
-      </Group>
-      <TextInput label={t("patients.email")} value={form.email ?? ""} onChange={(e) => update({ email: nullable(e.currentTarget.value) })} error={errors.email} />
-      <Textarea label={t("patients.notes")} autosize minRows={2} value={form.notes ?? ""} onChange={(e) => update({ notes: e.currentTarget.value })} error={errors.notes} />
-      {acknowledged && duplicates.data && duplicates.data.length > 0 && (
-        <Alert color="orange" title={t("patients.maybeDuplicate")} role="alert">
-          <Stack gap={2}>
-            {duplicates.data.map((d) => (
-              <Text key={d.patient.id} size="sm">
-                №{d.patient.patientNumber} {d.patient.fullName} · {d.patient.phone ?? "—"} · {d.patient.dateOfBirth ?? "—"} (
-                {[d.samePhone && t("patients.samePhone"), d.sameNameAndBirthDate && t("patients.sameNameAndBirth"), d.similarName && t("patients.similarName")]
-                  .filter(Boolean)
-                  .join(", ")}
-                )
-              </Text>
-            ))}
-            <Text size="sm">{t("patients.createAnyway")}</Text>
-          </Stack>
-        </Alert>
-      )}
-      {failed && Object.keys(errors).length === 0 && (
-        <Alert color="red" role="alert">
-          {errorText(failed)}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={() => void submit()} loading={save.isPending || duplicates.isPending}>
-          {patient ? t("patients.save") : acknowledged ? t("patients.createStill") : t("booking.createPatient")}
-        </Button>
-      </Group>
-    </Stack>
+    <FormOf form={server} onSubmit={(fields) => void submit(fields)}>
+      <Stack gap="xs">
+        <TextInput label={t("booking.fullName")} required {...form.getInputProps("fullName")} />
+        <Group grow align="start">
+          <TextInput label={t("booking.phone")} {...form.getInputProps("phone")} />
+          <DateField
+            label={t("patients.dateOfBirth")}
+            optional
+            value={form.getValues().dateOfBirth}
+            onChange={(picked) => form.setFieldValue("dateOfBirth", picked)}
+            error={form.errors.dateOfBirth}
+          />
+        </Group>
+        <TextInput label={t("patients.email")} {...form.getInputProps("email")} />
+        <Textarea label={t("patients.notes")} autosize minRows={2} {...form.getInputProps("notes")} />
+        {acknowledged && duplicates.data && duplicates.data.length > 0 && (
+          <Alert color="orange" title={t("patients.maybeDuplicate")} role="alert">
+            <Stack gap={2}>
+              {duplicates.data.map((d) => (
+                <Text key={d.patient.id} size="sm">
+                  №{d.patient.patientNumber} {d.patient.fullName} · {d.patient.phone ?? "—"} · {d.patient.dateOfBirth ?? "—"} (
+                  {[
+                    d.samePhone && t("patients.samePhone"),
+                    d.sameNameAndBirthDate && t("patients.sameNameAndBirth"),
+                    d.similarName && t("patients.similarName"),
+                  ]
+                    .filter(Boolean)
+                    .join(", ")}
+                  )
+                </Text>
+              ))}
+              <Text size="sm">{t("patients.createAnyway")}</Text>
+            </Stack>
+          </Alert>
+        )}
+        {server.general && (
+          <Alert color="red" role="alert">
+            {server.general}
+          </Alert>
+        )}
+        <Group>
+          <Button type="submit" loading={save.isPending || duplicates.isPending}>
+            {patient ? t("patients.save") : acknowledged ? t("patients.createStill") : t("booking.createPatient")}
+          </Button>
+        </Group>
+      </Stack>
+    </FormOf>
   );
 }
 
@@ -152,17 +174,19 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
   const { t } = useTranslation();
   const formats = useFormats();
   const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
-  const patient = useQuery({ queryKey: ["patient", patientId], queryFn: () => call(commands.getPatient(patientId)) });
+  const patient = useQuery(read.getPatient(patientId));
   // Opening a profile is recorded in the clinic's audit trail, once per opening.
   useEffect(() => {
     void commands.recordProfileView(patientId);
   }, [patientId]);
-  const bookings = useQuery({ queryKey: ["patientBookings", patientId], queryFn: () => call(commands.patientBookings(patientId)) });
-  const results = useQuery({ queryKey: ["patientResults", patientId], queryFn: () => call(commands.patientResults(patientId)) });
-  const locations = useQuery({ queryKey: ["locations"], queryFn: () => call(commands.listLocations(false)) });
+  const bookings = useQuery(read.patientBookings(patientId));
+  const results = useQuery(read.patientResults(patientId));
+  const locations = useQuery(read.listLocations(false));
   const zoneOf = (b: Booking) => locations.data?.find((l) => l.id === b.locationId)?.timeZone ?? "UTC";
   const now = Date.now();
-  const upcoming = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() >= now).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const upcoming = (bookings.data ?? [])
+    .filter((b) => new Date(b.startsAt).getTime() >= now)
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const past = (bookings.data ?? []).filter((b) => new Date(b.startsAt).getTime() < now);
   const p = patient.data;
 
@@ -208,28 +232,28 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
       {p && (
         <Grid gap="md">
           <Grid.Col span={5}>
-          <Paper withBorder p="sm">
-            <Text fw={600} mb={4}>
-              {t("patients.contact")}
-            </Text>
-            <PatientForm key={p.rowVersion} patient={p} onSaved={() => {}} />
-          </Paper>
+            <Paper withBorder p="sm">
+              <Text fw={600} mb={4}>
+                {t("patients.contact")}
+              </Text>
+              <PatientForm key={p.rowVersion} patient={p} onSaved={() => {}} />
+            </Paper>
           </Grid.Col>
           <Grid.Col span={7}>
-          <Stack gap="sm">
-            <Group justify="space-between">
-              <Text fw={600}>{t("patients.upcoming")}</Text>
-              <Button size="xs" onClick={() => onBookFor(p, null)}>
-                {t("patients.newBookingFor")}
-              </Button>
-            </Group>
-            {bookingTable(upcoming, false)}
-            <Text fw={600}>{t("patients.past")}</Text>
-            {bookingTable(past, true)}
-            <Text fw={600}>{t("patients.results")}</Text>
-            <ResultList results={results.data ?? []} showDiagnostic />
-            <Trail queryKey={["patientTrail", patientId]} load={() => call(commands.patientTrail(patientId))} withSubject />
-          </Stack>
+            <Stack gap="sm">
+              <Group justify="space-between">
+                <Text fw={600}>{t("patients.upcoming")}</Text>
+                <Button size="xs" onClick={() => onBookFor(p, null)}>
+                  {t("patients.newBookingFor")}
+                </Button>
+              </Group>
+              {bookingTable(upcoming, false)}
+              <Text fw={600}>{t("patients.past")}</Text>
+              {bookingTable(past, true)}
+              <Text fw={600}>{t("patients.results")}</Text>
+              <ResultList results={results.data ?? []} showDiagnostic />
+              <Trail query={read.patientTrail(patientId)} withSubject />
+            </Stack>
           </Grid.Col>
         </Grid>
       )}

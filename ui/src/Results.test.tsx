@@ -4,20 +4,32 @@ import userEvent from "@testing-library/user-event";
 import type { ResultFile } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
-  STAGING_CHUNK_BYTES: 1048576,
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
   commands: { bookingResults: vi.fn(), attachStagedResult: vi.fn(), saveResultCopy: vi.fn(), chooseSavePath: vi.fn() },
 }));
 // No Tauri runtime in jsdom: a channel that the test drives by hand.
-vi.mock("@tauri-apps/api/core", () => ({ Channel: class { onmessage: (message: unknown) => void = () => {}; } }));
+vi.mock("@tauri-apps/api/core", () => ({
+  Channel: class {
+    onmessage: (message: unknown) => void = () => {};
+  },
+}));
 
 const { commands } = await import("./bindings");
 const { BookingResults } = await import("./Results");
 
 const MiB = 1024 * 1024;
 const stored: ResultFile = {
-  id: "r1", bookingId: "b1", patientId: "p1", diagnosticName: "MRI", fileName: "scan.pdf", mediaType: "application/pdf",
-  byteSize: 2.5 * MiB, sha256: "ab".repeat(32), uploadedBy: "Desk 1", createdAt: "2030-01-07T10:00:00Z",
+  id: "r1",
+  bookingId: "b1",
+  patientId: "p1",
+  diagnosticName: "MRI",
+  fileName: "scan.pdf",
+  mediaType: "application/pdf",
+  byteSize: 2.5 * MiB,
+  sha256: "ab".repeat(32),
+  uploadedBy: "Desk 1",
+  createdAt: "2030-01-07T10:00:00Z",
 };
 
 afterEach(() => vi.unstubAllGlobals());
@@ -51,11 +63,20 @@ describe("BookingResults", () => {
   });
 
   it("refuses a file over the limit or of another type before sending anything, and shows the station's refusal", async () => {
-    const fetch = vi.fn(async () =>
-      new Response(JSON.stringify({ kind: "validation", field: "file", code: "unsupportedType", message: "the file is not a PDF, JPEG or PNG (its content says otherwise)" }), {
-        status: 400,
-        headers: { "Content-Type": "application/json" },
-      }),
+    const fetch = vi.fn(
+      async () =>
+        new Response(
+          JSON.stringify({
+            kind: "validation",
+            field: "file",
+            code: "unsupportedType",
+            message: "the file is not a PDF, JPEG or PNG (its content says otherwise)",
+          }),
+          {
+            status: 400,
+            headers: { "Content-Type": "application/json" },
+          },
+        ),
     );
     vi.stubGlobal("fetch", fetch);
     (commands.bookingResults as Mock).mockResolvedValue({ status: "ok", data: [] });
@@ -73,7 +94,7 @@ describe("BookingResults", () => {
     // A text file renamed .pdf passes the browser's check; the station's content check refuses it.
     const renamed = new File(["just text"], "fake.pdf", { type: "application/pdf" });
     await user.upload(screen.getByLabelText("Choose files…"), renamed);
-    expect(await screen.findByText(/file: the file is not a PDF/)).toBeInTheDocument();
+    expect(await screen.findByText("File: This kind of file is not accepted")).toBeInTheDocument();
     await waitFor(() => expect(screen.getAllByText("not stored")).toHaveLength(3));
     expect(commands.attachStagedResult).not.toHaveBeenCalled();
   });

@@ -7,15 +7,24 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Channel } from "@tauri-apps/api/core";
 import { useDropzone, type FileRejection } from "react-dropzone";
 import { useTranslation } from "react-i18next";
-import { commands, type AppError, type BookingId, type ResultFile, type UploadProgress } from "./bindings";
-import { appError, call, clinicUrl, stageFile } from "./api";
+import {
+  commands,
+  MAX_RESULT_BYTES,
+  RESULT_FILE_TYPES,
+  type AppError,
+  type BookingId,
+  type ResultFile,
+  type UploadProgress,
+} from "./bindings";
+import { appError, call, clinicUrl, stageFile } from "./api/call";
+import { read, refetch } from "./api/reads";
 import { errorText } from "./errors";
 import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 
-/** The station refuses larger files too; saying so before sending saves the wait. */
-export const MAX_RESULT_BYTES = 25 * 1024 * 1024;
-const ACCEPTED = { "application/pdf": [".pdf"], "image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"] };
+/** The domain's file kinds, as the chooser wants them; the station checks
+ * the contents again, this only saves sending a file it would refuse. */
+const ACCEPTED = Object.fromEntries(RESULT_FILE_TYPES.map((kind) => [kind.mediaType, [...kind.extensions]]));
 
 interface Upload {
   key: string;
@@ -29,12 +38,20 @@ interface Upload {
 /** The results of one diagnostic booking, with the upload zone. */
 /** A diagnostic booking's result files; new ones can be added while the
  * booking accepts them (`Booking.acceptsResults`, the domain's rule). */
-export function BookingResults({ bookingId, timeZone, acceptsUploads }: { bookingId: BookingId; timeZone: string; acceptsUploads: boolean }) {
+export function BookingResults({
+  bookingId,
+  timeZone,
+  acceptsUploads,
+}: {
+  bookingId: BookingId;
+  timeZone: string;
+  acceptsUploads: boolean;
+}) {
   const { t } = useTranslation();
   const formats = useFormats();
   const queries = useQueryClient();
   const [uploads, setUploads] = useState<Upload[]>([]);
-  const results = useQuery({ queryKey: ["bookingResults", bookingId], queryFn: () => call(commands.bookingResults(bookingId)) });
+  const results = useQuery(read.bookingResults(bookingId));
   const patch = (key: string, change: Partial<Upload>) => setUploads((all) => all.map((u) => (u.key === key ? { ...u, ...change } : u)));
 
   const upload = async (file: File) => {
@@ -47,8 +64,8 @@ export function BookingResults({ bookingId, timeZone, acceptsUploads }: { bookin
       progress.onmessage = (p) => p.stage === "done" && patch(resultId, { stage: "done" });
       await call(commands.attachStagedResult(resultId, bookingId, file.name, progress));
       patch(resultId, { stage: "done" });
-      void queries.invalidateQueries({ queryKey: ["bookingResults", bookingId] });
-      void queries.invalidateQueries({ queryKey: ["patientResults"] });
+      void refetch(queries, "bookingResults", bookingId);
+      void refetch(queries, "patientResults");
     } catch (failure) {
       patch(resultId, { stage: "failed", error: appError(failure) });
     }
@@ -77,18 +94,18 @@ export function BookingResults({ bookingId, timeZone, acceptsUploads }: { bookin
   return (
     <Stack gap="xs">
       {acceptsUploads && (
-      <div {...zone.getRootProps({ className: `dropzone${zone.isDragActive ? " dropzone-active" : ""}` })}>
-        <input {...zone.getInputProps({ "aria-label": t("results.choose") })} data-testid="result-file-input" />
-        <Group justify="space-between" wrap="nowrap">
-          <Text size="sm">{t("results.dropHere")}</Text>
-          <Button variant="light" onClick={zone.open}>
-            {t("results.choose")}
-          </Button>
-        </Group>
-        <Text size="xs" c="dimmed">
-          {t("results.accepted", { size: formats.bytes(MAX_RESULT_BYTES) })}
-        </Text>
-      </div>
+        <div {...zone.getRootProps({ className: `dropzone${zone.isDragActive ? " dropzone-active" : ""}` })}>
+          <input {...zone.getInputProps({ "aria-label": t("results.choose") })} data-testid="result-file-input" />
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">{t("results.dropHere")}</Text>
+            <Button variant="light" onClick={zone.open}>
+              {t("results.choose")}
+            </Button>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {t("results.accepted", { size: formats.bytes(MAX_RESULT_BYTES) })}
+          </Text>
+        </div>
       )}
       <Stack gap={4} aria-live="polite">
         {uploads.map((u) => (
@@ -123,7 +140,15 @@ export function BookingResults({ bookingId, timeZone, acceptsUploads }: { bookin
 }
 
 /** Stored results: name, size, checksum, who uploaded; preview and save a copy. */
-export function ResultList({ results, timeZone, showDiagnostic = false }: { results: ResultFile[]; timeZone?: string; showDiagnostic?: boolean }) {
+export function ResultList({
+  results,
+  timeZone,
+  showDiagnostic = false,
+}: {
+  results: ResultFile[];
+  timeZone?: string;
+  showDiagnostic?: boolean;
+}) {
   const { t } = useTranslation();
   const formats = useFormats(timeZone);
   const [preview, setPreview] = useState<ResultFile | null>(null);
@@ -133,7 +158,12 @@ export function ResultList({ results, timeZone, showDiagnostic = false }: { resu
       return path ? call(commands.saveResultCopy(result.id, path)) : null;
     },
   });
-  if (results.length === 0) return <Text size="sm" c="dimmed">{t("results.none")}</Text>;
+  if (results.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        {t("results.none")}
+      </Text>
+    );
   return (
     <>
       <Table striped withTableBorder verticalSpacing={4} fz="sm">
@@ -160,7 +190,12 @@ export function ResultList({ results, timeZone, showDiagnostic = false }: { resu
                   <Button size="xs" variant="light" onClick={() => setPreview(r)}>
                     {t("results.preview")}
                   </Button>
-                  <Button size="xs" variant="default" onClick={() => copy.mutate(r)} loading={copy.isPending && copy.variables?.id === r.id}>
+                  <Button
+                    size="xs"
+                    variant="default"
+                    onClick={() => copy.mutate(r)}
+                    loading={copy.isPending && copy.variables?.id === r.id}
+                  >
                     {t("results.saveCopy")}
                   </Button>
                 </Group>
@@ -183,7 +218,12 @@ export function ResultList({ results, timeZone, showDiagnostic = false }: { resu
         {preview &&
           (preview.mediaType === "application/pdf" ? (
             // Sandboxed: the file can neither navigate the app nor open windows, forms or downloads.
-            <iframe className="result-preview" sandbox="allow-scripts allow-same-origin" src={clinicUrl("result", preview.id)} title={preview.fileName} />
+            <iframe
+              className="result-preview"
+              sandbox="allow-scripts allow-same-origin"
+              src={clinicUrl("result", preview.id)}
+              title={preview.fileName}
+            />
           ) : (
             <img className="result-preview-image" src={clinicUrl("result", preview.id)} alt={preview.fileName} />
           ))}

@@ -4,7 +4,10 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({ commands: { reportScreenFailure: vi.fn() } }));
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
+  commands: { reportScreenFailure: vi.fn() },
+}));
 
 const { commands } = await import("./bindings");
 const { ScreenBoundary } = await import("./ScreenBoundary");

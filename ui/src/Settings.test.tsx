@@ -1,10 +1,11 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { StationStatus } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
   commands: { testConnection: vi.fn(), saveSettings: vi.fn(), keptQueues: vi.fn().mockResolvedValue({ status: "ok", data: [] }) },
 }));
 
@@ -34,8 +35,8 @@ describe("SettingsPanel", () => {
     await userEvent.clear(host);
     await userEvent.click(screen.getByRole("button", { name: "Save and sign out" }));
 
-    expect(await screen.findByText("is required")).toBeInTheDocument();
-    expect(host).toHaveAttribute("aria-invalid", "true");
+    await waitFor(() => expect(host).toHaveAttribute("aria-invalid", "true"));
+    expect(host).toHaveAccessibleDescription(/Required/);
     expect(commands.saveSettings).toHaveBeenCalledWith({ server: { ...server, host: "" }, updateEndpoint: null }, false);
   });
 

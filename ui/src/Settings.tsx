@@ -2,31 +2,54 @@
 // "Test connection" with a precise report (as a login typed here for the
 // test; staff sign in with their own, and no password is saved). The database itself is set up and
 // migrated by its administrator (clinic-admin), never from a desk.
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type ServerSettings, type StationStatus, type TlsMode } from "./bindings";
-import { appError, call } from "./api";
-import { errorText, fieldErrors } from "./errors";
+import { commands, SERVER_PORT, type ServerSettings, type StationStatus, type TlsMode } from "./bindings";
+import { appError, call } from "./api/call";
+import { read } from "./api/reads";
+import { errorText } from "./errors";
+import { useServerForm } from "./forms";
+
+/** What the form edits: the server's fields as typed, and the update address. */
+type SettingsFields = Omit<ServerSettings, "caFile"> & { caFile: string; updateEndpoint: string };
 
 // A server elsewhere on the network: its certificate is checked by default.
 const EMPTY_SERVER: ServerSettings = { host: "", port: 5432, database: "clinic", user: "", tls: "verifyFull", caFile: null };
 
-export function SettingsPanel({ status, onStatus, onClose }: {
+function fieldsOf(server: ServerSettings | null, updateEndpoint?: string | null): SettingsFields {
+  const shown = server ?? EMPTY_SERVER;
+  return { ...shown, caFile: shown.caFile ?? "", updateEndpoint: updateEndpoint ?? "" };
+}
+
+function serverOf({ updateEndpoint: _, caFile, ...server }: SettingsFields): ServerSettings {
+  return { ...server, caFile: caFile.trim() || null };
+}
+
+export function SettingsPanel({
+  status,
+  onStatus,
+  onClose,
+}: {
   status: StationStatus;
   onStatus: (status: StationStatus) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const [useServer, setUseServer] = useState(status.settings.server !== null);
-  const [server, setServer] = useState<ServerSettings>(status.settings.server ?? EMPTY_SERVER);
+  const settings = useServerForm<SettingsFields>(fieldsOf(status.settings.server, status.settings.updateEndpoint));
+  const { form } = settings;
+  const values = form.getValues();
+  const server = serverOf(values);
   const [password, setPassword] = useState("");
-  const [updateEndpoint, setUpdateEndpoint] = useState(status.settings.updateEndpoint ?? "");
-  const update = (patch: Partial<ServerSettings>) => setServer((s) => ({ ...s, ...patch }));
 
-  const test = useMutation({ mutationFn: () => call(commands.testConnection(server, password || null)) });
-  const queues = useQuery({ queryKey: ["keptQueues"], queryFn: () => call(commands.keptQueues()) });
+  const test = useMutation({
+    mutationFn: () => call(commands.testConnection(server, password || null)),
+    onMutate: settings.clear,
+    onError: settings.refused,
+  });
+  const queues = useQuery(read.keptQueues());
   const address = (s: ServerSettings | null) => (s ? `${s.host}:${s.port}/${s.database}` : null);
   const current = queues.data?.find((q) => q.current);
   const leaving = current && address(current.server) !== address(useServer ? server : null) ? current.pending + current.conflicts : 0;
@@ -34,7 +57,11 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   const [confirming, setConfirming] = useState(false);
   const save = useMutation({
     mutationFn: (leavePending: boolean) =>
-      call(commands.saveSettings({ server: useServer ? server : null, updateEndpoint: updateEndpoint.trim() || null }, leavePending)),
+      call(
+        commands.saveSettings({ server: useServer ? server : null, updateEndpoint: values.updateEndpoint.trim() || null }, leavePending),
+      ),
+    onMutate: settings.clear,
+    onError: settings.refused,
     onSuccess: (saved) => {
       setConfirming(false);
       onStatus(saved);
@@ -42,10 +69,6 @@ export function SettingsPanel({ status, onStatus, onClose }: {
   });
   const others = (queues.data ?? []).filter((q) => !q.current && q.pending + q.conflicts > 0);
 
-  const failure = save.error ?? test.error;
-  const failed = failure ? appError(failure) : null;
-  const errors = fieldErrors(failed);
-  const general = failed && Object.keys(errors).length === 0 ? errorText(failed) : null;
   const schema = status.schema;
   const busy = test.isPending || save.isPending;
 
@@ -63,16 +86,16 @@ export function SettingsPanel({ status, onStatus, onClose }: {
         </Radio.Group>
         {useServer && (
           <Stack gap="xs" pl="md">
-            <TextInput label={t("settings.host")} value={server.host} onChange={(e) => update({ host: e.currentTarget.value })} error={errors.host} />
-            <NumberInput label={t("settings.port")} min={1} max={65535} value={server.port} onChange={(v) => update({ port: Number(v) })} error={errors.port} />
-            <TextInput label={t("settings.databaseName")} value={server.database} onChange={(e) => update({ database: e.currentTarget.value })} error={errors.database} />
-            <TextInput label={t("settings.user")} value={server.user} onChange={(e) => update({ user: e.currentTarget.value })} error={errors.user} />
+            <TextInput label={t("settings.host")} {...form.getInputProps("host")} />
+            <NumberInput label={t("settings.port")} min={SERVER_PORT.min} max={SERVER_PORT.max} {...form.getInputProps("port")} />
+            <TextInput label={t("settings.databaseName")} {...form.getInputProps("database")} />
+            <TextInput label={t("settings.user")} {...form.getInputProps("user")} />
             <PasswordInput label={t("settings.password")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             <Select
               label={t("settings.tls")}
-              value={server.tls}
+              value={values.tls}
               allowDeselect={false}
-              onChange={(v) => v && update({ tls: v as TlsMode })}
+              onChange={(v) => v && form.setFieldValue("tls", v as TlsMode)}
               data={[
                 { value: "disable", label: t("settings.tlsDisable") },
                 { value: "require", label: t("settings.tlsRequire") },
@@ -82,18 +105,12 @@ export function SettingsPanel({ status, onStatus, onClose }: {
             />
             {(server.tls === "verifyFull" || server.tls === "verifyCa") && (
               <Group align="end" gap="xs">
-                <TextInput
-                  style={{ flex: 1 }}
-                  label={t("settings.caFile")}
-                  value={server.caFile ?? ""}
-                  onChange={(e) => update({ caFile: e.currentTarget.value || null })}
-                  error={errors.caFile}
-                />
+                <TextInput style={{ flex: 1 }} label={t("settings.caFile")} {...form.getInputProps("caFile")} />
                 <Button
                   variant="default"
                   onClick={async () => {
                     const picked = await commands.chooseFile("caCertificate");
-                    if (picked.status === "ok" && picked.data !== null) update({ caFile: picked.data });
+                    if (picked.status === "ok" && picked.data !== null) form.setFieldValue("caFile", picked.data);
                   }}
                 >
                   {t("settings.browse")}
@@ -106,7 +123,11 @@ export function SettingsPanel({ status, onStatus, onClose }: {
               </Button>
             </Group>
             {test.data && (
-              <Alert role="status" color={test.data.ok ? "green" : "red"} title={test.data.ok ? t("settings.connected") : t(`problem.${test.data.problem ?? "other"}`)}>
+              <Alert
+                role="status"
+                color={test.data.ok ? "green" : "red"}
+                title={test.data.ok ? t("settings.connected") : t(`problem.${test.data.problem ?? "other"}`)}
+              >
                 {test.data.message}
                 {test.data.serverVersion && ` (PostgreSQL ${test.data.serverVersion})`}
               </Alert>
@@ -118,17 +139,25 @@ export function SettingsPanel({ status, onStatus, onClose }: {
             )}
           </Stack>
         )}
-        <UpdatePanel endpoint={updateEndpoint} onEndpoint={setUpdateEndpoint} endpointError={errors.updateEndpoint} />
+        <UpdatePanel
+          endpoint={values.updateEndpoint}
+          onEndpoint={(endpoint) => form.setFieldValue("updateEndpoint", endpoint)}
+          endpointError={form.errors.updateEndpoint}
+        />
         {schema && (
           <Group gap="sm">
             <Text size="sm">
-              {t("settings.schema", { database: schema.databaseSchema ?? t("settings.schemaNone"), app: schema.appSchema, version: schema.appVersion })}
+              {t("settings.schema", {
+                database: schema.databaseSchema ?? t("settings.schemaNone"),
+                app: schema.appSchema,
+                version: schema.appVersion,
+              })}
             </Text>
           </Group>
         )}
-        {general && (
+        {settings.general && (
           <Alert color="red" role="alert">
-            {general}
+            {settings.general}
           </Alert>
         )}
         {others.length > 0 && (
@@ -147,7 +176,7 @@ export function SettingsPanel({ status, onStatus, onClose }: {
                   variant="light"
                   onClick={() => {
                     setUseServer(true);
-                    setServer(q.server);
+                    form.setValues(fieldsOf(q.server, values.updateEndpoint));
                   }}
                 >
                   {t("settings.useThisServer")}
@@ -171,7 +200,11 @@ export function SettingsPanel({ status, onStatus, onClose }: {
         )}
         {save.isSuccess && <Text role="status">{t("settings.saved")}</Text>}
         <Group>
-          <Button onClick={() => (leaving > 0 ? setConfirming(true) : save.mutate(false))} loading={save.isPending} disabled={busy || confirming}>
+          <Button
+            onClick={() => (leaving > 0 ? setConfirming(true) : save.mutate(false))}
+            loading={save.isPending}
+            disabled={busy || confirming}
+          >
             {t("settings.save")}
           </Button>
           <Button variant="default" onClick={onClose}>
@@ -184,7 +217,15 @@ export function SettingsPanel({ status, onStatus, onClose }: {
 }
 
 /** Where updates come from, and "check for updates" with the gate's verdict. */
-function UpdatePanel({ endpoint, onEndpoint, endpointError }: { endpoint: string; onEndpoint: (value: string) => void; endpointError?: string }) {
+function UpdatePanel({
+  endpoint,
+  onEndpoint,
+  endpointError,
+}: {
+  endpoint: string;
+  onEndpoint: (value: string) => void;
+  endpointError?: ReactNode;
+}) {
   const { t } = useTranslation();
   const check = useMutation({ mutationFn: () => call(commands.checkForUpdate()) });
   const install = useMutation({ mutationFn: () => call(commands.installUpdate()) });
@@ -192,7 +233,13 @@ function UpdatePanel({ endpoint, onEndpoint, endpointError }: { endpoint: string
   const failure = check.error ?? install.error;
   return (
     <Stack gap="xs">
-      <TextInput label={t("settings.updateEndpoint")} description={t("settings.updateEndpointHint")} value={endpoint} onChange={(e) => onEndpoint(e.currentTarget.value)} error={endpointError} />
+      <TextInput
+        label={t("settings.updateEndpoint")}
+        description={t("settings.updateEndpointHint")}
+        value={endpoint}
+        onChange={(e) => onEndpoint(e.currentTarget.value)}
+        error={endpointError}
+      />
       <Group>
         <Button variant="default" onClick={() => check.mutate()} loading={check.isPending}>
           {t("settings.checkUpdates")}
@@ -200,7 +247,11 @@ function UpdatePanel({ endpoint, onEndpoint, endpointError }: { endpoint: string
         {check.isSuccess && offer === null && <Text size="sm">{t("settings.upToDate")}</Text>}
       </Group>
       {offer && (
-        <Alert color={offer.verdict.verdict === "refused" ? "orange" : "clinic"} title={t("settings.updateOffered", { version: offer.version, current: offer.currentVersion })} role="status">
+        <Alert
+          color={offer.verdict.verdict === "refused" ? "orange" : "clinic"}
+          title={t("settings.updateOffered", { version: offer.version, current: offer.currentVersion })}
+          role="status"
+        >
           {offer.notes && <Text size="sm">{offer.notes}</Text>}
           {offer.verdict.verdict === "refused" ? (
             <Text size="sm">{offer.verdict.reason}</Text>

@@ -4,14 +4,22 @@ import userEvent from "@testing-library/user-event";
 import type { SignInOutcome, StationStatus } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
   commands: { signIn: vi.fn(), unlockStation: vi.fn(), signOut: vi.fn() },
 }));
 
 const { commands } = await import("./bindings");
 const { LockScreen, SignInScreen, useIdle } = await import("./SignIn");
 
-const server = { host: "db.clinic", port: 5432, database: "clinic", user: "anna.k", tls: "verifyFull" as const, caFile: "/etc/clinic-ca.crt" };
+const server = {
+  host: "db.clinic",
+  port: 5432,
+  database: "clinic",
+  user: "anna.k",
+  tls: "verifyFull" as const,
+  caFile: "/etc/clinic-ca.crt",
+};
 const signedOut: StationStatus = {
   mode: "server",
   phase: { phase: "signedOut" },
@@ -22,14 +30,23 @@ const signedOut: StationStatus = {
   lastLogin: "anna.k",
   demoLogins: [],
 };
-const anna = { login: "anna.k", fullName: "Anna Koval", groups: ["reception" as const], locationIds: [], may: { book: true, editPatients: true, manageClinic: false, manageStaff: false, readAudit: false } };
+const anna = {
+  login: "anna.k",
+  fullName: "Anna Koval",
+  groups: ["reception" as const],
+  locationIds: [],
+  may: { book: true, editPatients: true, manageClinic: false, manageStaff: false, readAudit: false },
+};
 const signedIn = (offline: boolean): StationStatus => ({
   ...signedOut,
   phase: offline ? { phase: "failed", error: { kind: "offline", message: "cannot reach db.clinic:5432" } } : { phase: "ready" },
   access: anna,
   session: { login: "anna.k", fullName: "Anna Koval", locked: false, signedInOffline: offline, lockAfterSeconds: 300 },
 });
-const refused = (reason: string, message = ""): { status: "ok"; data: SignInOutcome } => ({ status: "ok", data: { outcome: "refused", reason, message } as SignInOutcome });
+const refused = (reason: string, message = ""): { status: "ok"; data: SignInOutcome } => ({
+  status: "ok",
+  data: { outcome: "refused", reason, message } as SignInOutcome,
+});
 
 afterEach(() => vi.clearAllMocks());
 
@@ -79,11 +96,14 @@ describe("SignInScreen", () => {
   });
 
   it("names a field the station refused", async () => {
-    (commands.signIn as Mock).mockResolvedValueOnce({ status: "error", error: { kind: "validation", field: "login", code: "invalidFormat", message: "is 2 to 63 lower-case Latin letters" } });
+    (commands.signIn as Mock).mockResolvedValueOnce({
+      status: "error",
+      error: { kind: "validation", field: "login", code: "invalidFormat", message: "is 2 to 63 lower-case Latin letters" },
+    });
     renderWithProviders(<SignInScreen status={{ ...signedOut, lastLogin: null }} onStatus={() => {}} onSettings={() => {}} />);
     await userEvent.type(screen.getByLabelText("User name"), "Anna K");
     await signInAs("x");
-    expect(await screen.findByText("is 2 to 63 lower-case Latin letters")).toBeInTheDocument();
+    expect(await screen.findByText(/^2 to 63 lower-case Latin letters/)).toBeInTheDocument();
     expect(screen.getByLabelText("User name")).toHaveAttribute("aria-invalid", "true");
   });
 

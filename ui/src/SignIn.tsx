@@ -7,7 +7,7 @@ import { Alert, Button, Checkbox, Group, Paper, PasswordInput, Stack, Table, Tex
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type SignInOutcome, type StationStatus } from "./bindings";
-import { call } from "./api";
+import { call } from "./api/call";
 import { failureOf } from "./errors";
 
 /** What a refused sign-in says, in the person's language (the English
@@ -29,14 +29,23 @@ function Refusal({ outcome, failure }: { outcome: SignInOutcome | undefined; fai
   );
 }
 
-export function SignInScreen({ status, onStatus, onSettings }: { status: StationStatus; onStatus: (status: StationStatus) => void; onSettings: () => void }) {
+export function SignInScreen({
+  status,
+  onStatus,
+  onSettings,
+}: {
+  status: StationStatus;
+  onStatus: (status: StationStatus) => void;
+  onSettings: () => void;
+}) {
   const { t } = useTranslation();
   const [login, setLogin] = useState(status.lastLogin ?? "");
   const [password, setPassword] = useState("");
   const [remember, setRemember] = useState(false);
   const passwordField = useRef<HTMLInputElement>(null);
   const signIn = useMutation({
-    mutationFn: (as: { login: string; password: string }) => call(commands.signIn(as.login, as.password, remember && status.mode === "server")),
+    mutationFn: (as: { login: string; password: string }) =>
+      call(commands.signIn(as.login, as.password, remember && status.mode === "server")),
     onSuccess: (outcome) => {
       if (outcome.outcome === "signedIn") onStatus(outcome.status);
       else {
@@ -52,7 +61,15 @@ export function SignInScreen({ status, onStatus, onSettings }: { status: Station
   };
 
   return (
-    <Paper maw={status.demoLogins.length > 0 ? 560 : 460} mx="auto" mt={48} p="lg" withBorder component="main" aria-labelledby="sign-in-title">
+    <Paper
+      maw={status.demoLogins.length > 0 ? 560 : 460}
+      mx="auto"
+      mt={48}
+      p="lg"
+      withBorder
+      component="main"
+      aria-labelledby="sign-in-title"
+    >
       <form onSubmit={submit}>
         <Stack gap="sm">
           <Text fw={700} c="clinic.9">
@@ -82,7 +99,12 @@ export function SignInScreen({ status, onStatus, onSettings }: { status: Station
             error={fields.password}
           />
           {status.mode === "server" && (
-            <Checkbox label={t("signIn.remember")} description={t("signIn.rememberHint")} checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+            <Checkbox
+              label={t("signIn.remember")}
+              description={t("signIn.rememberHint")}
+              checked={remember}
+              onChange={(e) => setRemember(e.currentTarget.checked)}
+            />
           )}
           <Refusal outcome={signIn.data} failure={general} />
           <Group justify="space-between">
@@ -160,7 +182,13 @@ export function LockScreen({ status, onStatus }: { status: StationStatus; onStat
             {t("lock.title")}
           </Title>
           <Text>{t("lock.signedIn", { name, login: status.session?.login ?? "" })}</Text>
-          <PasswordInput label={t("signIn.password")} autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <PasswordInput
+            label={t("signIn.password")}
+            autoComplete="current-password"
+            autoFocus
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
           <Refusal outcome={unlock.data} failure={general} />
           <Group justify="space-between">
             <Button type="submit" loading={unlock.isPending}>
@@ -190,10 +218,10 @@ export function useIdle(seconds: number, onIdle: () => void) {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => idle.current(), seconds * 1000);
     };
-    ACTIVITY.forEach((event) => window.addEventListener(event, restart, { passive: true, capture: true }));
+    for (const event of ACTIVITY) window.addEventListener(event, restart, { passive: true, capture: true });
     return () => {
       window.clearTimeout(timer);
-      ACTIVITY.forEach((event) => window.removeEventListener(event, restart, { capture: true }));
+      for (const event of ACTIVITY) window.removeEventListener(event, restart, { capture: true });
     };
   }, [seconds]);
 }

@@ -4,7 +4,8 @@ import userEvent from "@testing-library/user-event";
 import type { Location, StaffAccess, StaffMember } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
   commands: { listStaff: vi.fn(), addStaffMember: vi.fn(), setStaffActive: vi.fn(), resetStaffPassword: vi.fn() },
 }));
 
@@ -12,17 +13,32 @@ const { commands } = await import("./bindings");
 const { Staff } = await import("./Staff");
 const { screenAllowed } = await import("./App");
 
-const centre: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const centre: Location = {
+  id: 1,
+  name: "Centre",
+  address: "a",
+  phone: "",
+  timeZone: "UTC",
+  gridMinutes: 15,
+  isActive: true,
+  rowVersion: 1,
+};
 const anna: StaffMember = { login: "anna.k", fullName: "Anna Koval", groups: ["reception"], locationIds: [1], active: true };
 
 describe("Staff", () => {
   it("adds a member and shows the initial password once; refusals land next to their field", async () => {
     (commands.listStaff as Mock).mockResolvedValue({ status: "ok", data: [anna] });
     (commands.addStaffMember as Mock)
-      .mockResolvedValueOnce({ status: "error", error: { kind: "validation", field: "login", code: "duplicate", message: "this login is taken" } })
+      .mockResolvedValueOnce({
+        status: "error",
+        error: { kind: "validation", field: "login", code: "duplicate", message: "this login is taken" },
+      })
       .mockResolvedValueOnce({
         status: "ok",
-        data: { member: { login: "max.m", fullName: "Max Melnyk", groups: ["manager"], locationIds: [], active: true }, password: "Kq7mPx2rTz9wLb4n" },
+        data: {
+          member: { login: "max.m", fullName: "Max Melnyk", groups: ["manager"], locationIds: [], active: true },
+          password: "Kq7mPx2rTz9wLb4n",
+        },
       });
     renderWithProviders(<Staff locations={[centre]} />);
 
@@ -34,14 +50,19 @@ describe("Staff", () => {
     await userEvent.type(screen.getByLabelText("Full name"), "Max Melnyk");
     await userEvent.click(screen.getByRole("checkbox", { name: /Manager/ }));
     await userEvent.click(screen.getByRole("button", { name: "Add staff member" }));
-    expect(await screen.findByText("this login is taken")).toBeInTheDocument();
+    expect(await screen.findByText("This login is taken")).toBeInTheDocument();
     expect(screen.getByLabelText(/^Login/)).toHaveAttribute("aria-invalid", "true");
 
     await userEvent.clear(screen.getByLabelText(/^Login/));
     await userEvent.type(screen.getByLabelText(/^Login/), "max.m");
     await userEvent.click(screen.getByRole("button", { name: "Add staff member" }));
     expect(await screen.findByTestId("issued-password")).toHaveTextContent("Kq7mPx2rTz9wLb4n");
-    expect(commands.addStaffMember).toHaveBeenLastCalledWith({ login: "max.m", fullName: "Max Melnyk", groups: ["reception", "manager"], locationIds: [] });
+    expect(commands.addStaffMember).toHaveBeenLastCalledWith({
+      login: "max.m",
+      fullName: "Max Melnyk",
+      groups: ["reception", "manager"],
+      locationIds: [],
+    });
     await userEvent.click(screen.getByRole("button", { name: "Noted" }));
     expect(screen.queryByTestId("issued-password")).not.toBeInTheDocument();
   });

@@ -5,29 +5,34 @@ import { useState } from "react";
 import { Alert, Button, Checkbox, Code, Group, MultiSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type IssuedPassword, type Location, type StaffGroup, type StaffMember } from "./bindings";
-import { call } from "./api";
+import { commands, STAFF_GROUPS, type IssuedPassword, type Location, type StaffGroup, type StaffMember } from "./bindings";
+import { call } from "./api/call";
+import { read, refetch } from "./api/reads";
 import { failureOf } from "./errors";
+import { FormOf, useServerForm } from "./forms";
 import { useLogin } from "./access";
-
-const GROUPS: StaffGroup[] = ["reception", "manager", "auditor"];
 
 export function Staff({ locations }: { locations: Location[] }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const staff = useQuery({ queryKey: ["staff"], queryFn: () => call(commands.listStaff()) });
+  const staff = useQuery(read.listStaff());
   // The database refuses disabling one's own login (a clinic could lose its last manager).
   const me = useLogin();
   // The password just issued: shown once, until the manager closes it.
   const [issued, setIssued] = useState<IssuedPassword | null>(null);
-  const refresh = () => void queries.invalidateQueries({ queryKey: ["staff"] });
+  const refresh = () => void refetch(queries, "listStaff");
+  // A new or reset password is shown once, and the list shows the change.
+  const issue = (result: IssuedPassword) => {
+    setIssued(result);
+    refresh();
+  };
   const active = useMutation({
     mutationFn: (m: StaffMember) => call(commands.setStaffActive(m.login, !m.active)),
     onSuccess: refresh,
   });
   const reset = useMutation({
     mutationFn: (m: StaffMember) => call(commands.resetStaffPassword(m.login)),
-    onSuccess: (result) => (setIssued(result), refresh()),
+    onSuccess: issue,
   });
   const failure = failureOf(active.error ?? reset.error);
   const placeName = (id: number) => locations.find((l) => l.id === id)?.name ?? `#${id}`;
@@ -66,11 +71,21 @@ export function Staff({ locations }: { locations: Location[] }) {
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
                   {m.login !== me && (
-                    <Button size="compact-sm" variant="default" onClick={() => active.mutate(m)} aria-label={`${m.active ? t("staff.disable") : t("staff.enable")}: ${m.fullName}`}>
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      onClick={() => active.mutate(m)}
+                      aria-label={`${m.active ? t("staff.disable") : t("staff.enable")}: ${m.fullName}`}
+                    >
                       {m.active ? t("staff.disable") : t("staff.enable")}
                     </Button>
                   )}
-                  <Button size="compact-sm" variant="default" onClick={() => reset.mutate(m)} aria-label={`${t("staff.resetPassword")}: ${m.fullName}`}>
+                  <Button
+                    size="compact-sm"
+                    variant="default"
+                    onClick={() => reset.mutate(m)}
+                    aria-label={`${t("staff.resetPassword")}: ${m.fullName}`}
+                  >
                     {t("staff.resetPassword")}
                   </Button>
                 </Group>
@@ -84,7 +99,7 @@ export function Staff({ locations }: { locations: Location[] }) {
           {failure.general}
         </Alert>
       )}
-      <NewMember locations={locations} onAdded={(result) => (setIssued(result), refresh())} />
+      <NewMember locations={locations} onAdded={issue} />
     </Stack>
   );
 }
@@ -109,60 +124,59 @@ function IssuedNotice({ issued, onDone }: { issued: IssuedPassword; onDone: () =
   );
 }
 
+type NewMemberFields = { login: string; fullName: string; groups: StaffGroup[]; locationIds: string[] };
+const NO_ONE: NewMemberFields = { login: "", fullName: "", groups: ["reception"], locationIds: [] };
+
 function NewMember({ locations, onAdded }: { locations: Location[]; onAdded: (issued: IssuedPassword) => void }) {
   const { t } = useTranslation();
-  const [login, setLogin] = useState("");
-  const [fullName, setFullName] = useState("");
-  const [groups, setGroups] = useState<StaffGroup[]>(["reception"]);
-  const [places, setPlaces] = useState<string[]>([]);
+  const server = useServerForm<NewMemberFields>(NO_ONE);
+  const { form } = server;
   const add = useMutation({
-    mutationFn: () => call(commands.addStaffMember({ login, fullName, groups, locationIds: places.map(Number) })),
+    mutationFn: (fields: NewMemberFields) => call(commands.addStaffMember({ ...fields, locationIds: fields.locationIds.map(Number) })),
+    onMutate: server.clear,
+    onError: server.refused,
     onSuccess: (result) => {
-      setLogin("");
-      setFullName("");
-      setGroups(["reception"]);
-      setPlaces([]);
+      form.reset();
       onAdded(result);
     },
   });
-  const { fields, general } = failureOf(add.error);
   return (
-    <Stack gap="xs" component="section" aria-labelledby="new-member">
-      <Title order={3} size="h4" id="new-member">
-        {t("staff.add")}
-      </Title>
-      <Group align="start" gap="sm">
-        <TextInput label={t("staff.login")} description={t("staff.loginHint")} value={login} onChange={(e) => setLogin(e.currentTarget.value)} error={fields.login} w={220} />
-        <TextInput label={t("staff.fullName")} value={fullName} onChange={(e) => setFullName(e.currentTarget.value)} error={fields.fullName} w={260} />
-      </Group>
-      <Checkbox.Group label={t("staff.groups")} value={groups} onChange={(v) => setGroups(v as StaffGroup[])} error={fields.groups}>
-        <Group gap="md" mt={4}>
-          {GROUPS.map((g) => (
-            <Checkbox key={g} value={g} label={t(`staff.group.${g}`)} description={t(`staff.groupHint.${g}`)} />
-          ))}
+    <FormOf form={server} onSubmit={(fields) => add.mutate(fields)}>
+      <Stack gap="xs" component="section" aria-labelledby="new-member">
+        <Title order={3} size="h4" id="new-member">
+          {t("staff.add")}
+        </Title>
+        <Group align="start" gap="sm">
+          <TextInput label={t("staff.login")} description={t("staff.loginHint")} w={220} {...form.getInputProps("login")} />
+          <TextInput label={t("staff.fullName")} w={260} {...form.getInputProps("fullName")} />
         </Group>
-      </Checkbox.Group>
-      <MultiSelect
-        label={t("staff.locations")}
-        description={t("staff.locationsHint")}
-        placeholder={t("staff.everywhere")}
-        data={locations.map((l) => ({ value: String(l.id), label: l.name }))}
-        value={places}
-        onChange={setPlaces}
-        error={fields.locationIds}
-        w={420}
-        clearable
-      />
-      {general && (
-        <Alert color="red" role="alert">
-          {general}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={() => add.mutate()} loading={add.isPending}>
-          {t("staff.addButton")}
-        </Button>
-      </Group>
-    </Stack>
+        <Checkbox.Group label={t("staff.groups")} {...form.getInputProps("groups")}>
+          <Group gap="md" mt={4}>
+            {STAFF_GROUPS.map((g) => (
+              <Checkbox key={g} value={g} label={t(`staff.group.${g}`)} description={t(`staff.groupHint.${g}`)} />
+            ))}
+          </Group>
+        </Checkbox.Group>
+        <MultiSelect
+          label={t("staff.locations")}
+          description={t("staff.locationsHint")}
+          placeholder={t("staff.everywhere")}
+          data={locations.map((l) => ({ value: String(l.id), label: l.name }))}
+          w={420}
+          clearable
+          {...form.getInputProps("locationIds")}
+        />
+        {server.general && (
+          <Alert color="red" role="alert">
+            {server.general}
+          </Alert>
+        )}
+        <Group>
+          <Button type="submit" loading={add.isPending}>
+            {t("staff.addButton")}
+          </Button>
+        </Group>
+      </Stack>
+    </FormOf>
   );
 }

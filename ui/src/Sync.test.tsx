@@ -4,19 +4,52 @@ import userEvent from "@testing-library/user-event";
 import type { Booking, Conflict, Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
-  commands: { listConflicts: vi.fn(), resolveConflict: vi.fn(), freeSlots: vi.fn(), getBooking: vi.fn(), patientBookings: vi.fn(), saveConflictFile: vi.fn(), chooseSavePath: vi.fn() },
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
+  commands: {
+    listConflicts: vi.fn(),
+    resolveConflict: vi.fn(),
+    freeSlots: vi.fn(),
+    getBooking: vi.fn(),
+    patientBookings: vi.fn(),
+    saveConflictFile: vi.fn(),
+    chooseSavePath: vi.fn(),
+  },
 }));
 
 const { commands } = await import("./bindings");
 const { Conflicts, SyncBadge } = await import("./Sync");
 
-const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "UTC", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const location: Location = {
+  id: 1,
+  name: "Centre",
+  address: "a",
+  phone: "",
+  timeZone: "UTC",
+  gridMinutes: 15,
+  isActive: true,
+  rowVersion: 1,
+};
 const attempted: Booking = {
-  id: "b2", patientId: "p2", patientName: "Petro Shevchenko", patientNumber: 0, locationId: 1, locationName: "Centre",
-  subject: { type: "doctor", doctorId: 3 }, subjectName: "Dr Bondar", startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z",
-  price: "650.00", status: "booked", allowedActions: [], patientMessage: "", rescheduledFrom: null, createdBy: "Desk 2",
-  createdAt: "2030-01-01T00:00:00Z", rowVersion: 1, provisional: true,
+  id: "b2",
+  patientId: "p2",
+  patientName: "Petro Shevchenko",
+  patientNumber: 0,
+  locationId: 1,
+  locationName: "Centre",
+  subject: { type: "doctor", doctorId: 3 },
+  subjectName: "Dr Bondar",
+  startsAt: "2030-01-07T09:00:00Z",
+  endsAt: "2030-01-07T09:30:00Z",
+  price: "650.00",
+  status: "booked",
+  allowedActions: [],
+  patientMessage: "",
+  rescheduledFrom: null,
+  createdBy: "Desk 2",
+  createdAt: "2030-01-01T00:00:00Z",
+  rowVersion: 1,
+  provisional: true,
 };
 const conflict: Conflict = {
   intentId: "i1",
@@ -24,9 +57,21 @@ const conflict: Conflict = {
   actor: "Desk 2",
   intent: {
     kind: "book",
-    request: { bookingId: "b2", patientId: "p2", locationId: 1, subject: attempted.subject, startsAt: attempted.startsAt, patientMessage: "" },
+    request: {
+      bookingId: "b2",
+      patientId: "p2",
+      locationId: 1,
+      subject: attempted.subject,
+      startsAt: attempted.startsAt,
+      patientMessage: "",
+    },
   },
-  error: { kind: "conflict", code: "slotTaken", message: "Dr Bondar is already booked at this time (booked 09:00–09:30)", conflictingBookingId: "b1" },
+  error: {
+    kind: "conflict",
+    code: "slotTaken",
+    message: "Dr Bondar is already booked at this time (booked 09:00–09:30)",
+    conflictingBookingId: "b1",
+  },
   attempted,
   failed: false,
   attempts: 0,
@@ -45,9 +90,12 @@ describe("Conflicts", () => {
     renderWithProviders(<Conflicts locations={[location]} />);
 
     expect(await screen.findByText(/Petro Shevchenko with Dr Bondar/)).toBeInTheDocument();
-    expect(screen.getByText(/already booked at this time \(booked 09:00–09:30\)/)).toBeInTheDocument();
+    expect(screen.getByText(/Another booking already has this time/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Pick another free slot" }));
-    await userEvent.click(await screen.findByRole("button", { name: "10:00" }));
+    const picker = await screen.findByRole("combobox", { name: "Free time with Dr Bondar" });
+    await userEvent.click(picker);
+    await userEvent.click(await screen.findByRole("option", { name: "10:00–10:30", hidden: true }));
+    await userEvent.click(screen.getByRole("button", { name: "Book this time" }));
 
     expect(commands.freeSlots).toHaveBeenCalledWith({ locationId: 1, subject: attempted.subject, from: "2030-01-07", to: "2030-01-07" });
     const [intentId, resolution] = (commands.resolveConflict as Mock).mock.calls[0];
@@ -111,14 +159,24 @@ describe("a change the server never decided on", () => {
 
 describe("SyncBadge", () => {
   it("says a change is stuck, with how many and since when", () => {
-    renderWithProviders(<SyncBadge sync={{ online: true, pending: 4, conflicts: 0, lastSyncedAt: null, stuck: 1, stuckSince: "2030-01-01T08:05:00Z" }} onConflicts={() => {}} />);
+    renderWithProviders(
+      <SyncBadge
+        sync={{ online: true, pending: 4, conflicts: 0, lastSyncedAt: null, stuck: 1, stuckSince: "2030-01-01T08:05:00Z" }}
+        onConflicts={() => {}}
+      />,
+    );
     expect(screen.getByText(/^1 stuck since /)).toBeInTheDocument();
     expect(screen.queryByText("4 changes not synced")).not.toBeInTheDocument();
   });
 
   it("says offline, how many changes wait, and opens the conflicts", async () => {
     const onConflicts = vi.fn();
-    renderWithProviders(<SyncBadge sync={{ online: false, pending: 3, conflicts: 1, lastSyncedAt: null, stuck: 0, stuckSince: null }} onConflicts={onConflicts} />);
+    renderWithProviders(
+      <SyncBadge
+        sync={{ online: false, pending: 3, conflicts: 1, lastSyncedAt: null, stuck: 0, stuckSince: null }}
+        onConflicts={onConflicts}
+      />,
+    );
     expect(screen.getByRole("status", { name: /Offline/ })).toBeInTheDocument();
     expect(screen.getByText("3 changes not synced")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "1 conflict" }));

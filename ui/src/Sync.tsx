@@ -4,35 +4,27 @@
 // the decisions the station offers for it (another free slot, try again,
 // attach a kept file elsewhere or save it, keep the other station's booking,
 // discard ours). Nothing is dropped without that decision.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, events, type Conflict, type ConflictAction, type ConflictResolution, type Location, type SyncStatus } from "./bindings";
-import { call } from "./api";
+import {
+  commands,
+  type Booking,
+  type Conflict,
+  type ConflictAction,
+  type ConflictResolution,
+  type Location,
+  type SyncStatus,
+} from "./bindings";
+import { call } from "./api/call";
+import { read, refetch, waiting } from "./api/reads";
 import { errorText, failureOf } from "./errors";
 import { useFormats } from "./format";
 import { uuidv7 } from "./ids";
 import { todayIn } from "./dates";
-
-/** The station's sync state, kept current by the `syncChanged` event. A
- * change of it means pushed or pulled rows: the screens refetch. */
-export function useSyncStatus(): SyncStatus | null {
-  const queries = useQueryClient();
-  const [status, setStatus] = useState<SyncStatus | null>(null);
-  useEffect(() => {
-    void commands.syncStatus().then((result) => result.status === "ok" && setStatus(result.data));
-    const stop = events.syncChanged.listen((event) => {
-      setStatus(event.payload);
-      void queries.invalidateQueries({ queryKey: ["dayBoard"] });
-      void queries.invalidateQueries({ queryKey: ["booking"] });
-      void queries.invalidateQueries({ queryKey: ["freeSlots"] });
-      void queries.invalidateQueries({ queryKey: ["conflicts"] });
-    });
-    return () => void stop.then((unlisten) => unlisten());
-  }, [queries]);
-  return status;
-}
+import { DateField } from "./DateField";
+import { SlotPicker } from "./SlotPicker";
 
 export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onConflicts: () => void }) {
   const { t } = useTranslation();
@@ -42,7 +34,13 @@ export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onCo
     <Group gap={6} wrap="nowrap" role="status" aria-live="polite" aria-label={sync.online ? undefined : t("sync.offline")}>
       {/* Stuck: one badge (the waiting count in its hint), so the header still fits 1024 px. */}
       {sync.stuck > 0 && (
-        <Badge size="lg" color="red.9" variant="white" tt="none" title={`${t("sync.stuckHint")} ${t("sync.pending", { count: sync.pending })}`}>
+        <Badge
+          size="lg"
+          color="red.9"
+          variant="white"
+          tt="none"
+          title={`${t("sync.stuckHint")} ${t("sync.pending", { count: sync.pending })}`}
+        >
           {t("sync.stuck", { count: sync.stuck, since: sync.stuckSince ? formats.time(sync.stuckSince) : "" })}
         </Badge>
       )}
@@ -62,7 +60,7 @@ export function SyncBadge({ sync, onConflicts }: { sync: SyncStatus | null; onCo
 
 export function Conflicts({ locations }: { locations: Location[] }) {
   const { t } = useTranslation();
-  const conflicts = useQuery({ queryKey: ["conflicts"], queryFn: () => call(commands.listConflicts()) });
+  const conflicts = useQuery(read.listConflicts());
   return (
     <Stack maw={900} gap="sm">
       <Title order={2} size="h3">
@@ -70,7 +68,9 @@ export function Conflicts({ locations }: { locations: Location[] }) {
       </Title>
       <Text c="dimmed">{t("conflicts.intro")}</Text>
       {conflicts.data?.length === 0 && <Alert color="green">{t("conflicts.none")}</Alert>}
-      {conflicts.data?.map((c) => <ConflictCard key={c.intentId} conflict={c} locations={locations} />)}
+      {conflicts.data?.map((c) => (
+        <ConflictCard key={c.intentId} conflict={c} locations={locations} />
+      ))}
     </Stack>
   );
 }
@@ -85,8 +85,8 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
   const resolve = useMutation({
     mutationFn: (resolution: ConflictResolution) => call(commands.resolveConflict(conflict.intentId, resolution)),
     onSuccess: () => {
-      void queries.invalidateQueries({ queryKey: ["conflicts"] });
-      void queries.invalidateQueries({ queryKey: ["dayBoard"] });
+      void refetch(queries, "listConflicts");
+      void refetch(queries, "dayBoard");
     },
   });
   const offers = (action: ConflictAction) => conflict.offers.includes(action);
@@ -120,7 +120,12 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
           {t(`conflicts.kind.${conflict.intent.kind}`)}
         </Badge>
       </Group>
-      <Alert color="red" variant="light" mt="xs" title={conflict.failed ? t("conflicts.failedWhy", { count: conflict.attempts }) : t("conflicts.why")}>
+      <Alert
+        color="red"
+        variant="light"
+        mt="xs"
+        title={conflict.failed ? t("conflicts.failedWhy", { count: conflict.attempts }) : t("conflicts.why")}
+      >
         {errorText(conflict.error)}
         {conflict.failed && <Text size="sm">{t("conflicts.failedHint")}</Text>}
       </Alert>
@@ -137,8 +142,9 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
       )}
       {choosing && attempted && location && (
         <SlotChoice
-          conflict={conflict}
+          attempted={attempted}
           location={location}
+          pending={resolve.isPending}
           onPick={(startsAt) => resolve.mutate({ resolution: "rebook", newBookingId: uuidv7(), startsAt })}
         />
       )}
@@ -186,13 +192,10 @@ function ConflictCard({ conflict, locations }: { conflict: Conflict; locations: 
 function OtherBookings({ bookingId, onPick }: { bookingId: string; onPick: (bookingId: string) => void }) {
   const { t } = useTranslation();
   const formats = useFormats();
+  const refused = useQuery(read.getBooking(bookingId));
   const choices = useQuery({
-    queryKey: ["resultTargets", bookingId],
-    queryFn: async () => {
-      const refused = await call(commands.getBooking(bookingId));
-      const bookings = await call(commands.patientBookings(refused.patientId));
-      return bookings.filter((b) => b.id !== bookingId && b.acceptsResults);
-    },
+    ...(refused.data ? read.patientBookings(refused.data.patientId) : waiting("patientBookings")),
+    select: (bookings) => bookings.filter((b) => b.id !== bookingId && b.acceptsResults),
   });
   return (
     <Stack gap={4} mt="sm">
@@ -211,28 +214,46 @@ function OtherBookings({ bookingId, onPick }: { bookingId: string; onPick: (book
   );
 }
 
-/** Free slots of the same doctor or diagnostic on the attempted day. */
-function SlotChoice({ conflict, location, onPick }: { conflict: Conflict; location: Location; onPick: (startsAt: string) => void }) {
+/** Another free time of the same doctor or diagnostic, from the attempted day. */
+function SlotChoice({
+  attempted,
+  location,
+  pending,
+  onPick,
+}: {
+  attempted: Booking;
+  location: Location;
+  pending: boolean;
+  onPick: (startsAt: string) => void;
+}) {
   const { t } = useTranslation();
-  const formats = useFormats(location.timeZone);
-  const attempted = conflict.attempted!;
-  const day = todayIn(location.timeZone, new Date(attempted.startsAt));
-  const slots = useQuery({
-    queryKey: ["freeSlots", location.id, attempted.subject, day],
-    queryFn: () => call(commands.freeSlots({ locationId: location.id, subject: attempted.subject, from: day, to: day })),
-  });
+  const [date, setDate] = useState(() => todayIn(location.timeZone, new Date(attempted.startsAt)));
+  const [startsAt, setStartsAt] = useState<string | null>(null);
   return (
-    <Stack gap={4} mt="sm">
-      <Text size="sm" fw={600}>
-        {t("conflicts.freeOn", { subject: attempted.subjectName, day: formats.date(day) })}
-      </Text>
-      {slots.data?.length === 0 && <Text size="sm">{t("conflicts.noFree")}</Text>}
-      <Group gap={6} role="group" aria-label={t("conflicts.freeSlots")}>
-        {slots.data?.slice(0, 16).map((s) => (
-          <Button key={s.startsAt} size="compact-sm" variant="light" onClick={() => onPick(s.startsAt)}>
-            {formats.time(s.startsAt)}
-          </Button>
-        ))}
+    <Stack gap="xs" mt="sm" className="inset">
+      <Group grow align="end">
+        <DateField
+          label={t("board.date")}
+          value={date}
+          onChange={(picked) => {
+            setDate(picked);
+            setStartsAt(null);
+          }}
+        />
+        <SlotPicker
+          locationId={location.id}
+          subject={attempted.subject}
+          date={date}
+          timeZone={location.timeZone}
+          value={startsAt}
+          onChange={setStartsAt}
+          label={t("conflicts.freeWith", { subject: attempted.subjectName })}
+        />
+      </Group>
+      <Group>
+        <Button onClick={() => startsAt && onPick(startsAt)} disabled={startsAt === null} loading={pending}>
+          {t("conflicts.bookThere")}
+        </Button>
       </Group>
     </Stack>
   );

@@ -4,14 +4,24 @@ import userEvent from "@testing-library/user-event";
 import type { Location } from "./bindings";
 import { renderWithProviders } from "./test/render";
 
-vi.mock("./bindings", () => ({
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bindings")>()),
   commands: { doctorWeek: vi.fn(), locationWeek: vi.fn(), setDoctorWeek: vi.fn(), setLocationWeek: vi.fn(), previewHours: vi.fn() },
 }));
 
 const { commands } = await import("./bindings");
 const { WeekTemplate } = await import("./WorkingHours");
 
-const location: Location = { id: 1, name: "Centre", address: "a", phone: "", timeZone: "Europe/Kyiv", gridMinutes: 15, isActive: true, rowVersion: 1 };
+const location: Location = {
+  id: 1,
+  name: "Centre",
+  address: "a",
+  phone: "",
+  timeZone: "Europe/Kyiv",
+  gridMinutes: 15,
+  isActive: true,
+  rowVersion: 1,
+};
 const monday = { weekday: 1, start: "09:00", end: "17:00" };
 
 describe("WeekTemplate", () => {
@@ -53,7 +63,7 @@ describe("WeekTemplate", () => {
     expect(await screen.findByText("3 free of 4")).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Save hours" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("overlaps 09:00–17:00 on weekday 2");
+    expect(await screen.findByRole("alert")).toHaveTextContent("An interval ends before it starts, or overlaps another on the same day");
 
     await user.click(screen.getByRole("button", { name: "Remove Tuesday interval 2" }));
     await user.click(screen.getByRole("button", { name: "Save hours" }));

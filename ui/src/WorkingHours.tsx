@@ -2,12 +2,28 @@
 // at a location (several intervals a day), a preview of the free slots it
 // gives before saving (from the booking engine itself), and date exceptions.
 import { useEffect, useMemo, useState } from "react";
-import { ActionIcon, Alert, Badge, Button, Checkbox, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type ExceptionKind, type Location, type WeeklyInterval } from "./bindings";
-import { appError, call } from "./api";
+import { appError, call } from "./api/call";
+import { read, refetch } from "./api/reads";
 import { errorText, fieldErrors } from "./errors";
 import { useFormats } from "./format";
 import { minutesOf, shiftDate, todayIn, wallTime } from "./dates";
@@ -24,11 +40,7 @@ export function WorkingHours({ locations }: { locations: Location[] }) {
   const [locationId, setLocationId] = useState<number | null>(locations[0]?.id ?? null);
   const [doctorId, setDoctorId] = useState<number | null>(null);
   const location = locations.find((l) => l.id === locationId);
-  const doctors = useQuery({
-    queryKey: ["doctors", { locationId }],
-    queryFn: () => call(commands.listDoctors({ specialtyId: null, locationId, search: null })),
-    enabled: locationId !== null,
-  });
+  const doctors = useQuery({ ...read.listDoctors({ specialtyId: null, locationId, search: null }), enabled: locationId !== null });
 
   return (
     <Stack gap="sm">
@@ -73,23 +85,24 @@ export function WorkingHours({ locations }: { locations: Location[] }) {
 export function WeekTemplate({ location, owner }: { location: Location; owner: Owner }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const key = ["week", owner.locationId, owner.doctorId];
-  const stored = useQuery({
-    queryKey: key,
-    queryFn: () =>
-      call(owner.doctorId === null ? commands.locationWeek(owner.locationId) : commands.doctorWeek(owner.doctorId, owner.locationId)),
-  });
+  const week = owner.doctorId === null ? read.locationWeek(owner.locationId) : read.doctorWeek(owner.doctorId, owner.locationId);
+  const stored = useQuery(week);
   const [draft, setDraft] = useState<WeeklyInterval[] | null>(null);
   useEffect(() => {
     if (stored.data && draft === null) setDraft(stored.data);
   }, [stored.data, draft]);
   const saveWeek = useMutation({
     mutationFn: (week: WeeklyInterval[]) =>
-      call(owner.doctorId === null ? commands.setLocationWeek(owner.locationId, week) : commands.setDoctorWeek(owner.doctorId, owner.locationId, week)),
+      call(
+        owner.doctorId === null
+          ? commands.setLocationWeek(owner.locationId, week)
+          : commands.setDoctorWeek(owner.doctorId, owner.locationId, week),
+      ),
     onSuccess: (saved) => {
-      queries.setQueryData(key, saved);
+      queries.setQueryData(week.queryKey, saved);
       setDraft(saved);
-      void queries.invalidateQueries({ queryKey: ["dayBoard", owner.locationId] });
+      void refetch(queries, "previewHours");
+      void refetch(queries, "dayBoard", owner.locationId);
     },
   });
   const changed = draft !== null && stored.data !== undefined && JSON.stringify(sorted(draft)) !== JSON.stringify(sorted(stored.data));
@@ -118,7 +131,11 @@ export function WeekTemplate({ location, owner }: { location: Location; owner: O
           <Button variant="default" onClick={() => setDraft(stored.data ?? [])} disabled={!changed}>
             {t("hours.undo")}
           </Button>
-          {changed && <Badge color="orange" variant="light">{t("hours.unsaved")}</Badge>}
+          {changed && (
+            <Badge color="orange" variant="light">
+              {t("hours.unsaved")}
+            </Badge>
+          )}
         </Group>
       </Paper>
       <HoursPreview location={location} owner={owner} week={draft} />
@@ -163,13 +180,19 @@ export function WeekEditor({ value, onChange }: { value: WeeklyInterval[]; onCha
                     </Text>
                   )}
                   {intervals.map((interval, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: an interval being typed has no identity but its place in the day
                     <Group key={i} gap={6} wrap="nowrap">
                       <TextInput
                         type="time"
                         size="xs"
                         aria-label={t("hours.from", { day: name, n: i + 1 })}
                         value={interval.start}
-                        onChange={(e) => replaceDay(day, intervals.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)))}
+                        onChange={(e) =>
+                          replaceDay(
+                            day,
+                            intervals.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)),
+                          )
+                        }
                       />
                       <Text size="sm">–</Text>
                       <TextInput
@@ -180,14 +203,22 @@ export function WeekEditor({ value, onChange }: { value: WeeklyInterval[]; onCha
                         value={interval.end === "24:00" ? "00:00" : interval.end}
                         onChange={(e) => {
                           const end = e.currentTarget.value === "00:00" ? "24:00" : e.currentTarget.value;
-                          replaceDay(day, intervals.map((x, j) => (j === i ? { ...x, end } : x)));
+                          replaceDay(
+                            day,
+                            intervals.map((x, j) => (j === i ? { ...x, end } : x)),
+                          );
                         }}
                       />
                       <ActionIcon
                         variant="subtle"
                         color="red"
                         aria-label={t("hours.remove", { day: name, n: i + 1 })}
-                        onClick={() => replaceDay(day, intervals.filter((_, j) => j !== i))}
+                        onClick={() =>
+                          replaceDay(
+                            day,
+                            intervals.filter((_, j) => j !== i),
+                          )
+                        }
                       >
                         ×
                       </ActionIcon>
@@ -207,7 +238,17 @@ export function WeekEditor({ value, onChange }: { value: WeeklyInterval[]; onCha
         })}
       </Table.Tbody>
       <Table.Caption>
-        <Button size="compact-sm" variant="subtle" disabled={ofDay(1).length === 0} onClick={() => onChange([...value.filter((i) => i.weekday === 1 || i.weekday > 5), ...[2, 3, 4, 5].flatMap((d) => ofDay(1).map((x) => ({ ...x, weekday: d })))])}>
+        <Button
+          size="compact-sm"
+          variant="subtle"
+          disabled={ofDay(1).length === 0}
+          onClick={() =>
+            onChange([
+              ...value.filter((i) => i.weekday === 1 || i.weekday > 5),
+              ...[2, 3, 4, 5].flatMap((d) => ofDay(1).map((x) => ({ ...x, weekday: d }))),
+            ])
+          }
+        >
           {t("hours.copyToWeekdays")}
         </Button>
       </Table.Caption>
@@ -222,9 +263,13 @@ function HoursPreview({ location, owner, week }: { location: Location; owner: Ow
   const [debounced] = useDebouncedValue(week, 300);
   const from = useMemo(() => todayIn(location.timeZone), [location.timeZone]);
   const preview = useQuery({
-    queryKey: ["hoursPreview", owner, debounced, from],
-    queryFn: () =>
-      call(commands.previewHours({ locationId: owner.locationId, doctorId: owner.doctorId, week: debounced, from, to: shiftDate(from, PREVIEW_DAYS - 1) })),
+    ...read.previewHours({
+      locationId: owner.locationId,
+      doctorId: owner.doctorId,
+      week: debounced,
+      from,
+      to: shiftDate(from, PREVIEW_DAYS - 1),
+    }),
     placeholderData: (previous) => previous,
   });
   return (
@@ -245,7 +290,15 @@ function HoursPreview({ location, owner, week }: { location: Location; owner: Ow
           {(preview.data ?? []).map((d) => (
             <Table.Tr key={d.date}>
               <Table.Td w={120}>{formats.day(d.date)}</Table.Td>
-              <Table.Td>{d.open.length === 0 ? <Text span c="dimmed" size="sm">{t("hours.closed")}</Text> : d.open.map((o) => `${o.start}–${o.end}`).join(", ")}</Table.Td>
+              <Table.Td>
+                {d.open.length === 0 ? (
+                  <Text span c="dimmed" size="sm">
+                    {t("hours.closed")}
+                  </Text>
+                ) : (
+                  d.open.map((o) => `${o.start}–${o.end}`).join(", ")
+                )}
+              </Table.Td>
               <Table.Td w={150} ta="right">
                 {d.slots > 0 && t("hours.freeOf", { free: d.freeSlots, total: d.slots })}
               </Table.Td>
@@ -269,15 +322,11 @@ function Exceptions({ location, doctorId }: { location: Location; doctorId: numb
   const [start, setStart] = useState("09:00");
   const [end, setEnd] = useState("13:00");
   const [note, setNote] = useState("");
-  const key = ["exceptions", location.id, doctorId];
-  const list = useQuery({
-    queryKey: key,
-    queryFn: () => call(commands.listExceptions(doctorId === null ? location.id : null, doctorId, today, shiftDate(today, 365))),
-  });
+  const list = useQuery(read.listExceptions(doctorId === null ? location.id : null, doctorId, today, shiftDate(today, 365)));
   const refresh = () => {
-    void queries.invalidateQueries({ queryKey: key });
-    void queries.invalidateQueries({ queryKey: ["hoursPreview"] });
-    void queries.invalidateQueries({ queryKey: ["dayBoard", location.id] });
+    void refetch(queries, "listExceptions");
+    void refetch(queries, "previewHours");
+    void refetch(queries, "dayBoard", location.id);
   };
   const add = useMutation({
     mutationFn: () =>
@@ -306,12 +355,25 @@ function Exceptions({ location, doctorId }: { location: Location; doctorId: numb
     <Paper withBorder p="sm">
       <Text fw={600}>{t("hours.exceptions")}</Text>
       <Group align="end" gap="xs" mt={4} wrap="wrap">
-        <Select label={t("hours.kind")} value={kind} onChange={(v) => v && setKind(v as ExceptionKind)} data={kinds.map((k) => ({ value: k, label: t(`exception.${k}`) }))} allowDeselect={false} w={170} />
+        <Select
+          label={t("hours.kind")}
+          value={kind}
+          onChange={(v) => v && setKind(v as ExceptionKind)}
+          data={kinds.map((k) => ({ value: k, label: t(`exception.${k}`) }))}
+          allowDeselect={false}
+          w={170}
+        />
         <DateField label={t("board.date")} value={date} onChange={setDate} error={errors.date} />
         <Checkbox label={t("hours.wholeDay")} checked={wholeDay} onChange={(e) => setWholeDay(e.currentTarget.checked)} mb={8} />
         {!wholeDay && (
           <>
-            <TextInput type="time" label={t("hours.start")} value={start} onChange={(e) => setStart(e.currentTarget.value)} error={errors.start} />
+            <TextInput
+              type="time"
+              label={t("hours.start")}
+              value={start}
+              onChange={(e) => setStart(e.currentTarget.value)}
+              error={errors.start}
+            />
             <TextInput type="time" label={t("hours.end")} value={end} onChange={(e) => setEnd(e.currentTarget.value)} error={errors.end} />
           </>
         )}
@@ -339,7 +401,13 @@ function Exceptions({ location, doctorId }: { location: Location; doctorId: numb
               <Table.Td w={120}>{x.start && x.end ? `${x.start}–${x.end}` : t("hours.wholeDay")}</Table.Td>
               <Table.Td>{x.note}</Table.Td>
               <Table.Td w={1}>
-                <Button size="compact-sm" variant="subtle" color="red" onClick={() => remove.mutate(x.id)} aria-label={t("hours.removeException", { date: formats.date(x.date) })}>
+                <Button
+                  size="compact-sm"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => remove.mutate(x.id)}
+                  aria-label={t("hours.removeException", { date: formats.date(x.date) })}
+                >
                   {t("hours.removeShort")}
                 </Button>
               </Table.Td>

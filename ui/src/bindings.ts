@@ -146,15 +146,40 @@ export const events = {
 };
 
 /* Constants */
+export const DIAGNOSTIC_CAPACITY = {"max":50,"min":1} as const;
+
+export const GRID_MINUTES = [5,10,15,20,30,60] as const;
+
+export const LATE_CANCEL_NOTICE_MINUTES = {"max":20160,"min":0} as const;
+
+export const LOCK_AFTER_MINUTES = {"max":240,"min":1} as const;
+
+export const MAX_RESULT_BYTES = 26214400 as const;
+
+export const MIN_SEARCH_CHARS = 2 as const;
+
+export const OFFLINE_SIGN_IN_DAYS = {"max":90,"min":0} as const;
+
+export const RESULT_FILE_TYPES = [{"extensions":[".pdf"],"mediaType":"application/pdf"},{"extensions":[".jpg",".jpeg"],"mediaType":"image/jpeg"},{"extensions":[".png"],"mediaType":"image/png"}] as const;
+
+export const SERVER_PORT = {"max":65535,"min":1} as const;
+
+export const SLOT_MINUTES = {"max":480,"min":5} as const;
+
+export const STAFF_GROUPS = ["reception","manager","auditor"] as const;
+
 export const STAGING_CHUNK_BYTES = 1048576 as const;
 
 /* Types */
 export type AppError = { kind: "notFound"; entity: Entity; id: string } | 
 /**
  *  Bad input. `field` is the input's field name as the UI spells it
- *  (camelCase), so the UI can show the message next to that field.
+ *  (camelCase), so the UI can show the message next to that field; the
+ *  UI says it in the person's language from `code` and `limits` (the
+ *  range, length or size allowed, when that is the reason), `message`
+ *  being the English fallback.
  */
-{ kind: "validation"; field: string; code: ValidationCode; message: string } | 
+{ kind: "validation"; field: string; code: ValidationCode; message: string; limits?: Bounds | null } | 
 /**  The request is valid but collides with the clinic's current state. */
 { kind: "conflict"; code: ConflictCode; message: string; conflictingBookingId: BookingId | null } | { kind: "offline"; message: string } | { kind: "unauthorized"; message: string } | 
 /**  Something unexpected; details are in the log under `reference`. */
@@ -284,6 +309,15 @@ export type BookingsChange = {
 
 /**  Bookings changed at a location (any station, this one included). */
 export type BookingsChanged = BookingsChange;
+
+/**
+ *  The whole numbers a field accepts, both ends included. Exported to the UI
+ *  (tauri-specta constants) so its inputs offer the limits checked here.
+ */
+export type Bounds = {
+	min: number,
+	max: number,
+};
 
 /**  Who called a booking off. */
 export type CancelKind = "byPatient" | "byClinic";

@@ -10,7 +10,14 @@ const mri: BoardColumn = {
   lanes: 2,
   open: [{ start: "08:00", end: "14:00" }],
 };
-const bondar: BoardColumn = { ...mri, subject: { type: "doctor", doctorId: 3 }, name: "Dr Bondar", detail: "Cardiology", lanes: 1, open: [{ start: "09:00", end: "18:00" }] };
+const bondar: BoardColumn = {
+  ...mri,
+  subject: { type: "doctor", doctorId: 3 },
+  name: "Dr Bondar",
+  detail: "Cardiology",
+  lanes: 1,
+  open: [{ start: "09:00", end: "18:00" }],
+};
 
 let serial = 0;
 /** A booking on 2030-01-07 in UTC (the tests' zone), from HH:MM for `minutes`. */

@@ -94,26 +94,46 @@ export function layoutColumn(
   const lanes = Math.max(1, column.lanes, laneEnds.length);
   const liveWidth = released.length > 0 ? 1 - RELEASED_WIDTH : 1;
 
-  const place = (m: { booking: Booking; from: number; to: number }, left: number, width: number, nextFrom: number | undefined, isReleased: boolean): Block => {
+  const place = (
+    m: { booking: Booking; from: number; to: number },
+    left: number,
+    width: number,
+    nextFrom: number | undefined,
+    isReleased: boolean,
+  ): Block => {
     const top = (m.from - dayStart) * pxPerMinute;
     const natural = (m.to - m.from) * pxPerMinute - 2;
     // At least one readable line, but never over the next booking in the same lane.
     const room = nextFrom === undefined ? Infinity : (nextFrom - m.from) * pxPerMinute - 1;
     const height = Math.max(Math.min(Math.max(natural, MIN_BLOCK_PX), room), Math.min(natural, room));
-    return { booking: m.booking, from: m.from, to: m.to, top, height, left, width, compact: height < 2 * MIN_BLOCK_PX - 4, released: isReleased };
+    return {
+      booking: m.booking,
+      from: m.from,
+      to: m.to,
+      top,
+      height,
+      left,
+      width,
+      compact: height < 2 * MIN_BLOCK_PX - 4,
+      released: isReleased,
+    };
   };
   const blocks = live.map((m, i) => {
     const next = live.find((_, j) => j > i && laneOf[j] === laneOf[i]);
     return place(m, (laneOf[i] / lanes) * liveWidth, liveWidth / lanes, next?.from, false);
   });
-  released.forEach((m, i) => blocks.push(place(m, liveWidth, RELEASED_WIDTH, released[i + 1]?.from, true)));
+  for (const [i, m] of released.entries()) blocks.push(place(m, liveWidth, RELEASED_WIDTH, released[i + 1]?.from, true));
   return blocks;
 }
 
 /** The live booking at a minute of a column (what Enter opens), if any. */
 export function bookingAt(column: BoardColumn, bookings: Booking[], timeZone: string, minute: number): Booking | undefined {
   return bookings.find(
-    (b) => b.holdsSlot && sameSubject(b.subject, column.subject) && minuteOfDay(b.startsAt, timeZone) <= minute && minute < minuteOfDay(b.endsAt, timeZone),
+    (b) =>
+      b.holdsSlot &&
+      sameSubject(b.subject, column.subject) &&
+      minuteOfDay(b.startsAt, timeZone) <= minute &&
+      minute < minuteOfDay(b.endsAt, timeZone),
   );
 }
 
@@ -131,15 +151,24 @@ export function moveCursor(here: Cursor, key: string, columns: number, step: num
     minute: Math.min(Math.max(minute, start), Math.max(end - step, start)),
   });
   switch (key) {
-    case "ArrowDown": return to(here.column, here.minute + step);
-    case "ArrowUp": return to(here.column, here.minute - step);
-    case "ArrowRight": return to(here.column + 1, here.minute);
-    case "ArrowLeft": return to(here.column - 1, here.minute);
-    case "PageDown": return to(here.column, here.minute + 60);
-    case "PageUp": return to(here.column, here.minute - 60);
-    case "Home": return to(0, here.minute);
-    case "End": return to(columns - 1, here.minute);
-    default: return null;
+    case "ArrowDown":
+      return to(here.column, here.minute + step);
+    case "ArrowUp":
+      return to(here.column, here.minute - step);
+    case "ArrowRight":
+      return to(here.column + 1, here.minute);
+    case "ArrowLeft":
+      return to(here.column - 1, here.minute);
+    case "PageDown":
+      return to(here.column, here.minute + 60);
+    case "PageUp":
+      return to(here.column, here.minute - 60);
+    case "Home":
+      return to(0, here.minute);
+    case "End":
+      return to(columns - 1, here.minute);
+    default:
+      return null;
   }
 }
 

@@ -21,8 +21,12 @@ export function useFormats(timeZone?: string) {
     const size = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
     const zoned = new Map<string, Intl.DateTimeFormat>();
     const dateTimeIn = (iso: string, zone: string) => {
-      if (!zoned.has(zone)) zoned.set(zone, new Intl.DateTimeFormat(language, { timeZone: zone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }));
-      return zoned.get(zone)!.format(new Date(iso));
+      let format = zoned.get(zone);
+      if (!format) {
+        format = new Intl.DateTimeFormat(language, { timeZone: zone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
+        zoned.set(zone, format);
+      }
+      return format.format(new Date(iso));
     };
     return {
       money: (amount: string) => money.format(Number(amount)),

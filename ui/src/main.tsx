@@ -17,8 +17,9 @@ const queries = new QueryClient({
 
 /** The theme follows the chosen language (close buttons are named in it). */
 function Themed({ children }: { children: ReactNode }) {
-  const { t, i18n } = useTranslation();
-  const theme = useMemo(() => themeFor(t("settings.close")), [t, i18n.language]);
+  // `t` changes with the language, so the close label follows it.
+  const { t } = useTranslation();
+  const theme = useMemo(() => themeFor(t("settings.close")), [t]);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       {children}
@@ -26,7 +27,9 @@ function Themed({ children }: { children: ReactNode }) {
   );
 }
 
-createRoot(document.getElementById("root")!).render(
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+createRoot(root).render(
   <StrictMode>
     <Themed>
       <QueryClientProvider client={queries}>

@@ -3,7 +3,18 @@ import { createTheme, type CSSVariablesResolver, type MantineColorsTuple } from 
 /** The clinic's teal, darker than Mantine's so text on it and it on white
  * pass WCAG 2.2 AA (4.5:1): white on shade 7 is 6.8:1, shade 9 on shade 1
  * (light buttons, the active nav item) 8.6:1. */
-const clinic: MantineColorsTuple = ["#e3f6f4", "#c5ebe7", "#98d9d2", "#5fc2b8", "#2fa89c", "#138f84", "#0b766d", "#0a6660", "#085650", "#064640"];
+const clinic: MantineColorsTuple = [
+  "#e3f6f4",
+  "#c5ebe7",
+  "#98d9d2",
+  "#5fc2b8",
+  "#2fa89c",
+  "#138f84",
+  "#0b766d",
+  "#0a6660",
+  "#085650",
+  "#064640",
+];
 
 /** The app's theme; `closeLabel` names every drawer's and dialog's close
  * button in the chosen language. Drawer and dialog headers are plain

@@ -10,7 +10,7 @@ use crate::catalogue::Location;
 use crate::error::{AppError, AppResult, ValidationCode};
 use crate::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, RatingId, ResultId};
 use crate::schedule::{DateException, ExceptionKind, WeeklyInterval};
-use crate::values::{optional_text, parse_time_zone, required_text, Money, WallTime};
+use crate::values::{optional_text, parse_time_zone, required_text, Bounds, Money, WallTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
@@ -398,9 +398,9 @@ impl Default for ClinicPolicy {
 
 impl ClinicPolicy {
     /// Two weeks at most: a longer notice would make nearly every cancellation late.
-    pub const MAX_NOTICE_MINUTES: i32 = 14 * 24 * 60;
-    pub const LOCK_AFTER_MINUTES: std::ops::RangeInclusive<i32> = 1..=240;
-    pub const OFFLINE_SIGN_IN_DAYS: std::ops::RangeInclusive<i32> = 0..=90;
+    pub const NOTICE_MINUTES: Bounds = Bounds::new(0, 14 * 24 * 60);
+    pub const LOCK_AFTER_MINUTES: Bounds = Bounds::new(1, 240);
+    pub const OFFLINE_SIGN_IN_DAYS: Bounds = Bounds::new(0, 90);
 
     fn default_lock_after() -> i32 {
         5
@@ -411,26 +411,13 @@ impl ClinicPolicy {
     }
 
     pub fn validate(&self) -> AppResult<ClinicPolicy> {
-        if !(0..=Self::MAX_NOTICE_MINUTES).contains(&self.late_cancel_notice_minutes) {
-            return Err(AppError::validation(
-                "lateCancelNoticeMinutes",
-                ValidationCode::OutOfRange,
-                format!("must be between 0 and {} minutes (two weeks)", Self::MAX_NOTICE_MINUTES),
-            ));
-        }
-        let within = |field: &str, value: i32, range: std::ops::RangeInclusive<i32>, unit: &str| {
-            if range.contains(&value) {
-                Ok(())
-            } else {
-                Err(AppError::validation(
-                    field,
-                    ValidationCode::OutOfRange,
-                    format!("must be between {} and {} {unit}", range.start(), range.end()),
-                ))
-            }
-        };
-        within("lockAfterMinutes", self.lock_after_minutes, Self::LOCK_AFTER_MINUTES, "minutes")?;
-        within("offlineSignInDays", self.offline_sign_in_days, Self::OFFLINE_SIGN_IN_DAYS, "days")?;
+        Self::NOTICE_MINUTES.check(
+            "lateCancelNoticeMinutes",
+            self.late_cancel_notice_minutes,
+            "minutes (two weeks)",
+        )?;
+        Self::LOCK_AFTER_MINUTES.check("lockAfterMinutes", self.lock_after_minutes, "minutes")?;
+        Self::OFFLINE_SIGN_IN_DAYS.check("offlineSignInDays", self.offline_sign_in_days, "days")?;
         Ok(*self)
     }
 
@@ -931,7 +918,7 @@ mod tests {
         assert!(!note(Some(CancelKind::ByClinic), "2030-01-07T06:00:00Z").unwrap().late, "the clinic is never late");
         assert_eq!(note(None, "2030-01-06T06:00:00Z").unwrap_err().field(), Some("cancelKind"));
         let too_long = ClinicPolicy {
-            late_cancel_notice_minutes: ClinicPolicy::MAX_NOTICE_MINUTES + 1,
+            late_cancel_notice_minutes: ClinicPolicy::NOTICE_MINUTES.max + 1,
             ..ClinicPolicy::default()
         }
         .validate();

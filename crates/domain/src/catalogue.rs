@@ -5,7 +5,7 @@ use specta::Type;
 
 use crate::error::{AppError, AppResult, ValidationCode};
 use crate::ids::{DiagnosticId, DoctorId, LocationId, PhotoId, SpecialtyId};
-use crate::values::{optional_text, parse_time_zone, required_text, Money, SlotLength};
+use crate::values::{optional_text, parse_time_zone, required_text, Bounds, Money, SlotLength};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -20,6 +20,9 @@ pub struct Location {
     pub row_version: i32,
 }
 
+/// The steps a location's schedule may be cut into, in minutes.
+pub const GRID_MINUTES: [i32; 6] = [5, 10, 15, 20, 30, 60];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationInput {
@@ -33,7 +36,7 @@ pub struct LocationInput {
 
 impl LocationInput {
     pub fn validate(&self) -> AppResult<LocationInput> {
-        if ![5, 10, 15, 20, 30, 60].contains(&self.grid_minutes) {
+        if !GRID_MINUTES.contains(&self.grid_minutes) {
             return Err(AppError::validation(
                 "gridMinutes",
                 ValidationCode::OutOfRange,
@@ -222,9 +225,9 @@ pub struct DiagnosticOffer {
     pub is_active: bool,
 }
 
+/// How many patients a diagnostic takes at once at one location.
+pub const CAPACITY: Bounds = Bounds::new(1, 50);
+
 pub fn validate_capacity(capacity: i32) -> AppResult<i16> {
-    if !(1..=50).contains(&capacity) {
-        return Err(AppError::validation("capacity", ValidationCode::OutOfRange, "must be from 1 to 50"));
-    }
-    Ok(capacity as i16)
+    Ok(CAPACITY.check("capacity", capacity, "at once")? as i16)
 }

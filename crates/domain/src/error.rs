@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::ids::BookingId;
+use crate::values::Bounds;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, Type)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -14,9 +15,18 @@ pub enum AppError {
     NotFound { entity: Entity, id: String },
 
     /// Bad input. `field` is the input's field name as the UI spells it
-    /// (camelCase), so the UI can show the message next to that field.
+    /// (camelCase), so the UI can show the message next to that field; the
+    /// UI says it in the person's language from `code` and `limits` (the
+    /// range, length or size allowed, when that is the reason), `message`
+    /// being the English fallback.
     #[error("{field}: {message}")]
-    Validation { field: String, code: ValidationCode, message: String },
+    Validation {
+        field: String,
+        code: ValidationCode,
+        message: String,
+        #[serde(default)]
+        limits: Option<Bounds>,
+    },
 
     /// The request is valid but collides with the clinic's current state.
     #[error("{message}")]
@@ -115,7 +125,12 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn validation(field: &str, code: ValidationCode, message: impl Into<String>) -> Self {
-        AppError::Validation { field: field.to_string(), code, message: message.into() }
+        AppError::Validation { field: field.to_string(), code, message: message.into(), limits: None }
+    }
+
+    /// A validation error that names what was allowed.
+    pub fn validation_within(field: &str, code: ValidationCode, limits: Bounds, message: impl Into<String>) -> Self {
+        AppError::Validation { field: field.to_string(), code, message: message.into(), limits: Some(limits) }
     }
 
     pub fn not_found(entity: Entity, id: impl ToString) -> Self {

@@ -72,6 +72,9 @@ impl PatientInput {
 
 /// One box searches name, phone and date of birth: digits search phones, a
 /// date (YYYY-MM-DD or DD.MM.YYYY) searches birth dates, anything else names.
+/// Shorter searches would match half the clinic; the UI waits for this many.
+pub const MIN_SEARCH_CHARS: usize = 2;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatientQuery {
     Name(String),
@@ -82,8 +85,12 @@ pub enum PatientQuery {
 impl PatientQuery {
     pub fn parse(text: &str) -> AppResult<PatientQuery> {
         let text = text.trim();
-        if text.chars().count() < 2 {
-            return Err(AppError::validation("query", ValidationCode::Required, "type at least 2 characters"));
+        if text.chars().count() < MIN_SEARCH_CHARS {
+            return Err(AppError::validation(
+                "query",
+                ValidationCode::Required,
+                format!("type at least {MIN_SEARCH_CHARS} characters"),
+            ));
         }
         if text.chars().count() > 128 {
             return Err(AppError::validation("query", ValidationCode::TooLong, "must be at most 128 characters"));

@@ -26,7 +26,12 @@ pub fn required_text(field: &str, value: &str, max: usize) -> AppResult<String> 
 pub fn optional_text(field: &str, value: &str, max: usize) -> AppResult<String> {
     let trimmed = value.trim();
     if trimmed.chars().count() > max {
-        return Err(AppError::validation(field, ValidationCode::TooLong, format!("must be at most {max} characters")));
+        return Err(AppError::validation_within(
+            field,
+            ValidationCode::TooLong,
+            Bounds::new(0, i32::try_from(max).unwrap_or(i32::MAX)),
+            format!("must be at most {max} characters"),
+        ));
     }
     if trimmed.chars().any(|c| is_invisible(c) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))) {
         return Err(AppError::validation(
@@ -202,16 +207,48 @@ impl Stars {
     }
 }
 
+/// The whole numbers a field accepts, both ends included. Exported to the UI
+/// (tauri-specta constants) so its inputs offer the limits checked here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Bounds {
+    pub min: i32,
+    pub max: i32,
+}
+
+impl Bounds {
+    pub const fn new(min: i32, max: i32) -> Bounds {
+        Bounds { min, max }
+    }
+
+    pub fn contains(self, value: i32) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+
+    /// `value`, or an out-of-range error naming `field` and the limits in `unit`.
+    pub fn check(self, field: &str, value: i32, unit: &str) -> AppResult<i32> {
+        if self.contains(value) {
+            Ok(value)
+        } else {
+            Err(AppError::validation_within(
+                field,
+                ValidationCode::OutOfRange,
+                self,
+                format!("must be from {} to {} {unit}", self.min, self.max),
+            ))
+        }
+    }
+}
+
 /// Length of one bookable slot, 5 minutes to 8 hours.
+pub const SLOT_MINUTES: Bounds = Bounds::new(5, 480);
+
+/// Length of one bookable slot ([`SLOT_MINUTES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SlotLength(u16);
 
 impl SlotLength {
     pub fn parse(field: &str, minutes: i32) -> AppResult<SlotLength> {
-        if !(5..=480).contains(&minutes) {
-            return Err(AppError::validation(field, ValidationCode::OutOfRange, "must be from 5 to 480 minutes"));
-        }
-        Ok(SlotLength(minutes as u16))
+        Ok(SlotLength(SLOT_MINUTES.check(field, minutes, "minutes")? as u16))
     }
 
     pub fn minutes(self) -> u16 {

@@ -12,7 +12,7 @@ use clinic_domain::audit::AuditFilter;
 use clinic_domain::bookings::ResultFile;
 use clinic_domain::catalogue::{Diagnostic, Doctor};
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, IntentId, ResultId};
-use clinic_domain::results::{MAX_PHOTO_BYTES, MAX_RESULT_BYTES};
+use clinic_domain::results::{file_too_large, MAX_PHOTO_BYTES, MAX_RESULT_BYTES};
 use clinic_domain::{AppError, AppResult, ValidationCode};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -45,20 +45,12 @@ struct Staged {
     touched: Instant,
 }
 
-fn too_large(field: &str, size: u64, limit: usize) -> AppError {
-    AppError::validation(
-        field,
-        ValidationCode::TooLarge,
-        format!("the file is {:.1} MB; the limit is {} MB", size as f64 / 1_048_576.0, limit / 1_048_576),
-    )
-}
-
 impl Staging {
     /// Appends `chunk` at `offset` (0 starts the upload afresh); returns the
     /// bytes staged so far.
     pub fn append(&self, result_id: ResultId, offset: u64, chunk: &[u8]) -> AppResult<u64> {
         if chunk.len() > STAGING_CHUNK_BYTES {
-            return Err(too_large("file", chunk.len() as u64, STAGING_CHUNK_BYTES));
+            return Err(file_too_large("file", chunk.len() as u64, STAGING_CHUNK_BYTES));
         }
         let mut uploads = self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         uploads.retain(|_, staged| staged.touched.elapsed() < STAGING_TTL);
@@ -85,7 +77,7 @@ impl Staging {
         let size = staged.bytes.len() + chunk.len();
         if size > MAX_RESULT_BYTES {
             uploads.remove(&result_id);
-            return Err(too_large("file", size as u64, MAX_RESULT_BYTES));
+            return Err(file_too_large("file", size as u64, MAX_RESULT_BYTES));
         }
         staged.bytes.extend_from_slice(chunk);
         staged.touched = Instant::now();
@@ -138,7 +130,7 @@ async fn read_limited(
     let mut file = tokio::fs::File::open(path).await.map_err(unreadable)?;
     let size = file.metadata().await.map_err(unreadable)?.len();
     if size > limit as u64 {
-        return Err(too_large(field, size, limit));
+        return Err(file_too_large(field, size, limit));
     }
     let total = size as u32;
     let mut bytes = Vec::with_capacity(size as usize);

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clinic_domain::values::required_text;
+use clinic_domain::values::{required_text, Bounds};
 use clinic_domain::{AppError, AppResult, ValidationCode};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -53,10 +53,11 @@ pub struct ServerSettings {
 }
 
 impl ServerSettings {
+    /// TCP ports a server may listen on.
+    pub const PORT: Bounds = Bounds::new(1, 65535);
+
     pub fn validate(&self) -> AppResult<ServerSettings> {
-        if self.port == 0 {
-            return Err(AppError::validation("port", ValidationCode::OutOfRange, "must be from 1 to 65535"));
-        }
+        Self::PORT.check("port", i32::from(self.port), "")?;
         let ca_file = self.ca_file.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
         if self.tls.checks_certificate() {
             match &ca_file {

@@ -6,7 +6,9 @@ import { cssVariables, theme } from "../theme";
 
 /** Renders with the app's providers (fresh query cache, no retries). */
 export function renderWithProviders(ui: ReactNode) {
-  const queries = new QueryClient({ defaultOptions: { queries: { retry: false, networkMode: "always" }, mutations: { networkMode: "always" } } });
+  const queries = new QueryClient({
+    defaultOptions: { queries: { retry: false, networkMode: "always" }, mutations: { networkMode: "always" } },
+  });
   return render(
     <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <QueryClientProvider client={queries}>{ui}</QueryClientProvider>

@@ -1,6 +1,6 @@
 // Commands return `{status, data | error}`; TanStack Query wants promises that
 // reject. `call` turns one into the other, keeping the typed error.
-import { STAGING_CHUNK_BYTES, type AppError } from "./bindings";
+import { STAGING_CHUNK_BYTES, type AppError } from "../bindings";
 
 export class CommandError extends Error {
   constructor(readonly error: AppError | string) {
@@ -8,7 +8,7 @@ export class CommandError extends Error {
   }
 }
 
-type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
 export async function call<T>(pending: Promise<Outcome<T>>): Promise<T> {
   const outcome = await pending;
