@@ -24,26 +24,26 @@ import { useHotkeys } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, events, type StaffAccess, type StationStatus } from "./bindings";
-import { Audit } from "./Audit";
-import { Board, type BookingFor } from "./Board";
-import { ClinicSetup } from "./ClinicSetup";
-import { Doctors } from "./Doctors";
+import { Audit } from "./features/audit/Audit";
+import { Board, type BookingFor } from "./features/board/Board";
+import { ClinicSetup } from "./features/setup/ClinicSetup";
+import { Doctors } from "./features/doctors/Doctors";
 import { errorText } from "./errors";
 import { LANGUAGES } from "./i18n";
-import { Patients } from "./Patients";
-import { ScreenBoundary } from "./ScreenBoundary";
-import { SettingsPanel } from "./Settings";
-import { Staff } from "./Staff";
-import { WorkingHours } from "./WorkingHours";
+import { Patients } from "./features/patients/Patients";
+import { ScreenBoundary } from "./components/ScreenBoundary";
+import { SettingsPanel } from "./features/settings/Settings";
+import { Staff } from "./features/staff/Staff";
+import { WorkingHours } from "./features/hours/WorkingHours";
 import { shiftDate, todayIn } from "./dates";
-import { Conflicts, SyncBadge } from "./Sync";
+import { Conflicts, SyncBadge } from "./features/sync/Sync";
 import { useBookingsRefresh, useSyncStatus } from "./api/live";
 import { read } from "./api/reads";
 import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
-import { DateField } from "./DateField";
+import { DateField } from "./components/DateField";
 import { AccessContext } from "./access";
-import { LockScreen, SignInScreen, useIdle } from "./SignIn";
+import { LockScreen, SignInScreen, useIdle } from "./features/signin/SignIn";
 
 // Each screen keeps its F-key (F1 board … F7 audit trail) whether or not the
 // signed-in login may use it.

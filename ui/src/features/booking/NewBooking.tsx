@@ -1,0 +1,239 @@
+// New booking: a doctor or diagnostic (preset by the board click, or picked),
+// a free slot from the availability engine on a chosen date (or the next day
+// with one), a patient found as you type or created inline (with a duplicate
+// warning), the price, a message, confirm. A slot taken meanwhile says by whom
+// and offers the remaining free slots.
+import { useState } from "react";
+import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { commands, MIN_SEARCH_CHARS, type BookingSubject, type Location, type Patient } from "../../bindings";
+import { appError, call } from "../../api/call";
+import { read, refetch, waiting } from "../../api/reads";
+import { SlotPicker } from "../../components/SlotPicker";
+import { errorText, fieldErrors } from "../../errors";
+import { useFormats } from "../../format";
+import { uuidv7 } from "../../ids";
+import { shiftDate, todayIn } from "../../dates";
+import { PatientForm } from "../patients/Patients";
+import { PatientCombobox } from "../../components/PatientCombobox";
+import { subjectKey } from "../board/boardLayout";
+import { DateField } from "../../components/DateField";
+
+export interface BookingChoice {
+  subject: BookingSubject;
+  name: string;
+}
+
+export interface BookingDraft {
+  /** Preset when the board was clicked; otherwise picked in the form. */
+  subject: BookingChoice | null;
+  /** Preset when booking for a patient chosen in their profile. */
+  patient?: Patient | null;
+  date: string;
+  /** Where the board was clicked (minutes since local midnight), if anywhere. */
+  minute: number | null;
+}
+
+/** How far "next free day" looks ahead. */
+const LOOKAHEAD_DAYS = 60;
+
+export function NewBooking({
+  location,
+  draft,
+  choices,
+  onClose,
+  onBooked,
+}: {
+  location: Location;
+  draft: BookingDraft;
+  choices: BookingChoice[];
+  onClose: () => void;
+  onBooked?: () => void;
+}) {
+  const { t } = useTranslation();
+  const formats = useFormats(location.timeZone);
+  const queries = useQueryClient();
+  const [choice, setChoice] = useState<BookingChoice | null>(draft.subject);
+  const [date, setDate] = useState(draft.date);
+  const [startsAt, setStartsAt] = useState<string | null>(null);
+  const [search, setSearch] = useState("");
+  const [debounced] = useDebouncedValue(search, 250);
+  const [patient, setPatient] = useState<Patient | null>(draft.patient ?? null);
+  const [message, setMessage] = useState("");
+  const [mode, setMode] = useState<"find" | "new">("find");
+  const subject = choice?.subject ?? null;
+
+  // From the chosen day itself: it may still have free time.
+  const nextFree = useMutation({
+    mutationFn: (of: BookingSubject) =>
+      call(commands.freeSlots({ locationId: location.id, subject: of, from: date, to: shiftDate(date, LOOKAHEAD_DAYS - 1) })),
+    onSuccess: (found) => {
+      if (found.length === 0) return;
+      setDate(todayIn(location.timeZone, new Date(found[0].startsAt)));
+      setStartsAt(found[0].startsAt);
+    },
+  });
+  const doctor = useQuery(subject?.type === "doctor" ? read.getDoctor(subject.doctorId) : waiting("getDoctor"));
+  const diagnostic = useQuery(subject?.type === "diagnostic" ? read.getDiagnostic(subject.diagnosticId) : waiting("getDiagnostic"));
+  const price = subject?.type === "doctor" ? doctor.data?.price : subject?.type === "diagnostic" ? diagnostic.data?.price : undefined;
+  const found = useQuery({ ...read.searchPatients(debounced, 10), enabled: debounced.trim().length >= MIN_SEARCH_CHARS });
+  // Everything a booking needs, once chosen.
+  const ready = patient !== null && startsAt !== null && subject !== null ? { patient, startsAt, subject } : null;
+  const book = useMutation({
+    mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) =>
+      call(
+        commands.book({
+          bookingId: uuidv7(),
+          patientId: chosen.patient.id,
+          locationId: location.id,
+          subject: chosen.subject,
+          startsAt: chosen.startsAt,
+          patientMessage: message,
+        }),
+      ),
+    onSuccess: () => {
+      void refetch(queries, "dayBoard", location.id);
+      onBooked?.();
+      onClose();
+    },
+    // Taken meanwhile: the picker shows what is still free.
+    onError: () => void refetch(queries, "freeSlots", { locationId: location.id }),
+  });
+
+  const canBook = ready !== null && !book.isPending;
+  const bookError = book.error ? appError(book.error) : null;
+  const bookFields = fieldErrors(bookError);
+
+  return (
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={choice ? t("booking.title", { name: choice.name }) : t("booking.titleAny")}
+    >
+      <Stack
+        gap="sm"
+        onKeyDown={(e) => {
+          // Ctrl+Enter books from anywhere in the form.
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && canBook) {
+            e.preventDefault();
+            book.mutate(ready);
+          }
+        }}
+      >
+        <Text size="sm" c="dimmed">
+          {location.name}
+        </Text>
+        {draft.subject === null && (
+          <Select
+            label={t("booking.with")}
+            placeholder={t("booking.withHint")}
+            searchable
+            data-autofocus
+            value={subject ? subjectKey(subject) : null}
+            onChange={(v) => {
+              setChoice(choices.find((c) => subjectKey(c.subject) === v) ?? null);
+              setStartsAt(null);
+            }}
+            data={choices.map((c) => ({ value: subjectKey(c.subject), label: c.name }))}
+            error={bookFields.subject}
+          />
+        )}
+        <Group align="end" grow>
+          <DateField
+            label={t("board.date")}
+            value={date}
+            onChange={(picked) => {
+              setDate(picked);
+              setStartsAt(null);
+            }}
+          />
+          <Button
+            variant="default"
+            onClick={() => subject && nextFree.mutate(subject)}
+            disabled={subject === null}
+            loading={nextFree.isPending}
+          >
+            {t("booking.nextFree")}
+          </Button>
+        </Group>
+        {nextFree.data?.length === 0 && (
+          <Text size="sm" c="orange.9" role="status">
+            {t("booking.noneAhead", { days: LOOKAHEAD_DAYS })}
+          </Text>
+        )}
+        <SlotPicker
+          locationId={location.id}
+          subject={subject}
+          date={date}
+          timeZone={location.timeZone}
+          value={startsAt}
+          onChange={setStartsAt}
+          preferMinute={date === draft.date ? draft.minute : null}
+          error={bookFields.startsAt}
+        />
+        {price && (
+          <Text size="sm">
+            {t("detail.price")}: <strong>{formats.money(price)}</strong>
+          </Text>
+        )}
+        <Radio.Group label={t("booking.patient")} value={mode} onChange={(v) => setMode(v as "find" | "new")}>
+          <Group mt={4}>
+            <Radio value="find" label={t("booking.findPatient")} />
+            <Radio value="new" label={t("booking.newPatient")} />
+          </Group>
+        </Radio.Group>
+        {patient && (
+          <Alert color="clinic" title={t("booking.chosen")}>
+            {patient.fullName} · №{patient.patientNumber} {patient.phone ?? ""}
+          </Alert>
+        )}
+        {mode === "find" ? (
+          <PatientCombobox
+            label={t("booking.search")}
+            placeholder={t("booking.searchHint", { count: MIN_SEARCH_CHARS })}
+            value={search}
+            onChange={setSearch}
+            found={found.data}
+            onPick={setPatient}
+            autoFocus={draft.subject !== null}
+          />
+        ) : (
+          <PatientForm
+            onSaved={(created) => {
+              setPatient(created);
+              setMode("find");
+            }}
+          />
+        )}
+        <Textarea label={t("booking.message")} value={message} onChange={(e) => setMessage(e.currentTarget.value)} autosize minRows={2} />
+        {bookError && !bookFields.startsAt && !bookFields.subject && (
+          <Alert
+            color="red"
+            role="alert"
+            title={typeof bookError !== "string" && bookError.kind === "conflict" ? t("booking.taken") : undefined}
+          >
+            {errorText(bookError)}
+          </Alert>
+        )}
+        <Group>
+          <Button
+            onClick={() => ready && book.mutate(ready)}
+            disabled={ready === null}
+            loading={book.isPending}
+            aria-keyshortcuts="Control+Enter"
+            title={t("booking.bookKeys")}
+          >
+            {t("booking.confirm")}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t("settings.close")}
+          </Button>
+        </Group>
+      </Stack>
+    </Drawer>
+  );
+}
