@@ -131,6 +131,7 @@ impl Clinic {
         rescheduled_from: Option<BookingId>,
     ) -> AppResult<()> {
         let location = active_location(conn, request.location_id).await?;
+        bookings::take_turn(conn, request.subject, location.id).await?;
         let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
         let terms = load_terms(conn, &location, request.subject, day, day).await?;
         let slot = terms
@@ -222,6 +223,10 @@ impl Clinic {
             return Err(AppError::stale(Entity::Booking));
         }
         let (target, reason) = request.action.validate(&booking.facts, self.now(), &request.reason)?;
+        if target.holds_slot() && !booking.facts.status.holds_slot() {
+            // An undo takes the time back: in turn with bookings of it.
+            bookings::take_turn(tx, booking.subject, booking.location_id).await?;
+        }
         let policy = bookings::policy(tx).await?;
         let note = request.note(reason, &policy, booking.starts_at, self.now())?;
         bookings::set_status(tx, request.booking_id, request.expected_version, target, &note).await?;
