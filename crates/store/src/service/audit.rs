@@ -10,6 +10,7 @@ use crate::repo::audit;
 use crate::Clinic;
 
 impl Clinic {
+    #[tracing::instrument(skip_all)]
     pub async fn audit_events(&self, filter: &AuditFilter) -> AppResult<Vec<AuditEvent>> {
         let filter = filter.validate()?;
         audit::events(&mut *self.conn().await?, &filter).await
@@ -17,6 +18,7 @@ impl Clinic {
 
     /// How many events, and the filtered events as CSV; the export itself
     /// is recorded in the trail.
+    #[tracing::instrument(skip_all)]
     pub async fn export_audit_csv(&self, filter: &AuditFilter) -> AppResult<(usize, String)> {
         let events = self.audit_events(filter).await?;
         let mut conn = self.conn().await?;
@@ -25,10 +27,12 @@ impl Clinic {
         Ok((events.len(), events_csv(&events)))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn booking_trail(&self, booking: BookingId) -> AppResult<Vec<AuditEvent>> {
         audit::booking_trail(&mut *self.conn().await?, booking).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn patient_trail(&self, patient: PatientId) -> AppResult<Vec<AuditEvent>> {
         audit::patient_trail(&mut *self.conn().await?, patient).await
     }

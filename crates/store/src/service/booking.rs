@@ -31,6 +31,7 @@ struct Terms {
 
 impl Clinic {
     /// Free slots of a doctor or diagnostic at a location over local dates.
+    #[tracing::instrument(skip_all, fields(location = %query.location_id))]
     pub async fn free_slots(&self, query: &SlotQuery) -> AppResult<Vec<FreeSlot>> {
         query.validate()?;
         let mut conn = self.conn().await?;
@@ -42,6 +43,7 @@ impl Clinic {
     /// Shows a weekly template on real dates before it is saved, through the
     /// same engine and loader as slot search: the location's hours with its
     /// closures, or a doctor's hours there with leave and bookings.
+    #[tracing::instrument(skip_all)]
     pub async fn preview_hours(&self, query: &HoursPreviewQuery) -> AppResult<Vec<DayPreview>> {
         query.validate()?;
         let week = WeeklyInterval::validate_week("week", &query.week)?;
@@ -83,6 +85,7 @@ impl Clinic {
     /// Books a slot, checked by the availability engine inside the same
     /// transaction that inserts it. Repeating a request with the same
     /// `booking_id` returns the booking it made.
+    #[tracing::instrument(skip_all, fields(booking = %request.booking_id, location = %request.location_id))]
     pub async fn book(&self, request: &BookingRequest, actor: &Actor) -> AppResult<Booking> {
         crate::retrying_busy!(
             async {
@@ -177,6 +180,7 @@ impl Clinic {
         }
     }
 
+    #[tracing::instrument(skip_all, fields(booking = %id))]
     pub async fn get_booking(&self, id: BookingId) -> AppResult<Booking> {
         bookings::select(&mut *self.conn().await?, bookings::Select::One(id), self.now())
             .await?
@@ -185,6 +189,7 @@ impl Clinic {
             .ok_or_else(|| AppError::not_found(Entity::Booking, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn booking_history(&self, id: BookingId) -> AppResult<Vec<StatusChange>> {
         let history = bookings::history(&mut *self.conn().await?, id).await?;
         if history.is_empty() {
@@ -193,16 +198,19 @@ impl Clinic {
         Ok(history)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn clinic_policy(&self) -> AppResult<ClinicPolicy> {
         bookings::policy(&mut *self.conn().await?).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_clinic_policy(&self, policy: &ClinicPolicy) -> AppResult<ClinicPolicy> {
         let policy = policy.validate()?;
         bookings::set_policy(&mut *self.conn().await?, &policy).await
     }
 
     /// Confirm, check in, complete, cancel (with a reason) or mark a no-show.
+    #[tracing::instrument(skip_all, fields(booking = %request.booking_id, action = ?request.action))]
     pub async fn change_status(&self, request: &StatusRequest, actor: &Actor) -> AppResult<Booking> {
         crate::retrying_busy!(
             async {
@@ -235,6 +243,7 @@ impl Clinic {
 
     /// Moves a booking to another free slot: the old one is cancelled and the
     /// new one points back at it, in one transaction.
+    #[tracing::instrument(skip_all, fields(booking = %request.booking_id))]
     pub async fn reschedule(&self, request: &RescheduleRequest, actor: &Actor) -> AppResult<Booking> {
         crate::retrying_busy!(
             async {
@@ -283,6 +292,7 @@ impl Clinic {
     }
 
     /// Records the patient's rating of a completed visit with a doctor.
+    #[tracing::instrument(skip_all, fields(booking = %input.booking_id))]
     pub async fn record_rating(&self, input: &RatingInput, actor: &Actor) -> AppResult<Rating> {
         let mut tx = self.begin_as(actor).await?;
         let rating = self.record_rating_tx(&mut tx, input).await?;
@@ -309,16 +319,19 @@ impl Clinic {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn doctor_ratings(&self, doctor: DoctorId, limit: i32) -> AppResult<Vec<Rating>> {
         ratings::for_doctor(&mut *self.conn().await?, doctor, i64::from(limit.clamp(1, 500))).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn booking_rating(&self, booking: BookingId) -> AppResult<Option<Rating>> {
         ratings::for_booking(&mut *self.conn().await?, booking).await
     }
 
     /// One location's day: a column per doctor working there that day (or
     /// holding bookings there) and per diagnostic offered, and the bookings.
+    #[tracing::instrument(skip_all, fields(location = %location_id, %date))]
     pub async fn day_board(&self, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
         let mut conn = self.conn().await?;
         let location = locations::get(&mut conn, location_id)

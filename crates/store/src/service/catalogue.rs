@@ -12,19 +12,23 @@ use crate::repo::{diagnostics, doctors, locations, photos, specialties};
 use crate::{commit, Clinic};
 
 impl Clinic {
+    #[tracing::instrument(skip_all)]
     pub async fn list_locations(&self, include_inactive: bool) -> AppResult<Vec<Location>> {
         locations::list(&mut *self.conn().await?, include_inactive).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn get_location(&self, id: LocationId) -> AppResult<Location> {
         locations::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Location, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_location(&self, input: &LocationInput) -> AppResult<Location> {
         let input = input.validate()?;
         locations::insert(&mut *self.conn().await?, &input).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_location(
         &self,
         id: LocationId,
@@ -39,26 +43,31 @@ impl Clinic {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_location_active(&self, id: LocationId, active: bool) -> AppResult<Location> {
         locations::set_active(&mut *self.conn().await?, id, active)
             .await?
             .ok_or_else(|| AppError::not_found(Entity::Location, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_specialties(&self, include_inactive: bool) -> AppResult<Vec<Specialty>> {
         specialties::list(&mut *self.conn().await?, include_inactive).await
     }
 
     /// Only specialties that have active doctors (for filter chips).
+    #[tracing::instrument(skip_all)]
     pub async fn list_specialties_with_doctors(&self) -> AppResult<Vec<Specialty>> {
         specialties::list_with_doctors(&mut *self.conn().await?).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_specialty(&self, name: &str) -> AppResult<Specialty> {
         let name = required_text("name", name, 128)?;
         specialties::insert(&mut *self.conn().await?, &name).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn rename_specialty(&self, id: SpecialtyId, expected_version: i32, name: &str) -> AppResult<Specialty> {
         let name = required_text("name", name, 128)?;
         let mut conn = self.conn().await?;
@@ -68,20 +77,24 @@ impl Clinic {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_specialty_active(&self, id: SpecialtyId, active: bool) -> AppResult<Specialty> {
         specialties::set_active(&mut *self.conn().await?, id, active)
             .await?
             .ok_or_else(|| AppError::not_found(Entity::Specialty, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_doctors(&self, filter: &DoctorFilter) -> AppResult<Vec<DoctorSummary>> {
         doctors::list(&mut *self.conn().await?, filter).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn get_doctor(&self, id: DoctorId) -> AppResult<Doctor> {
         doctors::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Doctor, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_doctor(&self, input: &DoctorInput) -> AppResult<Doctor> {
         let doctor = input.validate()?;
         let mut tx = self.begin().await?;
@@ -91,6 +104,7 @@ impl Clinic {
         self.get_doctor(id).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_doctor(&self, id: DoctorId, expected_version: i32, input: &DoctorInput) -> AppResult<Doctor> {
         let doctor = input.validate()?;
         let mut tx = self.begin().await?;
@@ -104,6 +118,7 @@ impl Clinic {
     }
 
     /// Doctors are deactivated, never deleted: their bookings and ratings stay.
+    #[tracing::instrument(skip_all)]
     pub async fn set_doctor_active(&self, id: DoctorId, active: bool) -> AppResult<Doctor> {
         if !doctors::set_active(&mut *self.conn().await?, id, active).await? {
             return Err(AppError::not_found(Entity::Doctor, id));
@@ -112,6 +127,7 @@ impl Clinic {
     }
 
     /// Stores a new photo for the doctor (`None` removes it).
+    #[tracing::instrument(skip_all)]
     pub async fn set_doctor_photo(&self, id: DoctorId, image: Option<&[u8]>) -> AppResult<Doctor> {
         let mut tx = self.begin().await?;
         let photo = self.store_photo(&mut tx, image).await?;
@@ -131,24 +147,29 @@ impl Clinic {
     }
 
     /// A photo's media type and bytes.
+    #[tracing::instrument(skip_all)]
     pub async fn photo(&self, id: PhotoId) -> AppResult<(String, Vec<u8>)> {
         photos::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Photo, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_diagnostics(&self, include_inactive: bool) -> AppResult<Vec<Diagnostic>> {
         diagnostics::list(&mut *self.conn().await?, include_inactive).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn get_diagnostic(&self, id: DiagnosticId) -> AppResult<Diagnostic> {
         diagnostics::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Diagnostic, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_diagnostic(&self, input: &DiagnosticInput) -> AppResult<Diagnostic> {
         let diagnostic = input.validate()?;
         let id = diagnostics::insert(&mut *self.conn().await?, &diagnostic).await?;
         self.get_diagnostic(id).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_diagnostic(
         &self,
         id: DiagnosticId,
@@ -165,6 +186,7 @@ impl Clinic {
         self.get_diagnostic(id).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_diagnostic_active(&self, id: DiagnosticId, active: bool) -> AppResult<Diagnostic> {
         if !diagnostics::set_active(&mut *self.conn().await?, id, active).await? {
             return Err(AppError::not_found(Entity::Diagnostic, id));
@@ -172,6 +194,7 @@ impl Clinic {
         self.get_diagnostic(id).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_diagnostic_photo(&self, id: DiagnosticId, image: Option<&[u8]>) -> AppResult<Diagnostic> {
         let mut tx = self.begin().await?;
         let photo = self.store_photo(&mut tx, image).await?;
@@ -183,6 +206,7 @@ impl Clinic {
     }
 
     /// Offers a diagnostic at a location with a capacity, or changes it.
+    #[tracing::instrument(skip_all)]
     pub async fn offer_diagnostic(
         &self,
         id: DiagnosticId,
@@ -195,6 +219,7 @@ impl Clinic {
         diagnostics::offers(&mut conn, id, false).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn withdraw_diagnostic(&self, id: DiagnosticId, location: LocationId) -> AppResult<Vec<DiagnosticOffer>> {
         let mut conn = self.conn().await?;
         if !diagnostics::withdraw(&mut conn, id, location).await? {
@@ -205,6 +230,7 @@ impl Clinic {
 
     /// Where the diagnostic is offered (MedSync answered 404 for "nowhere";
     /// an empty list is the honest answer).
+    #[tracing::instrument(skip_all)]
     pub async fn diagnostic_offers(&self, id: DiagnosticId) -> AppResult<Vec<DiagnosticOffer>> {
         let mut conn = self.conn().await?;
         if diagnostics::get(&mut conn, id).await?.is_none() {

@@ -11,6 +11,7 @@ use crate::{commit, Clinic};
 const MAX_EXCEPTION_RANGE_DAYS: i64 = 400;
 
 impl Clinic {
+    #[tracing::instrument(skip_all)]
     pub async fn location_week(&self, location: LocationId) -> AppResult<Vec<WeeklyInterval>> {
         let mut conn = self.conn().await?;
         if locations::get(&mut conn, location).await?.is_none() {
@@ -20,6 +21,7 @@ impl Clinic {
     }
 
     /// Replaces the location's weekly opening hours.
+    #[tracing::instrument(skip_all)]
     pub async fn set_location_week(
         &self,
         location: LocationId,
@@ -35,12 +37,14 @@ impl Clinic {
         Ok(week)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn doctor_week(&self, doctor: DoctorId, location: LocationId) -> AppResult<Vec<WeeklyInterval>> {
         hours::doctor_week(&mut *self.conn().await?, doctor, location).await
     }
 
     /// Replaces the doctor's weekly hours at one location. Overlap with the
     /// doctor's hours at another location is refused by the database.
+    #[tracing::instrument(skip_all)]
     pub async fn set_doctor_week(
         &self,
         doctor: DoctorId,
@@ -58,6 +62,7 @@ impl Clinic {
     }
 
     /// Exceptions on `from..=to` for a location, a doctor, or a doctor at a location.
+    #[tracing::instrument(skip_all)]
     pub async fn list_exceptions(
         &self,
         location: Option<LocationId>,
@@ -74,6 +79,7 @@ impl Clinic {
         hours::exceptions(&mut *self.conn().await?, location, doctor, from, to).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn add_exception(&self, input: &ScheduleExceptionInput, actor: &Actor) -> AppResult<ScheduleException> {
         let input = input.validate()?;
         let mut conn = self.begin_as(actor).await?;
@@ -88,6 +94,7 @@ impl Clinic {
         stored.into_iter().find(|e| e.id == id).ok_or_else(|| AppError::not_found(Entity::ScheduleException, id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn remove_exception(&self, id: ScheduleExceptionId) -> AppResult<()> {
         if !hours::delete_exception(&mut *self.conn().await?, id).await? {
             return Err(AppError::not_found(Entity::ScheduleException, id));

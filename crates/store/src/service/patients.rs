@@ -13,6 +13,7 @@ const MAX_SEARCH_RESULTS: i64 = 50;
 impl Clinic {
     /// Creates the patient under the station-made id. Repeating the call with
     /// the same id (a retried request) returns the stored patient unchanged.
+    #[tracing::instrument(skip_all, fields(patient = %id))]
     pub async fn create_patient(&self, id: PatientId, input: &PatientInput, actor: &Actor) -> AppResult<Patient> {
         let mut tx = self.begin_as(actor).await?;
         let patient = self.create_patient_tx(&mut tx, id, input).await?;
@@ -35,14 +36,17 @@ impl Clinic {
 
     /// Records in the audit trail that the signed-in login opened the
     /// patient's profile (the database takes the login from the session).
+    #[tracing::instrument(skip_all)]
     pub async fn record_profile_view(&self, id: PatientId) -> AppResult<()> {
         audit::record_view(&mut *self.conn().await?, "view", "patients", &id.0.to_string(), Some(id)).await
     }
 
+    #[tracing::instrument(skip_all, fields(patient = %id))]
     pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {
         patients::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id))
     }
 
+    #[tracing::instrument(skip_all, fields(patient = %id))]
     pub async fn update_patient(
         &self,
         id: PatientId,
@@ -58,6 +62,7 @@ impl Clinic {
     }
 
     /// Search by name, phone digits or date of birth, as typed in one box.
+    #[tracing::instrument(skip_all)]
     pub async fn search_patients(&self, text: &str, limit: i32) -> AppResult<Vec<Patient>> {
         let query = PatientQuery::parse(text)?;
         if limit < 1 {
@@ -67,12 +72,14 @@ impl Clinic {
     }
 
     /// Patients the input probably duplicates, to warn before creating it.
+    #[tracing::instrument(skip_all)]
     pub async fn possible_duplicates(&self, input: &PatientInput) -> AppResult<Vec<PossibleDuplicate>> {
         let patient = input.validate(self.today())?;
         patients::possible_duplicates(&mut *self.conn().await?, &patient).await
     }
 
     /// MedSync's `get_user_bookings`: newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn patient_bookings(&self, id: PatientId) -> AppResult<Vec<Booking>> {
         let mut conn = self.conn().await?;
         if patients::get(&mut conn, id).await?.is_none() {
@@ -82,6 +89,7 @@ impl Clinic {
     }
 
     /// MedSync's `get_results`: newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn patient_results(&self, id: PatientId) -> AppResult<Vec<ResultFile>> {
         let mut conn = self.conn().await?;
         if patients::get(&mut conn, id).await?.is_none() {

@@ -20,6 +20,7 @@ pub struct ResultUpload<'a> {
 impl Clinic {
     /// Stores a PDF, JPEG or PNG result (type decided by content, size
     /// limited; the database computes its SHA-256), for the booking's patient.
+    #[tracing::instrument(skip_all, fields(result = %upload.result_id, booking = %upload.booking_id))]
     pub async fn store_result(&self, upload: &ResultUpload<'_>, actor: &Actor) -> AppResult<ResultFile> {
         let mut tx = self.begin_as(actor).await?;
         self.store_result_tx(&mut tx, upload).await?;
@@ -47,6 +48,7 @@ impl Clinic {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn result_info(&self, id: ResultId) -> AppResult<ResultFile> {
         results::select(&mut *self.conn().await?, results::Select::One(id))
             .await?
@@ -57,6 +59,7 @@ impl Clinic {
 
     /// Records in the audit trail that the signed-in login saved a copy of
     /// the result file.
+    #[tracing::instrument(skip_all)]
     pub async fn record_result_download(&self, info: &ResultFile) -> AppResult<()> {
         let mut conn = self.conn().await?;
         audit::record_view(&mut conn, "download", "diagnostic_results", &info.id.0.to_string(), Some(info.patient_id))
@@ -64,6 +67,7 @@ impl Clinic {
     }
 
     /// The stored file and its description.
+    #[tracing::instrument(skip_all)]
     pub async fn result_file(&self, id: ResultId) -> AppResult<(ResultFile, Vec<u8>)> {
         let info = self.result_info(id).await?;
         let bytes = results::content(&mut *self.conn().await?, id)
@@ -72,6 +76,7 @@ impl Clinic {
         Ok((info, bytes))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn booking_results(&self, booking: BookingId) -> AppResult<Vec<ResultFile>> {
         results::select(&mut *self.conn().await?, results::Select::Booking(booking)).await
     }

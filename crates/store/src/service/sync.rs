@@ -33,6 +33,7 @@ impl Clinic {
     /// seen before returns the outcome recorded then and changes nothing. A
     /// refusal (slot taken, stale version, a rule) is recorded and returned
     /// as `Rejected`; a lost connection is an error, to retry later.
+    #[tracing::instrument(skip_all, fields(intent = %queued.intent_id, station = %queued.station))]
     pub async fn apply_intent(&self, queued: &QueuedIntent, file: Option<&[u8]>) -> AppResult<IntentOutcome> {
         self.apply(queued, file, false).await.map(|(outcome, _)| outcome)
     }
@@ -40,6 +41,7 @@ impl Clinic {
     /// [`Clinic::apply_intent`], answering with the row as the change left
     /// it (read before the commit, in the same transaction). No answer for
     /// an intent applied before (its outcome comes from the record).
+    #[tracing::instrument(skip_all, fields(intent = %queued.intent_id, station = %queued.station))]
     pub async fn apply_intent_answered(
         &self,
         queued: &QueuedIntent,
@@ -152,6 +154,7 @@ impl Clinic {
     /// What changed at `location` on local dates `from..=to` since the
     /// station's checkpoint (everything there on a first pull), read from
     /// one snapshot together with the next checkpoint.
+    #[tracing::instrument(skip_all)]
     pub async fn station_changes(
         &self,
         location_id: LocationId,
