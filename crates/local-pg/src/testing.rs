@@ -196,3 +196,18 @@ async fn connect(options: PgConnectOptions) -> PgConnection {
 pub fn shared_cluster_root() -> PathBuf {
     shared_cluster().root().to_path_buf()
 }
+
+/// A folder for one test's files, removed when it is dropped (at the end of
+/// the test that holds it). World-traversable, so a cluster run by the
+/// unprivileged user can reach folders inside it when the tests run as root.
+pub fn scratch(prefix: &str) -> tempfile::TempDir {
+    let prefix = format!("clinic-{prefix}-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o755));
+    }
+    builder.tempdir().expect("a scratch folder in the system's temp folder")
+}

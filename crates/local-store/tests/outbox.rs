@@ -19,10 +19,13 @@ use clinic_local_store::LocalStore;
 
 const CHILD: &str = "CLINIC_LOCAL_STORE_KILL_CHILD";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("clinic-local-store-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir.join("station.sqlite")
+/// A folder for one test's station database, removed when the test ends.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("clinic-local-store-{name}-")).tempdir().unwrap()
+}
+
+fn database_in(folder: &tempfile::TempDir) -> PathBuf {
+    folder.path().join("station.sqlite")
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -112,7 +115,8 @@ fn board(date: &str, bookings: Vec<Booking>) -> DayBoard {
 
 #[tokio::test]
 async fn the_outbox_keeps_order_and_the_server_answer_settles_or_drops_rows() {
-    let store = LocalStore::open(&scratch("order")).await.unwrap();
+    let folder = scratch("order");
+    let store = LocalStore::open(&database_in(&folder)).await.unwrap();
     let day = "2027-01-04";
     let first = booking(BookingId::generate(), "2027-01-04T08:00:00Z");
     let second = booking(BookingId::generate(), "2027-01-04T09:00:00Z");
@@ -154,7 +158,8 @@ async fn the_outbox_keeps_order_and_the_server_answer_settles_or_drops_rows() {
 
 #[tokio::test]
 async fn a_queued_file_stays_until_acknowledged() {
-    let store = LocalStore::open(&scratch("file")).await.unwrap();
+    let folder = scratch("file");
+    let store = LocalStore::open(&database_in(&folder)).await.unwrap();
     let b = booking(BookingId::generate(), "2027-01-04T08:00:00Z");
     let queued = QueuedIntent {
         intent: Intent::AttachResult {
@@ -166,15 +171,11 @@ async fn a_queued_file_stays_until_acknowledged() {
     };
     store.enqueue(&queued, Some(b"%PDF-1.4 scan"), &[], &[]).await.unwrap();
     drop(store);
-    let reopened = LocalStore::open(&scratch_keep("file")).await.unwrap();
+    let reopened = LocalStore::open(&database_in(&folder)).await.unwrap();
     let pending = reopened.next_pending().await.unwrap().unwrap();
     assert_eq!(reopened.file_of(&pending).await.unwrap().as_deref(), Some(&b"%PDF-1.4 scan"[..]));
     reopened.acknowledge(pending.seq, &IntentOutcome::Applied).await.unwrap();
     assert!(reopened.next_pending().await.unwrap().is_none());
-}
-
-fn scratch_keep(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("clinic-local-store-{name}-{}", std::process::id())).join("station.sqlite")
 }
 
 /// Run as a child process by the test below: writes intents with their
@@ -197,7 +198,8 @@ async fn a_station_killed_mid_write_reopens_with_outbox_and_rows_consistent() {
         write_until_killed(PathBuf::from(path)).await;
         return;
     }
-    let path = scratch("killed");
+    let folder = scratch("killed");
+    let path = database_in(&folder);
     let store = LocalStore::open(&path).await.unwrap();
     store.store_board_if_idle(&board("2027-01-04", vec![])).await.unwrap();
     store.close().await;

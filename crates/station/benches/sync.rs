@@ -11,7 +11,7 @@
 //!   killed, the server restarts, time until all are applied and pulled back;
 //! - live refresh: station A books, until station B's day board shows it.
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/integration/support.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

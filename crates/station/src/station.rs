@@ -610,15 +610,14 @@ mod tests {
 
     #[test]
     fn a_station_database_under_its_earlier_name_is_adopted_whole() {
-        let dir = std::env::temp_dir().join(format!("clinic-adopt-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let dir = folder.path();
         for suffix in [".sqlite", ".sqlite-wal"] {
             std::fs::write(dir.join(format!("station-old{suffix}")), suffix).unwrap();
         }
-        adopt_earlier_station_database(&dir, "station-old", "station-new");
+        adopt_earlier_station_database(dir, "station-old", "station-new");
         assert_eq!(std::fs::read_to_string(dir.join("station-new.sqlite")).unwrap(), ".sqlite");
         assert_eq!(std::fs::read_to_string(dir.join("station-new.sqlite-wal")).unwrap(), ".sqlite-wal");
         assert!(!dir.join("station-old.sqlite").exists() && !dir.join("station-new.sqlite-shm").exists());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,6 +1,6 @@
 //! The TypeScript bindings the UI imports are generated from the Rust
 //! commands and committed; this fails when they are stale.
-//! `UPDATE_BINDINGS=1 cargo test --test bindings` rewrites them.
+//! `UPDATE_BINDINGS=1 cargo test --test shell bindings` rewrites them.
 
 use std::path::Path;
 
@@ -18,7 +18,7 @@ fn committed_bindings_are_current() {
     let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "{} is stale: run `UPDATE_BINDINGS=1 cargo test --test bindings` and commit it",
+        "{} is stale: run `UPDATE_BINDINGS=1 cargo test --test shell bindings` and commit it",
         clinic_desk::BINDINGS_PATH
     );
     assert!(fresh.contains("export const commands"), "the bindings export the commands");

@@ -17,12 +17,15 @@ use tauri::{Manager, WebviewWindow};
 struct Harness {
     window: WebviewWindow<MockRuntime>,
     db: TestDatabase,
+    /// Files the test writes and chooses.
     scratch: PathBuf,
+    /// The station's folders and `scratch`, removed when the test ends.
+    _home: tempfile::TempDir,
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("clinic-desk-commands-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// A new folder in `home`.
+fn folder(home: &tempfile::TempDir, name: &str) -> PathBuf {
+    let dir = home.path().join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -31,11 +34,12 @@ fn harness() -> Harness {
     let db = tauri::async_runtime::block_on(fresh_database(&SETUP));
     // The station signs in as the tests' desk (reception and manager).
     let options = db.connect_options().username(DESK_LOGIN);
-    let config = scratch("config");
+    let home = clinic_local_pg::testing::scratch("commands");
+    let config = folder(&home, "config");
     let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
     clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
     let station = Station::open(
-        StationPaths { config_dir: config, data_dir: scratch("data"), demo_dir: scratch("demo") },
+        StationPaths { config_dir: config, data_dir: folder(&home, "data"), demo_dir: folder(&home, "demo") },
         Secrets::memory(),
     )
     .unwrap();
@@ -51,7 +55,7 @@ fn harness() -> Harness {
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { window, db, scratch: scratch("files") }
+    Harness { window, db, scratch: folder(&home, "files"), _home: home }
 }
 
 impl Harness {

@@ -170,7 +170,11 @@ async fn settings_are_validated_saved_and_reported() {
     let scratch = Scratch::new("settings");
     let config = scratch.folder("settings");
     let station = Station::open(
-        StationPaths { config_dir: config.clone(), data_dir: scratch.folder("data"), demo_dir: scratch.folder("unused") },
+        StationPaths {
+            config_dir: config.clone(),
+            data_dir: scratch.folder("data"),
+            demo_dir: scratch.folder("unused"),
+        },
         Secrets::memory(),
     )
     .unwrap();

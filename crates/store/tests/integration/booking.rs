@@ -1,10 +1,9 @@
 //! Booking against a real PostgreSQL: the engine's checks at commit, the
 //! exclusion constraints under concurrency, statuses, rescheduling, ratings.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use clinic_domain::bookings::{
     BookingStatus, BookingSubject, CancelKind, ClinicPolicy, HoursPreviewQuery, OpenSpan, RatingInput,
     RescheduleRequest, SlotQuery, StatusAction, StatusRequest,
@@ -13,7 +12,6 @@ use clinic_domain::ids::{BookingId, RatingId};
 use clinic_domain::schedule::{ExceptionKind, ScheduleExceptionInput, WeeklyInterval};
 use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_domain::{AppError, ConflictCode, ValidationCode};
-use common::*;
 
 #[tokio::test]
 async fn booking_captures_price_and_history() {

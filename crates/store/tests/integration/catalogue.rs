@@ -1,14 +1,12 @@
 //! Catalogue, working hours and patients against a real PostgreSQL.
 
-mod common;
-
+use crate::common::*;
 use clinic_domain::catalogue::{DiagnosticInput, DoctorFilter, DoctorInput, LocationInput};
 use clinic_domain::ids::{DoctorId, LocationId, PatientId};
 use clinic_domain::patients::PatientInput;
 use clinic_domain::schedule::{ExceptionKind, ScheduleExceptionInput, WeeklyInterval};
 use clinic_domain::values::{IsoWeekday, WallTime};
 use clinic_domain::{AppError, ConflictCode, Entity, ValidationCode};
-use common::*;
 
 fn centre() -> LocationInput {
     LocationInput {

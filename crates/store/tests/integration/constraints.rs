@@ -3,12 +3,10 @@
 //! values, a conflict for overlaps. The database guards the data even from
 //! code that forgets to validate.
 
-mod common;
-
+use crate::common::*;
 use clinic_domain::bookings::{BookingSubject, StatusAction, StatusRequest};
 use clinic_domain::{AppError, ConflictCode};
 use clinic_store::db_error;
-use common::*;
 
 enum Expect {
     Field(&'static str),

@@ -1,11 +1,9 @@
 //! The demo clinic generator: deterministic, consistent with the app's rules.
 
-mod common;
-
+use crate::common::*;
 use clinic_domain::bookings::{BookingSubject, SlotQuery};
 use clinic_domain::catalogue::DoctorFilter;
 use clinic_store::demo::{generate, DemoOptions};
-use common::*;
 
 async fn fingerprint(f: &Fixture) -> (i64, String) {
     sqlx::query_as(

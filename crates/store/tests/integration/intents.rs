@@ -2,17 +2,15 @@
 //! same services, with rejections recorded instead of retried; and the pull
 //! checkpoint that cannot miss a write.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use chrono::Utc;
 use clinic_domain::bookings::{BookingStatus, StatusAction, StatusRequest};
 use clinic_domain::ids::{IntentId, PatientId};
 use clinic_domain::intents::{Intent, IntentOutcome, QueuedIntent};
 use clinic_domain::patients::PatientInput;
 use clinic_domain::{AppError, ConflictCode};
-use common::*;
 
 fn queued(intent: Intent) -> QueuedIntent {
     QueuedIntent {

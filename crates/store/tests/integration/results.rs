@@ -1,12 +1,10 @@
 //! Diagnostic result files stored in PostgreSQL.
 
-mod common;
-
+use crate::common::*;
 use clinic_domain::bookings::BookingSubject;
 use clinic_domain::ids::{BookingId, ResultId};
 use clinic_domain::{AppError, ValidationCode};
 use clinic_store::ResultUpload;
-use common::*;
 use sha2::{Digest, Sha256};
 
 #[tokio::test]

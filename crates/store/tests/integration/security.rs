@@ -4,8 +4,7 @@
 //! whatever the client sends. Refusals reach the caller as the typed
 //! `unauthorized` error naming what is not permitted.
 
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, Utc};
 use clinic_admin::staff;
 use clinic_domain::bookings::{Booking, RatingInput, RescheduleRequest, StatusAction, StatusRequest};
@@ -16,7 +15,6 @@ use clinic_domain::patients::PatientInput;
 use clinic_domain::schedule::{ExceptionKind, ScheduleExceptionInput};
 use clinic_domain::{AppError, AppResult, ConflictCode};
 use clinic_store::{db_error, Clinic, ResultUpload};
-use common::*;
 use sqlx::{ConnectOptions, PgPool};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,12 @@
+//! The store's integration tests against real PostgreSQL, as one test
+//! binary (each file of `tests/` used to link a binary of its own, which
+//! cost CI time).
+
+mod booking;
+mod catalogue;
+mod common;
+mod constraints;
+mod demo;
+mod intents;
+mod results;
+mod security;
