@@ -47,6 +47,9 @@ async fn set_up_a_clinic_and_see_the_doctor_on_the_board() {
     desk.click_button("Specialties").await;
     desk.fill("New specialty", "Cardiology").await;
     desk.click_button("Add").await;
+    // Listed (its name editable, with Deactivate) once stored; until then
+    // the Add button is busy, and has the focus.
+    desk.see("Deactivate").await;
 
     desk.press(Key::F3).await;
     desk.click_button("New doctor").await;
@@ -140,7 +143,7 @@ async fn book_a_new_patient_and_see_a_cross_location_conflict() {
     let theirs = book(&desk.clinic, s.patient.id, &s.centre, subject, at(&s, 10, 0)).await;
     desk.click_button("Book").await;
     desk.see("This time was just taken").await;
-    desk.see("already booked").await;
+    desk.see("Another booking already has this time").await;
     let at_ten = format!(
         "SELECT count(*) FROM bookings WHERE doctor_id = {} AND starts_at = '{}'",
         s.doctor,
@@ -317,11 +320,11 @@ async fn cancel_with_a_reason_frees_the_slot() {
     desk.click_button("Next day").await;
     desk.click_text("Olena Kovalenko").await;
     desk.click_button("Cancel booking").await;
-    desk.see("is required").await;
+    desk.see("Required").await;
     assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Booked);
     desk.fill("Reason (needed to cancel)", "Patient called: ill").await;
     desk.click_button("Cancel booking").await;
-    desk.see("say whether the patient or the clinic cancelled").await;
+    desk.see("Say whether the patient or the clinic cancelled").await;
     desk.check("The patient").await;
     desk.click_button("Cancel booking").await;
     desk.see("Cancelled").await;
@@ -358,7 +361,7 @@ async fn bad_input_is_refused_in_place_and_nothing_is_written() {
     desk.press(Key::F2).await;
     desk.click_button("New patient").await;
     desk.click_button("Create patient").await;
-    desk.see("is required").await;
+    desk.see("Required").await;
     assert_eq!(desk.count("SELECT count(*) FROM patients").await, 1, "only the seeded patient");
     desk.press(Key::Escape).await;
 
@@ -372,7 +375,7 @@ async fn bad_input_is_refused_in_place_and_nothing_is_written() {
     let fake = file("fake.pdf", b"just some text, not a PDF at all");
     desk.attach("[data-testid=result-file-input]", &fake).await;
     desk.see("not stored").await;
-    desk.see("file:").await;
+    desk.see("File: This kind of file is not accepted").await;
     assert_eq!(desk.count("SELECT count(*) FROM diagnostic_results").await, 0, "nothing stored for {}", scan.id);
     desk.close().await;
 }
@@ -427,7 +430,7 @@ async fn book_offline_then_resolve_the_conflict() {
     desk.see("· online").await;
     desk.click_button("1 conflict").await;
     desk.see("Olena Kovalenko with Dr Iryna Bondar").await;
-    desk.see("already booked at this time").await;
+    desk.see("Another booking already has this time").await;
     desk.screenshot("conflicts").await;
     desk.axe("conflicts").await;
     desk.click_button("Pick another free slot").await;

@@ -144,6 +144,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("OFFLINE_SIGN_IN_DAYS", ClinicPolicy::OFFLINE_SIGN_IN_DAYS)
         .constant("SERVER_PORT", clinic_station::settings::ServerSettings::PORT)
         .constant("STAFF_GROUPS", clinic_domain::staff::StaffGroup::ALL)
+        .constant("EXCEPTION_KINDS_FOR_LOCATION", clinic_domain::schedule::ExceptionKind::FOR_LOCATION)
+        .constant("EXCEPTION_KINDS_FOR_DOCTOR", clinic_domain::schedule::ExceptionKind::FOR_DOCTOR)
 }
 
 /// Writes the TypeScript bindings to `path`.

@@ -148,6 +148,10 @@ export const events = {
 /* Constants */
 export const DIAGNOSTIC_CAPACITY = {"max":50,"min":1} as const;
 
+export const EXCEPTION_KINDS_FOR_DOCTOR = ["leave","extraHours"] as const;
+
+export const EXCEPTION_KINDS_FOR_LOCATION = ["closure","extraHours"] as const;
+
 export const GRID_MINUTES = [5,10,15,20,30,60] as const;
 
 export const LATE_CANCEL_NOTICE_MINUTES = {"max":20160,"min":0} as const;

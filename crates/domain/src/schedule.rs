@@ -65,6 +65,13 @@ pub enum ExceptionKind {
     ExtraHours,
 }
 
+impl ExceptionKind {
+    /// What a location's own calendar may have.
+    pub const FOR_LOCATION: [ExceptionKind; 2] = [ExceptionKind::Closure, ExceptionKind::ExtraHours];
+    /// What a doctor's calendar at a location may have.
+    pub const FOR_DOCTOR: [ExceptionKind; 2] = [ExceptionKind::Leave, ExceptionKind::ExtraHours];
+}
+
 /// A date exception as the availability engine sees it. `span: None` means the
 /// whole day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

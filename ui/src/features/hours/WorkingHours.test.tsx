@@ -6,11 +6,19 @@ import { renderWithProviders } from "../../test/render";
 
 vi.mock("../../bindings", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../bindings")>()),
-  commands: { doctorWeek: vi.fn(), locationWeek: vi.fn(), setDoctorWeek: vi.fn(), setLocationWeek: vi.fn(), previewHours: vi.fn() },
+  commands: {
+    doctorWeek: vi.fn(),
+    locationWeek: vi.fn(),
+    setDoctorWeek: vi.fn(),
+    setLocationWeek: vi.fn(),
+    previewHours: vi.fn(),
+    listExceptions: vi.fn(),
+    addException: vi.fn(),
+  },
 }));
 
 const { commands } = await import("../../bindings");
-const { WeekTemplate } = await import("./WorkingHours");
+const { Exceptions, WeekTemplate } = await import("./WorkingHours");
 
 const location: Location = {
   id: 1,
@@ -73,5 +81,36 @@ describe("WeekTemplate", () => {
     expect(saved[1]).toBe(1);
     expect(saved[2]).toEqual(expect.arrayContaining([monday, { weekday: 2, start: "09:00", end: "17:00" }]));
     expect(saved[2]).toHaveLength(2);
+  });
+});
+
+describe("Exceptions", () => {
+  it("offers the kinds the domain allows a doctor's calendar and shows a refused end next to it", async () => {
+    (commands.listExceptions as Mock).mockResolvedValue({ status: "ok", data: [] });
+    (commands.addException as Mock).mockResolvedValue({
+      status: "error",
+      error: { kind: "validation", field: "end", code: "outOfRange", message: "the end must be after the start" },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<Exceptions location={location} doctorId={3} />);
+
+    await user.click(screen.getByRole("combobox", { name: "Kind" }));
+    const kinds = (await screen.findAllByRole("option", { hidden: true })).map((o) => o.textContent);
+    expect(kinds).toEqual(["Leave", "Extra hours"]);
+    await user.click(screen.getByRole("option", { name: "Extra hours", hidden: true }));
+    await user.click(screen.getByLabelText("Whole day"));
+    await user.clear(screen.getByLabelText("Until"));
+    await user.type(screen.getByLabelText("Until"), "08:00");
+    await user.click(screen.getByRole("button", { name: "Add" }));
+
+    await waitFor(() => expect(screen.getByLabelText("Until")).toHaveAccessibleDescription("Must be after the start"));
+    // The domain decides what each kind names: the station gets both ids.
+    expect((commands.addException as Mock).mock.calls[0][0]).toMatchObject({
+      kind: "extraHours",
+      locationId: 1,
+      doctorId: 3,
+      start: "09:00",
+      end: "08:00",
+    });
   });
 });

@@ -21,13 +21,21 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type ExceptionKind, type Location, type WeeklyInterval } from "../../bindings";
+import {
+  commands,
+  EXCEPTION_KINDS_FOR_DOCTOR,
+  EXCEPTION_KINDS_FOR_LOCATION,
+  type ExceptionKind,
+  type Location,
+  type WeeklyInterval,
+} from "../../bindings";
 import { appError, call } from "../../api/call";
 import { read, refetch } from "../../api/reads";
 import { errorText, fieldErrors } from "../../errors";
 import { useFormats } from "../../format";
 import { minutesOf, shiftDate, todayIn, wallTime } from "../../dates";
 import { DateField } from "../../components/DateField";
+import { FormOf, useServerForm } from "../../components/forms";
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const PREVIEW_DAYS = 14;
@@ -311,17 +319,18 @@ function HoursPreview({ location, owner, week }: { location: Location; owner: Ow
 }
 
 /** Closures, leave and extra hours over the coming months. */
-function Exceptions({ location, doctorId }: { location: Location; doctorId: number | null }) {
+type ExceptionFields = { kind: ExceptionKind; date: string; wholeDay: boolean; start: string; end: string; note: string };
+
+export function Exceptions({ location, doctorId }: { location: Location; doctorId: number | null }) {
   const { t } = useTranslation();
   const formats = useFormats();
   const queries = useQueryClient();
   const today = todayIn(location.timeZone);
-  const [kind, setKind] = useState<ExceptionKind>(doctorId === null ? "closure" : "leave");
-  const [date, setDate] = useState(today);
-  const [wholeDay, setWholeDay] = useState(true);
-  const [start, setStart] = useState("09:00");
-  const [end, setEnd] = useState("13:00");
-  const [note, setNote] = useState("");
+  // The kinds this calendar may have, as the domain says.
+  const kinds = doctorId === null ? EXCEPTION_KINDS_FOR_LOCATION : EXCEPTION_KINDS_FOR_DOCTOR;
+  const server = useServerForm<ExceptionFields>({ kind: kinds[0], date: today, wholeDay: true, start: "09:00", end: "13:00", note: "" });
+  const { form } = server;
+  const values = form.getValues();
   const list = useQuery(read.listExceptions(doctorId === null ? location.id : null, doctorId, today, shiftDate(today, 365)));
   const refresh = () => {
     void refetch(queries, "listExceptions");
@@ -329,62 +338,64 @@ function Exceptions({ location, doctorId }: { location: Location; doctorId: numb
     void refetch(queries, "dayBoard", location.id);
   };
   const add = useMutation({
-    mutationFn: () =>
+    // The domain decides what each kind names (leave is the doctor's everywhere).
+    mutationFn: (fields: ExceptionFields) =>
       call(
         commands.addException({
-          kind,
-          // Leave is the doctor's everywhere; extra hours are at this location.
-          locationId: kind === "leave" ? null : location.id,
-          doctorId: kind === "closure" ? null : doctorId,
-          date,
-          start: wholeDay ? null : start,
-          end: wholeDay ? null : end,
-          note,
+          kind: fields.kind,
+          locationId: location.id,
+          doctorId,
+          date: fields.date,
+          start: fields.wholeDay ? null : fields.start,
+          end: fields.wholeDay ? null : fields.end,
+          note: fields.note,
         }),
       ),
+    onMutate: server.clear,
+    onError: server.refused,
     onSuccess: () => {
-      setNote("");
+      form.setFieldValue("note", "");
       refresh();
     },
   });
   const remove = useMutation({ mutationFn: (id: number) => call(commands.removeException(id)), onSuccess: refresh });
-  const errors = fieldErrors(add.error ? appError(add.error) : null);
-  const kinds: ExceptionKind[] = doctorId === null ? ["closure", "extraHours"] : ["leave", "extraHours"];
 
   return (
     <Paper withBorder p="sm">
       <Text fw={600}>{t("hours.exceptions")}</Text>
-      <Group align="end" gap="xs" mt={4} wrap="wrap">
-        <Select
-          label={t("hours.kind")}
-          value={kind}
-          onChange={(v) => v && setKind(v as ExceptionKind)}
-          data={kinds.map((k) => ({ value: k, label: t(`exception.${k}`) }))}
-          allowDeselect={false}
-          w={170}
-        />
-        <DateField label={t("board.date")} value={date} onChange={setDate} error={errors.date} />
-        <Checkbox label={t("hours.wholeDay")} checked={wholeDay} onChange={(e) => setWholeDay(e.currentTarget.checked)} mb={8} />
-        {!wholeDay && (
-          <>
-            <TextInput
-              type="time"
-              label={t("hours.start")}
-              value={start}
-              onChange={(e) => setStart(e.currentTarget.value)}
-              error={errors.start}
-            />
-            <TextInput type="time" label={t("hours.end")} value={end} onChange={(e) => setEnd(e.currentTarget.value)} error={errors.end} />
-          </>
-        )}
-        <TextInput label={t("hours.note")} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={errors.note} />
-        <Button onClick={() => add.mutate()} loading={add.isPending}>
-          {t("hours.addException")}
-        </Button>
-      </Group>
-      {add.error && Object.keys(errors).length === 0 && (
+      <FormOf form={server} onSubmit={(fields) => add.mutate(fields)}>
+        <Group align="end" gap="xs" mt={4} wrap="wrap">
+          <Select
+            label={t("hours.kind")}
+            value={values.kind}
+            onChange={(v) => v && form.setFieldValue("kind", v as ExceptionKind)}
+            data={kinds.map((k) => ({ value: k, label: t(`exception.${k}`) }))}
+            error={form.errors.kind}
+            allowDeselect={false}
+            w={170}
+          />
+          <DateField
+            label={t("board.date")}
+            value={values.date}
+            onChange={(picked) => form.setFieldValue("date", picked)}
+            error={form.errors.date}
+          />
+          <Checkbox label={t("hours.wholeDay")} mb={8} {...form.getInputProps("wholeDay", { type: "checkbox" })} />
+          {!values.wholeDay && (
+            <>
+              <TextInput type="time" label={t("hours.start")} {...form.getInputProps("start")} />
+              <TextInput type="time" label={t("hours.end")} {...form.getInputProps("end")} />
+            </>
+          )}
+          <TextInput label={t("hours.note")} {...form.getInputProps("note")} />
+          <Button type="submit" loading={add.isPending}>
+            {t("hours.addException")}
+          </Button>
+        </Group>
+      </FormOf>
+      {server.general && (
         <Alert color="red" role="alert" mt="xs">
-          {errorText(appError(add.error))}
+          {server.general}
         </Alert>
       )}
       <Table mt="xs" striped verticalSpacing={2} fz="sm">

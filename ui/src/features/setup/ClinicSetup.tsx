@@ -12,6 +12,7 @@ import {
   LOCK_AFTER_MINUTES,
   OFFLINE_SIGN_IN_DAYS,
   SLOT_MINUTES,
+  type ClinicPolicy,
   type Diagnostic,
   type DiagnosticOffer,
   type DiagnosticInput,
@@ -430,83 +431,71 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
 /** The clinic's policies: the late-cancellation notice (in hours, stored in
  * minutes), when an idle desk locks, how long offline sign-in is allowed. */
 function Policy() {
+  const policy = useQuery(read.clinicPolicy());
+  // The form starts from the stored policy, and from what it saved after each save.
+  return policy.data ? <PolicyForm policy={policy.data} /> : null;
+}
+
+function PolicyForm({ policy }: { policy: ClinicPolicy }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const policy = useQuery(read.clinicPolicy());
-  const [hours, setHours] = useState<number | string | null>(null);
-  const [lockAfter, setLockAfter] = useState<number | string | null>(null);
-  const [offlineDays, setOfflineDays] = useState<number | string | null>(null);
-  const shown = hours ?? (policy.data ? policy.data.lateCancelNoticeMinutes / 60 : "");
-  const shownLock = lockAfter ?? policy.data?.lockAfterMinutes ?? "";
-  const shownOffline = offlineDays ?? policy.data?.offlineSignInDays ?? "";
+  const server = useServerForm<ClinicPolicy>(policy);
+  const { form } = server;
+  const values = form.getValues();
   const save = useMutation({
-    mutationFn: () =>
-      call(
-        commands.setClinicPolicy({
-          lateCancelNoticeMinutes: Math.round(Number(shown) * 60),
-          lockAfterMinutes: Number(shownLock),
-          offlineSignInDays: Number(shownOffline),
-        }),
-      ),
+    mutationFn: (changed: ClinicPolicy) => call(commands.setClinicPolicy(changed)),
+    onMutate: server.clear,
+    onError: server.refused,
     onSuccess: (saved) => {
+      form.setInitialValues(saved);
+      form.reset();
       queries.setQueryData(read.clinicPolicy().queryKey, saved);
-      setHours(null);
-      setLockAfter(null);
-      setOfflineDays(null);
     },
   });
-  const failure = failureOf(save.error);
-  const unsaved = hours !== null || lockAfter !== null || offlineDays !== null;
   return (
-    <Stack maw={420} gap="sm">
-      <NumberInput
-        label={t("cancel.notice")}
-        description={t("cancel.noticeHint")}
-        value={shown}
-        onChange={setHours}
-        min={LATE_CANCEL_NOTICE_MINUTES.min / 60}
-        max={LATE_CANCEL_NOTICE_MINUTES.max / 60}
-        step={1}
-        decimalScale={2}
-        error={failure.fields.lateCancelNoticeMinutes}
-      />
-      <NumberInput
-        label={t("policy.lockAfter")}
-        description={t("policy.lockAfterHint")}
-        value={shownLock}
-        onChange={setLockAfter}
-        min={LOCK_AFTER_MINUTES.min}
-        max={LOCK_AFTER_MINUTES.max}
-        step={1}
-        allowDecimal={false}
-        error={failure.fields.lockAfterMinutes}
-      />
-      <NumberInput
-        label={t("policy.offlineDays")}
-        description={t("policy.offlineDaysHint")}
-        value={shownOffline}
-        onChange={setOfflineDays}
-        min={OFFLINE_SIGN_IN_DAYS.min}
-        max={OFFLINE_SIGN_IN_DAYS.max}
-        step={1}
-        allowDecimal={false}
-        error={failure.fields.offlineSignInDays}
-      />
-      {failure.general && (
-        <Alert color="red" role="alert">
-          {failure.general}
-        </Alert>
-      )}
-      {save.isSuccess && !unsaved && (
-        <Text size="sm" c="clinic.9" role="status">
-          {t("doctors.saved")}
-        </Text>
-      )}
-      <Group>
-        <Button onClick={() => save.mutate()} loading={save.isPending} disabled={shown === "" || shownLock === "" || shownOffline === ""}>
-          {t("doctors.save")}
-        </Button>
-      </Group>
-    </Stack>
+    <FormOf form={server} onSubmit={(changed) => save.mutate(changed)}>
+      <Stack maw={420} gap="sm">
+        <NumberInput
+          label={t("cancel.notice")}
+          description={t("cancel.noticeHint")}
+          // Said in hours, kept in minutes.
+          value={values.lateCancelNoticeMinutes / 60}
+          onChange={(hours) => form.setFieldValue("lateCancelNoticeMinutes", Math.round(Number(hours) * 60))}
+          min={LATE_CANCEL_NOTICE_MINUTES.min / 60}
+          max={LATE_CANCEL_NOTICE_MINUTES.max / 60}
+          step={1}
+          decimalScale={2}
+          error={form.errors.lateCancelNoticeMinutes}
+        />
+        {(
+          [
+            ["lockAfterMinutes", LOCK_AFTER_MINUTES, "policy.lockAfter"],
+            ["offlineSignInDays", OFFLINE_SIGN_IN_DAYS, "policy.offlineDays"],
+          ] as const
+        ).map(([field, bounds, text]) => (
+          <NumberInput
+            key={field}
+            label={t(text)}
+            description={t(`${text}Hint`)}
+            min={bounds.min}
+            max={bounds.max}
+            step={1}
+            allowDecimal={false}
+            {...form.getInputProps(field)}
+          />
+        ))}
+        <GeneralError text={server.general} />
+        {save.isSuccess && !form.isDirty() && (
+          <Text size="sm" c="clinic.9" role="status">
+            {t("doctors.saved")}
+          </Text>
+        )}
+        <Group>
+          <Button type="submit" loading={save.isPending} disabled={!form.isDirty()}>
+            {t("doctors.save")}
+          </Button>
+        </Group>
+      </Stack>
+    </FormOf>
   );
 }
