@@ -230,6 +230,9 @@ fn sweep_abandoned_uploads(handle: tauri::AppHandle) {
 const HOME_VARIABLE: &str = "CLINIC_DESK_HOME";
 
 fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
+    // Installers for Windows and macOS ship PostgreSQL for the demo clinic
+    // (release workflow); the Linux packages use the distribution's.
+    let bundled_postgres = app.path().resource_dir().ok().map(|dir| dir.join("postgresql")).filter(|dir| dir.is_dir());
     Ok(match std::env::var_os(HOME_VARIABLE) {
         Some(home) => {
             let home = std::path::PathBuf::from(home);
@@ -237,12 +240,14 @@ fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
                 config_dir: home.join("config"),
                 data_dir: home.join("data"),
                 demo_dir: clinic_station::demo::demo_root(&home),
+                bundled_postgres,
             }
         }
         None => StationPaths {
             config_dir: app.path().app_config_dir()?,
             data_dir: app.path().app_data_dir()?,
             demo_dir: clinic_station::demo::demo_root(&app.path().app_data_dir()?),
+            bundled_postgres,
         },
     })
 }

@@ -10,9 +10,14 @@ use crate::LocalPgError;
 pub const BIN_DIR_ENV: &str = "CLINIC_PG_BIN_DIR";
 
 /// The folder holding `initdb` and `postgres`, looked up in this order: the
-/// `CLINIC_PG_BIN_DIR` variable, `pg_config --bindir`, `PATH`, then the places
-/// packagers put them (newest major version first).
-pub fn find_bin_dir() -> Result<PathBuf, LocalPgError> {
+/// binaries shipped with the app (`bundled`, the installer's
+/// `postgresql/` resource folder), the `CLINIC_PG_BIN_DIR` variable,
+/// `pg_config --bindir`, `PATH`, then the places packagers put them (newest
+/// major version first).
+pub fn find_bin_dir(bundled: Option<&Path>) -> Result<PathBuf, LocalPgError> {
+    if let Some(dir) = bundled.and_then(bundled_bin_dir) {
+        return Ok(dir);
+    }
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(dir) = std::env::var_os(BIN_DIR_ENV) {
         candidates.push(dir.into());
@@ -33,6 +38,16 @@ pub fn find_bin_dir() -> Result<PathBuf, LocalPgError> {
     candidates.push("/Applications/Postgres.app/Contents/Versions/latest/bin".into());
 
     candidates.into_iter().find(|dir| has_server_binaries(dir)).ok_or(LocalPgError::BinariesNotFound)
+}
+
+/// The server binaries in a bundled `postgresql/` folder: `bin/` (the
+/// EnterpriseDB layout of the Windows and macOS builds) or
+/// `lib/postgresql/<major>/bin` (the Debian layout, kept so the server finds
+/// its `share/` and `lib/` relative to itself). None when it has none.
+pub fn bundled_bin_dir(root: &Path) -> Option<PathBuf> {
+    std::iter::once(root.join("bin"))
+        .chain(versioned_bin_dirs(&root.join("lib").join("postgresql")))
+        .find(|dir| has_server_binaries(dir))
 }
 
 fn has_server_binaries(dir: &Path) -> bool {

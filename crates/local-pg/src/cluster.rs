@@ -37,6 +37,9 @@ pub struct ClusterOptions {
     /// Files placed in the data folder before the server starts, readable by
     /// the server's user only (e.g. `server.crt` and `server.key` for `ssl=on`).
     pub data_files: Vec<(String, Vec<u8>)>,
+    /// PostgreSQL shipped with the app (the installer's `postgresql/`
+    /// resource folder), used before any on the system.
+    pub bundled_binaries: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -52,7 +55,7 @@ pub struct LocalCluster {
 impl LocalCluster {
     /// Creates the cluster if `root/data` holds none yet, then starts it.
     pub fn start(options: &ClusterOptions) -> Result<Self, LocalPgError> {
-        let bin_dir = find_bin_dir()?;
+        let bin_dir = find_bin_dir(options.bundled_binaries.as_deref())?;
         let owner = unprivileged_owner()?;
         std::fs::create_dir_all(&options.root).map_err(|e| LocalPgError::io(&options.root, e))?;
         owner.take_ownership(&options.root)?;

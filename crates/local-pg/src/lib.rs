@@ -11,7 +11,7 @@ pub mod testing;
 
 use std::path::Path;
 
-pub use binaries::{find_bin_dir, BIN_DIR_ENV};
+pub use binaries::{bundled_bin_dir, find_bin_dir, BIN_DIR_ENV};
 pub use cluster::{ClusterOptions, LocalCluster};
 
 #[derive(Debug, thiserror::Error)]

@@ -242,8 +242,12 @@ fn station(root: &std::path::Path, cluster: &LocalCluster, name: &str) -> Statio
     };
     let config = root.join(name).join("config");
     clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
-    let paths =
-        StationPaths { config_dir: config, data_dir: root.join(name).join("data"), demo_dir: root.join("unused") };
+    let paths = StationPaths {
+        config_dir: config,
+        data_dir: root.join(name).join("data"),
+        demo_dir: root.join("unused"),
+        bundled_postgres: None,
+    };
     Station::open(paths, Secrets::memory()).unwrap()
 }
 

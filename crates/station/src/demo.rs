@@ -91,9 +91,10 @@ impl DemoStaff {
 /// `clinic-admin` sets up a server, filled, with [`DEMO_STAFF`] able to sign
 /// in with their passwords (local connections other than the cluster's
 /// superuser ask for one).
-pub async fn start(root: &Path) -> AppResult<LocalCluster> {
+pub async fn start(root: &Path, bundled_binaries: Option<&Path>) -> AppResult<LocalCluster> {
     let options = ClusterOptions {
         root: root.to_path_buf(),
+        bundled_binaries: bundled_binaries.map(Path::to_path_buf),
         superuser: "clinic".into(),
         local_passwords: true,
         // A small footprint: it shares the desk with the app.

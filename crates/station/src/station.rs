@@ -32,6 +32,9 @@ pub struct StationPaths {
     pub data_dir: PathBuf,
     /// Holds the demo clinic's cluster (see [`crate::demo::demo_root`]).
     pub demo_dir: PathBuf,
+    /// PostgreSQL shipped with the app for the demo clinic (the installer's
+    /// `postgresql/` resources); None: the system's.
+    pub bundled_postgres: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -298,7 +301,7 @@ impl Station {
     pub(crate) async fn demo_cluster(&self) -> AppResult<MappedMutexGuard<'_, LocalCluster>> {
         let mut demo = self.demo.lock().await;
         if demo.is_none() {
-            *demo = Some(crate::demo::start(&self.paths.demo_dir).await?);
+            *demo = Some(crate::demo::start(&self.paths.demo_dir, self.paths.bundled_postgres.as_deref()).await?);
         }
         Ok(MutexGuard::map(demo, |demo| demo.as_mut().expect("started above")))
     }

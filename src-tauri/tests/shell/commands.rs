@@ -39,7 +39,12 @@ fn harness() -> Harness {
     let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
     clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
     let station = Station::open(
-        StationPaths { config_dir: config, data_dir: folder(&home, "data"), demo_dir: folder(&home, "demo") },
+        StationPaths {
+            config_dir: config,
+            data_dir: folder(&home, "data"),
+            demo_dir: folder(&home, "demo"),
+            bundled_postgres: None,
+        },
         Secrets::memory(),
     )
     .unwrap();

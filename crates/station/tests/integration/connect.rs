@@ -100,7 +100,12 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
     let demo = scratch.folder("demo");
     let config = scratch.folder("config");
     let demo_dir = || demo.join("cluster");
-    let dirs = || StationPaths { config_dir: config.clone(), data_dir: scratch.folder("data"), demo_dir: demo_dir() };
+    let dirs = || StationPaths {
+        config_dir: config.clone(),
+        data_dir: scratch.folder("data"),
+        demo_dir: demo_dir(),
+        bundled_postgres: None,
+    };
 
     let station = Station::open(dirs(), Secrets::memory()).unwrap();
     let status = station.connect().await;
@@ -174,6 +179,7 @@ async fn settings_are_validated_saved_and_reported() {
             config_dir: config.clone(),
             data_dir: scratch.folder("data"),
             demo_dir: scratch.folder("unused"),
+            bundled_postgres: None,
         },
         Secrets::memory(),
     )
@@ -219,7 +225,12 @@ async fn settings_are_validated_saved_and_reported() {
     assert!(unreachable.tls_warning().is_none(), "this computer's own server");
 
     let reopened = Station::open(
-        StationPaths { config_dir: config, data_dir: scratch.folder("data"), demo_dir: scratch.folder("unused") },
+        StationPaths {
+            config_dir: config,
+            data_dir: scratch.folder("data"),
+            demo_dir: scratch.folder("unused"),
+            bundled_postgres: None,
+        },
         Secrets::memory(),
     )
     .unwrap();

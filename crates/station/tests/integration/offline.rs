@@ -161,6 +161,7 @@ impl Server {
             config_dir: config.to_path_buf(),
             data_dir: data.to_path_buf(),
             demo_dir: self.scratch.folder("unused"),
+            bundled_postgres: None,
         };
         Station::open(paths, Secrets::memory()).unwrap()
     }

@@ -116,6 +116,7 @@ impl Scratch {
             config_dir: self.folder("config"),
             data_dir: self.folder("data"),
             demo_dir: self.folder("demo"),
+            bundled_postgres: None,
         }
     }
 }

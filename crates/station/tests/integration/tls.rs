@@ -68,6 +68,7 @@ async fn verified_tls_and_scram_only() {
             ("server.crt".into(), server_cert.pem().into_bytes()),
             ("server.key".into(), server_key.serialize_pem().into_bytes()),
         ],
+        bundled_binaries: None,
     };
     let cluster = tokio::task::spawn_blocking(move || LocalCluster::start(&options)).await.unwrap().unwrap();
     let mut admin = cluster.connect_options("postgres").connect().await.unwrap();
