@@ -65,12 +65,19 @@ impl LocalCluster {
             init_data_dir(&bin_dir, &data_dir, &options.superuser, &owner)?;
         }
 
-        if options.tcp_port.is_some() || !options.hba.is_empty() || options.local_passwords {
+        // Unix: the socket in `root`, and TCP only when asked. Windows has no
+        // socket clients (sqlx connects over TCP there): always 127.0.0.1.
+        let tcp_port = options.tcp_port.or_else(|| (!cfg!(unix)).then(free_local_port));
+        if tcp_port.is_some() || !options.hba.is_empty() || options.local_passwords {
             let hba_path = data_dir.join("pg_hba.conf");
+            // The cluster's own connections: the superuser trusted, others by
+            // password when asked (over the socket, or over loopback on Windows).
+            let own = if cfg!(unix) { "local all" } else { "host all" };
+            let from = if cfg!(unix) { "" } else { " 127.0.0.1/32" };
             let mut hba = if options.local_passwords {
-                format!("local all {} trust\nlocal all all scram-sha-256\n", options.superuser)
+                format!("{own} {}{from} trust\n{own} all{from} scram-sha-256\n", options.superuser)
             } else {
-                String::from("local all all trust\n")
+                format!("{own} all{from} trust\n")
             };
             for line in &options.hba {
                 hba.push_str(line);
@@ -90,19 +97,19 @@ impl LocalCluster {
                     .map_err(|e| LocalPgError::io(&path, e))?;
             }
         }
-        let port = options.tcp_port.unwrap_or(SOCKET_PORT);
-        let listen = if options.tcp_port.is_some() { "listen_addresses=127.0.0.1" } else { "listen_addresses=" };
+        let port = tcp_port.unwrap_or(SOCKET_PORT);
+        let listen = if tcp_port.is_some() { "listen_addresses=127.0.0.1" } else { "listen_addresses=" };
 
         let log_path = options.root.join("server.log");
         let log = File::create(&log_path).map_err(|e| LocalPgError::io(&log_path, e))?;
         owner.take_ownership(&log_path)?;
 
         let mut command = Command::new(bin_dir.join("postgres"));
+        command.arg("-D").arg(&data_dir);
+        if cfg!(unix) {
+            command.arg("-k").arg(&options.root);
+        }
         command
-            .arg("-D")
-            .arg(&data_dir)
-            .arg("-k")
-            .arg(&options.root)
             .arg("-p")
             .arg(port.to_string())
             .args(["-c", listen])
@@ -136,12 +143,21 @@ impl LocalCluster {
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new().socket(&self.root).port(self.port).username(&self.superuser).database(database)
+        let options = PgConnectOptions::new().port(self.port).username(&self.superuser).database(database);
+        if cfg!(unix) {
+            options.socket(&self.root)
+        } else {
+            options.host("127.0.0.1")
+        }
     }
 
     /// A URL for tools such as `sqlx-cli` and `psql`.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{}@localhost:{}/{database}?host={}", self.superuser, self.port, self.root.display())
+        if cfg!(unix) {
+            format!("postgres://{}@localhost:{}/{database}?host={}", self.superuser, self.port, self.root.display())
+        } else {
+            format!("postgres://{}@127.0.0.1:{}/{database}", self.superuser, self.port)
+        }
     }
 
     /// Fast shutdown: open transactions are rolled back, then the server exits.
@@ -149,10 +165,10 @@ impl LocalCluster {
         let Some(exited) = self.exited.lock().map(|mut e| e.take()).unwrap_or(None) else {
             return; // already stopped
         };
-        signal(self.pid, Signal::Fast);
+        self.signal(Signal::Fast);
         if exited.recv_timeout(STOP_TIMEOUT).is_err() {
             tracing::warn!(pid = self.pid, "postgres ignored fast shutdown; sending immediate");
-            signal(self.pid, Signal::Immediate);
+            self.signal(Signal::Immediate);
             let _ = exited.recv_timeout(STOP_TIMEOUT);
         }
     }
@@ -164,7 +180,7 @@ impl LocalCluster {
         let Some(exited) = self.exited.lock().map(|mut e| e.take()).unwrap_or(None) else {
             return;
         };
-        signal(self.pid, Signal::Immediate);
+        self.signal(Signal::Immediate);
         let _ = exited.recv_timeout(STOP_TIMEOUT);
     }
 
@@ -184,7 +200,7 @@ impl LocalCluster {
                 if let Ok(mut guard) = self.exited.lock() {
                     guard.take();
                 }
-                signal(self.pid, Signal::Immediate);
+                self.signal(Signal::Immediate);
                 return Err(LocalPgError::StartFailed { log: tail(log_path) });
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -265,21 +281,49 @@ enum Signal {
     Immediate,
 }
 
-#[cfg(unix)]
-fn signal(pid: u32, which: Signal) {
-    let sig = match which {
-        Signal::Fast => libc::SIGINT,
-        Signal::Immediate => libc::SIGQUIT,
-    };
-    // SAFETY: plain kill(2) on the pid of our own child process.
-    unsafe {
-        libc::kill(pid as libc::pid_t, sig);
+impl LocalCluster {
+    /// Asks the server to stop: SIGINT (fast) or SIGQUIT (immediate).
+    #[cfg(unix)]
+    fn signal(&self, which: Signal) {
+        let sig = match which {
+            Signal::Fast => libc::SIGINT,
+            Signal::Immediate => libc::SIGQUIT,
+        };
+        // SAFETY: plain kill(2) on the pid of our own child process.
+        unsafe {
+            libc::kill(self.pid as libc::pid_t, sig);
+        }
+    }
+
+    /// Windows has no signals: `pg_ctl stop` sends the server the same
+    /// request through its event, in the mode asked for.
+    #[cfg(not(unix))]
+    fn signal(&self, which: Signal) {
+        let mode = match which {
+            Signal::Fast => "fast",
+            Signal::Immediate => "immediate",
+        };
+        let stopped = Command::new(self.bin_dir.join("pg_ctl"))
+            .arg("stop")
+            .arg("-D")
+            .arg(self.root.join("data"))
+            .args(["-m", mode, "--no-wait"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if !stopped.is_ok_and(|status| status.success()) {
+            let _ = Command::new("taskkill").args(["/PID", &self.pid.to_string(), "/T", "/F"]).status();
+        }
     }
 }
 
-#[cfg(not(unix))]
-fn signal(pid: u32, _which: Signal) {
-    let _ = Command::new("taskkill").args(["/PID", &pid.to_string(), "/T", "/F"]).status();
+/// A free TCP port on the loopback address.
+pub(crate) fn free_local_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free local port")
 }
 
 /// Whether a process with this pid exists (used to clean up after dead runs).
@@ -289,9 +333,14 @@ pub(crate) fn process_alive(pid: u32) -> bool {
     unsafe { libc::kill(pid as libc::pid_t, 0) == 0 }
 }
 
+/// Windows: asked of `tasklist` (when it cannot answer, the run is kept).
 #[cfg(not(unix))]
-pub(crate) fn process_alive(_pid: u32) -> bool {
-    true
+pub(crate) fn process_alive(pid: u32) -> bool {
+    Command::new("tasklist")
+        .args(["/FI", &format!("PID eq {pid}"), "/NH", "/FO", "CSV"])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).contains(&format!("\"{pid}\"")))
+        .unwrap_or(true)
 }
 
 /// The account the server runs as. PostgreSQL refuses to run as root, so when

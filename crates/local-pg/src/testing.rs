@@ -105,7 +105,7 @@ fn server() -> &'static Server {
             // Local sockets are trusted (the tests connect as any login);
             // TCP asks for the password, as a clinic server does: the
             // end-to-end desks sign in over it with their staff passwords.
-            tcp_port: Some(free_tcp_port()),
+            tcp_port: Some(crate::cluster::free_local_port()),
             hba: vec!["host all all 127.0.0.1/32 scram-sha-256".into()],
             ..ClusterOptions::default()
         };
@@ -114,13 +114,6 @@ fn server() -> &'static Server {
             Err(e) => panic!("cannot start the test PostgreSQL cluster: {e}"),
         }
     })
-}
-
-fn free_tcp_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free local port for the test cluster")
 }
 
 /// Folders of earlier test processes that are gone (their cluster died with them).

@@ -304,7 +304,7 @@ impl Station {
                 let cluster = self.demo_cluster().await?;
                 crate::demo::connect_options(&cluster, login.as_str(), password)
             };
-            let demo = ServerSettings::local_socket(&options, "clinic").expect("the demo clinic listens on a socket");
+            let demo = ServerSettings::this_computer(&options, "clinic");
             return Ok(match connection::open_pool(options).await {
                 Ok(pool) => Attempt::Connected(pool),
                 Err(error) => refusal_of(&error, &demo),

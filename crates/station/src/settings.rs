@@ -94,17 +94,20 @@ impl ServerSettings {
         })
     }
 
-    /// A server reached over a local Unix socket, as sqlx connect options
-    /// name it (the test clusters, the demo clinic); `None` for TCP.
-    pub fn local_socket(options: &sqlx::postgres::PgConnectOptions, database: &str) -> Option<ServerSettings> {
-        Some(ServerSettings {
-            host: options.get_socket()?.display().to_string(),
+    /// A cluster on this computer, as sqlx connect options name it (the
+    /// demo clinic, the test clusters): over its Unix socket, or over
+    /// 127.0.0.1 where sqlx has no socket (Windows).
+    pub fn this_computer(options: &sqlx::postgres::PgConnectOptions, database: &str) -> ServerSettings {
+        // The socket's folder where there is one; on Windows, 127.0.0.1.
+        let host = options.get_socket().map_or_else(|| options.get_host().to_string(), |s| s.display().to_string());
+        ServerSettings {
+            host,
             port: options.get_port(),
             database: database.to_string(),
             user: options.get_username().to_string(),
             tls: TlsMode::Disable,
             ca_file: None,
-        })
+        }
     }
 
     /// Why this connection could be intercepted, for Settings to show

@@ -36,7 +36,7 @@ fn harness() -> Harness {
     let options = db.connect_options().username(DESK_LOGIN);
     let home = clinic_local_pg::testing::scratch("commands");
     let config = folder(&home, "config");
-    let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
+    let server = ServerSettings::this_computer(&options, &db.name);
     clinic_station::settings::save(&config, &Settings { server: Some(server), update_endpoint: None }).unwrap();
     let station = Station::open(
         StationPaths {

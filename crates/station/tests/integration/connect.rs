@@ -240,7 +240,7 @@ async fn settings_are_validated_saved_and_reported() {
 /// A station configured for the test database's server (Unix socket, trust).
 async fn server_station(db: &clinic_local_pg::testing::TestDatabase) -> TestStation {
     let options = db.connect_options().username(DESK_LOGIN);
-    let server = ServerSettings::local_socket(&options, &db.name).expect("the test cluster listens on a socket");
+    let server = ServerSettings::this_computer(&options, &db.name);
     let station = support::station_for(&server);
     assert_eq!(support::signed_in(&station, DESK_LOGIN).await.phase, Phase::Ready);
     station
