@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 # embeds ui/dist).
 npm run ui:build
 npm run test:ui
+# The release scripts' own tests (the updater manifest).
+python3 -m unittest discover -s scripts/tests
 cargo test --workspace --exclude clinic-e2e --locked
 # The reception flows in the real window, on the app built with its UI embedded.
 scripts/e2e.sh

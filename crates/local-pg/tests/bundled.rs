@@ -3,7 +3,10 @@
 //! the demo clinic's cluster starts from there before looking at the system.
 //! Here the Linux binaries are copied into such a folder (Debian's layout,
 //! which keeps `share/` and `lib/` where the server looks for them relative
-//! to itself) and a cluster starts from it with `PATH` emptied.
+//! to itself) and a cluster starts from it with `PATH` emptied. Linux only:
+//! the copy follows Debian's layout (this project's machines); the Windows
+//! and macOS bundles are EnterpriseDB's zips, staged by the release workflow.
+#![cfg(target_os = "linux")]
 
 use std::path::Path;
 
