@@ -1,0 +1,13 @@
+//! Clinic Desk's documents: what reception prints or saves. Built from
+//! plain data (no database, no window): the day sheet as PDF, bookings as
+//! CSV. Text is laid out here, measured with the embedded font, so every
+//! computer prints the same pages.
+
+pub mod csv_export;
+pub mod day_sheet;
+pub mod labels;
+pub mod layout;
+pub mod sample;
+
+pub use labels::Language;
+pub use layout::{Orientation, Paper};
