@@ -8,6 +8,7 @@ pub mod day_sheet;
 pub mod labels;
 pub mod layout;
 pub mod sample;
+pub mod slip;
 
 pub use labels::Language;
 pub use layout::{Orientation, Paper};

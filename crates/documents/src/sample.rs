@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use clinic_domain::bookings::BookingStatus;
 
 use crate::day_sheet::{DaySheet, SheetRow, SheetSection};
+use crate::slip::Slip;
 
 /// Two sections (a doctor, a diagnostic) of `rows_per_section` bookings.
 pub fn day_sheet(rows_per_section: usize) -> DaySheet {
@@ -47,5 +48,24 @@ pub fn day_sheet(rows_per_section: usize) -> DaySheet {
             section("Др. Ірина Бондар", "Кардіологія", "Олександра Костянтинівна Шевченко-Кравчук"),
             section("МРТ", "2 одночасно", "Taras Melnyk"),
         ],
+    }
+}
+
+/// An MRI booking's slip, with `preparation` notes.
+pub fn slip(preparation: &str) -> Slip {
+    Slip {
+        patient: "Олена Коваленко".into(),
+        patient_number: 17,
+        subject: "МРТ".into(),
+        detail: String::new(),
+        location: "Центр".into(),
+        address: "вул. Хрещатик, 1".into(),
+        location_phone: "+380 44 000 00 00".into(),
+        zone: "Europe/Kyiv".parse().unwrap(),
+        starts_at: Utc.with_ymd_and_hms(2026, 12, 1, 7, 0, 0).unwrap(),
+        ends_at: Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap(),
+        price: "2400.00".into(),
+        preparation: preparation.into(),
+        booking_id: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into(),
     }
 }
