@@ -91,7 +91,7 @@ enum Submitted {
 impl Station {
     /// Reads from the clinic database, or from the replica while it is out
     /// of reach (a failed read also switches the station offline).
-    async fn read<T>(
+    pub(crate) async fn read<T>(
         &self,
         online: impl AsyncFnOnce(Clinic) -> AppResult<T>,
         kept: impl AsyncFnOnce(&LocalStore) -> AppResult<T>,

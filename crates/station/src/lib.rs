@@ -6,6 +6,7 @@
 pub mod connection;
 pub mod demo;
 mod desk;
+pub mod documents;
 pub mod files;
 pub mod live;
 mod offline;

@@ -475,3 +475,72 @@ async fn a_location_with_an_unreadable_zone_stops_nothing_else() {
     assert!(station_name.starts_with("clinic-desk "), "{station_name}");
     station.shutdown().await;
 }
+
+/// The day sheet from the server: the day's bookings with the patients'
+/// names and phones in the PDF's text, cancelled ones left out, and the
+/// print recorded in the audit trail under the desk's login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_sheet_lists_the_days_bookings_with_phones_and_is_audited() {
+    use clinic_documents::day_sheet::SheetOptions;
+    use clinic_documents::{Language, Orientation, Paper};
+    use clinic_domain::bookings::{BookingSubject, CancelKind, SlotQuery, StatusAction, StatusRequest};
+    use clinic_domain::ids::PatientId;
+    use clinic_domain::patients::PatientInput;
+    use clinic_domain::Actor;
+
+    let db = fresh_database(&SETUP).await;
+    let station = server_station(&db).await;
+    let clinic = clinic_store::Clinic::new(db.pool.clone());
+    let actor = Actor::parse("Desk B").unwrap();
+    let location = support::centre(&clinic).await;
+    let specialty = clinic.create_specialty("Кардіологія").await.unwrap();
+    let doctor = support::doctor(&clinic, "Др. Ірина Бондар", specialty.id, location).await;
+    let patient = |name: &str, phone: &str| PatientInput {
+        full_name: name.into(),
+        phone: Some(phone.into()),
+        ..Default::default()
+    };
+    let olena = clinic
+        .create_patient(PatientId::generate(), &patient("Олена Коваленко", "+380501112233"), &actor)
+        .await
+        .unwrap();
+    let taras =
+        clinic.create_patient(PatientId::generate(), &patient("Тарас Мельник", "+380671234567"), &actor).await.unwrap();
+    let subject = BookingSubject::Doctor { doctor_id: doctor };
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+    let slots =
+        clinic.free_slots(&SlotQuery { location_id: location, subject, from: tomorrow, to: tomorrow }).await.unwrap();
+    clinic.book(&support::visit(olena.id, location, subject, slots[40].starts_at), &actor).await.unwrap();
+    let cancelled =
+        clinic.book(&support::visit(taras.id, location, subject, slots[42].starts_at), &actor).await.unwrap();
+    let cancel = StatusRequest {
+        booking_id: cancelled.id,
+        action: StatusAction::Cancel,
+        reason: "called".into(),
+        cancel_kind: Some(CancelKind::ByPatient),
+        expected_version: cancelled.row_version,
+    };
+    clinic.change_status(&cancel, &actor).await.unwrap();
+
+    let options = SheetOptions { paper: Paper::A4, orientation: Orientation::Portrait, language: Language::Ukrainian };
+    let pdf = station.day_sheet(location, tomorrow, options).await.unwrap();
+    let scratch = Scratch::new("day-sheet");
+    let path = scratch.folder("out").join("day-sheet.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Олена Коваленко") && text.contains("+380501112233"), "{text}");
+    assert!(text.contains("Др. Ірина Бондар") && text.contains("Кардіологія"), "{text}");
+    assert!(!text.contains("Тарас Мельник"), "a cancelled booking is not on the sheet: {text}");
+    assert!(!text.contains("без зв'язку"), "printed from the server: {text}");
+
+    let printed: (String, String) = sqlx::query_as(
+        "SELECT login, row_id FROM audit.events WHERE action = 'print' AND table_name = 'bookings' ORDER BY event_id DESC LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("the print is in the audit trail");
+    assert_eq!(printed.0, DESK_LOGIN);
+    assert!(printed.1.starts_with("day sheet Centre"), "{printed:?}");
+    station.shutdown().await;
+}

@@ -28,6 +28,17 @@ pub async fn insert(conn: &mut PgConnection, id: PatientId, p: &ValidPatient) ->
     .db()
 }
 
+/// The phone numbers of these patients (a day sheet's), in one query.
+pub async fn phones(conn: &mut PgConnection, ids: &[PatientId]) -> AppResult<Vec<(PatientId, Option<String>)>> {
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+    let rows =
+        sqlx::query!(r#"SELECT patient_id AS "id: PatientId", phone FROM patients WHERE patient_id = ANY($1)"#, &ids)
+            .fetch_all(conn)
+            .await
+            .db()?;
+    Ok(rows.into_iter().map(|r| (r.id, r.phone)).collect())
+}
+
 pub async fn get(conn: &mut PgConnection, id: PatientId) -> AppResult<Option<Patient>> {
     sqlx::query_as!(
         Patient,

@@ -27,6 +27,13 @@ impl Clinic {
         Ok((events.len(), events_csv(&events)))
     }
 
+    /// A document printed or saved (a day sheet, a slip): what, which rows,
+    /// recorded in the trail with who and from which station.
+    #[tracing::instrument(skip_all, fields(table, row))]
+    pub async fn record_printed(&self, table: &str, row: &str, patient: Option<PatientId>) -> AppResult<()> {
+        audit::record_view(&mut *self.conn().await?, "print", table, row, patient).await
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn booking_trail(&self, booking: BookingId) -> AppResult<Vec<AuditEvent>> {
         audit::booking_trail(&mut *self.conn().await?, booking).await

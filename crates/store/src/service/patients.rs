@@ -41,6 +41,12 @@ impl Clinic {
         audit::record_view(&mut *self.conn().await?, "view", "patients", &id.0.to_string(), Some(id)).await
     }
 
+    /// The phones of a day sheet's patients.
+    #[tracing::instrument(skip_all, fields(patients = ids.len()))]
+    pub async fn patient_phones(&self, ids: &[PatientId]) -> AppResult<Vec<(PatientId, Option<String>)>> {
+        patients::phones(&mut *self.conn().await?, ids).await
+    }
+
     #[tracing::instrument(skip_all, fields(patient = %id))]
     pub async fn get_patient(&self, id: PatientId) -> AppResult<Patient> {
         patients::get(&mut *self.conn().await?, id).await?.ok_or_else(|| AppError::not_found(Entity::Patient, id))
