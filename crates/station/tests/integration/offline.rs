@@ -461,6 +461,19 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     assert!(booked.provisional);
     assert_eq!(station.sync_status().await.unwrap().pending, 1);
 
+    // The day sheet prints from the kept board, saying it may be out of date.
+    let options = clinic_documents::day_sheet::SheetOptions {
+        paper: clinic_documents::Paper::A4,
+        orientation: clinic_documents::Orientation::Portrait,
+        language: clinic_documents::Language::English,
+    };
+    let pdf = station.day_sheet(c.location, c.tomorrow, options).await.unwrap();
+    let path = server.scratch.folder("printed").join("day-sheet.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Olena Kovalenko") && text.contains("Printed offline"), "{text}");
+
     server.restart().await;
     let started = Instant::now();
     while station.status().await.phase != Phase::Ready {
