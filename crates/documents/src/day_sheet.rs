@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use clinic_domain::bookings::BookingStatus;
 
 use crate::labels::Language;
-use crate::layout::{fit, render, wrap, Orientation, Page, PageSize, Paper, Weight};
+use crate::layout::{fit, number_pages, render, wrap, Orientation, Page, PageSize, Paper, Weight};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DaySheet {
@@ -126,12 +126,7 @@ pub fn day_sheet_pages(sheet: &DaySheet, options: SheetOptions) -> Vec<Page> {
         page.text(size.margin, size.margin + 70.0, ROW_SIZE, Weight::Regular, words.no_bookings);
         pages.push(page);
     }
-    // Page numbers, now that their count is known.
-    let count = pages.len();
-    for (n, page) in pages.iter_mut().enumerate() {
-        let footer = format!("{} {} {} {count}", words.page, n + 1, words.of);
-        page.text_right(size.width - size.margin, size.height - size.margin + 4.0, 8.0, Weight::Regular, footer);
-    }
+    number_pages(&mut pages, size, words.page, words.of);
     pages
 }
 

@@ -50,6 +50,7 @@ pub struct Labels {
     pub preparation: &'static str,
     pub booking_number: &'static str,
     pub bring: &'static str,
+    pub visits: &'static str,
 }
 
 const ENGLISH: Labels = Labels {
@@ -74,6 +75,7 @@ const ENGLISH: Labels = Labels {
     preparation: "How to prepare",
     booking_number: "Booking",
     bring: "Please come 10 minutes early and bring an identity document.",
+    visits: "Patient's visits",
 };
 
 const UKRAINIAN: Labels = Labels {
@@ -98,6 +100,7 @@ const UKRAINIAN: Labels = Labels {
     preparation: "Як підготуватися",
     booking_number: "Запис",
     bring: "Будь ласка, прийдіть за 10 хвилин і візьміть документ, що посвідчує особу.",
+    visits: "Візити пацієнта",
 };
 
 impl Language {

@@ -193,6 +193,15 @@ pub fn wrap(text: &str, width: f32, size: f32, weight: Weight, max_lines: usize)
     lines
 }
 
+/// "Page N of M" at the foot of every page, now that M is known.
+pub fn number_pages(pages: &mut [Page], size: PageSize, page: &str, of: &str) {
+    let count = pages.len();
+    for (n, content) in pages.iter_mut().enumerate() {
+        let footer = format!("{page} {} {of} {count}", n + 1);
+        content.text_right(size.width - size.margin, size.height - size.margin + 4.0, 8.0, Weight::Regular, footer);
+    }
+}
+
 fn font(weight: Weight) -> Font {
     static FONTS: OnceLock<(Font, Font)> = OnceLock::new();
     let (regular, bold) = FONTS.get_or_init(|| {

@@ -9,6 +9,7 @@ pub mod labels;
 pub mod layout;
 pub mod sample;
 pub mod slip;
+pub mod visits;
 
 pub use labels::Language;
 pub use layout::{Orientation, Paper};
