@@ -1,7 +1,8 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { BoardColumn, Booking, BookingStatus, DayBoard, Location } from "../../bindings";
+import type { BoardColumn, Booking, BookingStatus, DayBoard } from "../../bindings";
+import { centre } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
 
 vi.mock("../../bindings", async (importOriginal) => ({
@@ -23,16 +24,7 @@ vi.mock("../../bindings", async (importOriginal) => ({
 const { commands } = await import("../../bindings");
 const { Board } = await import("./Board");
 
-const location: Location = {
-  id: 1,
-  name: "Centre",
-  address: "a",
-  phone: "",
-  timeZone: "UTC",
-  gridMinutes: 15,
-  isActive: true,
-  rowVersion: 1,
-};
+const location = centre();
 const bondar: BoardColumn = {
   subject: { type: "doctor", doctorId: 3 },
   name: "Dr Iryna Bondar",

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { Booking, Location } from "../../bindings";
+import type { Booking } from "../../bindings";
+import { centre } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
 
 vi.mock("../../bindings", async (importOriginal) => ({
@@ -12,16 +13,7 @@ vi.mock("../../bindings", async (importOriginal) => ({
 const { commands } = await import("../../bindings");
 const { BookingDetail } = await import("./BookingDetail");
 
-const location: Location = {
-  id: 1,
-  name: "Centre",
-  address: "a",
-  phone: "",
-  timeZone: "UTC",
-  gridMinutes: 15,
-  isActive: true,
-  rowVersion: 1,
-};
+const location = centre();
 const booking: Booking = {
   id: "b1",
   patientId: "p1",

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { Location } from "../../bindings";
+import { centre } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
 
 vi.mock("../../bindings", async (importOriginal) => ({
@@ -20,16 +20,7 @@ vi.mock("../../bindings", async (importOriginal) => ({
 const { commands } = await import("../../bindings");
 const { NewBooking } = await import("./NewBooking");
 
-const location: Location = {
-  id: 1,
-  name: "Centre",
-  address: "a",
-  phone: "",
-  timeZone: "UTC",
-  gridMinutes: 15,
-  isActive: true,
-  rowVersion: 1,
-};
+const location = centre();
 const slots = [
   { startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z" },
   { startsAt: "2030-01-07T09:30:00Z", endsAt: "2030-01-07T10:00:00Z" },

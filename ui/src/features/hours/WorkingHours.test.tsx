@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { Location } from "../../bindings";
+import { centre } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
 
 vi.mock("../../bindings", async (importOriginal) => ({
@@ -20,16 +20,7 @@ vi.mock("../../bindings", async (importOriginal) => ({
 const { commands } = await import("../../bindings");
 const { Exceptions, WeekTemplate } = await import("./WorkingHours");
 
-const location: Location = {
-  id: 1,
-  name: "Centre",
-  address: "a",
-  phone: "",
-  timeZone: "Europe/Kyiv",
-  gridMinutes: 15,
-  isActive: true,
-  rowVersion: 1,
-};
+const location = centre("Europe/Kyiv");
 const monday = { weekday: 1, start: "09:00", end: "17:00" };
 
 describe("WeekTemplate", () => {
