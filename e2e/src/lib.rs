@@ -802,6 +802,7 @@ pub mod clinic {
             .create_diagnostic(&DiagnosticInput {
                 type_name: "MRI".into(),
                 description: String::new(),
+                preparation: "Leave jewellery and watches at home; tell us about implants.".into(),
                 price: "2400.00".into(),
                 slot_minutes: 60,
             })

@@ -29,6 +29,10 @@ pub enum FileChoice {
     ResultCopy,
     /// Where to export the audit trail.
     AuditCsv,
+    /// Where to save a document as PDF.
+    Pdf,
+    /// Where to export bookings for a spreadsheet.
+    BookingsCsv,
 }
 
 impl FileChoice {
@@ -37,7 +41,8 @@ impl FileChoice {
             FileChoice::Result | FileChoice::ResultCopy => ("PDF, PNG, JPEG", &["pdf", "png", "jpg", "jpeg"]),
             FileChoice::Photo => ("Images", &["jpg", "jpeg", "png", "webp"]),
             FileChoice::CaCertificate => ("Certificates", &["crt", "pem", "cer"]),
-            FileChoice::AuditCsv => ("CSV", &["csv"]),
+            FileChoice::AuditCsv | FileChoice::BookingsCsv => ("CSV", &["csv"]),
+            FileChoice::Pdf => ("PDF", &["pdf"]),
         }
     }
 }

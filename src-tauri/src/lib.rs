@@ -5,6 +5,7 @@
 
 pub mod chosen;
 mod commands;
+pub mod printer;
 pub mod protocol;
 mod updates;
 
@@ -119,6 +120,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             audit::export_audit_csv,
             audit::booking_trail,
             audit::patient_trail,
+            documents::preview_document,
+            documents::print_document,
+            documents::save_document_pdf,
+            documents::export_bookings_csv,
             staff::list_staff,
             staff::add_staff_member,
             staff::set_staff_active,
@@ -146,6 +151,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("STAFF_GROUPS", clinic_domain::staff::StaffGroup::ALL)
         .constant("EXCEPTION_KINDS_FOR_LOCATION", clinic_domain::schedule::ExceptionKind::FOR_LOCATION)
         .constant("EXCEPTION_KINDS_FOR_DOCTOR", clinic_domain::schedule::ExceptionKind::FOR_DOCTOR)
+        .constant("EXPORT_MAX_DAYS", clinic_domain::documents::EXPORT_MAX_DAYS)
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -296,6 +302,7 @@ pub fn run() {
             let station = Station::open(paths, Secrets::Keyring).map_err(|e| e.to_string())?;
             app.manage(station);
             app.manage(chosen::ChosenFiles::new(tauri_plugin_dialog::DialogExt::dialog(app).clone()));
+            app.manage(printer::Printer::new(app.handle().clone()));
             app.manage(updates::Updates::new(app.handle().clone()));
             forward_booking_changes(app.handle().clone());
             forward_sync_status(app.handle().clone());

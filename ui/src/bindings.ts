@@ -119,6 +119,17 @@ export const commands = {
 	exportAuditCsv: (filter: AuditFilter, path: string) => typedError<number, AppError>(__TAURI_INVOKE("export_audit_csv", { filter, path })),
 	bookingTrail: (id: BookingId) => typedError<AuditEvent[], AppError>(__TAURI_INVOKE("booking_trail", { id })),
 	patientTrail: (id: PatientId) => typedError<AuditEvent[], AppError>(__TAURI_INVOKE("patient_trail", { id })),
+	/**  Lays a document out for the preview (nothing recorded yet). */
+	previewDocument: (request: DocumentRequest) => typedError<DocumentPreview, AppError>(__TAURI_INVOKE("preview_document", { request })),
+	/**
+	 *  Records the print, then opens the print dialog on the window, whose
+	 *  print stylesheet shows only the previewed pages.
+	 */
+	printDocument: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("print_document", { id })),
+	/**  Saves the previewed document as PDF at `path` (from the save dialog). */
+	saveDocumentPdf: (id: string, path: string) => typedError<SavedFile, AppError>(__TAURI_INVOKE("save_document_pdf", { id, path })),
+	/**  Writes the bookings of a range as CSV at `path` (from the save dialog). */
+	exportBookingsCsv: (request: BookingExport, path: string) => typedError<SavedFile, AppError>(__TAURI_INVOKE("export_bookings_csv", { request, path })),
 	listStaff: () => typedError<StaffMember[], AppError>(__TAURI_INVOKE("list_staff")),
 	/**  Adds a staff member; the generated initial password is returned once. */
 	addStaffMember: (input: NewStaffMember) => typedError<IssuedPassword, AppError>(__TAURI_INVOKE("add_staff_member", { input })),
@@ -151,6 +162,8 @@ export const DIAGNOSTIC_CAPACITY = {"max":50,"min":1} as const;
 export const EXCEPTION_KINDS_FOR_DOCTOR = ["leave","extraHours"] as const;
 
 export const EXCEPTION_KINDS_FOR_LOCATION = ["closure","extraHours"] as const;
+
+export const EXPORT_MAX_DAYS = 366 as const;
 
 export const GRID_MINUTES = [5,10,15,20,30,60] as const;
 
@@ -282,6 +295,22 @@ export type Booking = {
 	 *  reach, not yet applied by the server.
 	 */
 	provisional?: boolean,
+};
+
+/**
+ *  Bookings for the accountant's spreadsheet: a range of dates (in each
+ *  location's own calendar), narrowed by location, doctor or diagnostic
+ *  and status.
+ */
+export type BookingExport = {
+	from: string,
+	to: string,
+	locationId: LocationId | null,
+	subject: BookingSubject | null,
+	/**  Empty: every status. */
+	statuses?: BookingStatus[],
+	delimiter: CsvDelimiter,
+	language: string,
 };
 
 export type BookingId = string;
@@ -439,6 +468,12 @@ export type ConnectionReport = {
 	tlsWarning?: string | null,
 };
 
+/**
+ *  Between fields of a CSV: `;` where the decimal mark is a comma (and
+ *  spreadsheet programs expect it), `,` elsewhere.
+ */
+export type CsvDelimiter = "semicolon" | "comma";
+
 export type DayBoard = {
 	location: Location,
 	date: string,
@@ -469,6 +504,8 @@ export type Diagnostic = {
 	id: DiagnosticId,
 	typeName: string,
 	description: string,
+	/**  How a patient prepares; printed on the appointment slip. */
+	preparation?: string,
 	price: Money,
 	photoId: PhotoId | null,
 	slotMinutes: number,
@@ -483,6 +520,7 @@ export type DiagnosticId = number;
 export type DiagnosticInput = {
 	typeName: string,
 	description?: string,
+	preparation?: string,
 	price: string,
 	slotMinutes: number,
 };
@@ -545,6 +583,48 @@ export type DoctorSummary = {
 	isActive: boolean,
 };
 
+export type Document = {
+	title: string,
+	/**  What the save dialog offers, e.g. `day-sheet-centre-2026-12-01.pdf`. */
+	fileName: string,
+	/**  The page's size in points (1/72 inch), as `@page` and the PDF use it. */
+	width: number | null,
+	height: number | null,
+	pages: Page[],
+	/**  The BCP 47 tag of the words on it. */
+	language: string,
+	/**  How many bookings (or rows) it shows, for the audit trail. */
+	rows: number,
+};
+
+/**  Which document left the app. */
+export type DocumentKind = "daySheet" | "slip" | "visitList" | "workingHours" | "bookingsCsv";
+
+/**
+ *  A document laid out for the window's preview, under the id that Print
+ *  and Save as PDF name.
+ */
+export type DocumentPreview = {
+	id: string,
+	document: Document,
+	/**  Built from the station's kept copy: the pages say so too. */
+	offline: boolean,
+};
+
+/**
+ *  A document the desk can preview, print and save as PDF. `language` is
+ *  the window's language tag ("en", "uk"): paper speaks it too.
+ */
+export type DocumentRequest = 
+/**  A location's day, for one doctor or diagnostic or (`subject` none) all of them. */
+{ document: "daySheet"; locationId: LocationId; date: string; subject: BookingSubject | null; paper: Paper; orientation: Orientation; language: string } | 
+/**  The appointment slip handed to the patient. */
+{ document: "slip"; bookingId: BookingId; paper: Paper; language: string } | 
+/**  A patient's upcoming bookings, and past ones when asked. */
+{ document: "visitList"; patientId: PatientId; includePast: boolean; paper: Paper; language: string } | 
+/**  A location's weekly working hours and each doctor's there. */
+{ document: "workingHours"; locationId: LocationId; paper: Paper; language: string };
+
 export type Entity = "location" | "specialty" | "doctor" | "diagnostic" | "diagnosticLocation" | "patient" | "booking" | "rating" | "result" | "photo" | "scheduleException" | "staffMember";
 
 export type ExceptionKind = 
@@ -566,7 +646,11 @@ export type FileChoice =
 /**  Where to save a copy of a result (or of a file kept with a conflict). */
 "resultCopy" | 
 /**  Where to export the audit trail. */
-"auditCsv";
+"auditCsv" | 
+/**  Where to save a document as PDF. */
+"pdf" | 
+/**  Where to export bookings for a spreadsheet. */
+"bookingsCsv";
 
 /**  A free slot, with the lowest lane still free in it. */
 export type FreeSlot = {
@@ -592,7 +676,12 @@ export type Intent = { kind: "createPatient"; patientId: PatientId; input: Patie
  *  The file's bytes travel beside the intent (kept on the station until
  *  the server acknowledges), never inside the queued JSON.
  */
-{ kind: "attachResult"; resultId: ResultId; bookingId: BookingId; fileName: string };
+{ kind: "attachResult"; resultId: ResultId; bookingId: BookingId; fileName: string } | 
+/**
+ *  A document printed from the station's kept boards while offline: the
+ *  audit trail gets it when the station is back.
+ */
+{ kind: "recordOutput"; record: OutputRecord };
 
 /**  A change queued by a station, applied by the server at most once. */
 export type IntentId = string;
@@ -608,6 +697,15 @@ export type IssuedPassword = {
 	member: StaffMember,
 	password: string,
 };
+
+/**
+ *  Something drawn on a page, in points; `y` is the text's baseline (or a
+ *  rule's top), from the page's top edge. The window's preview draws the
+ *  same items with the same font.
+ */
+export type Item = { kind: "text"; x: number | null; y: number | null; size: number | null; weight: Weight; text: string } | 
+/**  A filled rectangle: rules under headings, shading behind header rows. */
+{ kind: "rule"; x: number | null; y: number | null; width: number | null; height: number | null; gray: number };
 
 /**  A clinic server's queue on this computer. */
 export type KeptQueue = {
@@ -664,6 +762,36 @@ export type OpenSpan = {
 	start: WallTime,
 	end: WallTime,
 };
+
+export type Orientation = "portrait" | "landscape";
+
+/**  How it left: on paper, or as a file. */
+export type Output = "print" | "pdf" | "csv";
+
+/**
+ *  What the audit trail records of a print or a saved file: which document,
+ *  what it covered (a location and date, a booking, a patient, a range),
+ *  how many rows, and whether it came from the station's kept copy. The
+ *  database adds who, when and from which station.
+ */
+export type OutputRecord = {
+	document: DocumentKind,
+	output: Output,
+	/**  What it covered, in words ("Centre 2026-12-01", a booking's id). */
+	covering: string,
+	/**  The one patient it is about, if any (a slip, a visit list). */
+	patientId: PatientId | null,
+	rows: number,
+	/**  Printed from the station's kept boards while the server was out of reach. */
+	offline: boolean,
+};
+
+export type Page = {
+	items: Item[],
+};
+
+/**  Paper the documents fit. */
+export type Paper = "a4" | "letter";
 
 export type Patient = {
 	id: PatientId,
@@ -770,6 +898,14 @@ export type ResultFile = {
 };
 
 export type ResultId = string;
+
+/**  A file written where the person chose. */
+export type SavedFile = {
+	path: string,
+	bytes: number,
+	/**  Bookings (or rows) in it. */
+	rows: number,
+};
 
 /**  A stored date exception. */
 export type ScheduleException = {
@@ -1065,6 +1201,8 @@ export type WeeklyInterval = {
 	start: WallTime,
 	end: WallTime,
 };
+
+export type Weight = "regular" | "bold";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::Duration;
 use clinic_documents::csv_export::{bookings_csv, Delimiter, ExportRow};
-use clinic_documents::day_sheet::{day_sheet_pdf, SheetOptions};
+use clinic_documents::day_sheet::{day_sheet, SheetOptions};
 use clinic_documents::{sample, Language, Orientation, Paper};
 
 fn median(mut times: Vec<f64>) -> f64 {
@@ -32,7 +32,7 @@ fn main() {
     let times: Vec<f64> = (0..15)
         .map(|_| {
             let started = Instant::now();
-            size = day_sheet_pdf(&sheet, options).expect("the day sheet").len();
+            size = day_sheet(&sheet, options).pdf().expect("the day sheet").len();
             started.elapsed().as_secs_f64() * 1000.0
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Writes the sample day sheet and slip as PDF, to look at or to render:
 //! `cargo run -p clinic-documents --example sample -- <folder> [en|uk] [rows]`
-use clinic_documents::day_sheet::{day_sheet_pdf, SheetOptions};
-use clinic_documents::slip::slip_pdf;
+use clinic_documents::day_sheet::{day_sheet, SheetOptions};
+use clinic_documents::slip::slip_document;
 use clinic_documents::{sample, Language, Orientation, Paper};
 
 fn main() -> Result<(), String> {
@@ -17,8 +17,8 @@ fn main() -> Result<(), String> {
         }
     };
     for (name, pdf) in [
-        ("day-sheet.pdf", day_sheet_pdf(&sample::day_sheet(rows), options)?),
-        ("slip.pdf", slip_pdf(&sample::slip(preparation), Paper::A4, language)?),
+        ("day-sheet.pdf", day_sheet(&sample::day_sheet(rows), options).pdf()?),
+        ("slip.pdf", slip_document(&sample::slip(preparation), Paper::A4, language).pdf()?),
     ] {
         let path = folder.join(name);
         std::fs::write(&path, &pdf).map_err(|e| format!("{}: {e}", path.display()))?;

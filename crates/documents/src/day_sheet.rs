@@ -7,8 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use clinic_domain::bookings::BookingStatus;
 
+use crate::document::Document;
 use crate::labels::Language;
-use crate::layout::{fit, number_pages, render, wrap, Orientation, Page, PageSize, Paper, Weight};
+use crate::layout::{fit, number_pages, wrap, Orientation, Page, PageSize, Paper, Weight};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DaySheet {
@@ -130,11 +131,17 @@ pub fn day_sheet_pages(sheet: &DaySheet, options: SheetOptions) -> Vec<Page> {
     pages
 }
 
-/// The sheet as a PDF.
-pub fn day_sheet_pdf(sheet: &DaySheet, options: SheetOptions) -> Result<Vec<u8>, String> {
+/// The sheet as a document.
+pub fn day_sheet(sheet: &DaySheet, options: SheetOptions) -> Document {
     let size = PageSize::new(options.paper, options.orientation);
-    let title = format!("{} · {} · {}", options.language.labels().day_sheet, sheet.location, sheet.date);
-    render(size, &day_sheet_pages(sheet, options), &title, options.language.tag())
+    let day_sheet = options.language.labels().day_sheet;
+    let title = format!("{day_sheet} · {} · {}", sheet.location, sheet.date);
+    let file = match sheet.sections.as_slice() {
+        [only] => format!("{day_sheet} {} {} {}", sheet.location, only.title, sheet.date),
+        _ => format!("{day_sheet} {} {}", sheet.location, sheet.date),
+    };
+    let rows = sheet.sections.iter().map(|s| s.rows.len()).sum();
+    Document::new(title, &file, size, day_sheet_pages(sheet, options), options.language).with_rows(rows)
 }
 
 /// The header every page carries; returns where the body starts.
@@ -314,7 +321,10 @@ mod tests {
     /// Ukrainian names, so the embedded font maps its glyphs back to text.
     #[test]
     fn the_pdf_holds_selectable_ukrainian_text() {
-        let pdf = day_sheet_pdf(&sheet(60), A4).unwrap();
+        let document = day_sheet(&sheet(60), A4);
+        assert_eq!(document.rows, 120);
+        assert_eq!(document.file_name, "розклад-на-день-центр-2026-12-01.pdf");
+        let pdf = document.pdf().unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("day-sheet.pdf");

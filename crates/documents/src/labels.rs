@@ -51,6 +51,8 @@ pub struct Labels {
     pub booking_number: &'static str,
     pub bring: &'static str,
     pub visits: &'static str,
+    pub working_hours: &'static str,
+    pub times_in: &'static str,
 }
 
 const ENGLISH: Labels = Labels {
@@ -76,6 +78,8 @@ const ENGLISH: Labels = Labels {
     booking_number: "Booking",
     bring: "Please come 10 minutes early and bring an identity document.",
     visits: "Patient's visits",
+    working_hours: "Working hours",
+    times_in: "times in",
 };
 
 const UKRAINIAN: Labels = Labels {
@@ -101,6 +105,8 @@ const UKRAINIAN: Labels = Labels {
     booking_number: "Запис",
     bring: "Будь ласка, прийдіть за 10 хвилин і візьміть документ, що посвідчує особу.",
     visits: "Візити пацієнта",
+    working_hours: "Графік роботи",
+    times_in: "час за",
 };
 
 impl Language {
@@ -167,6 +173,14 @@ impl Language {
         match self {
             Language::English => format!("{}, {} {} {}", EN_DAYS[day], date.day(), EN_MONTHS[month], date.year()),
             Language::Ukrainian => format!("{}, {} {} {}", UK_DAYS[day], date.day(), UK_MONTHS[month], date.year()),
+        }
+    }
+
+    /// Monday first, short.
+    pub fn weekdays(self) -> [&'static str; 7] {
+        match self {
+            Language::English => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            Language::Ukrainian => ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд"],
         }
     }
 

@@ -11,15 +11,20 @@ use krilla::page::PageSettings;
 use krilla::paint::Fill;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
+use serde::Serialize;
+use specta::Type;
+
+pub use clinic_domain::documents::{Orientation, Paper};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
 /// DejaVu Sans Condensed: free to embed, covers Latin and Cyrillic, narrow
 /// enough for a day's table on one line per booking.
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf");
+pub static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed.ttf");
+pub static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
 pub enum Weight {
     Regular,
     Bold,
@@ -32,19 +37,6 @@ impl Weight {
             Weight::Bold => BOLD,
         }
     }
-}
-
-/// Paper the documents fit, in PostScript points (1/72 inch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paper {
-    A4,
-    Letter,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orientation {
-    Portrait,
-    Landscape,
 }
 
 /// A page's size and the margin kept clear on every side.
@@ -74,9 +66,11 @@ impl PageSize {
     }
 }
 
-/// Something drawn on a page; `y` is the text's baseline (or a rule's top),
-/// from the page's top edge.
-#[derive(Debug, Clone, PartialEq)]
+/// Something drawn on a page, in points; `y` is the text's baseline (or a
+/// rule's top), from the page's top edge. The window's preview draws the
+/// same items with the same font.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Item {
     Text {
         x: f32,
@@ -95,7 +89,7 @@ pub enum Item {
     },
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
 pub struct Page {
     pub items: Vec<Item>,
 }

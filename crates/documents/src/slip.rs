@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::document::Document;
 use crate::labels::Language;
-use crate::layout::{fit, render, wrap, Orientation, Page, PageSize, Paper, Weight};
+use crate::layout::{fit, wrap, Orientation, Page, PageSize, Paper, Weight};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slip {
@@ -90,11 +91,13 @@ pub fn slip_page(slip: &Slip, paper: Paper, language: Language) -> Page {
     page
 }
 
-/// The slip as a PDF.
-pub fn slip_pdf(slip: &Slip, paper: Paper, language: Language) -> Result<Vec<u8>, String> {
+/// The slip as a one-page document.
+pub fn slip_document(slip: &Slip, paper: Paper, language: Language) -> Document {
     let size = PageSize::new(paper, Orientation::Portrait);
-    let title = format!("{} · {} · {}", language.labels().slip, slip.patient, short_number(&slip.booking_id));
-    render(size, &[slip_page(slip, paper, language)], &title, language.tag())
+    let number = short_number(&slip.booking_id);
+    let title = format!("{} · {} · {number}", language.labels().slip, slip.patient);
+    let file = format!("{} {number}", language.labels().slip);
+    Document::new(title, &file, size, vec![slip_page(slip, paper, language)], language).with_rows(1)
 }
 
 /// What the patient quotes: the id's first eight characters, upper case.
@@ -137,7 +140,9 @@ mod tests {
 
     #[test]
     fn the_slip_is_one_small_pdf() {
-        let pdf = slip_pdf(&slip("Не їсти за 4 години."), Paper::A4, Language::Ukrainian).unwrap();
+        let document = slip_document(&slip("Не їсти за 4 години."), Paper::A4, Language::Ukrainian);
+        assert_eq!(document.file_name, "запис-на-прийом-0193a1b2.pdf");
+        let pdf = document.pdf().unwrap();
         assert!(pdf.starts_with(b"%PDF-") && pdf.len() < 60_000, "{} bytes", pdf.len());
     }
 }

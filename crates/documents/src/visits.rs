@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clinic_domain::bookings::BookingStatus;
 
+use crate::document::Document;
 use crate::labels::Language;
-use crate::layout::{fit, number_pages, render, wrap, Orientation, Page, PageSize, Paper, Weight};
+use crate::layout::{fit, number_pages, wrap, Orientation, Page, PageSize, Paper, Weight};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitList {
@@ -105,11 +106,12 @@ pub fn visit_pages(list: &VisitList, paper: Paper, language: Language) -> Vec<Pa
     pages
 }
 
-/// The list as a PDF.
-pub fn visits_pdf(list: &VisitList, paper: Paper, language: Language) -> Result<Vec<u8>, String> {
+/// The list as a document.
+pub fn visits_document(list: &VisitList, paper: Paper, language: Language) -> Document {
     let size = PageSize::new(paper, Orientation::Portrait);
     let title = format!("{} · {}", language.labels().visits, list.patient);
-    render(size, &visit_pages(list, paper, language), &title, language.tag())
+    let file = format!("{} {}", language.labels().visits, list.patient_number);
+    Document::new(title, &file, size, visit_pages(list, paper, language), language).with_rows(list.visits.len())
 }
 
 #[cfg(test)]
@@ -162,7 +164,7 @@ mod tests {
         assert!(pages[1].texts().contains(&"Patient's visits") && pages[1].texts().contains(&"When"));
         let empty = visit_pages(&list(0), Paper::A4, Language::English);
         assert!(empty[0].texts().contains(&"No bookings"));
-        let pdf = visits_pdf(&list(3), Paper::A4, Language::Ukrainian).unwrap();
+        let pdf = visits_document(&list(3), Paper::A4, Language::Ukrainian).pdf().unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
     }
 }

@@ -175,6 +175,9 @@ pub struct Diagnostic {
     pub id: DiagnosticId,
     pub type_name: String,
     pub description: String,
+    /// How a patient prepares; printed on the appointment slip.
+    #[serde(default)]
+    pub preparation: String,
     pub price: Money,
     pub photo_id: Option<PhotoId>,
     pub slot_minutes: i32,
@@ -190,6 +193,8 @@ pub struct DiagnosticInput {
     pub type_name: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub preparation: String,
     pub price: String,
     pub slot_minutes: i32,
 }
@@ -198,6 +203,7 @@ pub struct DiagnosticInput {
 pub struct ValidDiagnostic {
     pub type_name: String,
     pub description: String,
+    pub preparation: String,
     pub price: Money,
     pub slot_length: SlotLength,
 }
@@ -207,6 +213,7 @@ impl DiagnosticInput {
         Ok(ValidDiagnostic {
             type_name: required_text("typeName", &self.type_name, 128)?,
             description: optional_text("description", &self.description, 2000)?,
+            preparation: optional_text("preparation", &self.preparation, 2000)?,
             price: Money::parse("price", &self.price)?,
             slot_length: SlotLength::parse("slotMinutes", self.slot_minutes)?,
         })

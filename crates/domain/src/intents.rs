@@ -41,6 +41,11 @@ pub enum Intent {
         booking_id: BookingId,
         file_name: String,
     },
+    /// A document printed from the station's kept boards while offline: the
+    /// audit trail gets it when the station is back.
+    RecordOutput {
+        record: crate::documents::OutputRecord,
+    },
 }
 
 impl Intent {
@@ -53,6 +58,7 @@ impl Intent {
             Intent::Reschedule { .. } => "reschedule",
             Intent::Rate { .. } => "rate",
             Intent::AttachResult { .. } => "attachResult",
+            Intent::RecordOutput { .. } => "recordOutput",
         }
     }
 
@@ -65,6 +71,7 @@ impl Intent {
             Intent::Reschedule { request } => Some(request.new_booking_id),
             Intent::Rate { input } => Some(input.booking_id),
             Intent::AttachResult { booking_id, .. } => Some(*booking_id),
+            Intent::RecordOutput { .. } => None,
         }
     }
 }

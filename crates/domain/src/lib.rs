@@ -6,6 +6,7 @@ pub mod audit;
 pub mod availability;
 pub mod bookings;
 pub mod catalogue;
+pub mod documents;
 pub mod error;
 pub mod ids;
 pub mod intents;

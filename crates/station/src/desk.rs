@@ -83,7 +83,7 @@ impl ConflictResolution {
 /// the server's intent log answers it without applying it twice.
 // A return value used once and dropped: its size does not matter.
 #[allow(clippy::large_enum_variant)]
-enum Submitted {
+pub(crate) enum Submitted {
     Applied(Option<IntentAnswer>),
     Queued,
 }
@@ -106,7 +106,7 @@ impl Station {
     }
 
     /// Applies an intent now, or queues it with its provisional rows.
-    async fn submit(&self, intent: Intent, file: Option<&[u8]>) -> AppResult<Submitted> {
+    pub(crate) async fn submit(&self, intent: Intent, file: Option<&[u8]>) -> AppResult<Submitted> {
         let actor = self.actor().await?;
         let sync = self.sync().await?;
         let queued = QueuedIntent {

@@ -291,6 +291,7 @@ impl Station {
         if let Some(session) = self.session.write().await.take() {
             tracing::info!(login = %session.login, "signed out");
         }
+        self.previews.forget_all();
         self.disconnect().await;
     }
 

@@ -116,6 +116,8 @@ pub struct Station {
     sync_status: watch::Sender<SyncStatus>,
     syncer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) staging: crate::files::Staging,
+    /// Documents previewed, for Print and Save as PDF.
+    pub(crate) previews: crate::documents::Previews,
     /// Who is signed in; the pool runs under their login.
     pub(crate) session: RwLock<Option<Session>>,
     /// Connecting, signing in and out happen one at a time.
@@ -143,6 +145,7 @@ impl Station {
             sync_status: watch::channel(SyncStatus::starting()).0,
             syncer: Mutex::new(None),
             staging: crate::files::Staging::default(),
+            previews: crate::documents::Previews::default(),
         })
     }
 

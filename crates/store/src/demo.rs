@@ -71,19 +71,44 @@ const SPECIALTIES: [&str; 10] = [
     "Urology",
 ];
 
-const DIAGNOSTICS: [(&str, &str, u32, u16); 12] = [
-    ("MRI", "Magnetic resonance imaging of soft tissue, joints and brain", 2400, 60),
-    ("CT", "Computed tomography with or without contrast", 1800, 30),
-    ("X-Ray", "Plain radiography of chest, limbs and spine", 450, 15),
-    ("Ultrasound", "Abdominal, pelvic, thyroid and vascular ultrasound", 700, 30),
-    ("PET", "Positron emission tomography", 9500, 90),
-    ("Blood test", "Complete blood count and biochemistry panel", 350, 10),
-    ("Urine test", "General urinalysis", 150, 10),
-    ("Biopsy", "Tissue sampling with histology", 2100, 45),
-    ("ECG", "Resting 12-lead electrocardiogram", 300, 15),
-    ("Bone density", "DEXA densitometry", 900, 30),
-    ("Endoscopy", "Upper gastrointestinal endoscopy", 2600, 45),
-    ("Colonoscopy", "Lower gastrointestinal endoscopy", 3200, 60),
+/// Name, description, preparation printed on the slip, price, minutes.
+const DIAGNOSTICS: [(&str, &str, &str, u32, u16); 12] = [
+    (
+        "MRI",
+        "Magnetic resonance imaging of soft tissue, joints and brain",
+        "Leave jewellery, watches and cards at home. Tell us about a pacemaker, implants or metal fragments.",
+        2400,
+        60,
+    ),
+    ("CT", "Computed tomography with or without contrast", "With contrast: nothing to eat for 4 hours.", 1800, 30),
+    ("X-Ray", "Plain radiography of chest, limbs and spine", "", 450, 15),
+    (
+        "Ultrasound",
+        "Abdominal, pelvic, thyroid and vascular ultrasound",
+        "Abdomen: nothing to eat for 6 hours. Pelvis: drink 1 litre of water an hour before.",
+        700,
+        30,
+    ),
+    (
+        "PET",
+        "Positron emission tomography",
+        "Nothing to eat for 6 hours; water only. No exercise the day before.",
+        9500,
+        90,
+    ),
+    ("Blood test", "Complete blood count and biochemistry panel", "Come fasting, before 11:00.", 350, 10),
+    ("Urine test", "General urinalysis", "The first morning sample, in a sterile container.", 150, 10),
+    ("Biopsy", "Tissue sampling with histology", "Bring your referral and earlier scans.", 2100, 45),
+    ("ECG", "Resting 12-lead electrocardiogram", "", 300, 15),
+    ("Bone density", "DEXA densitometry", "No calcium tablets for 24 hours before.", 900, 30),
+    ("Endoscopy", "Upper gastrointestinal endoscopy", "Nothing to eat or drink for 8 hours.", 2600, 45),
+    (
+        "Colonoscopy",
+        "Lower gastrointestinal endoscopy",
+        "A clear-liquid diet the day before and the bowel preparation as prescribed. Someone should take you home.",
+        3200,
+        60,
+    ),
 ];
 
 const FIRST_NAMES: [&str; 32] = [
@@ -328,12 +353,13 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> AppResult<DemoSum
 
     // Diagnostics: offered at every location, the common ones with two lanes.
     let mut diagnostics = Vec::new();
-    for (name, description, price, slot) in DIAGNOSTICS {
+    for (name, description, preparation, price, slot) in DIAGNOSTICS {
         let id: i32 = sqlx::query_scalar!(
-            "INSERT INTO diagnostics (type_name, description, price, slot_minutes) VALUES ($1, $2, $3, $4)
-             RETURNING diagnostic_id",
+            "INSERT INTO diagnostics (type_name, description, preparation, price, slot_minutes)
+             VALUES ($1, $2, $3, $4, $5) RETURNING diagnostic_id",
             name,
             description,
+            preparation,
             Decimal::from(price),
             slot as i16
         )

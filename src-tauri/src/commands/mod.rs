@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bookings;
 pub mod catalogue;
+pub mod documents;
 pub mod files;
 pub mod hours;
 pub mod patients;

@@ -57,6 +57,7 @@ fn harness() -> Harness {
         .invoke_handler(clinic_desk::specta_builder::<MockRuntime>().invoke_handler())
         .manage(station)
         .manage(clinic_desk::chosen::ChosenFiles::default())
+        .manage(clinic_desk::printer::Printer::default())
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();

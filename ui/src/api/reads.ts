@@ -56,6 +56,7 @@ export const read = {
   listStaff: reader("listStaff"),
   listConflicts: reader("listConflicts"),
   keptQueues: reader("keptQueues"),
+  previewDocument: reader("previewDocument"),
 };
 
 type Read = keyof typeof read;

@@ -477,13 +477,13 @@ async fn a_location_with_an_unreadable_zone_stops_nothing_else() {
 }
 
 /// The day sheet from the server: the day's bookings with the patients'
-/// names and phones in the PDF's text, cancelled ones left out, and the
-/// print recorded in the audit trail under the desk's login.
+/// names and phones in the PDF's text, cancelled ones left out; the print
+/// and the PDF recorded in the audit trail under the desk's login, the
+/// preview not; a slip; the bookings exported as CSV.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_day_sheet_lists_the_days_bookings_with_phones_and_is_audited() {
-    use clinic_documents::day_sheet::SheetOptions;
-    use clinic_documents::{Language, Orientation, Paper};
     use clinic_domain::bookings::{BookingSubject, CancelKind, SlotQuery, StatusAction, StatusRequest};
+    use clinic_domain::documents::{BookingExport, CsvDelimiter, DocumentRequest, Orientation, Paper};
     use clinic_domain::ids::PatientId;
     use clinic_domain::patients::PatientInput;
     use clinic_domain::Actor;
@@ -522,25 +522,92 @@ async fn a_day_sheet_lists_the_days_bookings_with_phones_and_is_audited() {
     };
     clinic.change_status(&cancel, &actor).await.unwrap();
 
-    let options = SheetOptions { paper: Paper::A4, orientation: Orientation::Portrait, language: Language::Ukrainian };
-    let pdf = station.day_sheet(location, tomorrow, options).await.unwrap();
+    let audited = async |action: &str| -> Vec<(String, String, String)> {
+        sqlx::query_as(
+            "SELECT login, row_id, changes::text FROM audit.events WHERE action = $1 AND table_name = 'bookings'
+              ORDER BY event_id",
+        )
+        .bind(action)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+    };
+    let request = DocumentRequest::DaySheet {
+        location_id: location,
+        date: tomorrow,
+        subject: None,
+        paper: Paper::A4,
+        orientation: Orientation::Portrait,
+        language: "uk".into(),
+    };
+    let preview = station.preview_document(&request).await.unwrap();
+    assert!(!preview.offline);
+    assert_eq!(preview.document.rows, 1, "the cancelled booking is left out");
+    assert!(audited("print").await.is_empty() && audited("export").await.is_empty(), "a preview records nothing");
+
     let scratch = Scratch::new("day-sheet");
     let path = scratch.folder("out").join("day-sheet.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8(text.stdout).unwrap();
+    let saved = station.save_document_pdf(preview.id, &path).await.unwrap();
+    assert!(saved.bytes > 1000 && saved.rows == 1, "{saved:?}");
+    let text = support::pdf_text(&path);
     assert!(text.contains("Олена Коваленко") && text.contains("+380501112233"), "{text}");
     assert!(text.contains("Др. Ірина Бондар") && text.contains("Кардіологія"), "{text}");
     assert!(!text.contains("Тарас Мельник"), "a cancelled booking is not on the sheet: {text}");
     assert!(!text.contains("без зв'язку"), "printed from the server: {text}");
+    station.record_printed(preview.id).await.unwrap();
 
-    let printed: (String, String) = sqlx::query_as(
-        "SELECT login, row_id FROM audit.events WHERE action = 'print' AND table_name = 'bookings' ORDER BY event_id DESC LIMIT 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .expect("the print is in the audit trail");
-    assert_eq!(printed.0, DESK_LOGIN);
-    assert!(printed.1.starts_with("day sheet Centre"), "{printed:?}");
+    let exported = audited("export").await;
+    assert_eq!(exported.len(), 1, "{exported:?}");
+    assert_eq!(exported[0].0, DESK_LOGIN);
+    assert_eq!(exported[0].1, format!("Centre {tomorrow}"));
+    assert!(exported[0].2.contains(r#""output": "pdf""#) && exported[0].2.contains(r#""rows": 1"#), "{exported:?}");
+    let printed = audited("print").await;
+    assert_eq!(printed.len(), 1, "{printed:?}");
+    assert!(printed[0].2.contains(r#""document": "daySheet""#), "{printed:?}");
+
+    // The slip: where (with the address) and when in the location's time.
+    let booking = station.day_board(location, tomorrow).await.unwrap().bookings;
+    let olenas = booking.iter().find(|b| b.patient_id == olena.id).unwrap();
+    let slip = DocumentRequest::Slip { booking_id: olenas.id, paper: Paper::Letter, language: "en".into() };
+    let slip = station.preview_document(&slip).await.unwrap();
+    let texts: Vec<String> = slip.document.pages[0].texts().into_iter().map(String::from).collect();
+    assert!(texts.iter().any(|t| t.contains("Olena") || t.contains("Олена")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Centre, ")), "the location and its address: {texts:?}");
+    assert!(texts.iter().any(|t| t.contains("Др. Ірина Бондар · Кардіологія")), "the doctor and specialty: {texts:?}");
+
+    // A preview forgotten (or never made) cannot be printed.
+    let unknown = station.record_printed(uuid::Uuid::now_v7()).await.unwrap_err();
+    assert_eq!(unknown.field(), Some("documentId"));
+
+    // The accountant's export: every status unless narrowed, read back.
+    let csv_path = scratch.folder("out").join("bookings.csv");
+    let mut export = BookingExport {
+        from: tomorrow,
+        to: tomorrow,
+        location_id: Some(location),
+        subject: None,
+        statuses: vec![],
+        delimiter: CsvDelimiter::Semicolon,
+        language: "uk".into(),
+    };
+    let all = station.export_bookings_csv(&export, &csv_path).await.unwrap();
+    assert_eq!(all.rows, 2);
+    let written = std::fs::read(&csv_path).unwrap();
+    assert!(written.starts_with(b"\xEF\xBB\xBF"), "the byte-order mark spreadsheet programs look for");
+    let text = String::from_utf8(written[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("Дата;Початок;Кінець;Філія"), "{text}");
+    assert!(text.contains("Олена Коваленко") && text.contains("Тарас Мельник") && text.contains("Скасовано"), "{text}");
+    export.statuses = vec![clinic_domain::bookings::BookingStatus::Booked];
+    export.delimiter = CsvDelimiter::Comma;
+    let booked_only = station.export_bookings_csv(&export, &csv_path).await.unwrap();
+    assert_eq!(booked_only.rows, 1);
+    let exports = audited("export").await;
+    assert_eq!(exports.len(), 3, "the PDF and both CSV files: {exports:?}");
+    assert!(exports[2].2.contains(r#""document": "bookingsCsv""#) && exports[2].2.contains(r#""rows": 1"#));
+    export.to = tomorrow + chrono::Duration::days(400);
+    let too_long = station.export_bookings_csv(&export, &csv_path).await.unwrap_err();
+    assert_eq!(too_long.field(), Some("to"));
     station.shutdown().await;
 }

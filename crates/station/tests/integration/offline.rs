@@ -187,6 +187,7 @@ async fn seed(server: &Server) -> Clinicians {
         .create_diagnostic(&DiagnosticInput {
             type_name: "MRI".into(),
             description: String::new(),
+            preparation: "Leave metal objects at home.".into(),
             price: "1800.00".into(),
             slot_minutes: 60,
         })
@@ -461,18 +462,24 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     assert!(booked.provisional);
     assert_eq!(station.sync_status().await.unwrap().pending, 1);
 
-    // The day sheet prints from the kept board, saying it may be out of date.
-    let options = clinic_documents::day_sheet::SheetOptions {
-        paper: clinic_documents::Paper::A4,
-        orientation: clinic_documents::Orientation::Portrait,
-        language: clinic_documents::Language::English,
+    // The day sheet prints from the kept board, saying it may be out of date;
+    // the print waits in the queue for the audit trail.
+    let request = clinic_domain::documents::DocumentRequest::DaySheet {
+        location_id: c.location,
+        date: c.tomorrow,
+        subject: None,
+        paper: clinic_domain::documents::Paper::A4,
+        orientation: clinic_domain::documents::Orientation::Portrait,
+        language: "en".into(),
     };
-    let pdf = station.day_sheet(c.location, c.tomorrow, options).await.unwrap();
+    let preview = station.preview_document(&request).await.unwrap();
+    assert!(preview.offline);
     let path = server.scratch.folder("printed").join("day-sheet.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8(text.stdout).unwrap();
+    station.save_document_pdf(preview.id, &path).await.unwrap();
+    let text = support::pdf_text(&path);
     assert!(text.contains("Olena Kovalenko") && text.contains("Printed offline"), "{text}");
+    station.record_printed(preview.id).await.unwrap();
+    assert_eq!(station.sync_status().await.unwrap().pending, 3, "the booking, the PDF and the print");
 
     server.restart().await;
     let started = Instant::now();
@@ -484,6 +491,9 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     wait_until_synced(&station).await;
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 1);
     assert!(!station.get_booking(booked.id).await.unwrap().provisional);
+    let offline_outputs = "SELECT count(*) FROM audit.events
+        WHERE action IN ('print', 'export') AND login = 'desk.a' AND changes->>'offline' = 'true' AND changes ? 'madeAt'";
+    assert_eq!(server.count(offline_outputs).await, 2, "the offline print and PDF reached the audit trail");
     connecting.abort();
     station.shutdown().await;
 }

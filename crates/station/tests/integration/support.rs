@@ -147,3 +147,9 @@ pub fn station_for(server: &clinic_station::settings::ServerSettings) -> TestSta
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
+
+/// A PDF's text as a reader sees it (`pdftotext` from poppler-utils).
+pub fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
+}

@@ -14,11 +14,19 @@ pub async fn record_view(
     table: &str,
     row: &str,
     patient: Option<PatientId>,
+    details: &serde_json::Value,
 ) -> AppResult<()> {
-    sqlx::query_scalar!("SELECT audit.record_view($1, $2, $3, $4)", action, table, row, patient.map(|p| p.0))
-        .fetch_one(conn)
-        .await
-        .db()?;
+    sqlx::query_scalar!(
+        "SELECT audit.record_view($1, $2, $3, $4, $5::text::jsonb)",
+        action,
+        table,
+        row,
+        patient.map(|p| p.0),
+        details.to_string()
+    )
+    .fetch_one(conn)
+    .await
+    .db()?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clinic_domain::availability::Busy;
 use clinic_domain::bookings::{
     Booking, BookingStatus, BookingSubject, CancelKind, ChangeNote, ClinicPolicy, StatusChange, StatusFacts, VisitTime,
@@ -373,4 +373,83 @@ pub async fn set_policy(conn: &mut PgConnection, policy: &ClinicPolicy) -> AppRe
     .fetch_one(conn)
     .await
     .db()
+}
+
+/// A booking as the accountant's export lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedBooking {
+    pub id: BookingId,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub location: String,
+    pub time_zone: String,
+    pub subject: BookingSubject,
+    pub subject_name: String,
+    pub patient: String,
+    pub patient_number: i32,
+    pub phone: Option<String>,
+    pub status: BookingStatus,
+    pub price: Money,
+    pub message: String,
+}
+
+/// Bookings whose start falls on `from..=to` in their location's calendar,
+/// in time order. The UTC bounds a day apart either side keep the scan on
+/// the index; the zone's own date decides.
+pub async fn export(
+    conn: &mut PgConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    location: Option<LocationId>,
+    only: Option<BookingSubject>,
+) -> AppResult<Vec<ExportedBooking>> {
+    let (doctor, diagnostic) = match only {
+        Some(BookingSubject::Doctor { doctor_id }) => (Some(doctor_id.0), None),
+        Some(BookingSubject::Diagnostic { diagnostic_id }) => (None, Some(diagnostic_id.0)),
+        None => (None, None),
+    };
+    let rows = sqlx::query!(
+        r#"SELECT b.booking_id AS "id: BookingId", b.starts_at, b.ends_at, l.name AS location, l.time_zone,
+                  b.doctor_id, b.diagnostic_id, COALESCE(d.full_name, g.type_name) AS "subject_name!",
+                  p.full_name AS patient, p.patient_number, p.phone,
+                  b.status AS "status: BookingStatus", b.price, b.patient_message
+             FROM bookings b
+             JOIN locations l ON l.location_id = b.location_id
+             JOIN patients p ON p.patient_id = b.patient_id
+             LEFT JOIN doctors d ON d.doctor_id = b.doctor_id
+             LEFT JOIN diagnostics g ON g.diagnostic_id = b.diagnostic_id
+            WHERE b.starts_at >= ($1::date - 1)::timestamp AT TIME ZONE 'UTC'
+              AND b.starts_at < ($2::date + 2)::timestamp AT TIME ZONE 'UTC'
+              AND (b.starts_at AT TIME ZONE l.time_zone)::date BETWEEN $1 AND $2
+              AND ($3::int4 IS NULL OR b.location_id = $3)
+              AND ($4::int4 IS NULL OR b.doctor_id = $4)
+              AND ($5::int4 IS NULL OR b.diagnostic_id = $5)
+            ORDER BY b.starts_at, l.name, b.booking_id"#,
+        from,
+        to,
+        location.map(|l| l.0),
+        doctor,
+        diagnostic
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportedBooking {
+            id: r.id,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            location: r.location,
+            time_zone: r.time_zone,
+            subject: subject(r.doctor_id, r.diagnostic_id),
+            subject_name: r.subject_name,
+            patient: r.patient,
+            patient_number: r.patient_number,
+            phone: r.phone,
+            status: r.status,
+            price: Money::from_stored(r.price),
+            message: r.patient_message,
+        })
+        .collect())
 }

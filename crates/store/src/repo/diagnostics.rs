@@ -12,6 +12,7 @@ struct DiagnosticRow {
     id: DiagnosticId,
     type_name: String,
     description: String,
+    preparation: String,
     price: rust_decimal::Decimal,
     photo_id: Option<PhotoId>,
     slot_minutes: i32,
@@ -26,6 +27,7 @@ impl DiagnosticRow {
             id: self.id,
             type_name: self.type_name,
             description: self.description,
+            preparation: self.preparation,
             price: Money::from_stored(self.price),
             photo_id: self.photo_id,
             slot_minutes: self.slot_minutes,
@@ -54,7 +56,7 @@ async fn select(
 ) -> AppResult<Vec<Diagnostic>> {
     let rows = sqlx::query_as!(
         DiagnosticRow,
-        r#"SELECT g.diagnostic_id AS "id: DiagnosticId", g.type_name, g.description, g.price,
+        r#"SELECT g.diagnostic_id AS "id: DiagnosticId", g.type_name, g.description, g.preparation, g.price,
                   g.photo_id AS "photo_id: PhotoId", g.slot_minutes::int4 AS "slot_minutes!", g.is_active,
                   g.row_version,
                   (SELECT count(*) FROM diagnostic_locations dl
@@ -73,10 +75,12 @@ async fn select(
 
 pub async fn insert(conn: &mut PgConnection, diagnostic: &ValidDiagnostic) -> AppResult<DiagnosticId> {
     sqlx::query_scalar!(
-        r#"INSERT INTO diagnostics (type_name, description, price, slot_minutes) VALUES ($1, $2, $3, $4)
+        r#"INSERT INTO diagnostics (type_name, description, preparation, price, slot_minutes)
+           VALUES ($1, $2, $3, $4, $5)
            RETURNING diagnostic_id AS "id: DiagnosticId""#,
         diagnostic.type_name,
         diagnostic.description,
+        diagnostic.preparation,
         diagnostic.price.amount(),
         diagnostic.slot_length.minutes() as i16
     )
@@ -92,12 +96,13 @@ pub async fn update(
     diagnostic: &ValidDiagnostic,
 ) -> AppResult<bool> {
     let done = sqlx::query!(
-        "UPDATE diagnostics SET type_name = $3, description = $4, price = $5, slot_minutes = $6
+        "UPDATE diagnostics SET type_name = $3, description = $4, preparation = $5, price = $6, slot_minutes = $7
           WHERE diagnostic_id = $1 AND row_version = $2",
         id as DiagnosticId,
         expected_version,
         diagnostic.type_name,
         diagnostic.description,
+        diagnostic.preparation,
         diagnostic.price.amount(),
         diagnostic.slot_length.minutes() as i16
     )
@@ -182,7 +187,7 @@ pub async fn offers(
 pub async fn offered_at(conn: &mut PgConnection, location: LocationId) -> AppResult<Vec<(Diagnostic, i32)>> {
     let rows = sqlx::query_as!(
         DiagnosticRow,
-        r#"SELECT g.diagnostic_id AS "id: DiagnosticId", g.type_name, g.description, g.price,
+        r#"SELECT g.diagnostic_id AS "id: DiagnosticId", g.type_name, g.description, g.preparation, g.price,
                   g.photo_id AS "photo_id: PhotoId", g.slot_minutes::int4 AS "slot_minutes!", g.is_active,
                   g.row_version, dl.capacity::int4 AS "count!"
              FROM diagnostic_locations dl JOIN diagnostics g ON g.diagnostic_id = dl.diagnostic_id

@@ -12,6 +12,7 @@ use clinic_domain::bookings::{
     StatusRequest,
 };
 use clinic_domain::catalogue::Location;
+use clinic_domain::documents::BookingExport;
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
 use clinic_domain::schedule::{DateException, WeeklyInterval};
 use clinic_domain::values::{optional_text, parse_time_zone, Money, Stars};
@@ -19,6 +20,7 @@ use clinic_domain::{Actor, AppError, AppResult, ConflictCode, Entity, Validation
 use sqlx::{Connection, PgConnection};
 
 use super::catalogue::{inactive, unknown};
+use crate::repo::bookings::ExportedBooking;
 use crate::repo::{bookings, diagnostics, doctors, hours, locations, ratings};
 use crate::{commit, db_error, internal, Clinic};
 
@@ -30,6 +32,19 @@ struct Terms {
 }
 
 impl Clinic {
+    /// Bookings for the accountant's export, narrowed as asked.
+    #[tracing::instrument(skip_all, fields(from = %export.from, to = %export.to))]
+    pub async fn export_bookings(&self, export: &BookingExport) -> AppResult<Vec<ExportedBooking>> {
+        export.validate()?;
+        let mut rows =
+            bookings::export(&mut *self.conn().await?, export.from, export.to, export.location_id, export.subject)
+                .await?;
+        if !export.statuses.is_empty() {
+            rows.retain(|row| export.statuses.contains(&row.status));
+        }
+        Ok(rows)
+    }
+
     /// Free slots of a doctor or diagnostic at a location over local dates.
     #[tracing::instrument(skip_all, fields(location = %query.location_id))]
     pub async fn free_slots(&self, query: &SlotQuery) -> AppResult<Vec<FreeSlot>> {

@@ -38,7 +38,8 @@ impl Clinic {
     /// patient's profile (the database takes the login from the session).
     #[tracing::instrument(skip_all)]
     pub async fn record_profile_view(&self, id: PatientId) -> AppResult<()> {
-        audit::record_view(&mut *self.conn().await?, "view", "patients", &id.0.to_string(), Some(id)).await
+        let no_details = serde_json::json!({});
+        audit::record_view(&mut *self.conn().await?, "view", "patients", &id.0.to_string(), Some(id), &no_details).await
     }
 
     /// The phones of a day sheet's patients.

@@ -62,8 +62,8 @@ impl Clinic {
     #[tracing::instrument(skip_all)]
     pub async fn record_result_download(&self, info: &ResultFile) -> AppResult<()> {
         let mut conn = self.conn().await?;
-        audit::record_view(&mut conn, "download", "diagnostic_results", &info.id.0.to_string(), Some(info.patient_id))
-            .await
+        let (row, no_details) = (info.id.0.to_string(), serde_json::json!({}));
+        audit::record_view(&mut conn, "download", "diagnostic_results", &row, Some(info.patient_id), &no_details).await
     }
 
     /// The stored file and its description.

@@ -62,7 +62,7 @@ impl Clinic {
             return Ok((self.recorded_outcome(queued).await?, None));
         }
         let applied = match self.run_intent(&mut tx, queued, file).await {
-            Ok(row) if answer => self.answer(&mut tx, &queued.intent, row).await.map(Some),
+            Ok(row) if answer => self.answer(&mut tx, &queued.intent, row).await,
             Ok(_) => Ok(None),
             Err(error) => Err(error),
         };
@@ -89,9 +89,9 @@ impl Clinic {
         tx: &mut PgConnection,
         intent: &Intent,
         made: Option<IntentAnswer>,
-    ) -> AppResult<IntentAnswer> {
+    ) -> AppResult<Option<IntentAnswer>> {
         if let Some(made) = made {
-            return Ok(made);
+            return Ok(Some(made));
         }
         let booking_id = match intent {
             Intent::Book { request } => Some(request.booking_id),
@@ -104,7 +104,7 @@ impl Clinic {
                 .await?
                 .into_iter()
                 .next()
-                .map(IntentAnswer::Booking)
+                .map(|b| Some(IntentAnswer::Booking(b)))
                 .ok_or_else(|| AppError::not_found(Entity::Booking, id));
         }
         match intent {
@@ -112,8 +112,10 @@ impl Clinic {
                 .await?
                 .into_iter()
                 .next()
-                .map(IntentAnswer::Result)
+                .map(|r| Some(IntentAnswer::Result(r)))
                 .ok_or_else(|| AppError::not_found(Entity::Result, result_id)),
+            // A record in the audit trail: nothing for the desk to show.
+            Intent::RecordOutput { .. } => Ok(None),
             _ => Err(AppError::Internal { reference: "the service returned no row".into() }),
         }
     }
@@ -147,6 +149,9 @@ impl Clinic {
                 let bytes = file.ok_or_else(|| missing_file(*result_id))?;
                 let upload = ResultUpload { result_id: *result_id, booking_id: *booking_id, file_name, bytes };
                 self.store_result_tx(tx, &upload).await.map(|()| None)
+            }
+            Intent::RecordOutput { record } => {
+                crate::service::audit::record_output(tx, record, Some(queued.made_at)).await.map(|()| None)
             }
         }
     }

@@ -78,8 +78,13 @@ async fn bad_catalogue_input_names_the_field_and_writes_nothing() {
     assert_eq!(f.count("doctors").await, 0, "the failed transaction left no doctor behind");
     assert_eq!(f.count("doctor_locations").await, 0);
 
-    let bad_diag =
-        DiagnosticInput { type_name: "CT".into(), description: String::new(), price: "1.234".into(), slot_minutes: 30 };
+    let bad_diag = DiagnosticInput {
+        type_name: "CT".into(),
+        description: String::new(),
+        preparation: String::new(),
+        price: "1.234".into(),
+        slot_minutes: 30,
+    };
     assert_eq!(f.clinic.create_diagnostic(&bad_diag).await.unwrap_err().field(), Some("price"));
     assert_eq!(f.clinic.create_specialty("").await.unwrap_err().field(), Some("name"));
 }
@@ -129,6 +134,7 @@ async fn diagnostics_count_clinics_and_keep_unoffered_ones() {
     let input = |name: &str| DiagnosticInput {
         type_name: name.into(),
         description: "desc".into(),
+        preparation: "Nothing to eat for 4 hours.".into(),
         price: "100".into(),
         slot_minutes: 30,
     };
@@ -150,6 +156,10 @@ async fn diagnostics_count_clinics_and_keep_unoffered_ones() {
     let updated =
         f.clinic.update_diagnostic(ct.id, v, &DiagnosticInput { price: "150.5".into(), ..input("CT") }).await.unwrap();
     assert_eq!(updated.price.to_string(), "150.50");
+    assert_eq!(updated.preparation, "Nothing to eat for 4 hours.");
+    let v = updated.row_version;
+    let long = DiagnosticInput { preparation: "x".repeat(2001), ..input("CT") };
+    assert_eq!(f.clinic.update_diagnostic(ct.id, v, &long).await.unwrap_err().field(), Some("preparation"));
 }
 
 #[tokio::test]

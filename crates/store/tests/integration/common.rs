@@ -126,6 +126,7 @@ impl Fixture {
             .create_diagnostic(&DiagnosticInput {
                 type_name: name.into(),
                 description: String::new(),
+                preparation: String::new(),
                 price: price.into(),
                 slot_minutes,
             })

@@ -25,6 +25,8 @@ import { minuteOfDay, minutesOf, todayIn, wallTime } from "../../dates";
 import { NewBooking, type BookingDraft } from "../booking/NewBooking";
 import { BookingDetail } from "../booking/BookingDetail";
 import { Arrivals, waitingList } from "./Arrivals";
+import { ExportBookings } from "../print/ExportBookings";
+import { PrintPreview } from "../print/PrintPreview";
 import { useSingleKeyShortcuts } from "../../shortcuts";
 import { markOnce } from "../../startup";
 import {
@@ -100,6 +102,8 @@ export function Board({
   const [filter, setFilter] = useState<string | null>(null);
   const [showReleased, setShowReleased] = useState(false);
   const [showArrivals, setShowArrivals] = useState(false);
+  const [printing, setPrinting] = useState(false);
+  const [exporting, setExporting] = useState(false);
   // How the board is drawn is this desk's choice, remembered on this computer.
   const [density, setDensity] = useLocalStorage<Density>({ key: "board-density", defaultValue: "comfortable" });
   const [hidden, setHidden] = useLocalStorage<string[]>({ key: `board-hidden-columns-${location.id}`, defaultValue: [] });
@@ -110,7 +114,7 @@ export function Board({
   const startDraft = (draftFor: BookingDraft) =>
     setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
   const [singleKeys] = useSingleKeyShortcuts();
-  const idle = !draft && !opened && !showArrivals && board.data !== undefined;
+  const idle = !draft && !opened && !showArrivals && !printing && !exporting && board.data !== undefined;
   useHotkeys(
     singleKeys && idle
       ? [
@@ -119,6 +123,8 @@ export function Board({
         ]
       : [],
   );
+  // Ctrl+P (⌘P) prints what the board shows: its day sheet, previewed first.
+  useHotkeys(idle ? [["mod+P", () => setPrinting(true)]] : [], [], true);
 
   if (board.isPending) {
     return (
@@ -189,9 +195,14 @@ export function Board({
             onChange={(e) => setShowReleased(e.currentTarget.checked)}
           />
         </BoardView>
+        <Button size="xs" ml="auto" variant="default" onClick={() => setPrinting(true)} aria-keyshortcuts="Control+P">
+          {t("print.daySheet")}
+        </Button>
+        <Button size="xs" variant="default" onClick={() => setExporting(true)}>
+          {t("export.button")}
+        </Button>
         <Button
           size="xs"
-          ml="auto"
           variant="default"
           onClick={() => setShowArrivals(true)}
           aria-keyshortcuts="W"
@@ -229,6 +240,14 @@ export function Board({
         />
       )}
       {opened && <BookingDetail bookingId={opened} onClose={() => setOpened(null)} />}
+      {printing && (
+        <PrintPreview
+          asked={{ document: "daySheet", locationId: location.id, date, subject: null }}
+          subjects={choices}
+          onClose={() => setPrinting(false)}
+        />
+      )}
+      {exporting && <ExportBookings location={location} date={date} subjects={choices} onClose={() => setExporting(false)} />}
       {showArrivals && (
         <Arrivals
           bookings={bookings}

@@ -32,6 +32,7 @@ import { BookingResults } from "../results/Results";
 import { subjectKey } from "../board/boardLayout";
 import { SlotPicker } from "../../components/SlotPicker";
 import { DateField } from "../../components/DateField";
+import { PrintPreview } from "../print/PrintPreview";
 
 export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
   const [shown, setShown] = useState(bookingId);
   const [reason, setReason] = useState("");
   const [cancelKind, setCancelKind] = useState<CancelKind | null>(null);
+  const [printing, setPrinting] = useState(false);
   const booking = useQuery(read.getBooking(shown));
   const history = useQuery(read.bookingHistory(shown));
   const locations = useQuery(read.listLocations(false));
@@ -92,7 +94,13 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
               {t(`status.${b.status}`)}
             </Badge>
             <Text fw={600}>{b.subjectName}</Text>
+            {b.holdsSlot && (
+              <Button size="compact-sm" variant="default" ml="auto" onClick={() => setPrinting(true)}>
+                {t("print.slip")}
+              </Button>
+            )}
           </Group>
+          {printing && <PrintPreview asked={{ document: "slip", bookingId: b.id }} onClose={() => setPrinting(false)} />}
           {b.provisional && (
             <Alert color="yellow" variant="light" title={t("sync.provisional")}>
               {t("sync.provisionalHint")}

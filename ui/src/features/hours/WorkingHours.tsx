@@ -36,6 +36,7 @@ import { useFormats } from "../../format";
 import { minutesOf, shiftDate, todayIn, wallTime } from "../../dates";
 import { DateField } from "../../components/DateField";
 import { FormOf, useServerForm } from "../../components/forms";
+import { PrintPreview } from "../print/PrintPreview";
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const PREVIEW_DAYS = 14;
@@ -48,6 +49,7 @@ export function WorkingHours({ locations }: { locations: Location[] }) {
   const [locationId, setLocationId] = useState<number | null>(locations[0]?.id ?? null);
   const [doctorId, setDoctorId] = useState<number | null>(null);
   const location = locations.find((l) => l.id === locationId);
+  const [printing, setPrinting] = useState(false);
   const doctors = useQuery({ ...read.listDoctors({ specialtyId: null, locationId, search: null }), enabled: locationId !== null });
 
   return (
@@ -78,7 +80,15 @@ export function WorkingHours({ locations }: { locations: Location[] }) {
           allowDeselect={false}
           w={320}
         />
+        {location && (
+          <Button variant="default" ml="auto" onClick={() => setPrinting(true)}>
+            {t("print.workingHours")}
+          </Button>
+        )}
       </Group>
+      {printing && location && (
+        <PrintPreview asked={{ document: "workingHours", locationId: location.id }} onClose={() => setPrinting(false)} />
+      )}
       {location && (
         <>
           <WeekTemplate key={`${location.id}-${doctorId}`} location={location} owner={{ locationId: location.id, doctorId }} />

@@ -15,6 +15,7 @@ import { useFormats } from "../../format";
 import { uuidv7 } from "../../ids";
 import { ResultList } from "../results/Results";
 import { BookingDetail } from "../booking/BookingDetail";
+import { PrintPreview } from "../print/PrintPreview";
 import { PatientCombobox } from "../../components/PatientCombobox";
 import { DateField } from "../../components/DateField";
 
@@ -174,6 +175,7 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
   const { t } = useTranslation();
   const formats = useFormats();
   const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
+  const [printing, setPrinting] = useState(false);
   const patient = useQuery(read.getPatient(patientId));
   // Opening a profile is recorded in the clinic's audit trail, once per opening.
   useEffect(() => {
@@ -243,9 +245,14 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
             <Stack gap="sm">
               <Group justify="space-between">
                 <Text fw={600}>{t("patients.upcoming")}</Text>
-                <Button size="xs" onClick={() => onBookFor(p, null)}>
-                  {t("patients.newBookingFor")}
-                </Button>
+                <Group gap="xs">
+                  <Button size="xs" variant="default" onClick={() => setPrinting(true)}>
+                    {t("print.visitList")}
+                  </Button>
+                  <Button size="xs" onClick={() => onBookFor(p, null)}>
+                    {t("patients.newBookingFor")}
+                  </Button>
+                </Group>
               </Group>
               {bookingTable(upcoming, false)}
               <Text fw={600}>{t("patients.past")}</Text>
@@ -258,6 +265,7 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
         </Grid>
       )}
       {openedBooking && <BookingDetail bookingId={openedBooking} onClose={() => setOpenedBooking(null)} />}
+      {printing && <PrintPreview asked={{ document: "visitList", patientId, includePast: false }} onClose={() => setPrinting(false)} />}
     </Drawer>
   );
 }

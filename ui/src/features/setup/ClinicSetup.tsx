@@ -290,8 +290,14 @@ function DiagnosticEditor({ diagnostic, onClose }: { diagnostic: Diagnostic | nu
   const [current, setCurrent] = useState(diagnostic);
   const server = useServerForm<DiagnosticInput>(
     diagnostic
-      ? { typeName: diagnostic.typeName, description: diagnostic.description, price: diagnostic.price, slotMinutes: diagnostic.slotMinutes }
-      : { typeName: "", description: "", price: "", slotMinutes: 30 },
+      ? {
+          typeName: diagnostic.typeName,
+          description: diagnostic.description,
+          preparation: diagnostic.preparation ?? "",
+          price: diagnostic.price,
+          slotMinutes: diagnostic.slotMinutes,
+        }
+      : { typeName: "", description: "", preparation: "", price: "", slotMinutes: 30 },
   );
   const { form } = server;
   const refresh = () => void refetch(queries, "listDiagnostics");
@@ -320,6 +326,13 @@ function DiagnosticEditor({ diagnostic, onClose }: { diagnostic: Diagnostic | nu
           <Stack gap="xs">
             <TextInput label={t("setup.diagnostic")} required {...form.getInputProps("typeName")} />
             <Textarea label={t("setup.description")} autosize minRows={2} {...form.getInputProps("description")} />
+            <Textarea
+              label={t("setup.preparation")}
+              description={t("setup.preparationHint")}
+              autosize
+              minRows={2}
+              {...form.getInputProps("preparation")}
+            />
             <Group grow align="start">
               <TextInput label={t("doctors.price")} required inputMode="decimal" {...form.getInputProps("price")} />
               <NumberInput
