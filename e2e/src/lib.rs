@@ -601,6 +601,72 @@ impl Desk {
         sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// Answers the operating system's save dialog (GTK's file chooser, a
+    /// window of its own outside the web view) as a person would: the whole
+    /// path typed into its name field, then Enter.
+    pub async fn save_in_dialog(&self, title: &str, path: &Path) {
+        self.step(format_args!("save as {} in the {title:?} dialog", path.display()));
+        self.native_dialog(title).await;
+        // Real key events to the focused dialog (GTK ignores sent ones).
+        self.xdotool(&["key", "ctrl+a"]);
+        self.xdotool(&["type", "--delay", "15", &path.display().to_string()]);
+        self.xdotool(&["key", "Return"]);
+    }
+
+    /// Closes an operating system dialog (the print dialog) with Escape.
+    pub async fn dismiss_dialog(&self, title: &str) {
+        self.step(format_args!("dismiss the {title:?} dialog"));
+        let window = self.native_dialog(title).await;
+        self.xdotool(&["key", "Escape"]);
+        let started = Instant::now();
+        while self.xdotool(&["search", "--onlyvisible", "--name", title]).lines().any(|id| id == window) {
+            assert!(started.elapsed() < PATIENCE, "the {title:?} dialog stayed open");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Prints through the operating system's print dialog (GTK's) to its
+    /// "Print to File" printer, which writes a PDF named `output.pdf` in the
+    /// app's working folder; returns that file once it is whole.
+    pub async fn print_to_file(&self) -> PathBuf {
+        self.step(format_args!("print to a file in the \"Print\" dialog"));
+        let output = std::env::current_dir().expect("the working folder").join("output.pdf");
+        let _ = std::fs::remove_file(&output);
+        self.native_dialog("Print").await;
+        // The only printer here: select it, then the dialog's default button.
+        self.xdotool(&["key", "Down"]);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.xdotool(&["key", "Return"]);
+        let started = Instant::now();
+        loop {
+            let whole = Command::new("pdfinfo").arg(&output).output().is_ok_and(|out| out.status.success());
+            if whole {
+                return output;
+            }
+            assert!(started.elapsed() < PATIENCE, "the print dialog wrote no {}", output.display());
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// Waits for a visible window titled `title` and gives it the keyboard.
+    async fn native_dialog(&self, title: &str) -> String {
+        let started = Instant::now();
+        loop {
+            if let Some(id) = self.xdotool(&["search", "--onlyvisible", "--name", title]).lines().next() {
+                let id = id.to_string();
+                self.xdotool(&["windowfocus", "--sync", &id]);
+                return id;
+            }
+            assert!(started.elapsed() < PATIENCE, "no {title:?} dialog opened");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    fn xdotool(&self, args: &[&str]) -> String {
+        let out = Command::new("xdotool").args(args).env("DISPLAY", &self.display).output().expect("xdotool");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Types `keys` where the focus is (each character one key press).
     pub async fn type_keys(&self, keys: &str) {
         self.step(format_args!("type {keys:?}"));

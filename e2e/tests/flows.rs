@@ -1024,3 +1024,149 @@ async fn staff_sign_in_lock_switch_and_work_offline() {
     desk.see("This account is disabled").await;
     desk.close().await;
 }
+
+/// Flow 11: paper from a busy day. The day sheet previewed from the board
+/// (Ctrl+P), saved as PDF through the operating system's save dialog and
+/// printed; a patient's appointment slip from their booking. Each PDF's text
+/// is read back, the print and the files are in the audit trail, and the
+/// previews and first pages are kept as pictures.
+#[tokio::test]
+async fn print_the_busy_day_sheet_and_a_slip() {
+    use clinic_domain::catalogue::Location;
+    use clinic_store::demo::{generate, DemoOptions};
+
+    let preparing = Desk::prepare("print").await;
+    let clinic = preparing.clinic.clone();
+    generate(preparing.pool(), &DemoOptions::new(chrono::Utc::now())).await.expect("the demo clinic");
+    let location: Location = clinic.list_locations(false).await.expect("locations").remove(0);
+    let mut day = today() + chrono::Duration::days(1);
+    while chrono::Datelike::weekday(&day).number_from_monday() > 5 {
+        day += chrono::Duration::days(1);
+    }
+    let board = clinic.day_board(location.id, day).await.expect("the day");
+    // The first booking in the board's first column: where the eye (and the sheet) starts.
+    let first = board
+        .bookings
+        .iter()
+        .filter(|b| b.holds_slot && b.subject == board.columns[0].subject)
+        .min_by_key(|b| b.starts_at)
+        .expect("a busy day")
+        .clone();
+    let desk = preparing.open().await;
+    for _ in 0..(day - today()).num_days() {
+        desk.click_button("Next day").await;
+    }
+    desk.see(&first.patient_name).await;
+    let out = artifacts_dir().join("print-out");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("a folder for the PDFs");
+    let outputs = "SELECT count(*) FROM audit.events WHERE action IN ('print', 'export')";
+
+    // Action 1: Ctrl+P on the board previews its day sheet (nothing recorded yet).
+    desk.focus(".board").await;
+    desk.type_keys(&format!("{}p{}", Key::Control, Key::Null)).await;
+    desk.see(&format!("Day sheet · {} · {day}", location.name)).await;
+    desk.find("//*[@role='dialog']//figure[@aria-label='Page 1 of ' or starts-with(@aria-label, 'Page 1 of')]").await;
+    let pages = desk.count_shown("[role='dialog'] figure.document-page").await;
+    assert!(pages >= board.columns.len(), "a page or more per column: {pages} for {}", board.columns.len());
+    desk.see(&first.patient_name).await;
+    desk.screenshot("day-sheet-preview").await;
+    desk.axe("print preview").await;
+    assert_eq!(desk.count(outputs).await, 0, "a preview is not a print");
+
+    // Save as PDF: the native dialog, answered with a path.
+    let sheet = out.join("day-sheet.pdf");
+    desk.click_button("Save as PDF").await;
+    desk.save_in_dialog("Save", &sheet).await;
+    desk.see(&format!("Saved: {}", sheet.display())).await;
+    let text = pdf_text(&sheet);
+    assert!(text.contains(&first.patient_name), "{} is on the PDF:\n{text}", first.patient_name);
+    assert!(text.contains(&format!("Day sheet · {}", location.name)), "{text}");
+    // Action 2: Print records the print, then opens the print dialog.
+    desk.click_button("Print").await;
+    let printed = "SELECT count(*) FROM audit.events WHERE action = 'print' AND changes->>'document' = 'daySheet'";
+    wait_for_count(&desk, printed, 1).await;
+    desk.screenshot("print-dialog").await;
+    // What the printer gets is what the PDF holds: the same pages, the same size, the same words.
+    let printed_pdf = out.join("printed.pdf");
+    std::fs::rename(desk.print_to_file().await, &printed_pdf).expect("keeping the printed file");
+    let (printed_pages, saved_pages) = (pdf_info(&printed_pdf), pdf_info(&sheet));
+    assert_eq!(printed_pages.0, saved_pages.0, "as many printed pages as the PDF has");
+    assert_eq!(printed_pages.1, saved_pages.1, "the same paper");
+    // The words, in any order: text extraction orders a page's columns its own way.
+    let first_page = |path: &std::path::Path| {
+        let out = std::process::Command::new("pdftotext").args(["-f", "1", "-l", "1"]).arg(path).arg("-").output();
+        let text = String::from_utf8(out.expect("pdftotext").stdout).expect("UTF-8");
+        let mut words: Vec<String> = text.split_whitespace().map(String::from).collect();
+        words.sort();
+        words
+    };
+    assert_eq!(first_page(&printed_pdf), first_page(&sheet), "the same words on the first page");
+    let saved = "SELECT count(*) FROM audit.events WHERE action = 'export' AND changes->>'document' = 'daySheet'
+                   AND changes->>'output' = 'pdf' AND row_id = $1";
+    let row: i64 = sqlx::query_scalar(saved)
+        .bind(format!("{} {day}", location.name))
+        .fetch_one(&desk.db.pool)
+        .await
+        .expect("the audit trail");
+    assert_eq!(row, 1, "the PDF is in the audit trail, covering the location's day");
+    desk.click_button("Close").await;
+    let started = std::time::Instant::now();
+    while desk.count_shown("[role='dialog']").await > 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the preview stayed open");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // The slip: open the booking (1), Slip (2), Save as PDF (3).
+    desk.click_text(&first.patient_name).await;
+    desk.click_button("Slip").await;
+    desk.see(&format!("Appointment · {}", first.patient_name)).await;
+    desk.screenshot("slip-preview").await;
+    let slip = out.join("slip.pdf");
+    desk.click_button("Save as PDF").await;
+    desk.save_in_dialog("Save", &slip).await;
+    desk.see(&format!("Saved: {}", slip.display())).await;
+    let text = pdf_text(&slip);
+    assert!(text.contains(&first.patient_name) && text.contains(&location.address), "{text}");
+    assert!(text.contains(&first.subject_name), "{text}");
+    let slips = "SELECT count(*) FROM audit.events WHERE action = 'export' AND changes->>'document' = 'slip'";
+    assert_eq!(desk.count(slips).await, 1);
+
+    // First pages as pictures, for docs/screenshots.
+    for name in ["day-sheet", "slip"] {
+        let rendered = std::process::Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(out.join(format!("{name}.pdf")))
+            .arg(artifacts_dir().join(format!("print-{name}-page-1")))
+            .status()
+            .expect("pdftoppm (poppler-utils)");
+        assert!(rendered.success());
+    }
+    desk.close().await;
+}
+
+/// A PDF's page count and paper (`pdfinfo`'s "Page size", rounded to points).
+fn pdf_info(path: &std::path::Path) -> (u32, String) {
+    let out = std::process::Command::new("pdfinfo").arg(path).output().expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8(out.stdout).expect("UTF-8");
+    let field =
+        |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default().to_string();
+    let pages = field("Pages:").parse().expect("a page count");
+    // "595.28 x 841.89 pts (A4)": the paper's name, as both writers round differently.
+    let size = field("Page size:");
+    (pages, size.rsplit_once('(').map_or(size.clone(), |(_, paper)| paper.trim_end_matches(')').to_string()))
+}
+
+/// A PDF's text, runs of white space as one space (a long name wraps in its column).
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+    String::from_utf8(out.stdout).expect("UTF-8").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn wait_for_count(desk: &Desk, sql: &str, expected: i64) {
+    let started = std::time::Instant::now();
+    while desk.count(sql).await != expected {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{sql} never reached {expected}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

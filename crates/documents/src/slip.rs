@@ -100,9 +100,12 @@ pub fn slip_document(slip: &Slip, paper: Paper, language: Language) -> Document 
     Document::new(title, &file, size, vec![slip_page(slip, paper, language)], language).with_rows(1)
 }
 
-/// What the patient quotes: the id's first eight characters, upper case.
+/// What the patient quotes: the id's last eight characters, upper case.
+/// The last ones: a UUIDv7 starts with its creation time, so bookings made
+/// the same minute share their first characters; the end is random.
 fn short_number(booking_id: &str) -> String {
-    booking_id.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect::<String>().to_uppercase()
+    let kept: Vec<char> = booking_id.chars().filter(char::is_ascii_alphanumeric).collect();
+    kept[kept.len().saturating_sub(8)..].iter().collect::<String>().to_uppercase()
 }
 
 #[cfg(test)]
@@ -120,7 +123,7 @@ mod tests {
         let texts = page.texts();
         for expected in [
             "Запис на прийом",
-            "Запис 0193A1B2",
+            "Запис 2E3F4A5B",
             "Олена Коваленко",
             "№ 17",
             "вівторок, 1 грудня 2026, 09:00–10:00",
@@ -141,7 +144,7 @@ mod tests {
     #[test]
     fn the_slip_is_one_small_pdf() {
         let document = slip_document(&slip("Не їсти за 4 години."), Paper::A4, Language::Ukrainian);
-        assert_eq!(document.file_name, "запис-на-прийом-0193a1b2.pdf");
+        assert_eq!(document.file_name, "запис-на-прийом-2e3f4a5b.pdf");
         let pdf = document.pdf().unwrap();
         assert!(pdf.starts_with(b"%PDF-") && pdf.len() < 60_000, "{} bytes", pdf.len());
     }

@@ -4,7 +4,7 @@
 // that shows only these pages; Save as PDF writes Rust's own PDF where the
 // native save dialog says. Both are recorded in the audit trail; the
 // preview itself is not.
-import { type CSSProperties, useState } from "react";
+import { useState } from "react";
 import { createPortal } from "react-dom";
 import { Alert, Button, Group, Modal, SegmentedControl, Select, Stack, Switch, Text } from "@mantine/core";
 import { useLocalStorage } from "@mantine/hooks";
@@ -105,7 +105,9 @@ export function PrintPreview({ asked, subjects = [], onClose }: { asked: Documen
             {t("print.offline")}
           </Alert>
         )}
-        <div className="document-sheets" aria-busy={preview.isFetching}>
+        {/* Focusable: the pages scroll by keyboard too (WCAG's scrollable-region-focusable). */}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take the keyboard */}
+        <section className="document-sheets" aria-label={t("print.pagesLabel")} aria-busy={preview.isFetching} tabIndex={0}>
           {document ? (
             document.pages.map((page, n) => (
               <DocumentPage
@@ -119,7 +121,7 @@ export function PrintPreview({ asked, subjects = [], onClose }: { asked: Documen
           ) : (
             <Text c="dimmed">{t("print.preparing")}</Text>
           )}
-        </div>
+        </section>
         <Group justify="space-between">
           <Text id="print-status" size="sm" role="status" c={failure ? "red.8" : undefined}>
             {failure
@@ -175,13 +177,13 @@ function requestFor(
 }
 
 /** One page as SVG in points; text stays text (selectable, read aloud). */
-function DocumentPage({ page, document, label, style }: { page: Page; document: Document; label: string; style?: CSSProperties }) {
+function DocumentPage({ page, document, label, aspectRatio }: { page: Page; document: Document; label: string; aspectRatio?: string }) {
   const width = document.width ?? 0;
   const height = document.height ?? 0;
   return (
-    <figure className="document-page" aria-label={label} style={style}>
+    <figure className="document-page" aria-label={label} style={aspectRatio ? { aspectRatio } : undefined}>
+      {/* biome-ignore lint/a11y/noSvgWithoutTitle: the figure names the page; a title would float a tooltip over it */}
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" lang={document.language}>
-        <title>{label}</title>
         <rect width={width} height={height} fill="white" />
         {page.items.map((item, i) =>
           item.kind === "text" ? (
@@ -208,11 +210,9 @@ function DocumentPage({ page, document, label, style }: { page: Page; document: 
 
 /** What the print stylesheet shows: every page at its paper size, nothing else. */
 function PrintPages({ document }: { document: Document }) {
-  const width = document.width ?? 0;
-  const height = document.height ?? 0;
   return createPortal(
     <div className="print-pages" aria-hidden="true">
-      <style>{`@page { size: ${width}pt ${height}pt; margin: 0; }`}</style>
+      <style>{`@page { size: ${document.width ?? 0}pt ${document.height ?? 0}pt; margin: 0; }`}</style>
       {document.pages.map((page, n) => (
         <DocumentPage
           // biome-ignore lint/suspicious/noArrayIndexKey: pages have no identity but their place
@@ -220,7 +220,7 @@ function PrintPages({ document }: { document: Document }) {
           page={page}
           document={document}
           label={document.title}
-          style={{ width: `${width}pt`, height: `${height}pt` }}
+          aspectRatio={`${document.width ?? 1} / ${document.height ?? 1}`}
         />
       ))}
     </div>,
