@@ -33,6 +33,7 @@ pub enum FileChoice {
     Pdf,
     /// Where to export bookings for a spreadsheet.
     BookingsCsv,
+    BookingsXlsx,
 }
 
 impl FileChoice {
@@ -43,6 +44,7 @@ impl FileChoice {
             FileChoice::CaCertificate => ("Certificates", &["crt", "pem", "cer"]),
             FileChoice::AuditCsv | FileChoice::BookingsCsv => ("CSV", &["csv"]),
             FileChoice::Pdf => ("PDF", &["pdf"]),
+            FileChoice::BookingsXlsx => ("Excel", &["xlsx"]),
         }
     }
 }

@@ -123,7 +123,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             documents::preview_document,
             documents::print_document,
             documents::save_document_pdf,
-            documents::export_bookings_csv,
+            documents::export_bookings,
             staff::list_staff,
             staff::add_staff_member,
             staff::set_staff_active,

@@ -128,8 +128,8 @@ export const commands = {
 	printDocument: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("print_document", { id })),
 	/**  Saves the previewed document as PDF at `path` (from the save dialog). */
 	saveDocumentPdf: (id: string, path: string) => typedError<SavedFile, AppError>(__TAURI_INVOKE("save_document_pdf", { id, path })),
-	/**  Writes the bookings of a range as CSV at `path` (from the save dialog). */
-	exportBookingsCsv: (request: BookingExport, path: string) => typedError<SavedFile, AppError>(__TAURI_INVOKE("export_bookings_csv", { request, path })),
+	/**  Writes the bookings of a range as CSV or `.xlsx` at `path` (from the save dialog). */
+	exportBookings: (request: BookingExport, path: string) => typedError<SavedFile, AppError>(__TAURI_INVOKE("export_bookings", { request, path })),
 	listStaff: () => typedError<StaffMember[], AppError>(__TAURI_INVOKE("list_staff")),
 	/**  Adds a staff member; the generated initial password is returned once. */
 	addStaffMember: (input: NewStaffMember) => typedError<IssuedPassword, AppError>(__TAURI_INVOKE("add_staff_member", { input })),
@@ -309,7 +309,7 @@ export type BookingExport = {
 	subject: BookingSubject | null,
 	/**  Empty: every status. */
 	statuses?: BookingStatus[],
-	delimiter: CsvDelimiter,
+	format: ExportFormat,
 	language: string,
 };
 
@@ -468,12 +468,6 @@ export type ConnectionReport = {
 	tlsWarning?: string | null,
 };
 
-/**
- *  Between fields of a CSV: `;` where the decimal mark is a comma (and
- *  spreadsheet programs expect it), `,` elsewhere.
- */
-export type CsvDelimiter = "semicolon" | "comma";
-
 export type DayBoard = {
 	location: Location,
 	date: string,
@@ -598,7 +592,7 @@ export type Document = {
 };
 
 /**  Which document left the app. */
-export type DocumentKind = "daySheet" | "slip" | "visitList" | "workingHours" | "bookingsCsv";
+export type DocumentKind = "daySheet" | "slip" | "visitList" | "workingHours" | "bookingsExport";
 
 /**
  *  A document laid out for the window's preview, under the id that Print
@@ -635,6 +629,13 @@ export type ExceptionKind =
 /**  Additional open time at a location, for the location or one doctor there. */
 "extraHours";
 
+/**
+ *  The export's file: CSV with `;` between fields where the decimal mark
+ *  is a comma (and spreadsheet programs expect it), with `,` elsewhere; or
+ *  an Excel workbook with typed dates and prices.
+ */
+export type ExportFormat = "csvSemicolon" | "csvComma" | "xlsx";
+
 /**  What the dialog is for: its title filter and file types, in one place. */
 export type FileChoice = 
 /**  A scan or report to attach (PDF, PNG, JPEG). */
@@ -650,7 +651,7 @@ export type FileChoice =
 /**  Where to save a document as PDF. */
 "pdf" | 
 /**  Where to export bookings for a spreadsheet. */
-"bookingsCsv";
+"bookingsCsv" | "bookingsXlsx";
 
 /**  A free slot, with the lowest lane still free in it. */
 export type FreeSlot = {
@@ -766,7 +767,7 @@ export type OpenSpan = {
 export type Orientation = "portrait" | "landscape";
 
 /**  How it left: on paper, or as a file. */
-export type Output = "print" | "pdf" | "csv";
+export type Output = "print" | "pdf" | "csv" | "xlsx";
 
 /**
  *  What the audit trail records of a print or a saved file: which document,

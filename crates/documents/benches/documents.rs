@@ -2,11 +2,13 @@
 //! `cargo bench -p clinic-documents --bench documents`
 //! - a location's full day as the day sheet: 22 doctors and diagnostics,
 //!   about 200 bookings, one page (or more) each;
-//! - a month's bookings as CSV, for one busy location and for a chain.
+//! - a month's bookings as CSV and as an Excel workbook, for one busy
+//!   location and for a chain.
 use std::time::Instant;
 
 use chrono::Duration;
 use clinic_documents::csv_export::{bookings_csv, Delimiter, ExportRow};
+use clinic_documents::xlsx_export::bookings_xlsx;
 use clinic_documents::day_sheet::{day_sheet, SheetOptions};
 use clinic_documents::{sample, Language, Orientation, Paper};
 
@@ -70,5 +72,13 @@ fn main() {
             })
             .collect();
         println!("CSV, {what} ({count} bookings): p50 {:.1} ms, {:.1} MB", median(times), size as f64 / 1_048_576.0);
+        let times: Vec<f64> = (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                size = bookings_xlsx(&rows, Language::Ukrainian).expect("the workbook").len();
+                started.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        println!("XLSX, {what} ({count} bookings): p50 {:.1} ms, {:.1} MB", median(times), size as f64 / 1_048_576.0);
     }
 }

@@ -34,6 +34,28 @@ pub enum Delimiter {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The columns' names, for the CSV's first row and the spreadsheet's.
+pub fn header(language: Language) -> [&'static str; 11] {
+    let words = language.labels();
+    let (date, start, end, location, subject) = match language {
+        Language::English => ("Date", "Start", "End", "Location", "Doctor or diagnostic"),
+        Language::Ukrainian => ("Дата", "Початок", "Кінець", "Філія", "Лікар або діагностика"),
+    };
+    [
+        date,
+        start,
+        end,
+        location,
+        subject,
+        words.patient,
+        words.number,
+        words.phone,
+        words.status,
+        words.price,
+        words.message,
+    ]
+}
+
 /// The rows as CSV bytes, a header row first.
 pub fn bookings_csv(rows: &[ExportRow], delimiter: Delimiter, language: Language) -> Result<Vec<u8>, String> {
     let mut out = BOM.to_vec();
@@ -44,35 +66,7 @@ pub fn bookings_csv(rows: &[ExportRow], delimiter: Delimiter, language: Language
                 Delimiter::Comma => b',',
             })
             .from_writer(&mut out);
-        let words = language.labels();
-        let header = match language {
-            Language::English => [
-                "Date",
-                "Start",
-                "End",
-                "Location",
-                "Doctor or diagnostic",
-                words.patient,
-                words.number,
-                words.phone,
-                words.status,
-                words.price,
-                words.message,
-            ],
-            Language::Ukrainian => [
-                "Дата",
-                "Початок",
-                "Кінець",
-                "Філія",
-                "Лікар або діагностика",
-                words.patient,
-                words.number,
-                words.phone,
-                words.status,
-                words.price,
-                words.message,
-            ],
-        };
+        let header = header(language);
         writer.write_record(header).map_err(|e| e.to_string())?;
         for row in rows {
             let starts = row.starts_at.with_timezone(&row.zone);

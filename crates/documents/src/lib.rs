@@ -12,6 +12,7 @@ pub mod sample;
 pub mod slip;
 pub mod visits;
 pub mod working_hours;
+pub mod xlsx_export;
 
 pub use document::Document;
 pub use labels::Language;

@@ -67,5 +67,6 @@ pub fn slip(preparation: &str) -> Slip {
         price: "2400.00".into(),
         preparation: preparation.into(),
         booking_id: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into(),
+        offline: false,
     }
 }

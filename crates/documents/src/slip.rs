@@ -28,8 +28,10 @@ pub struct Slip {
     pub price: String,
     /// The diagnostic's preparation notes, if it has any.
     pub preparation: String,
-    /// The booking's id; the slip prints its first eight characters.
+    /// The booking's id; the slip prints its last eight characters.
     pub booking_id: String,
+    /// From the station's kept copy: the slip says it may be out of date.
+    pub offline: bool,
 }
 
 /// The slip laid out on one page.
@@ -87,6 +89,11 @@ pub fn slip_page(slip: &Slip, paper: Paper, language: Language) -> Page {
         page.text(left, y, 9.0, Weight::Regular, line);
         y += 12.0;
     }
+    if slip.offline {
+        y += 4.0;
+        page.text(left, y, 8.5, Weight::Bold, words.offline);
+        y += 12.0;
+    }
     page.rule(left, y + 4.0, width, 0.5, 150);
     page
 }
@@ -139,6 +146,9 @@ mod tests {
         let texts = english.texts();
         assert!(texts.contains(&"Tuesday, 1 December 2026, 09:00–10:00"), "{texts:?}");
         assert!(!texts.contains(&"How to prepare"), "no preparation notes, no heading");
+        assert!(!texts.contains(&"Printed offline: may be out of date"));
+        let offline = slip_page(&Slip { offline: true, ..slip("") }, Paper::A4, Language::English);
+        assert!(offline.texts().contains(&"Printed offline: may be out of date"));
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub struct BookingExport {
     /// Empty: every status.
     #[serde(default)]
     pub statuses: Vec<BookingStatus>,
-    pub delimiter: CsvDelimiter,
+    pub format: ExportFormat,
     pub language: String,
 }
 
@@ -100,13 +100,24 @@ impl BookingExport {
     }
 }
 
-/// Between fields of a CSV: `;` where the decimal mark is a comma (and
-/// spreadsheet programs expect it), `,` elsewhere.
+/// The export's file: CSV with `;` between fields where the decimal mark
+/// is a comma (and spreadsheet programs expect it), with `,` elsewhere; or
+/// an Excel workbook with typed dates and prices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub enum CsvDelimiter {
-    Semicolon,
-    Comma,
+pub enum ExportFormat {
+    CsvSemicolon,
+    CsvComma,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn output(self) -> Output {
+        match self {
+            ExportFormat::CsvSemicolon | ExportFormat::CsvComma => Output::Csv,
+            ExportFormat::Xlsx => Output::Xlsx,
+        }
+    }
 }
 
 /// Which document left the app.
@@ -117,14 +128,14 @@ pub enum DocumentKind {
     Slip,
     VisitList,
     WorkingHours,
-    BookingsCsv,
+    BookingsExport,
 }
 
 impl DocumentKind {
     /// The table whose rows it shows, as the audit trail names it.
     pub fn table(self) -> &'static str {
         match self {
-            DocumentKind::DaySheet | DocumentKind::Slip | DocumentKind::VisitList | DocumentKind::BookingsCsv => {
+            DocumentKind::DaySheet | DocumentKind::Slip | DocumentKind::VisitList | DocumentKind::BookingsExport => {
                 "bookings"
             }
             DocumentKind::WorkingHours => "location_hours",
@@ -139,6 +150,7 @@ pub enum Output {
     Print,
     Pdf,
     Csv,
+    Xlsx,
 }
 
 impl Output {
@@ -146,7 +158,7 @@ impl Output {
     pub fn audit_action(self) -> &'static str {
         match self {
             Output::Print => "print",
-            Output::Pdf | Output::Csv => "export",
+            Output::Pdf | Output::Csv | Output::Xlsx => "export",
         }
     }
 }
@@ -182,7 +194,7 @@ mod tests {
             location_id: None,
             subject: None,
             statuses: vec![],
-            delimiter: CsvDelimiter::Semicolon,
+            format: ExportFormat::CsvSemicolon,
             language: "en".into(),
         };
         assert!(export("2026-12-01", "2026-12-01").validate().is_ok());

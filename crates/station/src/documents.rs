@@ -17,11 +17,12 @@ use clinic_documents::day_sheet::{day_sheet, DaySheet, SheetOptions, SheetRow, S
 use clinic_documents::slip::{slip_document, Slip};
 use clinic_documents::visits::{visits_document, Visit, VisitList};
 use clinic_documents::working_hours::{week_document, HoursRow, WeekOfHours};
+use clinic_documents::xlsx_export::bookings_xlsx;
 use clinic_documents::{Document, Language};
 use clinic_domain::bookings::{Booking, BookingSubject, DayBoard};
 use clinic_domain::catalogue::{DoctorFilter, Location};
 use clinic_domain::documents::{
-    BookingExport, CsvDelimiter, DocumentKind, DocumentRequest, Output, OutputRecord, Paper,
+    BookingExport, DocumentKind, DocumentRequest, ExportFormat, Output, OutputRecord, Paper,
 };
 use clinic_domain::ids::{LocationId, PatientId};
 use clinic_domain::intents::Intent;
@@ -145,9 +146,9 @@ impl Station {
         Ok(SavedFile { path: path.display().to_string(), bytes: size(pdf.len()), rows: document.rows })
     }
 
-    /// Bookings of a range as CSV at `path` (from the save dialog). Needs
-    /// the server: the station keeps only a few weeks.
-    pub async fn export_bookings_csv(&self, export: &BookingExport, path: &Path) -> AppResult<SavedFile> {
+    /// Bookings of a range as CSV or `.xlsx` at `path` (from the save
+    /// dialog). Needs the server: the station keeps only a few weeks.
+    pub async fn export_bookings(&self, export: &BookingExport, path: &Path) -> AppResult<SavedFile> {
         self.desk_open().await?;
         export.validate()?;
         let rows = self.reader().await?.export_bookings(export).await?;
@@ -169,27 +170,28 @@ impl Station {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        let delimiter = match export.delimiter {
-            CsvDelimiter::Semicolon => Delimiter::Semicolon,
-            CsvDelimiter::Comma => Delimiter::Comma,
-        };
-        let csv = bookings_csv(&rows, delimiter, Language::from_tag(&export.language))
-            .map_err(|e| clinic_store::internal(&e))?;
-        write_file(path, &csv).await?;
+        let language = Language::from_tag(&export.language);
+        let bytes = match export.format {
+            ExportFormat::CsvSemicolon => bookings_csv(&rows, Delimiter::Semicolon, language),
+            ExportFormat::CsvComma => bookings_csv(&rows, Delimiter::Comma, language),
+            ExportFormat::Xlsx => bookings_xlsx(&rows, language),
+        }
+        .map_err(|e| clinic_store::internal(&e))?;
+        write_file(path, &bytes).await?;
         let mut covering = format!("{} – {}", export.from, export.to);
         if let Some(location) = export.location_id {
             covering.push_str(&format!(", location {location}"));
         }
         self.record_output(OutputRecord {
-            document: DocumentKind::BookingsCsv,
-            output: Output::Csv,
+            document: DocumentKind::BookingsExport,
+            output: export.format.output(),
             covering,
             patient_id: None,
             rows: size(rows.len()),
             offline: false,
         })
         .await?;
-        Ok(SavedFile { path: path.display().to_string(), bytes: size(csv.len()), rows: size(rows.len()) })
+        Ok(SavedFile { path: path.display().to_string(), bytes: size(bytes.len()), rows: size(rows.len()) })
     }
 
     /// Straight into the trail when the server answers; queued otherwise.
@@ -274,6 +276,7 @@ impl Station {
             price: booking.price.to_string(),
             preparation,
             booking_id: booking.id.0.to_string(),
+            offline,
         };
         let document = slip_document(&slip, paper, language);
         let record =

@@ -23,6 +23,7 @@ use chrono::{Duration, Utc};
 use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
 use clinic_domain::catalogue::DoctorFilter;
+use clinic_domain::documents::{BookingExport, ExportFormat};
 use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId};
 use clinic_domain::Actor;
 use clinic_local_pg::{ClusterOptions, LocalCluster};
@@ -233,6 +234,36 @@ async fn measure_all(pool: sqlx::PgPool, desk: sqlx::PgPool, scale: u32) {
         .await,
     );
 
+    // The accountant's export: a month of bookings, one location and all
+    // of them (the CSV itself is written by clinic-documents: its bench).
+    let month = BookingExport {
+        from: today - Duration::days(30),
+        to: today - Duration::days(1),
+        location_id: Some(LocationId(locations[0])),
+        subject: None,
+        statuses: vec![],
+        format: ExportFormat::CsvSemicolon,
+        language: "uk".into(),
+    };
+    let one = clinic.export_bookings(&month).await.unwrap().len();
+    let every = BookingExport { location_id: None, ..month.clone() };
+    let all = clinic.export_bookings(&every).await.unwrap().len();
+    println!("a month's export: {one} bookings at one location, {all} at all {}\n", locations.len());
+    rows.push(
+        measure_n(30, 3, "a month's bookings to export, one location", f64::NAN, || {
+            let (clinic, month) = (&clinic, &month);
+            async move { clinic.export_bookings(month).await.unwrap().len() }
+        })
+        .await,
+    );
+    rows.push(
+        measure_n(10, 1, "a month's bookings to export, all locations", f64::NAN, || {
+            let (clinic, every) = (&clinic, &every);
+            async move { clinic.export_bookings(every).await.unwrap().len() }
+        })
+        .await,
+    );
+
     println!("| operation | runs | p50 ms | p99 ms | target p50 |");
     println!("|---|---:|---:|---:|---|");
     for row in rows {
@@ -343,16 +374,24 @@ impl std::fmt::Display for Row {
     }
 }
 
-async fn measure<F, Fut>(name: &'static str, target_ms: f64, mut op: F) -> Row
+async fn measure<F, Fut>(name: &'static str, target_ms: f64, op: F) -> Row
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = usize>,
 {
-    let mut samples = Vec::with_capacity(ITERATIONS);
-    for i in 0..(ITERATIONS + WARM_UP) {
+    measure_n(ITERATIONS, WARM_UP, name, target_ms, op).await
+}
+
+async fn measure_n<F, Fut>(runs: usize, warm_up: usize, name: &'static str, target_ms: f64, mut op: F) -> Row
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    let mut samples = Vec::with_capacity(runs);
+    for i in 0..(runs + warm_up) {
         let started = Instant::now();
         std::hint::black_box(op().await);
-        if i >= WARM_UP {
+        if i >= warm_up {
             samples.push(started.elapsed());
         }
     }

@@ -41,14 +41,14 @@ pub async fn save_document_pdf(
     station.save_document_pdf(id, &chosen.check(&path)?).await
 }
 
-/// Writes the bookings of a range as CSV at `path` (from the save dialog).
+/// Writes the bookings of a range as CSV or `.xlsx` at `path` (from the save dialog).
 #[tauri::command]
 #[specta::specta]
-pub async fn export_bookings_csv(
+pub async fn export_bookings(
     station: State<'_, Station>,
     chosen: State<'_, ChosenFiles>,
     request: BookingExport,
     path: String,
 ) -> AppResult<SavedFile> {
-    station.export_bookings_csv(&request, &chosen.check(&path)?).await
+    station.export_bookings(&request, &chosen.check(&path)?).await
 }

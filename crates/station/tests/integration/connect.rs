@@ -483,7 +483,7 @@ async fn a_location_with_an_unreadable_zone_stops_nothing_else() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_day_sheet_lists_the_days_bookings_with_phones_and_is_audited() {
     use clinic_domain::bookings::{BookingSubject, CancelKind, SlotQuery, StatusAction, StatusRequest};
-    use clinic_domain::documents::{BookingExport, CsvDelimiter, DocumentRequest, Orientation, Paper};
+    use clinic_domain::documents::{BookingExport, DocumentRequest, ExportFormat, Orientation, Paper};
     use clinic_domain::ids::PatientId;
     use clinic_domain::patients::PatientInput;
     use clinic_domain::Actor;
@@ -587,10 +587,10 @@ async fn a_day_sheet_lists_the_days_bookings_with_phones_and_is_audited() {
         location_id: Some(location),
         subject: None,
         statuses: vec![],
-        delimiter: CsvDelimiter::Semicolon,
+        format: ExportFormat::CsvSemicolon,
         language: "uk".into(),
     };
-    let all = station.export_bookings_csv(&export, &csv_path).await.unwrap();
+    let all = station.export_bookings(&export, &csv_path).await.unwrap();
     assert_eq!(all.rows, 2);
     let written = std::fs::read(&csv_path).unwrap();
     assert!(written.starts_with(b"\xEF\xBB\xBF"), "the byte-order mark spreadsheet programs look for");
@@ -600,14 +600,20 @@ async fn a_day_sheet_lists_the_days_bookings_with_phones_and_is_audited() {
     assert!(lines[0].starts_with("Дата;Початок;Кінець;Філія"), "{text}");
     assert!(text.contains("Олена Коваленко") && text.contains("Тарас Мельник") && text.contains("Скасовано"), "{text}");
     export.statuses = vec![clinic_domain::bookings::BookingStatus::Booked];
-    export.delimiter = CsvDelimiter::Comma;
-    let booked_only = station.export_bookings_csv(&export, &csv_path).await.unwrap();
+    export.format = ExportFormat::CsvComma;
+    let booked_only = station.export_bookings(&export, &csv_path).await.unwrap();
     assert_eq!(booked_only.rows, 1);
     let exports = audited("export").await;
     assert_eq!(exports.len(), 3, "the PDF and both CSV files: {exports:?}");
-    assert!(exports[2].2.contains(r#""document": "bookingsCsv""#) && exports[2].2.contains(r#""rows": 1"#));
+    assert!(exports[2].2.contains(r#""document": "bookingsExport""#) && exports[2].2.contains(r#""rows": 1"#));
+    export.format = ExportFormat::Xlsx;
+    let xlsx_path = scratch.folder("out").join("bookings.xlsx");
+    let workbook = station.export_bookings(&export, &xlsx_path).await.unwrap();
+    assert_eq!(workbook.rows, 1);
+    assert!(std::fs::read(&xlsx_path).unwrap().starts_with(b"PK"), "a workbook (a zip)");
+    assert!(audited("export").await[3].2.contains(r#""output": "xlsx""#));
     export.to = tomorrow + chrono::Duration::days(400);
-    let too_long = station.export_bookings_csv(&export, &csv_path).await.unwrap_err();
+    let too_long = station.export_bookings(&export, &csv_path).await.unwrap_err();
     assert_eq!(too_long.field(), Some("to"));
     station.shutdown().await;
 }

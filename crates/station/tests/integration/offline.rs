@@ -480,6 +480,17 @@ async fn a_station_started_while_the_server_is_down_works_from_its_replica() {
     assert!(text.contains("Olena Kovalenko") && text.contains("Printed offline"), "{text}");
     station.record_printed(preview.id).await.unwrap();
     assert_eq!(station.sync_status().await.unwrap().pending, 3, "the booking, the PDF and the print");
+    // The slip of the booking just made here, from the kept catalogue.
+    let slip = clinic_domain::documents::DocumentRequest::Slip {
+        booking_id: booked.id,
+        paper: clinic_domain::documents::Paper::A4,
+        language: "en".into(),
+    };
+    let slip = station.preview_document(&slip).await.unwrap();
+    assert!(slip.offline);
+    let texts = slip.document.pages[0].texts().join(" | ");
+    assert!(texts.contains("Olena Kovalenko") && texts.contains("Centre, "), "{texts}");
+    assert!(texts.contains("Printed offline: may be out of date"), "{texts}");
 
     server.restart().await;
     let started = Instant::now();

@@ -1,13 +1,13 @@
-// Bookings of a date range as CSV for the accountant's spreadsheet: UTF-8
-// with a byte-order mark, `;` or `,` between fields as the person chooses,
-// written by the station where the native save dialog says and recorded in
-// the audit trail. The range's limit is the domain's (EXPORT_MAX_DAYS).
+// Bookings of a date range for the accountant's spreadsheet: CSV (UTF-8 with
+// a byte-order mark, `;` or `,` between fields) or an Excel workbook, written
+// by the station where the native save dialog says and recorded in the
+// audit trail. The range's limit is the domain's (EXPORT_MAX_DAYS).
 import { useState } from "react";
 import { Alert, Button, Group, Modal, MultiSelect, SegmentedControl, Select, Stack, Text } from "@mantine/core";
 import { useLocalStorage } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type BookingStatus, type CsvDelimiter, type Location } from "../../bindings";
+import { commands, type BookingStatus, type ExportFormat, type FileChoice, type Location } from "../../bindings";
 import { call } from "../../api/call";
 import { read } from "../../api/reads";
 import { DateField } from "../../components/DateField";
@@ -38,9 +38,10 @@ export function ExportBookings({
   const [locationId, setLocationId] = useState<string>(String(location.id));
   const [subject, setSubject] = useState<string>(EVERY);
   const [statuses, setStatuses] = useState<string[]>([]);
-  const [delimiter, setDelimiter] = useLocalStorage<CsvDelimiter>({
-    key: "export-delimiter",
-    defaultValue: i18n.language.startsWith("uk") ? "semicolon" : "comma",
+  // Where the decimal mark is a comma, spreadsheet programs expect `;` between fields.
+  const [format, setFormat] = useLocalStorage<ExportFormat>({
+    key: "export-format",
+    defaultValue: i18n.language.startsWith("uk") ? "csvSemicolon" : "csvComma",
   });
   // The board's columns are this location's: other locations export everyone.
   const narrowable = locationId === String(location.id);
@@ -48,18 +49,19 @@ export function ExportBookings({
   const catalogue = useQuery(read.listLocations(false));
   const saved = useMutation({
     mutationFn: async () => {
-      const path = await call(commands.chooseSavePath("bookingsCsv", `bookings-${from}-${to}.csv`));
+      const [choice, extension]: [FileChoice, string] = format === "xlsx" ? ["bookingsXlsx", "xlsx"] : ["bookingsCsv", "csv"];
+      const path = await call(commands.chooseSavePath(choice, `bookings-${from}-${to}.${extension}`));
       if (!path) return null;
       const only = narrowable ? (subjects.find((s) => subjectKey(s.subject) === subject)?.subject ?? null) : null;
       return call(
-        commands.exportBookingsCsv(
+        commands.exportBookings(
           {
             from,
             to,
             locationId: chosenLocation,
             subject: only,
             statuses: statuses as BookingStatus[],
-            delimiter,
+            format,
             language: i18n.language,
           },
           path,
@@ -104,16 +106,17 @@ export function ExportBookings({
           data={allStatuses.map((s) => ({ value: s, label: t(`status.${s}`) }))}
         />
         <div>
-          <Text size="sm" fw={500} mb={4} id="export-delimiter">
-            {t("export.delimiter")}
+          <Text size="sm" fw={500} mb={4} id="export-format">
+            {t("export.format")}
           </Text>
           <SegmentedControl
-            aria-labelledby="export-delimiter"
-            value={delimiter}
-            onChange={(v) => setDelimiter(v as CsvDelimiter)}
+            aria-labelledby="export-format"
+            value={format}
+            onChange={(v) => setFormat(v as ExportFormat)}
             data={[
-              { value: "semicolon", label: t("export.semicolon") },
-              { value: "comma", label: t("export.comma") },
+              { value: "csvSemicolon", label: t("export.csvSemicolon") },
+              { value: "csvComma", label: t("export.csvComma") },
+              { value: "xlsx", label: t("export.xlsx") },
             ]}
           />
         </div>
