@@ -577,6 +577,15 @@ impl Desk {
         focused.send_keys(&key.to_string()).await.expect("a key press");
     }
 
+    /// Waits until nothing matches `selector` (a dialog closing, say).
+    pub async fn wait_gone(&self, selector: &str) {
+        let started = Instant::now();
+        while self.count_shown(selector).await > 0 {
+            assert!(started.elapsed() < PATIENCE, "{selector} stayed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// How many elements match a CSS selector in the window now.
     pub async fn count_shown(&self, selector: &str) -> usize {
         self.web.find_all(Locator::Css(selector)).await.map(|all| all.len()).unwrap_or(0)

@@ -842,6 +842,28 @@ async fn ukrainian_at_1024_by_700() {
     desk.screenshot("board-1024x700-uk").await;
     desk.axe("board, Ukrainian, 1024×700").await;
 
+    // The day sheet's preview fits the small window, its actions in reach.
+    desk.focus(".board").await;
+    desk.type_keys(&format!("{}p{}", Key::Control, Key::Null)).await;
+    desk.see("Розклад на день · ").await;
+    desk.find("//*[@role='dialog']//figure[starts-with(@aria-label, 'Сторінка 1 з')]").await;
+    let cut = desk
+        .web
+        .execute(
+            "return [...document.querySelectorAll('[role=dialog] button')]
+               .filter((b) => { const r = b.getBoundingClientRect();
+                 return r.width > 0 && (r.left < 0 || r.right > window.innerWidth || r.bottom > window.innerHeight); })
+               .map((b) => b.textContent);",
+            vec![],
+        )
+        .await
+        .expect("measuring the preview");
+    assert_eq!(cut, json!([]), "preview buttons outside the 1024×700 window");
+    desk.screenshot("print-preview-1024x700-uk").await;
+    desk.axe("print preview, Ukrainian, 1024×700").await;
+    desk.press(Key::Escape).await;
+    desk.wait_gone("[role='dialog']").await;
+
     // A refusal from the server, in Ukrainian (the server writes English).
     desk.press(Key::F2).await;
     desk.click_button("Новий пацієнт").await;
@@ -1111,11 +1133,7 @@ async fn print_the_busy_day_sheet_and_a_slip() {
         .expect("the audit trail");
     assert_eq!(row, 1, "the PDF is in the audit trail, covering the location's day");
     desk.click_button("Close").await;
-    let started = std::time::Instant::now();
-    while desk.count_shown("[role='dialog']").await > 0 {
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the preview stayed open");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    desk.wait_gone("[role='dialog']").await;
 
     // The slip: open the booking (1), Slip (2), Save as PDF (3).
     desk.click_text(&first.patient_name).await;

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use chrono::Duration;
 use clinic_documents::csv_export::{bookings_csv, Delimiter, ExportRow};
-use clinic_documents::xlsx_export::bookings_xlsx;
 use clinic_documents::day_sheet::{day_sheet, SheetOptions};
+use clinic_documents::xlsx_export::bookings_xlsx;
 use clinic_documents::{sample, Language, Orientation, Paper};
 
 fn median(mut times: Vec<f64>) -> f64 {
