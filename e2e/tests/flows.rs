@@ -841,6 +841,17 @@ async fn ukrainian_at_1024_by_700() {
     assert_eq!(shown, Some(today.format("%d.%m.%Y").to_string()));
     desk.screenshot("board-1024x700-uk").await;
     desk.axe("board, Ukrainian, 1024×700").await;
+    // No button of the board's toolbar cut short.
+    let cut_short = desk
+        .web
+        .execute(
+            "return [...document.querySelectorAll('main .mantine-Button-label')]
+               .filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent);",
+            vec![],
+        )
+        .await
+        .expect("measuring the toolbar");
+    assert_eq!(cut_short, json!([]), "button labels cut short at 1024×700");
 
     // The day sheet's preview fits the small window, its actions in reach.
     desk.focus(".board").await;

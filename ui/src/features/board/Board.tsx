@@ -4,7 +4,7 @@
 // where a diagnostic takes several at a time, a now-line, and a filter by
 // specialty. The geometry is boardLayout.ts; N starts a booking without a click.
 import { useEffect, useMemo, useState, type ReactNode } from "react";
-import { Alert, Button, Checkbox, Group, Kbd, Loader, Paper, Popover, Select, Stack, Switch, Text, Title } from "@mantine/core";
+import { ActionIcon, Alert, Button, Checkbox, Group, Kbd, Loader, Paper, Popover, Select, Stack, Switch, Text, Title } from "@mantine/core";
 import { useHotkeys, useLocalStorage } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -27,6 +27,7 @@ import { BookingDetail } from "../booking/BookingDetail";
 import { Arrivals, waitingList } from "./Arrivals";
 import { ExportBookings } from "../print/ExportBookings";
 import { PrintPreview } from "../print/PrintPreview";
+import { DownloadIcon, PrinterIcon } from "../../components/icons";
 import { useSingleKeyShortcuts } from "../../shortcuts";
 import { markOnce } from "../../startup";
 import {
@@ -195,12 +196,21 @@ export function Board({
             onChange={(e) => setShowReleased(e.currentTarget.checked)}
           />
         </BoardView>
-        <Button size="xs" ml="auto" variant="default" onClick={() => setPrinting(true)} aria-keyshortcuts="Control+P">
-          {t("print.daySheet")}
-        </Button>
-        <Button size="xs" variant="default" onClick={() => setExporting(true)}>
-          {t("export.button")}
-        </Button>
+        {/* Pictures with their words as names: the toolbar's words do not fit 1024 px in Ukrainian. */}
+        <ActionIcon
+          size="md"
+          ml="auto"
+          variant="default"
+          onClick={() => setPrinting(true)}
+          aria-keyshortcuts="Control+P"
+          aria-label={t("print.daySheetFull")}
+          title={`${t("print.daySheetFull")} (Ctrl+P)`}
+        >
+          <PrinterIcon />
+        </ActionIcon>
+        <ActionIcon size="md" variant="default" onClick={() => setExporting(true)} aria-label={t("export.title")} title={t("export.title")}>
+          <DownloadIcon />
+        </ActionIcon>
         <Button
           size="xs"
           variant="default"

@@ -1,0 +1,25 @@
+// The few pictures the toolbar needs where words do not fit (1024 px in
+// Ukrainian): drawn here, so no icon font or package is shipped for them.
+// Decorative: the button around each carries the words (aria-label, title).
+
+const frame = { width: 16, height: 16, viewBox: "0 0 24 24", fill: "none", stroke: "currentColor", strokeWidth: 2 } as const;
+
+export function PrinterIcon() {
+  return (
+    <svg {...frame} aria-hidden="true" strokeLinejoin="round">
+      <path d="M6 9V3h12v6" />
+      <rect x="3" y="9" width="18" height="8" rx="2" />
+      <path d="M6 14h12v7H6z" />
+    </svg>
+  );
+}
+
+export function DownloadIcon() {
+  return (
+    <svg {...frame} aria-hidden="true" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M12 3v12" />
+      <path d="M7 10l5 5 5-5" />
+      <path d="M4 20h16" />
+    </svg>
+  );
+}
