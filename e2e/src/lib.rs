@@ -313,7 +313,7 @@ impl Desk {
     }
 
     /// Waits until the station's own copy holds the location's day (its
-    /// first pull after connecting), read from its SQLite beside the app.
+    /// first pull after connecting), read from its encrypted SQLite.
     pub async fn wait_until_kept(&self, location: clinic_domain::ids::LocationId, date: chrono::NaiveDate) {
         self.step(format_args!("wait until the station keeps {date}"));
         let started = Instant::now();
@@ -322,8 +322,15 @@ impl Desk {
             let path = std::fs::read_dir(self.home.join("data")).ok().and_then(|entries| {
                 entries.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "sqlite"))
             });
-            if let Some(path) = path {
-                let store = clinic_local_store::LocalStore::open(&path).await.expect("the station's SQLite");
+            // Its key: no keyring answers under the tests' display, so the
+            // station kept it in its configuration folder.
+            let key = path.as_ref().and_then(|path| {
+                let stem = path.file_stem()?.to_str()?;
+                let text = std::fs::read_to_string(self.home.join("config/keys").join(format!("{stem}.key"))).ok()?;
+                clinic_local_store::StoreKey::from_hex(&text)
+            });
+            if let (Some(path), Some(key)) = (path, key) {
+                let store = clinic_local_store::LocalStore::open(&path, &key).await.expect("the station's SQLite");
                 let kept = store.day_board(location, date).await.expect("reading the station's SQLite").is_some();
                 store.close().await;
                 if kept {
@@ -335,11 +342,38 @@ impl Desk {
         }
     }
 
-    /// Saves the window's final state and closes the app.
+    /// Saves the window's final state, closes the app, and checks its log
+    /// files kept no patient's name or phone.
     pub async fn close(self) {
         self.step(format_args!("close"));
         self.screenshot("final").await;
         let _ = tokio::time::timeout(Duration::from_secs(5), self.web.clone().close()).await;
+        self.logs_keep_no_patient_data().await;
+    }
+
+    /// Patient names, phones and file contents never reach the station's
+    /// log files (issue 20): every patient of this desk's clinic is looked
+    /// for in every log the app wrote.
+    async fn logs_keep_no_patient_data(&self) {
+        let mut logs = String::new();
+        for entry in std::fs::read_dir(self.home.join("logs")).expect("the app's log folder").flatten() {
+            logs.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+        assert!(!logs.is_empty(), "the app wrote no log in {}", self.home.join("logs").display());
+        let patients: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT full_name, phone FROM patients").fetch_all(&self.db.pool).await.expect("patients");
+        let digits = |text: &str| text.chars().filter(char::is_ascii_digit).collect::<String>();
+        for (name, phone) in &patients {
+            assert!(!logs.contains(name.as_str()), "the log names the patient {name:?}");
+            if let Some(phone) = phone.as_deref() {
+                // As stored, and as its digits alone (nine or more: no port or count matches).
+                let bare = digits(phone);
+                let found = logs.contains(phone) || (bare.len() >= 9 && logs.contains(&bare));
+                assert!(!found, "the log holds {name:?}'s phone");
+            }
+        }
+        assert!(!logs.contains("%PDF-"), "the log holds a file's content");
+        self.step(format_args!("logs checked: no name or phone of {} patients", patients.len()));
     }
 
     /// Saves what the display shows (ImageMagick's `import`: WebKitWebDriver's

@@ -46,6 +46,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::station_status,
             settings::save_settings,
             settings::kept_queues,
+            settings::remove_clinic_data,
             settings::test_connection,
             settings::reconnect,
             settings::ping,
@@ -235,6 +236,17 @@ fn sweep_abandoned_uploads(handle: tauri::AppHandle) {
 /// directory of its own: end-to-end tests, or two stations on one machine.
 const HOME_VARIABLE: &str = "CLINIC_DESK_HOME";
 
+/// Where the log files go: the system's log folder for the app, or `logs/`
+/// of the station's own home (the end-to-end tests read them there).
+fn log_files() -> tauri_plugin_log::TargetKind {
+    match std::env::var_os(HOME_VARIABLE) {
+        Some(home) => {
+            tauri_plugin_log::TargetKind::Folder { path: std::path::PathBuf::from(home).join("logs"), file_name: None }
+        }
+        None => tauri_plugin_log::TargetKind::LogDir { file_name: None },
+    }
+}
+
 fn station_paths(app: &tauri::App) -> tauri::Result<StationPaths> {
     // Installers for Windows and macOS ship PostgreSQL for the demo clinic
     // (release workflow); the Linux packages use the distribution's.
@@ -283,7 +295,7 @@ pub fn run() {
         .plugin(
             tauri_plugin_log::Builder::new()
                 .targets([
-                    tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::LogDir { file_name: None }),
+                    tauri_plugin_log::Target::new(log_files()),
                     tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stdout),
                 ])
                 .level(log::LevelFilter::Info)

@@ -17,6 +17,11 @@ export const commands = {
 	saveSettings: (settings: Settings, leavePending: boolean) => typedError<StationStatus, AppError>(__TAURI_INVOKE("save_settings", { settings, leavePending })),
 	/**  Every clinic server this computer keeps changes for, and how many wait. */
 	keptQueues: () => typedError<KeptQueue[], AppError>(__TAURI_INVOKE("kept_queues")),
+	/**
+	 *  Removes the configured clinic's data from this computer and signs out;
+	 *  `confirmLoss`: the person agreed that changes still waiting are lost.
+	 */
+	removeClinicData: (confirmLoss: boolean) => typedError<RemovedData, AppError>(__TAURI_INVOKE("remove_clinic_data", { confirmLoss })),
 	testConnection: (server: ServerSettings, password: string | null) => typedError<ConnectionReport, AppError>(__TAURI_INVOKE("test_connection", { server, password })),
 	reconnect: () => typedError<StationStatus, AppError>(__TAURI_INVOKE("reconnect")),
 	/**  Does nothing: measures the IPC round trip. */
@@ -868,6 +873,12 @@ export type RatingInput = {
 	bookingId: BookingId,
 	rating: number,
 	comment?: string,
+};
+
+/**  What removing the clinic's data from this computer took away. */
+export type RemovedData = {
+	/**  Changes made here that never reached the clinic server, now gone. */
+	lostChanges: number,
 };
 
 export type RescheduleRequest = {

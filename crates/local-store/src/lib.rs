@@ -9,6 +9,7 @@
 //!   order, record what the server said.
 //! - `replica`: what the pull stores and what offline reads return.
 
+mod key;
 mod outbox;
 mod replica;
 mod sign_ins;
@@ -22,6 +23,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use key::{file_state, FileState, StoreKey};
 pub use outbox::{Conflict, ConflictAction, Pending, Stuck};
 pub use sign_ins::KeptSignIn;
 
@@ -33,13 +35,34 @@ pub struct LocalStore {
 }
 
 impl LocalStore {
-    /// Opens (creating and migrating) the station database at `path`.
-    pub async fn open(path: &Path) -> AppResult<LocalStore> {
+    /// Opens (creating and migrating) the station database at `path`,
+    /// encrypted with `key`; a plain one left by an older version is
+    /// encrypted first, nothing in it lost.
+    pub async fn open(path: &Path, key: &StoreKey) -> AppResult<LocalStore> {
+        LocalStore::open_with(path, Some(key)).await
+    }
+
+    /// A station database without encryption: only to measure what
+    /// encryption costs (the station bench). A station never opens one.
+    #[doc(hidden)]
+    pub async fn open_unencrypted_for_comparison(path: &Path) -> AppResult<LocalStore> {
+        LocalStore::open_with(path, None).await
+    }
+
+    async fn open_with(path: &Path, key: Option<&StoreKey>) -> AppResult<LocalStore> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| local_error(&e))?;
         }
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| local_error(&e))?
+        let mut options =
+            SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display())).map_err(|e| local_error(&e))?;
+        if let Some(key) = key {
+            if key::file_state(path)? == FileState::Plain {
+                key::encrypt_in_place(path, key).await?;
+            }
+            // First, before anything reads a page.
+            options = options.pragma("key", key.pragma());
+        }
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -48,8 +71,12 @@ impl LocalStore {
         // One connection: every change is serialised, so "is the outbox
         // empty?" and "apply the pulled board" cannot interleave with an
         // enqueue.
-        let pool =
-            SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| local_error(&e))?;
+        let pool = match SqlitePoolOptions::new().max_connections(1).connect_with(options).await {
+            Ok(pool) => pool,
+            // SQLCipher reads a wrong key's pages as "not a database".
+            Err(e) if e.to_string().contains("not a database") => return Err(key::wrong_key(path)),
+            Err(e) => return Err(local_error(&e)),
+        };
         MIGRATOR.run(&pool).await.map_err(|e| local_error(&e))?;
         Ok(LocalStore { pool })
     }

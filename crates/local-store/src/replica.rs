@@ -88,6 +88,55 @@ impl LocalStore {
         body.map(|b| from_json(&b)).transpose()
     }
 
+    /// Drops what offline work no longer needs: boards outside `from..=to`
+    /// (local dates), their bookings, and patients with no kept booking who
+    /// were last stored before `patients_since`. Rows this station changed
+    /// and has not synced (provisional, or touched by a queued intent) stay.
+    /// Returns how many rows went.
+    pub async fn prune(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        patients_since: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(|e| local_error(&e))?;
+        let mut gone = 0;
+        let boards = sqlx::query("DELETE FROM boards WHERE date < ?1 OR date > ?2")
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| local_error(&e))?;
+        gone += boards.rows_affected();
+        // UTC instants a day wider than the local dates: no zone is further off.
+        let (earliest, latest) = (
+            crate::instant(from.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::days(1)),
+            crate::instant(to.and_hms_opt(0, 0, 0).expect("midnight").and_utc() + chrono::Duration::days(2)),
+        );
+        let bookings = sqlx::query(
+            "DELETE FROM bookings WHERE (starts_at < ?1 OR starts_at >= ?2) AND provisional = 0
+               AND booking_id NOT IN (SELECT row_id FROM outbox_touches)",
+        )
+        .bind(earliest)
+        .bind(latest)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| local_error(&e))?;
+        gone += bookings.rows_affected();
+        let patients = sqlx::query(
+            "DELETE FROM patients WHERE provisional = 0 AND kept_at < ?1
+               AND patient_id NOT IN (SELECT json_extract(body, '$.patientId') FROM bookings)
+               AND patient_id NOT IN (SELECT row_id FROM outbox_touches)",
+        )
+        .bind(crate::instant(patients_since))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| local_error(&e))?;
+        gone += patients.rows_affected();
+        tx.commit().await.map_err(|e| local_error(&e))?;
+        Ok(gone)
+    }
+
     /// Stores pulled patients. `false` (nothing stored) while intents are pending.
     pub async fn store_patients_if_idle(&self, patients: &[Patient]) -> AppResult<bool> {
         let mut tx = self.pool.begin().await.map_err(|e| local_error(&e))?;
@@ -250,10 +299,11 @@ pub(crate) async fn put_booking(conn: &mut SqliteConnection, booking: &Booking) 
 pub(crate) async fn put_patient(conn: &mut SqliteConnection, patient: &Patient, provisional: bool) -> AppResult<()> {
     let digits: String = patient.phone.as_deref().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
     sqlx::query(
-        "INSERT INTO patients (patient_id, search_name, phone_digits, date_of_birth, provisional, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO patients (patient_id, search_name, phone_digits, date_of_birth, provisional, body, kept_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (patient_id) DO UPDATE SET search_name = excluded.search_name, phone_digits = excluded.phone_digits,
-                date_of_birth = excluded.date_of_birth, provisional = excluded.provisional, body = excluded.body",
+                date_of_birth = excluded.date_of_birth, provisional = excluded.provisional, body = excluded.body,
+                kept_at = excluded.kept_at",
     )
     .bind(patient.id.to_string())
     .bind(patient.full_name.to_lowercase())
@@ -261,6 +311,7 @@ pub(crate) async fn put_patient(conn: &mut SqliteConnection, patient: &Patient, 
     .bind(patient.date_of_birth.map(|d| d.to_string()))
     .bind(provisional)
     .bind(to_json(patient)?)
+    .bind(crate::instant(chrono::Utc::now()))
     .execute(conn)
     .await
     .map_err(|e| local_error(&e))?;

@@ -23,7 +23,7 @@ use clinic_domain::ids::{BookingId, DoctorId, IntentId, LocationId, PatientId};
 use clinic_domain::intents::{Intent, QueuedIntent};
 use clinic_domain::patients::PatientInput;
 use clinic_local_pg::{ClusterOptions, LocalCluster};
-use clinic_local_store::LocalStore;
+use clinic_local_store::{LocalStore, StoreKey};
 use clinic_station::secrets::Secrets;
 use clinic_station::settings::{ServerSettings, Settings, TlsMode};
 use clinic_station::sync::Syncer;
@@ -72,6 +72,7 @@ async fn run(root: &std::path::Path) {
     let (location, doctors) = seed(&pool).await;
 
     replay(root, &pool, location, &doctors).await;
+    encryption_cost(root, &pool, location, &doctors).await;
     cluster = reconnect(root, cluster, location, doctors[0]).await;
     live_refresh(root, &cluster, location, doctors[1]).await;
     sign_ins(root, cluster).await;
@@ -191,11 +192,67 @@ fn day_of_intents(location: LocationId, doctors: &[DoctorId]) -> Vec<QueuedInten
     intents
 }
 
+/// What encrypting the station database costs (issue 20): queueing intents
+/// locally, and storing a full pull (38 days of 30 locations' boards), on a
+/// plain file and on an encrypted one, in the same run.
+async fn encryption_cost(root: &std::path::Path, pool: &PgPool, location: LocationId, doctors: &[DoctorId]) {
+    let intents = day_of_intents(location, doctors);
+    let clinic = Clinic::new(pool.clone());
+    // The busiest day the replay booked.
+    let busiest: chrono::NaiveDate = sqlx::query_scalar(
+        "SELECT (starts_at AT TIME ZONE 'Europe/Kyiv')::date FROM bookings GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let board = clinic.day_board(location, busiest).await.unwrap();
+    let today = Utc::now().date_naive();
+    for encrypted in [false, true] {
+        let path = root.join(format!("cost-{encrypted}.sqlite"));
+        let local = if encrypted {
+            LocalStore::open(&path, &StoreKey::generate()).await.unwrap()
+        } else {
+            LocalStore::open_unencrypted_for_comparison(&path).await.unwrap()
+        };
+        // A full pull: 30 locations × 38 days of the seeded board.
+        let started = Instant::now();
+        for location in 0..30 {
+            for day in 0..38 {
+                let mut kept = board.clone();
+                kept.location.id = LocationId(1000 + location);
+                kept.date = today + chrono::Duration::days(day - 7);
+                for booking in &mut kept.bookings {
+                    booking.id = BookingId::generate();
+                    booking.location_id = kept.location.id;
+                }
+                local.store_board_if_idle(&kept).await.unwrap();
+            }
+        }
+        let pulled = started.elapsed();
+        let started = Instant::now();
+        for intent in intents.iter().take(2_000) {
+            local.enqueue(intent, None, &[], &[]).await.unwrap();
+        }
+        let queued = started.elapsed();
+        local.close().await;
+        println!(
+            "station database {}: a full pull's 1,140 boards ({} bookings each) stored in {:.2} s; \
+             2,000 intents queued at {:.0}/s; file {:.1} MB",
+            if encrypted { "encrypted (SQLCipher)" } else { "plain (for comparison)" },
+            board.bookings.len(),
+            pulled.as_secs_f64(),
+            2_000.0 / queued.as_secs_f64(),
+            std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0,
+        );
+    }
+}
+
 async fn replay(root: &std::path::Path, pool: &PgPool, location: LocationId, doctors: &[DoctorId]) {
     let intents = day_of_intents(location, doctors);
     let clinic = Clinic::new(pool.clone());
     for (round, label) in [(1, "first push"), (2, "same intents again (acknowledgements lost)")] {
-        let local = LocalStore::open(&root.join(format!("replay-{round}.sqlite"))).await.unwrap();
+        let local =
+            LocalStore::open(&root.join(format!("replay-{round}.sqlite")), &StoreKey::generate()).await.unwrap();
         let started = Instant::now();
         for intent in &intents {
             local.enqueue(intent, None, &[], &[]).await.unwrap();

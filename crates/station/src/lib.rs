@@ -9,6 +9,7 @@ mod desk;
 pub mod documents;
 pub mod files;
 pub mod live;
+pub mod local_data;
 mod offline;
 pub mod preflight;
 pub mod schema;
@@ -16,6 +17,7 @@ pub mod secrets;
 pub mod session;
 pub mod settings;
 mod station;
+mod store_keys;
 pub mod sync;
 pub mod updates;
 

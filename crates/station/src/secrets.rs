@@ -3,21 +3,23 @@
 //! never in a file or a log.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use clinic_domain::{AppError, AppResult};
 
 const SERVICE: &str = "clinic-desk";
 
+/// A clone shares what is kept: one keyring, as one computer has.
+#[derive(Clone)]
 pub enum Secrets {
     Keyring,
-    /// For tests, and for machines with no keyring at all.
-    Memory(Mutex<HashMap<String, String>>),
+    /// For tests: a keyring that lasts as long as the process.
+    Memory(Arc<Mutex<HashMap<String, String>>>),
 }
 
 impl Secrets {
     pub fn memory() -> Secrets {
-        Secrets::Memory(Mutex::new(HashMap::new()))
+        Secrets::Memory(Arc::default())
     }
 
     pub fn get(&self, key: &str) -> AppResult<Option<String>> {

@@ -287,7 +287,7 @@ impl Station {
         self.status().await
     }
 
-    async fn end_session(&self) {
+    pub(crate) async fn end_session(&self) {
         if let Some(session) = self.session.write().await.take() {
             tracing::info!(login = %session.login, "signed out");
         }

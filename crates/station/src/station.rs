@@ -23,6 +23,7 @@ use crate::schema::{self, SchemaStatus};
 use crate::secrets::Secrets;
 use crate::session::{Attempt, Session, SessionStatus, SignInRefusal};
 use crate::settings::{self, ServerSettings, Settings};
+use crate::store_keys;
 use crate::sync::{SyncStatus, Syncer};
 
 pub struct StationPaths {
@@ -322,10 +323,10 @@ impl Station {
         }
     }
 
-    /// The station's own database for the configured clinic and its sync
-    /// state, opened on first use and again when the clinic server changes.
-    pub async fn sync(&self) -> AppResult<Arc<Syncer>> {
-        let (key, earlier_key) = match &self.settings.read().await.server {
+    /// The station database's name for the configured clinic server, and
+    /// the name an older version gave it.
+    pub(crate) async fn database_names(&self) -> (String, Option<String>) {
+        match &self.settings.read().await.server {
             Some(server) => (
                 format!("station-{}", short_hash(&server.address())),
                 // Before staff signed in with their own logins, the file was
@@ -333,7 +334,37 @@ impl Station {
                 Some(format!("station-{}", short_hash(&server.secret_key()))),
             ),
             None => ("station-demo".to_string(), None),
-        };
+        }
+    }
+
+    /// Closes the station database (if open) and hands back its name.
+    pub(crate) async fn close_station_database(&self) -> String {
+        let (name, _) = self.database_names().await;
+        if let Some((_, sync)) = self.sync.lock().await.take() {
+            sync.local.close().await;
+        }
+        name
+    }
+
+    /// The key of the station database at `path` (named `database`): a new
+    /// one for a new or still plain file; an encrypted file whose key is
+    /// gone cannot be read, and is left where it is.
+    fn store_key(&self, database: &str, path: &std::path::Path) -> AppResult<clinic_local_store::StoreKey> {
+        let create = clinic_local_store::file_state(path)? != clinic_local_store::FileState::Encrypted;
+        store_keys::store_key(&self.secrets, &self.paths.config_dir, database, create)?.ok_or_else(|| {
+            tracing::error!(file = %path.display(), "the key of this station database is not kept on this computer");
+            AppError::Unauthorized {
+                message: "this computer's copy of the clinic's data is encrypted with a key this computer no longer \
+                          keeps; ask the administrator (the file is left as it is)"
+                    .into(),
+            }
+        })
+    }
+
+    /// The station's own database for the configured clinic and its sync
+    /// state, opened on first use and again when the clinic server changes.
+    pub async fn sync(&self) -> AppResult<Arc<Syncer>> {
+        let (key, earlier_key) = self.database_names().await;
         let mut current = self.sync.lock().await;
         if let Some((opened_for, sync)) = current.as_ref() {
             if *opened_for == key {
@@ -344,7 +375,7 @@ impl Station {
         if let Some(earlier) = earlier_key.filter(|_| !path.exists()) {
             adopt_earlier_station_database(&self.paths.data_dir, &earlier, &key);
         }
-        let local = LocalStore::open(&path).await?;
+        let local = LocalStore::open(&path, &self.store_key(&key, &path)?).await?;
         if let Some(server) = &self.settings.read().await.server {
             local.set_server(&serde_json::to_string(server).map_err(|e| clinic_store::internal(&e))?).await?;
         }
@@ -360,7 +391,7 @@ impl Station {
         self.sync_status.subscribe()
     }
 
-    async fn current_sync(&self) -> Option<Arc<Syncer>> {
+    pub(crate) async fn current_sync(&self) -> Option<Arc<Syncer>> {
         self.sync.lock().await.as_ref().map(|(_, sync)| sync.clone())
     }
 
@@ -517,7 +548,13 @@ impl Station {
             let (server, pending, conflicts) = match (is_current, self.current_sync().await) {
                 (true, Some(sync)) => queue_of(&sync.local).await?,
                 _ => {
-                    let local = LocalStore::open(&path).await?;
+                    let database = name.trim_end_matches(".sqlite");
+                    let Some(key) = store_keys::store_key(&self.secrets, &self.paths.config_dir, database, false)?
+                    else {
+                        tracing::warn!(file = %path.display(), "a station database whose key is not kept here");
+                        continue;
+                    };
+                    let local = LocalStore::open(&path, &key).await?;
                     let counts = queue_of(&local).await;
                     local.close().await;
                     counts?

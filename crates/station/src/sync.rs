@@ -27,6 +27,15 @@ use tokio::sync::{broadcast, watch, Mutex, Notify};
 /// Days of the schedule a station keeps, before and after today.
 pub const WINDOW_BACK_DAYS: i64 = 7;
 pub const WINDOW_AHEAD_DAYS: i64 = 30;
+/// A patient with no booking in the window stays this long after the
+/// station last stored them (a new patient, one just called back).
+pub const PATIENTS_KEPT_DAYS: i64 = 30;
+
+/// The local dates the station keeps boards for, around `now`.
+fn window(now: chrono::DateTime<chrono::Utc>) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let today = now.date_naive();
+    (today - chrono::Duration::days(WINDOW_BACK_DAYS), today + chrono::Duration::days(WINDOW_AHEAD_DAYS))
+}
 /// Intents pushed between two local acknowledgements.
 const PUSH_BATCH: i64 = 100;
 /// How often a station pulls when nothing pokes it.
@@ -108,8 +117,19 @@ impl Syncer {
             status,
             cycle: Mutex::new(None),
         };
+        sync.prune(chrono::Utc::now()).await?;
         sync.publish().await;
         Ok(sync)
+    }
+
+    /// Keeps only what offline work needs (at every full pull and on start).
+    pub async fn prune(&self, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+        let (from, to) = window(now);
+        let gone = self.local.prune(from, to, now - chrono::Duration::days(PATIENTS_KEPT_DAYS)).await?;
+        if gone > 0 {
+            tracing::info!(rows = gone, "rows outside the kept window dropped from the station database");
+        }
+        Ok(())
     }
 
     pub fn local_store(&self) -> &LocalStore {
@@ -275,9 +295,7 @@ impl Syncer {
             self.local.store_reference("doctors", &clinic.list_doctors(&DoctorFilter::default()).await?).await?;
             self.local.store_reference("diagnostics", &clinic.list_diagnostics(false).await?).await?;
         }
-        let today = clinic.now().date_naive();
-        let (from, to) =
-            (today - chrono::Duration::days(WINDOW_BACK_DAYS), today + chrono::Duration::days(WINDOW_AHEAD_DAYS));
+        let (from, to) = window(clinic.now());
         let mut checkpoint = i64::MAX;
         let mut boards = 0;
         for location in &locations {
@@ -309,6 +327,9 @@ impl Syncer {
         }
         if !locations.is_empty() {
             self.local.set_checkpoint(checkpoint).await?;
+        }
+        if since.is_none() {
+            self.prune(clinic.now()).await?;
         }
         Ok(Some(boards))
     }

@@ -1,5 +1,6 @@
 use clinic_domain::AppResult;
 use clinic_station::connection::ConnectionReport;
+use clinic_station::local_data::RemovedData;
 use clinic_station::settings::{ServerSettings, Settings};
 use clinic_station::{KeptQueue, Station, StationStatus};
 use tauri::State;
@@ -23,6 +24,14 @@ pub async fn save_settings(
     leave_pending: bool,
 ) -> AppResult<StationStatus> {
     station.save_settings(&settings, leave_pending).await
+}
+
+/// Removes the configured clinic's data from this computer and signs out;
+/// `confirmLoss`: the person agreed that changes still waiting are lost.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_clinic_data(station: State<'_, Station>, confirm_loss: bool) -> AppResult<RemovedData> {
+    station.remove_clinic_data(confirm_loss).await
 }
 
 /// Every clinic server this computer keeps changes for, and how many wait.

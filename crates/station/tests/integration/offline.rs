@@ -41,6 +41,8 @@ struct Server {
     /// The cluster's and the test's stations' folders; dropped last, after
     /// the cluster stopped.
     scratch: Scratch,
+    /// The test computer's keyring: stations restarted here find their keys.
+    keyring: Secrets,
 }
 
 impl Server {
@@ -55,7 +57,7 @@ impl Server {
             hba: vec!["host all all 127.0.0.1/32 trust".into()],
             ..ClusterOptions::default()
         };
-        let mut server = Server { options, cluster: None, scratch };
+        let mut server = Server { options, cluster: None, scratch, keyring: Secrets::memory() };
         server.restart().await;
         let mut admin = server.cluster().connect_options("postgres").connect().await.unwrap();
         sqlx::query("CREATE DATABASE clinic").execute(&mut admin).await.unwrap();
@@ -106,7 +108,7 @@ impl Server {
         }
         let paths = self.scratch.station_paths();
         clinic_station::settings::save(&paths.config_dir, &settings).unwrap();
-        let station = Station::open(paths, Secrets::memory()).unwrap();
+        let station = Station::open(paths, self.keyring.clone()).unwrap();
         assert_eq!(support::signed_in(&station, &login_of(staff)).await.phase, Phase::Ready);
         station.sync_now().await.unwrap();
         station
@@ -163,7 +165,7 @@ impl Server {
             demo_dir: self.scratch.folder("unused"),
             bundled_postgres: None,
         };
-        Station::open(paths, Secrets::memory()).unwrap()
+        Station::open(paths, self.keyring.clone()).unwrap()
     }
 }
 
@@ -881,4 +883,45 @@ async fn a_half_open_transaction_does_not_hold_the_clinic_hostage() {
     assert!(waited < Duration::from_secs(15), "waited {waited:?}");
     drop(desk);
     drop(link);
+}
+
+/// The station's copy is encrypted on disk, and "Remove this clinic's data
+/// from this computer" takes it away (with its key) — refused while a
+/// change made offline waits, unless the loss is confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kept_data_is_encrypted_and_removable() {
+    let mut server = Server::start("remove").await;
+    let c = seed(&server).await;
+    let (config, data) = (server.scratch.folder("config"), server.scratch.folder("data"));
+    let station = server.station_in("Desk A", &config, &data);
+    assert_eq!(support::signed_in(&station, &login_of("Desk A")).await.phase, Phase::Ready);
+    station.sync_now().await.unwrap();
+    wait_until_synced(&station).await;
+    let database = std::fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "sqlite"))
+        .expect("the station database");
+    assert_eq!(clinic_local_store::file_state(&database).unwrap(), clinic_local_store::FileState::Encrypted);
+    assert!(!config.join("keys").exists(), "the key is in the keyring, not on disk");
+
+    server.kill();
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    station.book(&booking(&c, c.patient, doctor, slots[4].starts_at)).await.unwrap();
+    let refused = station.remove_clinic_data(false).await.unwrap_err();
+    assert_eq!(refused.field(), Some("confirmLoss"), "{refused:?}");
+    assert!(database.exists(), "nothing removed before the loss is confirmed");
+
+    let removed = station.remove_clinic_data(true).await.unwrap();
+    assert_eq!(removed.lost_changes, 1);
+    assert!(!database.exists(), "the station database is gone");
+    let left: Vec<_> = std::fs::read_dir(&data).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "nothing of it left in the data folder: {left:?}");
+    assert!(station.status().await.session.is_none(), "signed out");
+    station.shutdown().await;
 }

@@ -6,7 +6,13 @@ import { renderWithProviders } from "../../test/render";
 
 vi.mock("../../bindings", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../bindings")>()),
-  commands: { testConnection: vi.fn(), saveSettings: vi.fn(), keptQueues: vi.fn().mockResolvedValue({ status: "ok", data: [] }) },
+  commands: {
+    testConnection: vi.fn(),
+    saveSettings: vi.fn(),
+    keptQueues: vi.fn().mockResolvedValue({ status: "ok", data: [] }),
+    removeClinicData: vi.fn(),
+    stationStatus: vi.fn(),
+  },
 }));
 
 const { commands } = await import("../../bindings");
@@ -87,5 +93,21 @@ describe("SettingsPanel", () => {
     // The way back fills in the other server.
     await userEvent.click(screen.getByRole("button", { name: "Use this server" }));
     expect(screen.getByLabelText("Host")).toHaveValue("old.clinic");
+  });
+
+  it("removes this computer's copy only once the loss of waiting changes is accepted", async () => {
+    (commands.keptQueues as Mock).mockResolvedValue({ status: "ok", data: [{ server, pending: 2, conflicts: 1, current: true }] });
+    (commands.removeClinicData as Mock).mockResolvedValue({ status: "ok", data: { lostChanges: 3 } });
+    const signedOut: StationStatus = { ...status, phase: { phase: "signedOut" } };
+    (commands.stationStatus as Mock).mockResolvedValue({ status: "ok", data: signedOut });
+    const onStatus = vi.fn();
+    renderWithProviders(<SettingsPanel status={status} onStatus={onStatus} onClose={() => {}} />);
+    await userEvent.click(await screen.findByRole("button", { name: "Remove this clinic's data from this computer…" }));
+    const remove = screen.getByRole("button", { name: "Remove" });
+    expect(remove).toBeDisabled();
+    await userEvent.click(screen.getByLabelText(/3 changes made here and not yet on the clinic server will be lost/));
+    await userEvent.click(remove);
+    await waitFor(() => expect(onStatus).toHaveBeenCalledWith(signedOut));
+    expect(commands.removeClinicData).toHaveBeenCalledWith(true);
   });
 });

@@ -3,7 +3,21 @@
 // test; staff sign in with their own, and no password is saved). The database itself is set up and
 // migrated by its administrator (clinic-admin), never from a desk.
 import { type ReactNode, useState } from "react";
-import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  NumberInput,
+  Paper,
+  PasswordInput,
+  Radio,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, SERVER_PORT, type ServerSettings, type StationStatus, type TlsMode } from "../../bindings";
@@ -198,6 +212,7 @@ export function SettingsPanel({
             </Group>
           </Alert>
         )}
+        {current && <RemoveClinicData waiting={current.pending + current.conflicts} onRemoved={onStatus} />}
         {save.isSuccess && <Text role="status">{t("settings.saved")}</Text>}
         <Group>
           <Button
@@ -213,6 +228,58 @@ export function SettingsPanel({
         </Group>
       </Stack>
     </Paper>
+  );
+}
+
+/** "Remove this clinic's data from this computer": the station's encrypted
+ * copy (boards, patients, queued changes, offline sign-ins) and its key, for
+ * a computer handed on or thrown away. Asks first; with changes still
+ * waiting for the server, says how many and wants that loss confirmed. */
+function RemoveClinicData({ waiting, onRemoved }: { waiting: number; onRemoved: (status: StationStatus) => void }) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const [accepted, setAccepted] = useState(false);
+  const remove = useMutation({
+    mutationFn: async () => {
+      await call(commands.removeClinicData(waiting > 0 && accepted));
+      return call(commands.stationStatus());
+    },
+    onSuccess: (status) => onRemoved(status),
+  });
+  return (
+    <Stack gap={4} component="section" aria-labelledby="clinic-data">
+      <Text fw={600} id="clinic-data">
+        {t("settings.clinicData")}
+      </Text>
+      <Text size="sm">{t("settings.clinicDataHint")}</Text>
+      {asking ? (
+        <Alert color="red" role="alert" title={t("settings.removeTitle")}>
+          {waiting > 0 && (
+            <Checkbox
+              my="xs"
+              label={t("settings.removeLoses", { count: waiting })}
+              checked={accepted}
+              onChange={(e) => setAccepted(e.currentTarget.checked)}
+            />
+          )}
+          {remove.isError && <Text size="sm">{errorText(appError(remove.error))}</Text>}
+          <Group mt="xs">
+            <Button color="red" onClick={() => remove.mutate()} loading={remove.isPending} disabled={waiting > 0 && !accepted}>
+              {t("settings.removeConfirm")}
+            </Button>
+            <Button variant="default" onClick={() => setAsking(false)}>
+              {t("settings.stay")}
+            </Button>
+          </Group>
+        </Alert>
+      ) : (
+        <Group>
+          <Button variant="light" color="red" onClick={() => setAsking(true)}>
+            {t("settings.remove")}
+          </Button>
+        </Group>
+      )}
+    </Stack>
   );
 }
 
