@@ -330,6 +330,13 @@ impl Desk {
                 clinic_local_store::StoreKey::from_hex(&text)
             });
             if let (Some(path), Some(key)) = (path, key) {
+                // Encrypted on disk, its key readable by this user alone.
+                let state = clinic_local_store::file_state(&path).expect("the station's SQLite");
+                assert_eq!(state, clinic_local_store::FileState::Encrypted, "{}", path.display());
+                let key_file = self.home.join("config/keys").read_dir().expect("keys").flatten().next().expect("a key");
+                let mode =
+                    std::os::unix::fs::PermissionsExt::mode(&key_file.metadata().expect("the key").permissions());
+                assert_eq!(mode & 0o077, 0, "the key file is private: {mode:o}");
                 let store = clinic_local_store::LocalStore::open(&path, &key).await.expect("the station's SQLite");
                 let kept = store.day_board(location, date).await.expect("reading the station's SQLite").is_some();
                 store.close().await;

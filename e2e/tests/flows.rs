@@ -501,6 +501,29 @@ async fn book_offline_then_resolve_the_conflict() {
         assert!(retried.elapsed() < std::time::Duration::from_secs(30), "the retried change never arrived");
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+
+    // The computer is handed on: its copy of the clinic's data goes (once
+    // nothing waits for the server, nothing to confirm losing).
+    let started = std::time::Instant::now();
+    while desk.text().await.contains("not synced") {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the station never caught up");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    desk.click_button("Settings").await;
+    desk.click_button("Station settings").await;
+    desk.click_button("Remove this clinic's data from this computer…").await;
+    desk.see("You will be signed out").await;
+    desk.axe("settings, removing the clinic's data").await;
+    desk.screenshot("remove-clinic-data").await;
+    desk.click_button("Remove").await;
+    desk.see("Sign in").await;
+    let kept: Vec<_> = std::fs::read_dir(desk.home.join("data"))
+        .expect("the data folder")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite"))
+        .map(|e| e.path())
+        .collect();
+    assert!(kept.is_empty(), "the station database is gone: {kept:?}");
     desk.close().await;
 }
 

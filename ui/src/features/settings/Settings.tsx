@@ -264,7 +264,7 @@ function RemoveClinicData({ waiting, onRemoved }: { waiting: number; onRemoved: 
           )}
           {remove.isError && <Text size="sm">{errorText(appError(remove.error))}</Text>}
           <Group mt="xs">
-            <Button color="red" onClick={() => remove.mutate()} loading={remove.isPending} disabled={waiting > 0 && !accepted}>
+            <Button color="red.9" onClick={() => remove.mutate()} loading={remove.isPending} disabled={waiting > 0 && !accepted}>
               {t("settings.removeConfirm")}
             </Button>
             <Button variant="default" onClick={() => setAsking(false)}>
