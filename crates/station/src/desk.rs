@@ -37,7 +37,10 @@ use crate::Station;
 pub const CALL_DEADLINE: Duration = Duration::from_millis(2500);
 
 /// `call`, or `Offline` once `deadline` passes.
-async fn within<T>(deadline: Duration, call: impl std::future::Future<Output = AppResult<T>>) -> AppResult<T> {
+pub(crate) async fn within<T>(
+    deadline: Duration,
+    call: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
     tokio::time::timeout(deadline, call).await.unwrap_or_else(|_| {
         Err(AppError::Offline { message: format!("no answer within {:.1} s", deadline.as_secs_f64()) })
     })

@@ -32,6 +32,7 @@ use serde::Serialize;
 use specta::Type;
 use uuid::Uuid;
 
+use crate::desk::{within, CALL_DEADLINE};
 use crate::offline;
 use crate::Station;
 
@@ -194,8 +195,15 @@ impl Station {
         Ok(SavedFile { path: path.display().to_string(), bytes: size(bytes.len()), rows: size(rows.len()) })
     }
 
-    /// Straight into the trail when the server answers; queued otherwise.
+    /// Straight into the trail when the server answers (any staff member
+    /// may record what they printed); queued for when it is back otherwise.
     async fn record_output(&self, record: OutputRecord) -> AppResult<()> {
+        if let Some(clinic) = self.connected().await {
+            match within(CALL_DEADLINE, clinic.record_output(&record)).await {
+                Err(AppError::Offline { .. }) if self.works_offline().await => {}
+                answered => return answered,
+            }
+        }
         self.submit(Intent::RecordOutput { record }, None).await.map(drop)
     }
 

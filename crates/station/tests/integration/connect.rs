@@ -126,6 +126,18 @@ async fn demo_clinic_starts_stops_and_restarts_with_its_data() {
         assert_eq!(status.session.unwrap().full_name, demo.full_name);
     }
     assert!(!station.status().await.access.unwrap().may.book, "the auditor changes nothing");
+    // But reads, and may print what they read: the print is in the trail.
+    let location = station.list_locations(false).await.unwrap()[0].id;
+    let request = clinic_domain::documents::DocumentRequest::DaySheet {
+        location_id: location,
+        date: chrono::Utc::now().date_naive(),
+        subject: None,
+        paper: clinic_domain::documents::Paper::A4,
+        orientation: clinic_domain::documents::Orientation::Landscape,
+        language: "en".into(),
+    };
+    let sheet = station.preview_document(&request).await.unwrap();
+    station.record_printed(sheet.id).await.unwrap();
     let SignInOutcome::SignedIn { status } = station.sign_in("manager", "manager-demo", false).await.unwrap() else {
         panic!("the demo manager signs in")
     };
