@@ -48,6 +48,7 @@ fn constraint_meaning(name: &str) -> Option<Meaning> {
             Field("subject", NotOffered, "this diagnostic is not offered at this location")
         }
         "bookings_time_check" => Field("startsAt", OutOfRange, "a booking must end after it starts"),
+        "bookings_length_check" => Field("startsAt", OutOfRange, "a booking lasts at most the longest slot"),
         "bookings_rescheduled_from_key" => Field("bookingId", NotAllowed, "this booking was already rescheduled"),
         "bookings_doctor_no_overlap" | "bookings_diagnostic_lane_no_overlap" => {
             Conflict(ConflictCode::SlotTaken, "this time was just taken by another booking")

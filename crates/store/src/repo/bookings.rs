@@ -294,6 +294,14 @@ pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<St
     .db()
 }
 
+/// The earliest a booking overlapping `[from, …)` can start: no booking is
+/// longer than the longest slot (`bookings_length_check`, migration 21, says
+/// the same to the database). The index on `starts_at` then bounds a busy
+/// read on both sides, so its cost is the window's, not the history's.
+fn earliest_start(from: DateTime<Utc>) -> DateTime<Utc> {
+    from - chrono::Duration::minutes(i64::from(clinic_domain::values::SLOT_MINUTES.max))
+}
+
 /// A doctor's slot-holding bookings overlapping `[from, to)`, at every location.
 pub async fn busy_for_doctor(
     conn: &mut PgConnection,
@@ -303,11 +311,12 @@ pub async fn busy_for_doctor(
 ) -> AppResult<Vec<Busy>> {
     let rows = sqlx::query!(
         r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at FROM bookings
-            WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2
+            WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
         doctor as DoctorId,
         from,
-        to
+        to,
+        earliest_start(from)
     )
     .fetch_all(conn)
     .await
@@ -325,12 +334,13 @@ pub async fn busy_for_diagnostic(
 ) -> AppResult<Vec<Busy>> {
     let rows = sqlx::query!(
         r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, diagnostic_lane AS "lane!" FROM bookings
-            WHERE diagnostic_id = $1 AND location_id = $2 AND starts_at < $4 AND ends_at > $3
+            WHERE diagnostic_id = $1 AND location_id = $2 AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
         diagnostic as DiagnosticId,
         location as LocationId,
         from,
-        to
+        to,
+        earliest_start(from)
     )
     .fetch_all(conn)
     .await

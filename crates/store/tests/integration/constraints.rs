@@ -81,6 +81,8 @@ async fn every_constraint_names_its_field_or_conflict() {
         (format!("INSERT INTO patients (patient_id, full_name, created_by) VALUES ('{pat}', 'A', 'sql')"), Field("id")),
         (booking(&pat, loc, "NULL", "NULL", "NULL", "2027-02-01T10:00:00Z", "2027-02-01T10:30:00Z", "1"), Field("subject")),
         (booking(&pat, loc, &doc.to_string(), "NULL", "NULL", "2027-02-01T10:30:00Z", "2027-02-01T10:00:00Z", "1"), Field("startsAt")),
+        // Longer than the longest slot (values::SLOT_MINUTES.max, 480 minutes): refused.
+        (booking(&pat, loc, &doc.to_string(), "NULL", "NULL", "2027-02-01T08:00:00Z", "2027-02-01T16:01:00Z", "1"), Field("startsAt")),
         (booking(&pat, loc, &doc.to_string(), "NULL", "NULL", "2027-02-01T10:00:00Z", "2027-02-01T10:30:00Z", "-1"), Field("price")),
         (booking(&pat, loc, "NULL", &diag.to_string(), "NULL", "2027-02-01T10:00:00Z", "2027-02-01T11:00:00Z", "1"), Field("subject")),
         (booking(&pat, 999, &doc.to_string(), "NULL", "NULL", "2027-02-01T10:00:00Z", "2027-02-01T10:30:00Z", "1"), Field("locationId")),
