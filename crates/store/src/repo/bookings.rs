@@ -388,12 +388,10 @@ pub async fn set_policy(conn: &mut PgConnection, policy: &ClinicPolicy) -> AppRe
 /// A booking as the accountant's export lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportedBooking {
-    pub id: BookingId,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub location: String,
     pub time_zone: String,
-    pub subject: BookingSubject,
     pub subject_name: String,
     pub patient: String,
     pub patient_number: i32,
@@ -419,8 +417,8 @@ pub async fn export(
         None => (None, None),
     };
     let rows = sqlx::query!(
-        r#"SELECT b.booking_id AS "id: BookingId", b.starts_at, b.ends_at, l.name AS location, l.time_zone,
-                  b.doctor_id, b.diagnostic_id, COALESCE(d.full_name, g.type_name) AS "subject_name!",
+        r#"SELECT b.starts_at, b.ends_at, l.name AS location, l.time_zone,
+                  COALESCE(d.full_name, g.type_name) AS "subject_name!",
                   p.full_name AS patient, p.patient_number, p.phone,
                   b.status AS "status: BookingStatus", b.price, b.patient_message
              FROM bookings b
@@ -447,12 +445,10 @@ pub async fn export(
     Ok(rows
         .into_iter()
         .map(|r| ExportedBooking {
-            id: r.id,
             starts_at: r.starts_at,
             ends_at: r.ends_at,
             location: r.location,
             time_zone: r.time_zone,
-            subject: subject(r.doctor_id, r.diagnostic_id),
             subject_name: r.subject_name,
             patient: r.patient,
             patient_number: r.patient_number,
