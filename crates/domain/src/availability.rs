@@ -79,13 +79,30 @@ type DaySpans = Vec<(u16, u16)>;
 impl ResourceCalendar {
     /// Free slots on the local dates `from..=to`, starting after `now`.
     pub fn free_slots(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Vec<FreeSlot> {
+        self.first_free_slots(from, to, now, usize::MAX, |_| true)
+    }
+
+    /// The first `limit` free slots on `from..=to` after `now` whose start
+    /// `wanted` accepts (the openings search's time-of-day and weekday
+    /// filters); stops at the limit instead of laying out every day.
+    pub fn first_free_slots(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+        limit: usize,
+        wanted: impl Fn(DateTime<Utc>) -> bool,
+    ) -> Vec<FreeSlot> {
         let mut busy = self.busy.clone();
         busy.sort_by_key(|b| b.start);
         let longest = busy.iter().map(|b| b.end - b.start).max().unwrap_or_default();
         let mut out = Vec::new();
         for date in from.iter_days().take_while(|d| *d <= to) {
             for (start, end) in self.grid(date) {
-                if start <= now {
+                if out.len() >= limit {
+                    return out;
+                }
+                if start <= now || !wanted(start) {
                     continue;
                 }
                 if let Ok(lane) = free_lane(&busy, longest, self.lanes, start, end) {

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod ids;
 pub mod intents;
+pub mod openings;
 pub mod patients;
 pub mod results;
 pub mod schedule;

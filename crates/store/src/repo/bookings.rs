@@ -351,6 +351,62 @@ pub async fn busy_for_diagnostic(
         .collect())
 }
 
+/// Several doctors' slot-holding bookings overlapping `[from, to)`, at every
+/// location (the openings search).
+pub async fn busy_for_doctors(
+    conn: &mut PgConnection,
+    doctors: &[DoctorId],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<(DoctorId, Busy)>> {
+    let ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id: BookingId", starts_at, ends_at FROM bookings
+            WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
+              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
+        &ids,
+        from,
+        to,
+        earliest_start(from)
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.doctor_id, Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1 }))
+        .collect())
+}
+
+/// A diagnostic's slot-holding bookings overlapping `[from, to)` at several locations.
+pub async fn busy_for_diagnostic_at(
+    conn: &mut PgConnection,
+    diagnostic: DiagnosticId,
+    locations: &[LocationId],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<(LocationId, Busy)>> {
+    let ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT location_id AS "location_id: LocationId", booking_id AS "id: BookingId", starts_at, ends_at,
+                  diagnostic_lane AS "lane!" FROM bookings
+            WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
+              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
+        diagnostic as DiagnosticId,
+        &ids,
+        from,
+        to,
+        earliest_start(from)
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.location_id, Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: r.lane as u16 }))
+        .collect())
+}
+
 /// The id of an existing booking with this id (for idempotent retries).
 pub async fn exists(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
     sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM bookings WHERE booking_id = $1) AS "e!""#, id as BookingId)

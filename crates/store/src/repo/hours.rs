@@ -233,3 +233,71 @@ pub async fn delete_exception(conn: &mut PgConnection, id: ScheduleExceptionId) 
             .db()?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The weeks of several locations at once (the openings search).
+pub async fn location_weeks(
+    conn: &mut PgConnection,
+    locations: &[LocationId],
+) -> AppResult<Vec<(LocationId, WeeklyInterval)>> {
+    let ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT location_id AS "location_id: LocationId", iso_weekday, start_minute, end_minute FROM location_hours
+            WHERE location_id = ANY($1) ORDER BY location_id, iso_weekday, start_minute"#,
+        &ids
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows.into_iter().map(|r| (r.location_id, interval(r.iso_weekday, r.start_minute, r.end_minute))).collect())
+}
+
+/// The weeks of several doctors at every location they work at.
+pub async fn doctor_weeks(
+    conn: &mut PgConnection,
+    doctors: &[DoctorId],
+) -> AppResult<Vec<(DoctorId, LocationId, WeeklyInterval)>> {
+    let ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT doctor_id AS "doctor_id: DoctorId", location_id AS "location_id: LocationId",
+                  iso_weekday, start_minute, end_minute FROM doctor_hours
+            WHERE doctor_id = ANY($1) ORDER BY doctor_id, location_id, iso_weekday, start_minute"#,
+        &ids
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.doctor_id, r.location_id, interval(r.iso_weekday, r.start_minute, r.end_minute)))
+        .collect())
+}
+
+/// Every exception on `from..=to` of these locations or these doctors; the
+/// caller picks each calendar's own as [`exceptions`] would.
+pub async fn exceptions_of(
+    conn: &mut PgConnection,
+    locations: &[LocationId],
+    doctors: &[DoctorId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<ScheduleException>> {
+    let location_ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
+    let doctor_ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
+    let rows = sqlx::query_as!(
+        ExceptionRow,
+        r#"SELECT schedule_exception_id AS "id: ScheduleExceptionId", kind AS "kind: ExceptionKind",
+                  location_id AS "location_id: LocationId", doctor_id AS "doctor_id: DoctorId",
+                  on_date, start_minute, end_minute, note, created_by
+             FROM schedule_exceptions
+            WHERE on_date BETWEEN $3 AND $4 AND (location_id = ANY($1) OR doctor_id = ANY($2))
+            ORDER BY on_date, start_minute NULLS FIRST"#,
+        &location_ids,
+        &doctor_ids,
+        from,
+        to
+    )
+    .fetch_all(conn)
+    .await
+    .db()?;
+    Ok(rows.into_iter().map(ScheduleException::from).collect())
+}

@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod doctors;
 pub mod hours;
 pub mod locations;
+pub mod openings;
 pub mod patients;
 pub mod photos;
 pub mod ratings;

@@ -5,6 +5,7 @@ mod audit;
 mod booking;
 mod catalogue;
 mod hours;
+mod openings;
 mod patients;
 pub mod results;
 mod staff;

@@ -8,5 +8,6 @@ mod common;
 mod constraints;
 mod demo;
 mod intents;
+mod openings;
 mod results;
 mod security;
