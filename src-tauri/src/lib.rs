@@ -101,6 +101,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             patients::patient_bookings,
             patients::patient_results,
             bookings::free_slots,
+            bookings::find_openings,
             bookings::book,
             bookings::get_booking,
             bookings::booking_history,
@@ -153,6 +154,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("EXCEPTION_KINDS_FOR_LOCATION", clinic_domain::schedule::ExceptionKind::FOR_LOCATION)
         .constant("EXCEPTION_KINDS_FOR_DOCTOR", clinic_domain::schedule::ExceptionKind::FOR_DOCTOR)
         .constant("EXPORT_MAX_DAYS", clinic_domain::documents::EXPORT_MAX_DAYS)
+        .constant("OPENINGS_DEFAULT_DAYS", clinic_domain::openings::OpeningsQuery::DEFAULT_DAYS)
+        .constant("OPENINGS_MAX_DAYS", clinic_domain::openings::OpeningsQuery::MAX_DAYS)
+        .constant("DAY_PARTS", clinic_domain::openings::DayPart::ALL)
 }
 
 /// Writes the TypeScript bindings to `path`.

@@ -98,6 +98,8 @@ export const commands = {
 	patientBookings: (id: PatientId) => typedError<Booking[], AppError>(__TAURI_INVOKE("patient_bookings", { id })),
 	patientResults: (id: PatientId) => typedError<ResultFile[], AppError>(__TAURI_INVOKE("patient_results", { id })),
 	freeSlots: (query: SlotQuery) => typedError<FreeSlot[], AppError>(__TAURI_INVOKE("free_slots", { query })),
+	/**  The first free time for a specialty, doctor or diagnostic, anywhere. */
+	findOpenings: (query: OpeningsQuery) => typedError<Openings, AppError>(__TAURI_INVOKE("find_openings", { query })),
 	book: (request: BookingRequest) => typedError<Booking, AppError>(__TAURI_INVOKE("book", { request })),
 	getBooking: (id: BookingId) => typedError<Booking, AppError>(__TAURI_INVOKE("get_booking", { id })),
 	bookingHistory: (id: BookingId) => typedError<StatusChange[], AppError>(__TAURI_INVOKE("booking_history", { id })),
@@ -162,6 +164,8 @@ export const events = {
 };
 
 /* Constants */
+export const DAY_PARTS = ["morning","afternoon","evening"] as const;
+
 export const DIAGNOSTIC_CAPACITY = {"max":50,"min":1} as const;
 
 export const EXCEPTION_KINDS_FOR_DOCTOR = ["leave","extraHours"] as const;
@@ -181,6 +185,10 @@ export const MAX_RESULT_BYTES = 26214400 as const;
 export const MIN_SEARCH_CHARS = 2 as const;
 
 export const OFFLINE_SIGN_IN_DAYS = {"max":90,"min":0} as const;
+
+export const OPENINGS_DEFAULT_DAYS = 14 as const;
+
+export const OPENINGS_MAX_DAYS = 62 as const;
 
 export const RESULT_FILE_TYPES = [{"extensions":[".pdf"],"mediaType":"application/pdf"},{"extensions":[".jpg",".jpeg"],"mediaType":"image/jpeg"},{"extensions":[".png"],"mediaType":"image/png"}] as const;
 
@@ -480,6 +488,15 @@ export type DayBoard = {
 	bookings: Booking[],
 };
 
+/**  Part of the day a slot starts in, in the location's own time. */
+export type DayPart = 
+/**  Before 12:00. */
+"morning" | 
+/**  12:00 to 17:00. */
+"afternoon" | 
+/**  From 17:00. */
+"evening";
+
 /**
  *  One date of an hours preview: when it is open, and how many slots that
  *  makes (`free_slots` leaves out booked and past ones).
@@ -767,6 +784,55 @@ export type NewStaffMember = {
 export type OpenSpan = {
 	start: WallTime,
 	end: WallTime,
+};
+
+/**  One free slot found: everything the booking drawer needs to open with it chosen. */
+export type Opening = {
+	locationId: LocationId,
+	locationName: string,
+	timeZone: string,
+	subject: BookingSubject,
+	/**  The doctor's or diagnostic's name. */
+	name: string,
+	/**  The doctor's specialty; empty for a diagnostic. */
+	detail: string,
+	price: Money,
+	startsAt: string,
+	endsAt: string,
+};
+
+export type Openings = {
+	/**
+	 *  Earliest first; at most `OpeningsQuery::PER_CALENDAR` per doctor or
+	 *  diagnostic and location, `OpeningsQuery::MAX_OPENINGS` in all.
+	 */
+	openings: Opening[],
+	/**
+	 *  The last date actually searched: the query's, or where a station's
+	 *  kept copy ends.
+	 */
+	searchedTo: string,
+	/**
+	 *  Found in this station's kept boards while the clinic database was out
+	 *  of reach: other desks' latest bookings may be missing.
+	 */
+	fromKeptCopy: boolean,
+};
+
+export type OpeningsQuery = {
+	wanted: Wanted,
+	/**  One location, or every location (`None`). */
+	locationId: LocationId | null,
+	/**  The first local date searched. */
+	from: string,
+	/**  How many days from `from` (`OpeningsQuery::DEFAULT_DAYS` unless asked). */
+	days: number,
+	/**  Parts of the day a slot may start in; empty: any time. */
+	dayParts?: DayPart[],
+	/**  Weekdays a slot may fall on; empty: any day. */
+	weekdays?: IsoWeekday[],
+	/**  The highest price the caller accepts. */
+	maxPrice?: Money | null,
 };
 
 export type Orientation = "portrait" | "landscape";
@@ -1206,6 +1272,11 @@ export type ValidationCode = "required" | "tooLong" | "outOfRange" | "invalidFor
  *  midnight; 24:00 is allowed as the end of an interval. Travels as "HH:MM".
  */
 export type WallTime = string;
+
+/**  What the caller asks for. */
+export type Wanted = 
+/**  Any active doctor of the specialty. */
+{ type: "specialty"; specialtyId: SpecialtyId } | { type: "doctor"; doctorId: DoctorId } | { type: "diagnostic"; diagnosticId: DiagnosticId };
 
 /**  One open interval of a weekday, in the location's wall-clock time. */
 export type WeeklyInterval = {

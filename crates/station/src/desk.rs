@@ -16,6 +16,7 @@ use clinic_domain::bookings::{
 use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
 use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
 use clinic_domain::intents::{Intent, IntentAnswer, IntentOutcome, QueuedIntent};
+use clinic_domain::openings::{Openings, OpeningsQuery};
 use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
 use clinic_domain::{AppError, AppResult, ValidationCode};
@@ -245,6 +246,14 @@ impl Station {
         self.read(
             async |clinic| clinic.free_slots(query).await,
             async |local| offline::free_slots(local, query, Utc::now()).await,
+        )
+        .await
+    }
+
+    pub async fn openings(&self, query: &OpeningsQuery) -> AppResult<Openings> {
+        self.read(
+            async |clinic| clinic.openings(query).await,
+            async |local| offline::openings(local, query, Utc::now()).await,
         )
         .await
     }

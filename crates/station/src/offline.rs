@@ -9,6 +9,7 @@ use clinic_domain::bookings::{Booking, BookingRequest, BookingStatus, BookingSub
 use clinic_domain::catalogue::{Diagnostic, DoctorSummary, Location};
 use clinic_domain::ids::{BookingId, LocationId, PatientId};
 use clinic_domain::intents::Intent;
+use clinic_domain::openings::{find_openings, Candidate, Openings, OpeningsQuery, Wanted};
 use clinic_domain::patients::Patient;
 use clinic_domain::values::{parse_time_zone, Money, Stars};
 use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
@@ -243,6 +244,68 @@ pub(crate) async fn free_slots(local: &LocalStore, query: &SlotQuery, now: DateT
         }
     }
     Ok(slots)
+}
+
+/// The openings search over the kept boards: each kept day of each location
+/// gives the engine one calendar per matching column, as offline free slots
+/// do. The answer says it comes from the kept copy and where that ends.
+pub(crate) async fn openings(local: &LocalStore, query: &OpeningsQuery, now: DateTime<Utc>) -> AppResult<Openings> {
+    query.validate()?;
+    let locations: Vec<Location> = local
+        .reference::<Vec<Location>>("locations")
+        .await?
+        .ok_or_else(|| not_kept("the locations"))?
+        .into_iter()
+        .filter(|l| l.is_active && query.location_id.is_none_or(|only| only == l.id))
+        .collect();
+    let doctors = local.reference::<Vec<DoctorSummary>>("doctors").await?.unwrap_or_default();
+    let diagnostics = local.reference::<Vec<Diagnostic>>("diagnostics").await?.unwrap_or_default();
+    let price_of = |subject: BookingSubject| match (subject, query.wanted) {
+        (BookingSubject::Doctor { doctor_id }, Wanted::Specialty { specialty_id }) => {
+            doctors.iter().find(|d| d.id == doctor_id && d.specialty_id == specialty_id && d.is_active).map(|d| d.price)
+        }
+        (BookingSubject::Doctor { doctor_id }, Wanted::Doctor { doctor_id: wanted }) if doctor_id == wanted => {
+            doctors.iter().find(|d| d.id == doctor_id && d.is_active).map(|d| d.price)
+        }
+        (BookingSubject::Diagnostic { diagnostic_id }, Wanted::Diagnostic { diagnostic_id: wanted })
+            if diagnostic_id == wanted =>
+        {
+            diagnostics.iter().find(|d| d.id == diagnostic_id && d.is_active).map(|d| d.price)
+        }
+        _ => None,
+    };
+    let mut candidates = Vec::new();
+    let mut searched_to = None;
+    for date in query.from.iter_days().take_while(|d| *d <= query.to()) {
+        let mut kept_any = false;
+        for location in &locations {
+            let Some(board) = local.day_board(location.id, date).await? else { continue };
+            kept_any = true;
+            for column in &board.columns {
+                let (Some(price), Some(calendar)) = (price_of(column.subject), board.column_calendar(column.subject)?)
+                else {
+                    continue;
+                };
+                candidates.push(Candidate {
+                    location_id: location.id,
+                    location_name: location.name.clone(),
+                    subject: column.subject,
+                    name: column.name.clone(),
+                    detail: column.detail.clone(),
+                    price,
+                    calendar,
+                    from: date,
+                    to: date,
+                });
+            }
+        }
+        if !kept_any {
+            break; // past the kept window
+        }
+        searched_to = Some(date);
+    }
+    let searched_to = searched_to.ok_or_else(|| not_kept(&format!("the schedule of {}", query.from)))?;
+    Ok(Openings { openings: find_openings(&candidates, query, now), searched_to, from_kept_copy: true })
 }
 
 pub(crate) async fn patient(local: &LocalStore, id: PatientId) -> AppResult<Patient> {

@@ -7,6 +7,7 @@ use clinic_domain::bookings::{
     StatusRequest,
 };
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
+use clinic_domain::openings::{Openings, OpeningsQuery};
 use clinic_domain::AppResult;
 use clinic_station::Station;
 use tauri::State;
@@ -15,6 +16,13 @@ use tauri::State;
 #[specta::specta]
 pub async fn free_slots(station: State<'_, Station>, query: SlotQuery) -> AppResult<Vec<FreeSlot>> {
     station.free_slots(&query).await
+}
+
+/// The first free time for a specialty, doctor or diagnostic, anywhere.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_openings(station: State<'_, Station>, query: OpeningsQuery) -> AppResult<Openings> {
+    station.openings(&query).await
 }
 
 #[tauri::command]

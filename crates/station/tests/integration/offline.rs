@@ -13,6 +13,7 @@ use clinic_domain::bookings::{
 };
 use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, ResultId};
+use clinic_domain::openings::{Openings, OpeningsQuery, Wanted};
 use clinic_domain::patients::PatientInput;
 use clinic_domain::{Actor, AppError, ConflictCode};
 use clinic_local_pg::link::{AtCommit, TestLink};
@@ -252,8 +253,27 @@ async fn a_station_keeps_working_while_the_clinic_database_is_down() {
     let scan_now = started_today(&server, &c, mri).await;
     // Connected and pulled: the station keeps today's board with both.
     let station = server.station("Desk A").await;
+    let first_free = OpeningsQuery {
+        wanted: Wanted::Doctor { doctor_id: c.doctor },
+        location_id: None,
+        from: c.tomorrow,
+        days: OpeningsQuery::DEFAULT_DAYS,
+        day_parts: vec![],
+        weekdays: vec![],
+        max_price: None,
+    };
+    let from_server = station.openings(&first_free).await.unwrap();
+    assert!(!from_server.from_kept_copy);
 
     server.kill();
+
+    // The openings search answers from the kept boards, and says so.
+    let kept = station.openings(&first_free).await.unwrap();
+    assert!(kept.from_kept_copy);
+    assert_eq!(kept.searched_to, first_free.to(), "two weeks are inside the kept window");
+    let starts = |o: &Openings| o.openings.iter().map(|o| (o.starts_at, o.subject)).collect::<Vec<_>>();
+    assert_eq!(starts(&kept), starts(&from_server));
+    assert_eq!(kept.openings[0].name, "Dr Iryna Bondar");
 
     // Free slots, booking, a new patient, check-in, a result: all offline.
     let slots = station
