@@ -831,8 +831,11 @@ export type OpeningsQuery = {
 	dayParts?: DayPart[],
 	/**  Weekdays a slot may fall on; empty: any day. */
 	weekdays?: IsoWeekday[],
-	/**  The highest price the caller accepts. */
-	maxPrice?: Money | null,
+	/**
+	 *  The highest price the caller accepts, as typed ("500", "450.50");
+	 *  empty or none: any price.
+	 */
+	maxPrice?: string | null,
 };
 
 export type Orientation = "portrait" | "landscape";

@@ -11,6 +11,12 @@ export function shiftDate(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The Monday after `date` (a Monday gives the next one): "next week". */
+export function nextMonday(date: string): string {
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay(); // 0 = Sunday
+  return shiftDate(date, (8 - weekday) % 7 || 7);
+}
+
 export function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(":").map(Number);
   return h * 60 + m;

@@ -78,9 +78,10 @@ pub struct OpeningsQuery {
     /// Weekdays a slot may fall on; empty: any day.
     #[serde(default)]
     pub weekdays: Vec<IsoWeekday>,
-    /// The highest price the caller accepts.
+    /// The highest price the caller accepts, as typed ("500", "450.50");
+    /// empty or none: any price.
     #[serde(default)]
-    pub max_price: Option<Money>,
+    pub max_price: Option<String>,
 }
 
 impl OpeningsQuery {
@@ -100,7 +101,15 @@ impl OpeningsQuery {
                 format!("search 1 to {} days at a time", Self::MAX_DAYS),
             ));
         }
-        Ok(())
+        self.price_limit().map(|_| ())
+    }
+
+    /// The highest price asked for, checked like every price.
+    pub fn price_limit(&self) -> AppResult<Option<Money>> {
+        match self.max_price.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(typed) => Money::parse("maxPrice", typed).map(Some),
+        }
     }
 
     /// The last local date searched.
@@ -108,8 +117,10 @@ impl OpeningsQuery {
         self.from.checked_add_days(Days::new(u64::from(self.days) - 1)).unwrap_or(NaiveDate::MAX)
     }
 
+    /// Whether a price is within the limit (a query that failed
+    /// [`OpeningsQuery::validate`] accepts nothing).
     pub fn accepts_price(&self, price: Money) -> bool {
-        self.max_price.is_none_or(|max| price <= max)
+        self.price_limit().is_ok_and(|limit| limit.is_none_or(|max| price <= max))
     }
 
     /// Whether a slot starting at `start` is, in the location's `zone`, on a
@@ -303,7 +314,7 @@ mod tests {
         let q = OpeningsQuery {
             day_parts: vec![DayPart::Evening],
             weekdays: vec![IsoWeekday::new(3).unwrap()],
-            max_price: Some(Money::parse("maxPrice", "500").unwrap()),
+            max_price: Some("500".into()),
             ..query()
         };
         let found = find_openings(&[cheap, dear], &q, now());
@@ -350,5 +361,8 @@ mod tests {
         let long = OpeningsQuery { days: OpeningsQuery::MAX_DAYS + 1, ..query() }.validate().unwrap_err();
         assert!(matches!(long, AppError::Validation { ref field, .. } if field == "days"));
         assert_eq!(query().to(), date(2026, 12, 20));
+        let price = OpeningsQuery { max_price: Some("a lot".into()), ..query() }.validate().unwrap_err();
+        assert!(matches!(price, AppError::Validation { ref field, .. } if field == "maxPrice"));
+        assert!(OpeningsQuery { max_price: Some(" ".into()), ..query() }.validate().is_ok());
     }
 }

@@ -38,6 +38,7 @@ export const read = {
   doctorRatings: reader("doctorRatings"),
   dayBoard: reader("dayBoard"),
   freeSlots: reader("freeSlots"),
+  findOpenings: reader("findOpenings"),
   getBooking: reader("getBooking"),
   bookingHistory: reader("bookingHistory"),
   bookingTrail: reader("bookingTrail"),

@@ -23,3 +23,14 @@ export function DownloadIcon() {
     </svg>
   );
 }
+
+/** A magnifier over a clock: "find free time". */
+export function FindTimeIcon() {
+  return (
+    <svg {...frame} aria-hidden="true" strokeLinecap="round" strokeLinejoin="round">
+      <circle cx="10" cy="10" r="7" />
+      <path d="M10 6v4l2.5 2" />
+      <path d="M15.5 15.5L21 21" />
+    </svg>
+  );
+}

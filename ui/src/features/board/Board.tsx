@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { ActionIcon, Alert, Button, Checkbox, Group, Kbd, Loader, Paper, Popover, Select, Stack, Switch, Text, Title } from "@mantine/core";
 import { useHotkeys, useLocalStorage } from "@mantine/hooks";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
   commands,
@@ -18,7 +18,7 @@ import {
   type Patient,
 } from "../../bindings";
 import { appError, call } from "../../api/call";
-import { read } from "../../api/reads";
+import { read, refetch } from "../../api/reads";
 import { errorText } from "../../errors";
 import { useFormats } from "../../format";
 import { minuteOfDay, minutesOf, todayIn, wallTime } from "../../dates";
@@ -27,7 +27,8 @@ import { BookingDetail } from "../booking/BookingDetail";
 import { Arrivals, waitingList } from "./Arrivals";
 import { ExportBookings } from "../print/ExportBookings";
 import { PrintPreview } from "../print/PrintPreview";
-import { DownloadIcon, PrinterIcon } from "../../components/icons";
+import { DownloadIcon, FindTimeIcon, PrinterIcon } from "../../components/icons";
+import { Openings } from "../openings/Openings";
 import { useSingleKeyShortcuts } from "../../shortcuts";
 import { markOnce } from "../../startup";
 import {
@@ -105,6 +106,8 @@ export function Board({
   const [showArrivals, setShowArrivals] = useState(false);
   const [printing, setPrinting] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [findingTime, setFindingTime] = useState(false);
+  const queries = useQueryClient();
   // How the board is drawn is this desk's choice, remembered on this computer.
   const [density, setDensity] = useLocalStorage<Density>({ key: "board-density", defaultValue: "comfortable" });
   const [hidden, setHidden] = useLocalStorage<string[]>({ key: `board-hidden-columns-${location.id}`, defaultValue: [] });
@@ -115,12 +118,13 @@ export function Board({
   const startDraft = (draftFor: BookingDraft) =>
     setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
   const [singleKeys] = useSingleKeyShortcuts();
-  const idle = !draft && !opened && !showArrivals && !printing && !exporting && board.data !== undefined;
+  const idle = !draft && !opened && !showArrivals && !printing && !exporting && !findingTime && board.data !== undefined;
   useHotkeys(
     singleKeys && idle
       ? [
           ["n", () => startDraft({ subject: null, date, minute: null })],
           ["w", () => setShowArrivals(true)],
+          ["f", () => setFindingTime(true)],
         ]
       : [],
   );
@@ -201,6 +205,16 @@ export function Board({
           size="md"
           ml="auto"
           variant="default"
+          onClick={() => setFindingTime(true)}
+          aria-keyshortcuts="F"
+          aria-label={t("openings.title")}
+          title={`${t("openings.title")} (F)`}
+        >
+          <FindTimeIcon />
+        </ActionIcon>
+        <ActionIcon
+          size="md"
+          variant="default"
           onClick={() => setPrinting(true)}
           aria-keyshortcuts="Control+P"
           aria-label={t("print.daySheetFull")}
@@ -255,6 +269,18 @@ export function Board({
           asked={{ document: "daySheet", locationId: location.id, date, subject: null }}
           subjects={choices}
           onClose={() => setPrinting(false)}
+        />
+      )}
+      {findingTime && (
+        <Openings
+          timeZone={location.timeZone}
+          start={{ wanted: bookingFor?.subject ?? null, from: date < todayIn(location.timeZone) ? undefined : date }}
+          patient={bookingFor?.patient ?? null}
+          onBooked={() => {
+            void refetch(queries, "dayBoard");
+            if (bookingFor) onBookingForDone?.();
+          }}
+          onClose={() => setFindingTime(false)}
         />
       )}
       {exporting && <ExportBookings location={location} date={date} subjects={choices} onClose={() => setExporting(false)} />}

@@ -33,6 +33,8 @@ import { subjectKey } from "../board/boardLayout";
 import { SlotPicker } from "../../components/SlotPicker";
 import { DateField } from "../../components/DateField";
 import { PrintPreview } from "../print/PrintPreview";
+import { FindTimeIcon } from "../../components/icons";
+import { Openings } from "../openings/Openings";
 
 export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; onClose: () => void }) {
   const { t } = useTranslation();
@@ -255,6 +257,7 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
   // Another location or doctor/diagnostic may be chosen; the same ones by default.
   const [locationId, setLocationId] = useState(booking.locationId);
   const [chosenKey, setChosenKey] = useState(subjectKey(booking.subject));
+  const [findingTime, setFindingTime] = useState(false);
   const locations = useQuery({ ...read.listLocations(false), enabled: open });
   const zone = locations.data?.find((l) => l.id === locationId)?.timeZone ?? timeZone;
   const board = useQuery({ ...read.dayBoard(locationId, date), enabled: open && date !== "" });
@@ -319,6 +322,23 @@ function Reschedule({ booking, timeZone, onMoved }: { booking: Booking; timeZone
         error={board.data && subject === null ? t("detail.notThere") : fieldErrors(failed).subject}
         allowDeselect={false}
       />
+      <Button variant="subtle" size="compact-sm" onClick={() => setFindingTime(true)} leftSection={<FindTimeIcon />}>
+        {t("openings.move")}
+      </Button>
+      {findingTime && (
+        <Openings
+          timeZone={zone}
+          start={{ wanted: booking.subject, from: todayIn(zone) }}
+          onPick={(opening) => {
+            setLocationId(opening.locationId);
+            setChosenKey(subjectKey(opening.subject));
+            setDate(todayIn(opening.timeZone, new Date(opening.startsAt)));
+            setStartsAt(opening.startsAt);
+            setFindingTime(false);
+          }}
+          onClose={() => setFindingTime(false)}
+        />
+      )}
       <SlotPicker
         locationId={locationId}
         subject={subject}

@@ -20,6 +20,8 @@ import { PatientForm } from "../patients/Patients";
 import { PatientCombobox } from "../../components/PatientCombobox";
 import { subjectKey } from "../board/boardLayout";
 import { DateField } from "../../components/DateField";
+import { FindTimeIcon } from "../../components/icons";
+import { Openings } from "../openings/Openings";
 
 export interface BookingChoice {
   subject: BookingSubject;
@@ -34,6 +36,8 @@ export interface BookingDraft {
   date: string;
   /** Where the board was clicked (minutes since local midnight), if anywhere. */
   minute: number | null;
+  /** A free time already chosen (an opening from "Find free time"). */
+  startsAt?: string | null;
 }
 
 /** How far "next free day" looks ahead. */
@@ -57,12 +61,13 @@ export function NewBooking({
   const queries = useQueryClient();
   const [choice, setChoice] = useState<BookingChoice | null>(draft.subject);
   const [date, setDate] = useState(draft.date);
-  const [startsAt, setStartsAt] = useState<string | null>(null);
+  const [startsAt, setStartsAt] = useState<string | null>(draft.startsAt ?? null);
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
   const [patient, setPatient] = useState<Patient | null>(draft.patient ?? null);
   const [message, setMessage] = useState("");
   const [mode, setMode] = useState<"find" | "new">("find");
+  const [findingTime, setFindingTime] = useState(false);
   const subject = choice?.subject ?? null;
 
   // From the chosen day itself: it may still have free time.
@@ -160,6 +165,9 @@ export function NewBooking({
             {t("booking.nextFree")}
           </Button>
         </Group>
+        <Button variant="subtle" size="compact-sm" onClick={() => setFindingTime(true)} leftSection={<FindTimeIcon />}>
+          {t("openings.move")}
+        </Button>
         {nextFree.data?.length === 0 && (
           <Text size="sm" c="orange.9" role="status">
             {t("booking.noneAhead", { days: LOOKAHEAD_DAYS })}
@@ -234,6 +242,18 @@ export function NewBooking({
           </Button>
         </Group>
       </Stack>
+      {findingTime && (
+        <Openings
+          timeZone={location.timeZone}
+          start={{ wanted: subject, from: date }}
+          patient={patient}
+          onBooked={() => {
+            onBooked?.();
+            onClose();
+          }}
+          onClose={() => setFindingTime(false)}
+        />
+      )}
     </Drawer>
   );
 }

@@ -18,6 +18,8 @@ import { BookingDetail } from "../booking/BookingDetail";
 import { PrintPreview } from "../print/PrintPreview";
 import { PatientCombobox } from "../../components/PatientCombobox";
 import { DateField } from "../../components/DateField";
+import { FindTimeIcon } from "../../components/icons";
+import { Openings } from "../openings/Openings";
 
 /** Start booking for a patient on the board (another doctor or diagnostic, or the same one again). */
 export type BookFor = (patient: Patient, again: Booking | null) => void;
@@ -176,6 +178,8 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
   const formats = useFormats();
   const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
   const [printing, setPrinting] = useState(false);
+  const [findingTime, setFindingTime] = useState(false);
+  const queries = useQueryClient();
   const patient = useQuery(read.getPatient(patientId));
   // Opening a profile is recorded in the clinic's audit trail, once per opening.
   useEffect(() => {
@@ -249,6 +253,9 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
                   <Button size="xs" variant="default" onClick={() => setPrinting(true)}>
                     {t("print.visitList")}
                   </Button>
+                  <Button size="xs" variant="default" onClick={() => setFindingTime(true)} leftSection={<FindTimeIcon />}>
+                    {t("openings.open")}
+                  </Button>
                   <Button size="xs" onClick={() => onBookFor(p, null)}>
                     {t("patients.newBookingFor")}
                   </Button>
@@ -266,6 +273,14 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
       )}
       {openedBooking && <BookingDetail bookingId={openedBooking} onClose={() => setOpenedBooking(null)} />}
       {printing && <PrintPreview asked={{ document: "visitList", patientId, includePast: false }} onClose={() => setPrinting(false)} />}
+      {findingTime && p && (
+        <Openings
+          timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone}
+          patient={p}
+          onBooked={() => void refetch(queries, "patientBookings", patientId)}
+          onClose={() => setFindingTime(false)}
+        />
+      )}
     </Drawer>
   );
 }
