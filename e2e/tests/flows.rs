@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clinic_domain::bookings::{BookingStatus, BookingSubject, SlotQuery};
+use clinic_domain::openings::{OpeningsQuery, Wanted};
 use clinic_e2e::clinic::{actor, at, book, book_back_then, on, seed, today, visit};
 use clinic_e2e::fantoccini::key::Key;
 use clinic_e2e::fantoccini::Locator;
@@ -747,6 +748,68 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.press(Key::Enter).await;
     desk.see("Upcoming").await;
     desk.axe("patient profile").await;
+
+    // A caller on the phone wants the first free cardiologist next week, at
+    // any location: from their profile, in at most five actions.
+    let next_monday = {
+        // "Next week" as the window counts it, in this computer's zone.
+        let today = chrono::Local::now().date_naive();
+        today + chrono::Duration::days(8 - i64::from(chrono::Datelike::weekday(&today).number_from_monday()))
+    };
+    let cardiology = clinic
+        .list_specialties(false)
+        .await
+        .expect("specialties")
+        .into_iter()
+        .find(|s| s.name == "Cardiology")
+        .expect("cardiology");
+    let asked = OpeningsQuery {
+        wanted: Wanted::Specialty { specialty_id: cardiology.id },
+        location_id: None,
+        from: next_monday,
+        days: OpeningsQuery::DEFAULT_DAYS,
+        day_parts: vec![],
+        weekdays: vec![],
+        max_price: None,
+    };
+    let first = clinic.openings(&asked).await.expect("openings").openings[0].clone();
+    let mut actions = 0;
+    desk.click_button("Find free time").await;
+    actions += 1;
+    desk.see("Find the first free time").await;
+    // The search field has the focus: the specialty typed, Enter picks it.
+    desk.type_keys(&format!("Cardiology: any{}", Key::Enter)).await;
+    actions += 1;
+    desk.click_button("Next week").await;
+    actions += 1;
+    desk.see("free times up to").await;
+    desk.axe("openings").await;
+    desk.screenshot("openings").await;
+    let first_button = desk.find("(//ul[@aria-label='Free times']//button)[1]").await;
+    let label = first_button.attr("aria-label").await.expect("a label").unwrap_or_default();
+    assert!(label.contains(&first.name) && label.contains(&first.location_name), "{label} is {first:?}");
+    first_button.click().await.expect("choosing the first free time");
+    actions += 1;
+    desk.see(&format!("New booking with {} · Cardiology", first.name)).await;
+    desk.click_button("Book").await;
+    actions += 1;
+    let BookingSubject::Doctor { doctor_id } = first.subject else { unreachable!("a cardiologist") };
+    wait_for_count(
+        &desk,
+        &format!(
+            "SELECT count(*) FROM bookings WHERE doctor_id = {doctor_id} AND location_id = {} AND starts_at = '{}' \
+               AND created_by = 'desk'",
+            first.location_id,
+            first.starts_at.to_rfc3339()
+        ),
+        1,
+    )
+    .await;
+    eprintln!(
+        "[busy] first free cardiologist next week at any of {} locations: {actions} actions from the caller's profile",
+        locations.len()
+    );
+    assert!(actions <= 5, "{actions} actions");
     desk.press(Key::Escape).await;
     desk.press(Key::F3).await;
     desk.see("New doctor").await;

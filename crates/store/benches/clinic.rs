@@ -24,7 +24,8 @@ use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
 use clinic_domain::catalogue::DoctorFilter;
 use clinic_domain::documents::{BookingExport, ExportFormat};
-use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId};
+use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, SpecialtyId};
+use clinic_domain::openings::{OpeningsQuery, Wanted};
 use clinic_domain::Actor;
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_store::demo::{generate, DemoOptions};
@@ -180,6 +181,54 @@ async fn measure_all(pool: sqlx::PgPool, desk: sqlx::PgPool, scale: u32) {
             };
             let clinic = &clinic;
             async move { clinic.free_slots(&query).await.unwrap().len() }
+        })
+        .await,
+    );
+
+    // The openings search: the specialty with the most doctor × location
+    // calendars, and the diagnostic offered at the most locations, over two
+    // weeks at every location.
+    let (specialty, calendars): (i32, i64) = sqlx::query_as(
+        "SELECT d.specialty_id, count(*) FROM doctors d JOIN doctor_locations USING (doctor_id)
+          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (diagnostic, offered): (i32, i64) = sqlx::query_as(
+        "SELECT diagnostic_id, count(*) FROM diagnostic_locations GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let openings = |wanted: Wanted, from| OpeningsQuery {
+        wanted,
+        location_id: None,
+        from,
+        days: OpeningsQuery::DEFAULT_DAYS,
+        day_parts: vec![],
+        weekdays: vec![],
+        max_price: None,
+    };
+    let by_specialty = Wanted::Specialty { specialty_id: SpecialtyId(specialty) };
+    let found = clinic.openings(&openings(by_specialty, today)).await.unwrap().openings.len();
+    println!("openings: a specialty with {calendars} doctor × location calendars ({found} openings), a diagnostic at {offered} locations\n");
+    let mut r = rng.clone();
+    rows.push(
+        measure("openings, a specialty anywhere, 14 days", 20.0, || {
+            let query = openings(by_specialty, today + Duration::days(r.gen_range(0..7)));
+            let clinic = &clinic;
+            async move { clinic.openings(&query).await.unwrap().openings.len() }
+        })
+        .await,
+    );
+    let mut r = rng.clone();
+    rows.push(
+        measure("openings, a diagnostic anywhere, 14 days", 20.0, || {
+            let wanted = Wanted::Diagnostic { diagnostic_id: DiagnosticId(diagnostic) };
+            let query = openings(wanted, today + Duration::days(r.gen_range(0..7)));
+            let clinic = &clinic;
+            async move { clinic.openings(&query).await.unwrap().openings.len() }
         })
         .await,
     );

@@ -134,6 +134,8 @@ export function Openings({
             label={t("openings.wanted")}
             placeholder={t("openings.wantedHint")}
             searchable
+            // Typing a name and Enter picks the first match.
+            selectFirstOptionOnChange
             data-autofocus
             value={wanted}
             onChange={setWanted}
