@@ -250,20 +250,12 @@ export function Openings({
   );
 }
 
-/** One opening: when, who, where, how much; the whole row is the button. */
+/** One opening: when, who, where, how much; the whole row is the button
+ * (its words are its name: a screen reader says what is seen). */
 function OpeningRow({ opening, onPick }: { opening: Opening; onPick: () => void }) {
-  const { t } = useTranslation();
   const formats = useFormats(opening.timeZone);
   return (
-    <UnstyledButton
-      className="opening"
-      onClick={onPick}
-      aria-label={t("openings.pick", {
-        time: formats.dateTimeIn(opening.startsAt, opening.timeZone),
-        name: opening.name,
-        location: opening.locationName,
-      })}
-    >
+    <UnstyledButton className="opening" onClick={onPick}>
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Stack gap={0}>
           <Text size="sm" fw={600}>
