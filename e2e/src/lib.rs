@@ -954,6 +954,7 @@ pub mod clinic {
             subject,
             starts_at,
             patient_message: String::new(),
+            override_reason: None,
         }
     }
 

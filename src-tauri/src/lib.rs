@@ -102,6 +102,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             patients::patient_results,
             bookings::free_slots,
             bookings::find_openings,
+            bookings::slot_check,
             bookings::book,
             bookings::get_booking,
             bookings::booking_history,

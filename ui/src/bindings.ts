@@ -100,6 +100,8 @@ export const commands = {
 	freeSlots: (query: SlotQuery) => typedError<FreeSlot[], AppError>(__TAURI_INVOKE("free_slots", { query })),
 	/**  The first free time for a specialty, doctor or diagnostic, anywhere. */
 	findOpenings: (query: OpeningsQuery) => typedError<Openings, AppError>(__TAURI_INVOKE("find_openings", { query })),
+	/**  Every rule a time breaks, and whether a manager may book it anyway. */
+	slotCheck: (query: SlotCheckQuery) => typedError<SlotCheck, AppError>(__TAURI_INVOKE("slot_check", { query })),
 	book: (request: BookingRequest) => typedError<Booking, AppError>(__TAURI_INVOKE("book", { request })),
 	getBooking: (id: BookingId) => typedError<Booking, AppError>(__TAURI_INVOKE("get_booking", { id })),
 	bookingHistory: (id: BookingId) => typedError<StatusChange[], AppError>(__TAURI_INVOKE("booking_history", { id })),
@@ -308,6 +310,8 @@ export type Booking = {
 	 *  reach, not yet applied by the server.
 	 */
 	provisional?: boolean,
+	/**  Booked anyway by a manager over the rules, and why; the board marks it. */
+	overrideReason?: string | null,
 };
 
 /**
@@ -336,6 +340,12 @@ export type BookingRequest = {
 	subject: BookingSubject,
 	startsAt: string,
 	patientMessage?: string,
+	/**
+	 *  "Book anyway": a manager's reason for booking a time the rules refuse
+	 *  (outside working hours, off the grid, over a booking or the capacity).
+	 *  Only managers may write one; the database refuses anyone else.
+	 */
+	overrideReason?: string | null,
 };
 
 export type BookingStatus = "booked" | "confirmed" | "arrived" | "completed" | "cancelled" | "noShow";
@@ -903,6 +913,8 @@ export type Permissions = {
 	manageClinic: boolean,
 	manageStaff: boolean,
 	readAudit: boolean,
+	/**  Book a time the rules refuse, with a reason (managers). */
+	bookAnyway?: boolean,
 };
 
 export type Phase = 
@@ -1089,6 +1101,22 @@ export type SignInRefusal =
  */
 "connectionFailed";
 
+/**
+ *  Every rule a time breaks, and whether a manager may book it anyway (any
+ *  rule but the past).
+ */
+export type SlotCheck = {
+	rules: SlotRule[],
+	overridable: boolean,
+};
+
+/**  Where a booking would go: the question "which rules does this time break?". */
+export type SlotCheckQuery = {
+	locationId: LocationId,
+	subject: BookingSubject,
+	startsAt: string,
+};
+
 /**  Free slots of a doctor or diagnostic at a location over local dates. */
 export type SlotQuery = {
 	locationId: LocationId,
@@ -1096,6 +1124,11 @@ export type SlotQuery = {
 	from: string,
 	to: string,
 };
+
+/**  One rule a time breaks, for the person to read. */
+export type SlotRule = { rule: "inThePast" } | { rule: "outsideWorkingHours" } | { rule: "offGrid"; slotMinutes: number } | 
+/**  Every place is taken; one booking holding it. */
+{ rule: "taken"; bookingId: BookingId; startsAt: string; endsAt: string };
 
 export type Specialty = {
 	id: SpecialtyId,

@@ -48,6 +48,9 @@ pub struct Busy {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub lane: u16,
+    /// Booked anyway by a manager: holds no lane of its own but takes one
+    /// place of the capacity while it stands (a doctor's only place).
+    pub overbooked: bool,
 }
 
 /// A free slot, with the lowest lane still free in it.
@@ -133,6 +136,37 @@ impl ResourceCalendar {
             .map_err(|by| SlotProblem::Taken { by })
     }
 
+    /// Every rule a requested start breaks (none: [`ResourceCalendar::check`]
+    /// accepts it): what a refusal lists, and what a manager's "book anyway"
+    /// overrides. Off the grid, the booking would last one slot from `start`.
+    pub fn problems(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<SlotProblem> {
+        let mut problems = Vec::new();
+        if start <= now {
+            problems.push(SlotProblem::InThePast);
+        }
+        let date = start.with_timezone(&self.time_zone).date_naive();
+        let end = match self.grid(date).into_iter().find(|(s, _)| *s == start) {
+            Some((_, end)) => end,
+            None => {
+                let inside = self.open_instants(date).iter().any(|(open, close)| *open <= start && start < *close);
+                problems.push(if inside { SlotProblem::OffGrid } else { SlotProblem::OutsideWorkingHours });
+                start + Duration::minutes(i64::from(self.slot_minutes))
+            }
+        };
+        if let Err(by) = self.lane_at(start, end) {
+            problems.push(SlotProblem::Taken { by });
+        }
+        problems
+    }
+
+    /// The lowest lane free over `[start, end)`, or a booking that blocks it.
+    pub fn lane_at(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<u16, BookingId> {
+        let mut busy = self.busy.clone();
+        busy.sort_by_key(|b| b.start);
+        let longest = busy.iter().map(|b| b.end - b.start).max().unwrap_or_default();
+        free_lane(&busy, longest, self.lanes, start, end)
+    }
+
     /// The slot grid of one local date, ignoring bookings and the clock.
     pub fn grid(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let step = Duration::minutes(i64::from(self.slot_minutes));
@@ -216,16 +250,25 @@ fn free_lane(
     let from = busy_by_start.partition_point(|b| b.start < start - longest);
     let to = busy_by_start.partition_point(|b| b.start < end);
     let mut taken = 0u64; // bit i = lane i+1; capacity is at most 50
+    let mut overbooked = 0u32; // places taken by bookings made anyway, laneless
     let mut blocker = None;
     for b in &busy_by_start[from..to] {
-        if b.end > start && b.start < end && (1..=64).contains(&b.lane) {
-            taken |= 1 << (b.lane - 1);
+        if b.end > start && b.start < end {
+            if b.overbooked {
+                overbooked += 1;
+            } else if (1..=64).contains(&b.lane) {
+                taken |= 1 << (b.lane - 1);
+            } else {
+                continue;
+            }
             blocker.get_or_insert(b.booking_id);
         }
     }
-    (1..=lanes.min(64))
-        .find(|lane| taken & (1 << (lane - 1)) == 0)
-        .ok_or_else(|| blocker.expect("a full slot has a booking in it"))
+    let lanes = lanes.min(64);
+    if taken.count_ones() + overbooked >= u32::from(lanes) {
+        return Err(blocker.expect("a full slot has a booking in it"));
+    }
+    (1..=lanes).find(|lane| taken & (1 << (lane - 1)) == 0).ok_or_else(|| blocker.expect("a full slot is taken"))
 }
 
 fn week_spans(week: &[WeeklyInterval], date: NaiveDate) -> DaySpans {
@@ -339,6 +382,29 @@ pub fn slot_refusal(problem: SlotProblem, calendar: &ResourceCalendar, resource:
     }
 }
 
+/// The refusal of the first rule broken; its message names every rule (the
+/// window lists them in the person's language from `SlotCheck`).
+pub fn slot_refusal_all(
+    problems: &[SlotProblem],
+    calendar: &ResourceCalendar,
+    resource: &str,
+    location: &str,
+) -> AppError {
+    let mut refusals = problems.iter().map(|p| slot_refusal(*p, calendar, resource, location));
+    let Some(mut first) = refusals.next() else {
+        return taken_refusal(calendar, resource, location, None);
+    };
+    let others: Vec<String> = refusals.map(|r| r.message_text()).collect();
+    if !others.is_empty() {
+        let also = format!("; also: {}", others.join("; "));
+        match &mut first {
+            AppError::Validation { message, .. } | AppError::Conflict { message, .. } => message.push_str(&also),
+            _ => {}
+        }
+    }
+    first
+}
+
 /// The slot is full; names the booking holding it and its times when known.
 pub fn taken_refusal(calendar: &ResourceCalendar, resource: &str, location: &str, by: Option<BookingId>) -> AppError {
     let holder = by
@@ -393,10 +459,43 @@ mod tests {
     }
 
     fn busy(start: &str, end: &str, lane: u16) -> Busy {
-        Busy { booking_id: BookingId(Uuid::now_v7()), start: utc(start), end: utc(end), lane }
+        Busy { booking_id: BookingId(Uuid::now_v7()), start: utc(start), end: utc(end), lane, overbooked: false }
     }
 
     const LONG_AGO: &str = "2000-01-01T00:00:00Z";
+
+    #[test]
+    fn a_refusal_names_every_rule_the_time_breaks() {
+        let mut cal = calendar(chrono_tz::UTC, 30, every_day(WallTime::hm(9, 0), WallTime::hm(11, 0)));
+        // Booked anyway before opening time; a second booking there breaks both rules.
+        let early = Busy { overbooked: true, ..busy("2026-06-01T08:00:00Z", "2026-06-01T08:30:00Z", 1) };
+        cal.busy = vec![early];
+        let problems = cal.problems(utc("2026-06-01T08:00:00Z"), utc(LONG_AGO));
+        assert_eq!(problems, [SlotProblem::OutsideWorkingHours, SlotProblem::Taken { by: early.booking_id }]);
+        assert_eq!(
+            cal.problems(utc("2026-06-01T09:10:00Z"), utc("2026-06-02T00:00:00Z")),
+            [SlotProblem::InThePast, SlotProblem::OffGrid]
+        );
+        assert!(cal.problems(utc("2026-06-01T09:00:00Z"), utc(LONG_AGO)).is_empty());
+        assert_eq!(cal.check(utc("2026-06-01T09:00:00Z"), utc(LONG_AGO)).map(|s| s.lane), Ok(1));
+    }
+
+    #[test]
+    fn a_booking_made_anyway_takes_a_place_but_no_lane() {
+        let mut cal = calendar(chrono_tz::UTC, 30, every_day(WallTime::hm(9, 0), WallTime::hm(11, 0)));
+        cal.lanes = 2;
+        let at = |s| utc(s);
+        let over = Busy { overbooked: true, ..busy("2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z", 1) };
+        cal.busy = vec![over];
+        // One place left, on lane 1 (the overbooked row holds none).
+        assert_eq!(cal.lane_at(at("2026-06-01T09:00:00Z"), at("2026-06-01T09:30:00Z")), Ok(1));
+        cal.busy.push(busy("2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z", 2));
+        assert_eq!(cal.lane_at(at("2026-06-01T09:00:00Z"), at("2026-06-01T09:30:00Z")), Err(over.booking_id));
+        // Lanes 1 and 2 both taken plus one anyway: still full, three patients.
+        cal.busy.push(busy("2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z", 1));
+        assert!(cal.lane_at(at("2026-06-01T09:00:00Z"), at("2026-06-01T09:30:00Z")).is_err());
+        assert_eq!(cal.free_slots(date("2026-06-01"), date("2026-06-01"), utc(LONG_AGO)).len(), 3);
+    }
 
     #[test]
     fn slots_follow_the_location_time_zone() {

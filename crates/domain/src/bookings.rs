@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::availability::{Busy, ResourceCalendar};
+use crate::availability::{Busy, ResourceCalendar, SlotProblem};
 use crate::catalogue::Location;
 use crate::error::{AppError, AppResult, ValidationCode};
 use crate::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, RatingId, ResultId};
@@ -139,6 +139,8 @@ impl RescheduleRequest {
             subject: self.subject.unwrap_or(subject),
             starts_at: self.starts_at,
             patient_message: patient_message.to_string(),
+            // A move passes every rule: "book anyway" is its own decision.
+            override_reason: None,
         })
     }
 }
@@ -266,11 +268,86 @@ pub struct BookingRequest {
     pub starts_at: DateTime<Utc>,
     #[serde(default)]
     pub patient_message: String,
+    /// "Book anyway": a manager's reason for booking a time the rules refuse
+    /// (outside working hours, off the grid, over a booking or the capacity).
+    /// Only managers may write one; the database refuses anyone else.
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 impl BookingRequest {
+    pub const OVERRIDE_REASON_MAX: usize = 512;
+
     pub fn validated_message(&self) -> AppResult<String> {
         optional_text("patientMessage", &self.patient_message, 1024)
+    }
+
+    /// The override's reason, required once asked for.
+    pub fn validated_override(&self) -> AppResult<Option<String>> {
+        self.override_reason
+            .as_deref()
+            .map(|reason| required_text("overrideReason", reason, Self::OVERRIDE_REASON_MAX))
+            .transpose()
+    }
+}
+
+/// Where a booking would go: the question "which rules does this time break?".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotCheckQuery {
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// One rule a time breaks, for the person to read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "rule", rename_all = "camelCase")]
+pub enum SlotRule {
+    InThePast,
+    OutsideWorkingHours,
+    #[serde(rename_all = "camelCase")]
+    OffGrid {
+        slot_minutes: u16,
+    },
+    /// Every place is taken; one booking holding it.
+    #[serde(rename_all = "camelCase")]
+    Taken {
+        booking_id: BookingId,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    },
+}
+
+/// Every rule a time breaks, and whether a manager may book it anyway (any
+/// rule but the past).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotCheck {
+    pub rules: Vec<SlotRule>,
+    pub overridable: bool,
+}
+
+impl SlotCheck {
+    pub fn of(calendar: &ResourceCalendar, problems: &[SlotProblem]) -> SlotCheck {
+        let rules: Vec<SlotRule> = problems
+            .iter()
+            .map(|problem| match *problem {
+                SlotProblem::InThePast => SlotRule::InThePast,
+                SlotProblem::OutsideWorkingHours => SlotRule::OutsideWorkingHours,
+                SlotProblem::OffGrid => SlotRule::OffGrid { slot_minutes: calendar.slot_minutes },
+                SlotProblem::Taken { by } => {
+                    let held = calendar.busy.iter().find(|b| b.booking_id == by);
+                    SlotRule::Taken {
+                        booking_id: by,
+                        starts_at: held.map_or(DateTime::<Utc>::MIN_UTC, |b| b.start),
+                        ends_at: held.map_or(DateTime::<Utc>::MIN_UTC, |b| b.end),
+                    }
+                }
+            })
+            .collect();
+        let overridable = !rules.is_empty() && !rules.contains(&SlotRule::InThePast);
+        SlotCheck { rules, overridable }
     }
 }
 
@@ -329,6 +406,9 @@ pub struct Booking {
     /// reach, not yet applied by the server.
     #[serde(default)]
     pub provisional: bool,
+    /// Booked anyway by a manager over the rules, and why; the board marks it.
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 impl Booking {
@@ -627,12 +707,22 @@ impl DayBoard {
         mine.sort_by_key(|b| b.starts_at);
         let mut busy: Vec<Busy> = Vec::with_capacity(mine.len());
         for booking in mine {
+            let overbooked = booking.override_reason.is_some();
             let lane = (1..)
                 .find(|lane| {
-                    !busy.iter().any(|b| b.lane == *lane && b.end > booking.starts_at && b.start < booking.ends_at)
+                    overbooked
+                        || !busy.iter().any(|b| {
+                            !b.overbooked && b.lane == *lane && b.end > booking.starts_at && b.start < booking.ends_at
+                        })
                 })
                 .unwrap_or(1);
-            busy.push(Busy { booking_id: booking.id, start: booking.starts_at, end: booking.ends_at, lane });
+            busy.push(Busy {
+                booking_id: booking.id,
+                start: booking.starts_at,
+                end: booking.ends_at,
+                lane,
+                overbooked,
+            });
         }
         Ok(Some(ResourceCalendar {
             time_zone,
@@ -741,6 +831,7 @@ mod tests {
                 created_at: starts_at,
                 row_version: 1,
                 provisional: false,
+                override_reason: None,
             }
         };
         DayBoard {

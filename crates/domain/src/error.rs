@@ -145,6 +145,17 @@ impl AppError {
         }
     }
 
+    /// The English message, whatever the kind.
+    pub fn message_text(&self) -> String {
+        match self {
+            AppError::Validation { message, .. }
+            | AppError::Conflict { message, .. }
+            | AppError::Offline { message }
+            | AppError::Unauthorized { message } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The field this error is about, if any (handy for tests and the UI).
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -160,6 +160,9 @@ pub struct Permissions {
     pub manage_clinic: bool,
     pub manage_staff: bool,
     pub read_audit: bool,
+    /// Book a time the rules refuse, with a reason (managers).
+    #[serde(default)]
+    pub book_anyway: bool,
 }
 
 /// Who is signed in at a station, and what they may do.

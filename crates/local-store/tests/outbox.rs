@@ -80,6 +80,7 @@ fn booking(id: BookingId, starts_at: &str) -> Booking {
         created_at: Utc::now(),
         row_version: 1,
         provisional: false,
+        override_reason: None,
     }
 }
 
@@ -97,6 +98,7 @@ fn book_intent(b: &Booking) -> QueuedIntent {
                 subject: b.subject,
                 starts_at: b.starts_at,
                 patient_message: String::new(),
+                override_reason: None,
             },
         },
     }

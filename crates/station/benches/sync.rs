@@ -174,6 +174,7 @@ fn day_of_intents(location: LocationId, doctors: &[DoctorId]) -> Vec<QueuedInten
             subject: BookingSubject::Doctor { doctor_id: doctor },
             starts_at,
             patient_message: String::new(),
+            override_reason: None,
         };
         bookings.push(request.booking_id);
         intents.push(queued(Intent::Book { request }));

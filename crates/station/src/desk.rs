@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use clinic_domain::availability::FreeSlot;
 use clinic_domain::bookings::{
-    Booking, BookingRequest, BookingSubject, DayBoard, Rating, RatingInput, RescheduleRequest, ResultFile, SlotQuery,
-    StatusRequest,
+    Booking, BookingRequest, BookingSubject, DayBoard, Rating, RatingInput, RescheduleRequest, ResultFile, SlotCheck,
+    SlotCheckQuery, SlotQuery, StatusRequest,
 };
 use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
 use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
@@ -226,6 +226,7 @@ impl Station {
                 subject,
                 starts_at,
                 patient_message,
+                override_reason: None,
             };
             self.book(&request).await?;
         }
@@ -246,6 +247,15 @@ impl Station {
         self.read(
             async |clinic| clinic.free_slots(query).await,
             async |local| offline::free_slots(local, query, Utc::now()).await,
+        )
+        .await
+    }
+
+    /// Every rule a time breaks, and whether a manager may book it anyway.
+    pub async fn slot_check(&self, query: &SlotCheckQuery) -> AppResult<SlotCheck> {
+        self.read(
+            async |clinic| clinic.slot_check(query).await,
+            async |local| offline::slot_check(local, query, Utc::now()).await,
         )
         .await
     }

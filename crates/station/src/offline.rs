@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use clinic_domain::availability::{slot_refusal, FreeSlot};
-use clinic_domain::bookings::{Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, SlotQuery};
+use clinic_domain::availability::{slot_refusal_all, FreeSlot};
+use clinic_domain::bookings::{
+    Booking, BookingRequest, BookingStatus, BookingSubject, DayBoard, SlotCheck, SlotCheckQuery, SlotQuery,
+};
 use clinic_domain::catalogue::{Diagnostic, DoctorSummary, Location};
 use clinic_domain::ids::{BookingId, LocationId, PatientId};
 use clinic_domain::intents::Intent;
@@ -47,6 +49,12 @@ pub(crate) async fn optimistic(
             Ok((vec![], vec![patient]))
         }
         Intent::Book { request } => {
+            if request.override_reason.is_some() {
+                // Over the rules is a manager's call on the clinic's own state.
+                return Err(AppError::Offline {
+                    message: "booking anyway needs the clinic database; book a free time, or wait for it".into(),
+                });
+            }
             let message = request.validated_message()?;
             let booking = new_booking(local, request, &message, None, actor, now).await?;
             Ok((vec![booking], vec![]))
@@ -154,9 +162,9 @@ async fn new_booking(
         })?
         .clone();
     let calendar = board.column_calendar(request.subject)?.ok_or_else(|| not_kept("this column"))?;
-    let slot = calendar
-        .check(request.starts_at, now)
-        .map_err(|problem| slot_refusal(problem, &calendar, &column.name, &location.name))?;
+    let slot = calendar.check(request.starts_at, now).map_err(|_| {
+        slot_refusal_all(&calendar.problems(request.starts_at, now), &calendar, &column.name, &location.name)
+    })?;
     let patient = local.get_patient(request.patient_id).await?.ok_or_else(|| not_kept("this patient"))?;
     let mut booking = Booking {
         id: request.booking_id,
@@ -186,6 +194,7 @@ async fn new_booking(
         created_at: now,
         row_version: 1,
         provisional: true,
+        override_reason: None,
     };
     booking.apply_rules(zone, now);
     Ok(booking)
@@ -244,6 +253,17 @@ pub(crate) async fn free_slots(local: &LocalStore, query: &SlotQuery, now: DateT
         }
     }
     Ok(slots)
+}
+
+/// The rules a time breaks, on the kept board (booking anyway itself needs
+/// the server, so nothing is overridable here).
+pub(crate) async fn slot_check(local: &LocalStore, query: &SlotCheckQuery, now: DateTime<Utc>) -> AppResult<SlotCheck> {
+    let location = location(local, query.location_id).await?;
+    let zone = parse_time_zone("timeZone", &location.time_zone)?;
+    let board = day_board(local, query.location_id, query.starts_at.with_timezone(&zone).date_naive(), now).await?;
+    let calendar = board.column_calendar(query.subject)?.ok_or_else(|| not_kept("this column"))?;
+    let check = SlotCheck::of(&calendar, &calendar.problems(query.starts_at, now));
+    Ok(SlotCheck { overridable: false, ..check })
 }
 
 /// The openings search over the kept boards: each kept day of each location

@@ -348,6 +348,7 @@ async fn book_samples(
             subject,
             starts_at: slot.starts_at,
             patient_message: String::new(),
+            override_reason: None,
         };
         let started = Instant::now();
         clinic.book(&request, actor).await.expect("book a free slot");

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use clinic_domain::availability::FreeSlot;
 use clinic_domain::bookings::{
-    Booking, BookingRequest, ClinicPolicy, DayBoard, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange,
-    StatusRequest,
+    Booking, BookingRequest, ClinicPolicy, DayBoard, Rating, RatingInput, RescheduleRequest, SlotCheck, SlotCheckQuery,
+    SlotQuery, StatusChange, StatusRequest,
 };
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
 use clinic_domain::openings::{Openings, OpeningsQuery};
@@ -16,6 +16,13 @@ use tauri::State;
 #[specta::specta]
 pub async fn free_slots(station: State<'_, Station>, query: SlotQuery) -> AppResult<Vec<FreeSlot>> {
     station.free_slots(&query).await
+}
+
+/// Every rule a time breaks, and whether a manager may book it anyway.
+#[tauri::command]
+#[specta::specta]
+pub async fn slot_check(station: State<'_, Station>, query: SlotCheckQuery) -> AppResult<SlotCheck> {
+    station.slot_check(&query).await
 }
 
 /// The first free time for a specialty, doctor or diagnostic, anywhere.

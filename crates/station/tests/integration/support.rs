@@ -73,6 +73,7 @@ pub fn visit(
         subject,
         starts_at,
         patient_message: String::new(),
+        override_reason: None,
     }
 }
 

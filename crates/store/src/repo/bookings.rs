@@ -21,6 +21,8 @@ pub struct NewBooking<'a> {
     pub price: Money,
     pub patient_message: &'a str,
     pub rescheduled_from: Option<BookingId>,
+    /// A manager's reason for booking over the rules ("book anyway").
+    pub override_reason: Option<&'a str>,
 }
 
 /// Bookings of one doctor (at any location) or of one diagnostic at one
@@ -56,25 +58,52 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
         BookingSubject::Doctor { doctor_id } => (Some(doctor_id.0), None),
         BookingSubject::Diagnostic { diagnostic_id } => (None, Some(diagnostic_id.0)),
     };
-    sqlx::query!(
-        "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
-                               starts_at, ends_at, price, patient_message, rescheduled_from)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        b.id as BookingId,
-        b.patient_id as PatientId,
-        b.location_id as LocationId,
-        doctor,
-        diagnostic,
-        b.diagnostic_lane,
-        b.starts_at,
-        b.ends_at,
-        b.price.amount(),
-        b.patient_message,
-        b.rescheduled_from as Option<BookingId>
-    )
-    .execute(&mut *conn)
-    .await
-    .db()?;
+    // Two statements: naming `override_reason` at all needs its column
+    // grant, which only managers have.
+    let inserted = match b.override_reason {
+        None => {
+            sqlx::query!(
+                "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
+                                   starts_at, ends_at, price, patient_message, rescheduled_from)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                b.id as BookingId,
+                b.patient_id as PatientId,
+                b.location_id as LocationId,
+                doctor,
+                diagnostic,
+                b.diagnostic_lane,
+                b.starts_at,
+                b.ends_at,
+                b.price.amount(),
+                b.patient_message,
+                b.rescheduled_from as Option<BookingId>
+            )
+            .execute(&mut *conn)
+            .await
+        }
+        Some(reason) => {
+            sqlx::query!(
+                "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
+                                   starts_at, ends_at, price, patient_message, rescheduled_from, override_reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                b.id as BookingId,
+                b.patient_id as PatientId,
+                b.location_id as LocationId,
+                doctor,
+                diagnostic,
+                b.diagnostic_lane,
+                b.starts_at,
+                b.ends_at,
+                b.price.amount(),
+                b.patient_message,
+                b.rescheduled_from as Option<BookingId>,
+                reason
+            )
+            .execute(&mut *conn)
+            .await
+        }
+    };
+    inserted.db()?;
     Ok(())
 }
 
@@ -211,7 +240,8 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                   last.changed_at AS "status_since?", last.from_status AS "previous_status?: BookingStatus",
                   moved.booking_id AS "moved_to?: BookingId",
                   b.rescheduled_from AS "rescheduled_from: BookingId", b.created_by,
-                  NULLIF(b.entered_by, b.created_by) AS entered_by, b.created_at, b.row_version
+                  NULLIF(b.entered_by, b.created_by) AS entered_by, b.created_at, b.row_version,
+                  b.override_reason
              FROM bookings b
              JOIN patients p ON p.patient_id = b.patient_id
              JOIN locations l ON l.location_id = b.location_id
@@ -267,6 +297,7 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                 created_at: r.created_at,
                 row_version: r.row_version,
                 provisional: false,
+                override_reason: r.override_reason,
             };
             // A location stored with a zone the app cannot read: its bookings
             // are still listed (a patient's history), offering no actions.
@@ -310,7 +341,8 @@ pub async fn busy_for_doctor(
     to: DateTime<Utc>,
 ) -> AppResult<Vec<Busy>> {
     let rows = sqlx::query!(
-        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at FROM bookings
+        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, override_reason IS NOT NULL AS "overbooked!"
+             FROM bookings
             WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
         doctor as DoctorId,
@@ -321,7 +353,10 @@ pub async fn busy_for_doctor(
     .fetch_all(conn)
     .await
     .db()?;
-    Ok(rows.into_iter().map(|r| Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1 }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1, overbooked: r.overbooked })
+        .collect())
 }
 
 /// A diagnostic's slot-holding bookings at a location overlapping `[from, to)`.
@@ -333,7 +368,8 @@ pub async fn busy_for_diagnostic(
     to: DateTime<Utc>,
 ) -> AppResult<Vec<Busy>> {
     let rows = sqlx::query!(
-        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, diagnostic_lane AS "lane!" FROM bookings
+        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, diagnostic_lane AS "lane!",
+                  override_reason IS NOT NULL AS "overbooked!" FROM bookings
             WHERE diagnostic_id = $1 AND location_id = $2 AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
         diagnostic as DiagnosticId,
@@ -347,7 +383,13 @@ pub async fn busy_for_diagnostic(
     .db()?;
     Ok(rows
         .into_iter()
-        .map(|r| Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: r.lane as u16 })
+        .map(|r| Busy {
+            booking_id: r.id,
+            start: r.starts_at,
+            end: r.ends_at,
+            lane: r.lane as u16,
+            overbooked: r.overbooked,
+        })
         .collect())
 }
 
@@ -361,7 +403,8 @@ pub async fn busy_for_doctors(
 ) -> AppResult<Vec<(DoctorId, Busy)>> {
     let ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
     let rows = sqlx::query!(
-        r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id: BookingId", starts_at, ends_at FROM bookings
+        r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id: BookingId", starts_at, ends_at,
+                  override_reason IS NOT NULL AS "overbooked!" FROM bookings
             WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
         &ids,
@@ -374,7 +417,10 @@ pub async fn busy_for_doctors(
     .db()?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.doctor_id, Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1 }))
+        .map(|r| {
+            let busy = Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1, overbooked: r.overbooked };
+            (r.doctor_id, busy)
+        })
         .collect())
 }
 
@@ -389,7 +435,7 @@ pub async fn busy_for_diagnostic_at(
     let ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
     let rows = sqlx::query!(
         r#"SELECT location_id AS "location_id: LocationId", booking_id AS "id: BookingId", starts_at, ends_at,
-                  diagnostic_lane AS "lane!" FROM bookings
+                  diagnostic_lane AS "lane!", override_reason IS NOT NULL AS "overbooked!" FROM bookings
             WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
         diagnostic as DiagnosticId,
@@ -403,7 +449,16 @@ pub async fn busy_for_diagnostic_at(
     .db()?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.location_id, Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: r.lane as u16 }))
+        .map(|r| {
+            let busy = Busy {
+                booking_id: r.id,
+                start: r.starts_at,
+                end: r.ends_at,
+                lane: r.lane as u16,
+                overbooked: r.overbooked,
+            };
+            (r.location_id, busy)
+        })
         .collect())
 }
 

@@ -15,7 +15,8 @@ pub async fn my_access(conn: &mut PgConnection) -> AppResult<StaffAccess> {
         r#"SELECT login AS "login!", full_name AS "full_name!", groups AS "groups!", location_ids AS "location_ids!",
                   may_book AS "may_book!", may_edit_patients AS "may_edit_patients!",
                   may_manage_clinic AS "may_manage_clinic!", may_manage_staff AS "may_manage_staff!",
-                  may_read_audit AS "may_read_audit!"
+                  may_read_audit AS "may_read_audit!",
+                  has_column_privilege('public.bookings', 'override_reason', 'INSERT') AS "may_book_anyway!"
              FROM staff.my_access()"#
     )
     .fetch_one(conn)
@@ -32,6 +33,7 @@ pub async fn my_access(conn: &mut PgConnection) -> AppResult<StaffAccess> {
             manage_clinic: row.may_manage_clinic,
             manage_staff: row.may_manage_staff,
             read_audit: row.may_read_audit,
+            book_anyway: row.may_book_anyway,
         },
     })
 }

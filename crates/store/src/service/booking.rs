@@ -5,11 +5,13 @@
 
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
-use clinic_domain::availability::{local_day, slot_refusal, taken_refusal, FreeSlot, ResourceCalendar, SlotProblem};
+use clinic_domain::availability::{
+    local_day, slot_refusal_all, taken_refusal, FreeSlot, ResourceCalendar, SlotProblem,
+};
 use clinic_domain::bookings::{
     BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, ChangeNote, ClinicPolicy, DayBoard,
-    DayPreview, HoursPreviewQuery, OpenSpan, Rating, RatingInput, RescheduleRequest, SlotQuery, StatusChange,
-    StatusRequest,
+    DayPreview, HoursPreviewQuery, OpenSpan, Rating, RatingInput, RescheduleRequest, SlotCheck, SlotCheckQuery,
+    SlotQuery, StatusChange, StatusRequest,
 };
 use clinic_domain::catalogue::Location;
 use clinic_domain::documents::BookingExport;
@@ -148,14 +150,30 @@ impl Clinic {
         message: &str,
         rescheduled_from: Option<BookingId>,
     ) -> AppResult<()> {
+        let override_reason = request.validated_override()?;
         let location = active_location(conn, request.location_id).await?;
         bookings::take_turn(conn, request.subject, location.id).await?;
         let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
         let terms = load_terms(conn, &location, request.subject, day, day).await?;
-        let slot = terms
-            .calendar
-            .check(request.starts_at, self.now())
-            .map_err(|problem| slot_error(problem, &terms, &location))?;
+        let calendar = &terms.calendar;
+        let problems = calendar.problems(request.starts_at, self.now());
+        let (slot, override_reason) = if problems.is_empty() {
+            let slot =
+                calendar.check(request.starts_at, self.now()).map_err(|p| slot_error(&[p], &terms, &location))?;
+            // Nothing to override: an ordinary booking.
+            (slot, None)
+        } else {
+            match override_reason {
+                Some(reason) if SlotCheck::of(calendar, &problems).overridable => {
+                    // Booked anyway: one slot from the asked start, on a free
+                    // lane if there is one (it holds none either way).
+                    let ends_at = request.starts_at + Duration::minutes(i64::from(calendar.slot_minutes));
+                    let lane = calendar.lane_at(request.starts_at, ends_at).unwrap_or(1);
+                    (FreeSlot { starts_at: request.starts_at, ends_at, lane }, Some(reason))
+                }
+                _ => return Err(slot_error(&problems, &terms, &location)),
+            }
+        };
         let lane = match request.subject {
             BookingSubject::Doctor { .. } => None,
             BookingSubject::Diagnostic { .. } => Some(slot.lane as i16),
@@ -173,9 +191,21 @@ impl Clinic {
                 price: terms.price,
                 patient_message: message,
                 rescheduled_from,
+                override_reason: override_reason.as_deref(),
             },
         )
         .await
+    }
+
+    /// Every rule a time breaks for a doctor or diagnostic at a location, and
+    /// whether a manager may book it anyway.
+    #[tracing::instrument(skip_all, fields(location = %query.location_id))]
+    pub async fn slot_check(&self, query: &SlotCheckQuery) -> AppResult<SlotCheck> {
+        let mut conn = self.conn().await?;
+        let location = active_location(&mut conn, query.location_id).await?;
+        let day = query.starts_at.with_timezone(&tz(&location)?).date_naive();
+        let terms = load_terms(&mut conn, &location, query.subject, day, day).await?;
+        Ok(SlotCheck::of(&terms.calendar, &terms.calendar.problems(query.starts_at, self.now())))
     }
 
     /// After the database refused a booking as overlapping: name what holds
@@ -186,7 +216,7 @@ impl Clinic {
             let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
             let terms = load_terms(conn, &location, request.subject, day, day).await?;
             Ok::<_, AppError>(match terms.calendar.check(request.starts_at, self.now()) {
-                Err(problem) => slot_error(problem, &terms, &location),
+                Err(problem) => slot_error(&[problem], &terms, &location),
                 Ok(_) => taken(&terms, &location, None),
             })
         };
@@ -536,8 +566,9 @@ async fn location_exceptions(
     Ok(exceptions.iter().filter(|e| e.doctor_id.is_none()).map(|e| e.as_date_exception()).collect())
 }
 
-fn slot_error(problem: SlotProblem, terms: &Terms, location: &Location) -> AppError {
-    slot_refusal(problem, &terms.calendar, &terms.name, &location.name)
+/// The refusal of the first rule broken, its message naming every one.
+fn slot_error(problems: &[SlotProblem], terms: &Terms, location: &Location) -> AppError {
+    slot_refusal_all(problems, &terms.calendar, &terms.name, &location.name)
 }
 
 fn taken(terms: &Terms, location: &Location, by: Option<BookingId>) -> AppError {

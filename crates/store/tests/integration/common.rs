@@ -190,6 +190,7 @@ pub fn request(patient: PatientId, location: LocationId, subject: BookingSubject
         subject,
         starts_at: at(starts_at),
         patient_message: String::new(),
+        override_reason: None,
     }
 }
 

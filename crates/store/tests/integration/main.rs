@@ -2,6 +2,7 @@
 //! binary (each file of `tests/` used to link a binary of its own, which
 //! cost CI time).
 
+mod book_anyway;
 mod booking;
 mod catalogue;
 mod common;
