@@ -28,6 +28,22 @@ export function minuteOfDay(iso: string, timeZone: string): number {
   return minutesOf(text);
 }
 
+/** The instant (ISO) at which a wall-clock minute of a local date happens
+ * in a zone; in a DST overlap the earlier one, in a gap as far past it
+ * (the server checks whatever is sent, this only turns typing into an instant). */
+export function instantAt(date: string, minute: number, timeZone: string): string {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minute * 60_000;
+  // The zone's offset at a guess, then at the corrected guess (two passes settle DST).
+  let instant = wall;
+  for (let pass = 0; pass < 2; pass++) {
+    const shown = minuteOfDay(new Date(instant).toISOString(), timeZone);
+    const shownDate = todayIn(timeZone, new Date(instant));
+    const shownWall = Date.parse(`${shownDate}T00:00:00Z`) + shown * 60_000;
+    instant += wall - shownWall;
+  }
+  return new Date(instant).toISOString();
+}
+
 /** Minutes since midnight as "HH:MM" (1440 is "24:00", the end of a day). */
 export function wallTime(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;

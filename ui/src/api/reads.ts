@@ -39,6 +39,7 @@ export const read = {
   dayBoard: reader("dayBoard"),
   freeSlots: reader("freeSlots"),
   findOpenings: reader("findOpenings"),
+  slotCheck: reader("slotCheck"),
   getBooking: reader("getBooking"),
   bookingHistory: reader("bookingHistory"),
   bookingTrail: reader("bookingTrail"),

@@ -507,7 +507,9 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
   // An arrived patient's block says since when they are here.
   const statusText = b.status === "arrived" && b.statusSince ? `${status} ${formats.time(b.statusSince)}` : status;
   // The visible words are the accessible name (WCAG 2.5.3); the tooltip adds the end time.
-  const title = `${formats.span(b.startsAt, b.endsAt)} ${b.patientName}, ${statusText}${b.provisional ? `, ${t("sync.provisional")}` : ""}`;
+  const title = `${formats.span(b.startsAt, b.endsAt)} ${b.patientName}, ${statusText}${b.provisional ? `, ${t("sync.provisional")}` : ""}${
+    b.overrideReason ? `, ${t("anyway.detail", { reason: b.overrideReason })}` : ""
+  }`;
   return (
     <div
       role="button"
@@ -524,7 +526,7 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
           onOpen(b.id);
         }
       }}
-      className={`booking status-${b.status}${b.provisional ? " provisional" : ""}${block.compact ? " compact" : ""}${block.released ? " released" : ""}`}
+      className={`booking status-${b.status}${b.provisional ? " provisional" : ""}${b.overrideReason ? " overbooked" : ""}${block.compact ? " compact" : ""}${block.released ? " released" : ""}`}
       style={{ top: block.top, height: block.height, left: `calc(${block.left * 100}% + 2px)`, width: `calc(${block.width * 100}% - 4px)` }}
     >
       {block.released || block.compact ? (
@@ -550,6 +552,8 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
         </>
       )}
       {b.provisional && <span className="provisional-mark">{t("sync.provisionalShort")}</span>}
+      {/* Booked over the rules on purpose: marked so nobody takes it for an error. */}
+      {b.overrideReason && <span className="overbooked-mark">{t("anyway.mark")}</span>}
     </div>
   );
 }

@@ -114,6 +114,11 @@ export function BookingDetail({ bookingId, onClose }: { bookingId: BookingId; on
           <Text>
             {t("detail.price")}: {formats.money(b.price)}
           </Text>
+          {b.overrideReason && (
+            <Alert color="grape" variant="light" p="xs">
+              {t("anyway.detail", { reason: b.overrideReason })} ({b.createdBy})
+            </Alert>
+          )}
           {b.movedTo && <MoveLink bookingId={b.movedTo} label="detail.movedTo" timeZone={timeZone} onOpen={setShown} />}
           {b.rescheduledFrom && <MoveLink bookingId={b.rescheduledFrom} label="detail.movedFrom" timeZone={timeZone} onOpen={setShown} />}
           {b.patientMessage && (

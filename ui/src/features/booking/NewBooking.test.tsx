@@ -3,6 +3,7 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { centre } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
+import { AccessContext } from "../../access";
 
 vi.mock("../../bindings", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../bindings")>()),
@@ -12,6 +13,7 @@ vi.mock("../../bindings", async (importOriginal) => ({
     createPatient: vi.fn(),
     possibleDuplicates: vi.fn(),
     book: vi.fn(),
+    slotCheck: vi.fn(),
     getDoctor: vi.fn(),
     getDiagnostic: vi.fn(),
   },
@@ -102,6 +104,78 @@ describe("NewBooking", () => {
     await userEvent.click(screen.getByRole("button", { name: "Book" }));
     await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
     expect((commands.book as Mock).mock.calls[0][0]).toMatchObject({ patientId: created.id, startsAt: slots[1].startsAt });
+  });
+});
+
+describe("booking anyway", () => {
+  const manager = {
+    login: "anna.m",
+    fullName: "Anna M",
+    groups: ["manager" as const],
+    locationIds: [],
+    may: { book: true, editPatients: true, manageClinic: true, manageStaff: true, readAudit: true, bookAnyway: true },
+  };
+
+  it("lets a manager book a typed time over the rules with a reason, listing every rule it breaks", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    (commands.slotCheck as Mock).mockResolvedValue({
+      status: "ok",
+      data: {
+        rules: [
+          { rule: "outsideWorkingHours" },
+          { rule: "taken", bookingId: "b1", startsAt: "2030-01-07T08:00:00Z", endsAt: "2030-01-07T08:30:00Z" },
+        ],
+        overridable: true,
+      },
+    });
+    (commands.book as Mock).mockImplementation(async (request) => ({ status: "ok", data: { id: request.bookingId } }));
+    const onClose = vi.fn();
+    renderWithProviders(
+      <AccessContext.Provider value={manager}>
+        <NewBooking location={location} draft={{ ...draft, patient: olena }} choices={[bondar]} onClose={onClose} />
+      </AccessContext.Provider>,
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Book anyway…" }));
+    await userEvent.type(screen.getByLabelText("Time (HH:MM)"), "08:00");
+    expect(await screen.findByText("outside working hours")).toBeInTheDocument();
+    expect(screen.getByText("taken by the booking at 08:00–08:30")).toBeInTheDocument();
+    expect(commands.slotCheck).toHaveBeenLastCalledWith({ locationId: 1, subject: bondar.subject, startsAt: "2030-01-07T08:00:00.000Z" });
+    const confirm = screen.getByRole("button", { name: "Book anyway" });
+    expect(confirm).toBeDisabled();
+    await userEvent.type(screen.getByLabelText(/Why book anyway/), "urgent, doctor agreed");
+    await userEvent.click(confirm);
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect((commands.book as Mock).mock.lastCall?.[0]).toMatchObject({
+      startsAt: "2030-01-07T08:00:00.000Z",
+      overrideReason: "urgent, doctor agreed",
+      patientId: olena.id,
+    });
+  });
+
+  it("offers nothing of the kind to reception, whose refusal still lists every rule", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    (commands.slotCheck as Mock).mockResolvedValue({
+      status: "ok",
+      data: {
+        rules: [
+          { rule: "offGrid", slotMinutes: 30 },
+          { rule: "taken", bookingId: "b1", startsAt: slots[1].startsAt, endsAt: slots[1].endsAt },
+        ],
+        overridable: true,
+      },
+    });
+    (commands.book as Mock).mockResolvedValue({
+      status: "error",
+      error: { kind: "conflict", code: "slotTaken", message: "taken", conflictingBookingId: "b1" },
+    });
+    renderWithProviders(<NewBooking location={location} draft={{ ...draft, patient: olena }} choices={[bondar]} onClose={() => {}} />);
+    expect(await screen.findByDisplayValue(/09:30/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Book anyway…" })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+    expect(await screen.findByText("not on the 30-minute grid")).toBeInTheDocument();
+    expect(screen.getByText("taken by the booking at 09:30–10:00")).toBeInTheDocument();
   });
 });
 

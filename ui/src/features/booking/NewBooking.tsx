@@ -4,7 +4,7 @@
 // warning), the price, a message, confirm. A slot taken meanwhile says by whom
 // and offers the remaining free slots.
 import { useState } from "react";
-import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea } from "@mantine/core";
+import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -15,7 +15,9 @@ import { SlotPicker } from "../../components/SlotPicker";
 import { errorText, fieldErrors } from "../../errors";
 import { useFormats } from "../../format";
 import { uuidv7 } from "../../ids";
-import { shiftDate, todayIn } from "../../dates";
+import { instantAt, minutesOf, shiftDate, todayIn } from "../../dates";
+import { usePermissions } from "../../access";
+import { SlotRules } from "./SlotRules";
 import { PatientForm } from "../patients/Patients";
 import { PatientCombobox } from "../../components/PatientCombobox";
 import { subjectKey } from "../board/boardLayout";
@@ -68,7 +70,15 @@ export function NewBooking({
   const [message, setMessage] = useState("");
   const [mode, setMode] = useState<"find" | "new">("find");
   const [findingTime, setFindingTime] = useState(false);
+  // A manager's "book anyway": a typed time on the chosen date and a reason.
+  const may = usePermissions();
+  const [anyway, setAnyway] = useState(false);
+  const [anywayTime, setAnywayTime] = useState("");
+  const [reason, setReason] = useState("");
   const subject = choice?.subject ?? null;
+  const typedAt =
+    anyway && /^\d{1,2}:\d{2}$/.test(anywayTime.trim()) ? instantAt(date, minutesOf(anywayTime.trim()), location.timeZone) : null;
+  const askedAt = anyway ? typedAt : startsAt;
 
   // From the chosen day itself: it may still have free time.
   const nextFree = useMutation({
@@ -85,7 +95,7 @@ export function NewBooking({
   const price = subject?.type === "doctor" ? doctor.data?.price : subject?.type === "diagnostic" ? diagnostic.data?.price : undefined;
   const found = useQuery({ ...read.searchPatients(debounced, 10), enabled: debounced.trim().length >= MIN_SEARCH_CHARS });
   // Everything a booking needs, once chosen.
-  const ready = patient !== null && startsAt !== null && subject !== null ? { patient, startsAt, subject } : null;
+  const ready = patient !== null && askedAt !== null && subject !== null ? { patient, startsAt: askedAt, subject } : null;
   const book = useMutation({
     mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) =>
       call(
@@ -96,6 +106,7 @@ export function NewBooking({
           subject: chosen.subject,
           startsAt: chosen.startsAt,
           patientMessage: message,
+          overrideReason: anyway ? reason : null,
         }),
       ),
     onSuccess: () => {
@@ -107,9 +118,21 @@ export function NewBooking({
     onError: () => void refetch(queries, "freeSlots", { locationId: location.id }),
   });
 
-  const canBook = ready !== null && !book.isPending;
   const bookError = book.error ? appError(book.error) : null;
   const bookFields = fieldErrors(bookError);
+  // A time refused (or about to be booked anyway): every rule it breaks.
+  const slotRefused =
+    bookError !== null &&
+    typeof bookError !== "string" &&
+    (bookError.kind === "conflict" ? bookError.code === "slotTaken" : bookFields.startsAt !== undefined);
+  const rules = useQuery(
+    subject && askedAt && (anyway || slotRefused)
+      ? read.slotCheck({ locationId: location.id, subject, startsAt: askedAt })
+      : waiting("slotCheck"),
+  );
+  // Booking anyway needs its reason, and a time the rules let a manager take.
+  const anywayBlocked = anyway && (reason.trim() === "" || rules.data?.overridable === false);
+  const canBook = ready !== null && !book.isPending && !anywayBlocked;
 
   return (
     <Drawer
@@ -165,9 +188,16 @@ export function NewBooking({
             {t("booking.nextFree")}
           </Button>
         </Group>
-        <Button variant="subtle" size="compact-sm" onClick={() => setFindingTime(true)} leftSection={<FindTimeIcon />}>
-          {t("openings.move")}
-        </Button>
+        <Group gap="xs">
+          <Button variant="subtle" size="compact-sm" onClick={() => setFindingTime(true)} leftSection={<FindTimeIcon />}>
+            {t("openings.move")}
+          </Button>
+          {may.bookAnyway && (
+            <Button variant="subtle" size="compact-sm" color="grape" onClick={() => setAnyway(!anyway)} aria-pressed={anyway}>
+              {t("anyway.open")}
+            </Button>
+          )}
+        </Group>
         {nextFree.data?.length === 0 && (
           <Text size="sm" c="orange.9" role="status">
             {t("booking.noneAhead", { days: LOOKAHEAD_DAYS })}
@@ -183,6 +213,28 @@ export function NewBooking({
           preferMinute={date === draft.date ? draft.minute : null}
           error={bookFields.startsAt}
         />
+        {anyway && (
+          <Stack gap={6} className="inset anyway">
+            <TextInput
+              label={t("anyway.time")}
+              placeholder="09:40"
+              value={anywayTime}
+              onChange={(e) => setAnywayTime(e.currentTarget.value)}
+              w={120}
+              error={anywayTime.trim() !== "" && typedAt === null ? t("anyway.timeHint") : undefined}
+            />
+            <Textarea
+              label={t("anyway.reason")}
+              required
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              autosize
+              minRows={2}
+              error={bookFields.overrideReason}
+            />
+            {rules.data && <SlotRules check={rules.data} timeZone={location.timeZone} />}
+          </Stack>
+        )}
         {price && (
           <Text size="sm">
             {t("detail.price")}: <strong>{formats.money(price)}</strong>
@@ -225,17 +277,21 @@ export function NewBooking({
             title={typeof bookError !== "string" && bookError.kind === "conflict" ? t("booking.taken") : undefined}
           >
             {errorText(bookError)}
+            {!anyway && slotRefused && rules.data && rules.data.rules.length > 1 && (
+              <SlotRules check={rules.data} timeZone={location.timeZone} />
+            )}
           </Alert>
         )}
         <Group>
           <Button
             onClick={() => ready && book.mutate(ready)}
-            disabled={ready === null}
+            disabled={ready === null || anywayBlocked}
             loading={book.isPending}
             aria-keyshortcuts="Control+Enter"
             title={t("booking.bookKeys")}
+            color={anyway ? "grape" : undefined}
           >
-            {t("booking.confirm")}
+            {anyway ? t("anyway.confirm") : t("booking.confirm")}
           </Button>
           <Button variant="default" onClick={onClose}>
             {t("settings.close")}
