@@ -103,6 +103,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             bookings::free_slots,
             bookings::find_openings,
             bookings::slot_check,
+            bookings::hold_slot,
+            bookings::release_hold,
             bookings::book,
             bookings::get_booking,
             bookings::booking_history,
@@ -150,6 +152,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("LATE_CANCEL_NOTICE_MINUTES", ClinicPolicy::NOTICE_MINUTES)
         .constant("LOCK_AFTER_MINUTES", ClinicPolicy::LOCK_AFTER_MINUTES)
         .constant("OFFLINE_SIGN_IN_DAYS", ClinicPolicy::OFFLINE_SIGN_IN_DAYS)
+        .constant("HOLD_MINUTES", ClinicPolicy::HOLD_MINUTES)
         .constant("SERVER_PORT", clinic_station::settings::ServerSettings::PORT)
         .constant("STAFF_GROUPS", clinic_domain::staff::StaffGroup::ALL)
         .constant("EXCEPTION_KINDS_FOR_LOCATION", clinic_domain::schedule::ExceptionKind::FOR_LOCATION)

@@ -102,6 +102,9 @@ export const commands = {
 	findOpenings: (query: OpeningsQuery) => typedError<Openings, AppError>(__TAURI_INVOKE("find_openings", { query })),
 	/**  Every rule a time breaks, and whether a manager may book it anyway. */
 	slotCheck: (query: SlotCheckQuery) => typedError<SlotCheck, AppError>(__TAURI_INVOKE("slot_check", { query })),
+	/**  Holds a free time for a few minutes while on the phone. */
+	holdSlot: (request: HoldRequest) => typedError<SlotHold, AppError>(__TAURI_INVOKE("hold_slot", { request })),
+	releaseHold: (id: BookingId) => typedError<null, AppError>(__TAURI_INVOKE("release_hold", { id })),
 	book: (request: BookingRequest) => typedError<Booking, AppError>(__TAURI_INVOKE("book", { request })),
 	getBooking: (id: BookingId) => typedError<Booking, AppError>(__TAURI_INVOKE("get_booking", { id })),
 	bookingHistory: (id: BookingId) => typedError<StatusChange[], AppError>(__TAURI_INVOKE("booking_history", { id })),
@@ -177,6 +180,8 @@ export const EXCEPTION_KINDS_FOR_LOCATION = ["closure","extraHours"] as const;
 export const EXPORT_MAX_DAYS = 366 as const;
 
 export const GRID_MINUTES = [5,10,15,20,30,60] as const;
+
+export const HOLD_MINUTES = {"max":30,"min":1} as const;
 
 export const LATE_CANCEL_NOTICE_MINUTES = {"max":20160,"min":0} as const;
 
@@ -391,6 +396,8 @@ export type ClinicPolicy = {
 	 *  days may sign in there while the clinic server is out of reach.
 	 */
 	offlineSignInDays?: number,
+	/**  How long a desk may hold a time while on the phone. */
+	holdMinutes?: number,
 };
 
 /**  One column's change: values as the database rendered them (JSON text). */
@@ -496,6 +503,8 @@ export type DayBoard = {
 	date: string,
 	columns: BoardColumn[],
 	bookings: Booking[],
+	/**  Times held at desks right now (each until its `expires_at`). */
+	holds?: SlotHold[],
 };
 
 /**  Part of the day a slot starts in, in the location's own time. */
@@ -689,6 +698,15 @@ export type FileChoice =
 export type FreeSlot = {
 	startsAt: string,
 	endsAt: string,
+};
+
+/**  Hold a free time for a few minutes (the clinic's `hold_minutes`). */
+export type HoldRequest = {
+	/**  The booking's id to be, made by the station. */
+	holdId: BookingId,
+	locationId: LocationId,
+	subject: BookingSubject,
+	startsAt: string,
 };
 
 /**
@@ -1115,6 +1133,22 @@ export type SlotCheckQuery = {
 	locationId: LocationId,
 	subject: BookingSubject,
 	startsAt: string,
+};
+
+/**
+ *  A time a desk holds while on the phone: nobody else books or holds it
+ *  until it is booked (with the same id), released, or expires.
+ */
+export type SlotHold = {
+	/**  The id the booking made from it will have. */
+	id: BookingId,
+	locationId: LocationId,
+	subject: BookingSubject,
+	startsAt: string,
+	endsAt: string,
+	/**  The login holding it. */
+	heldBy: string,
+	expiresAt: string,
 };
 
 /**  Free slots of a doctor or diagnostic at a location over local dates. */

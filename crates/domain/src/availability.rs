@@ -48,9 +48,9 @@ pub struct Busy {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub lane: u16,
-    /// Booked anyway by a manager: holds no lane of its own but takes one
-    /// place of the capacity while it stands (a doctor's only place).
-    pub overbooked: bool,
+    /// Holds no lane of its own but takes one place of the capacity while
+    /// it stands (a doctor's only place): a booking made anyway, or a hold.
+    pub laneless: bool,
 }
 
 /// A free slot, with the lowest lane still free in it.
@@ -250,12 +250,12 @@ fn free_lane(
     let from = busy_by_start.partition_point(|b| b.start < start - longest);
     let to = busy_by_start.partition_point(|b| b.start < end);
     let mut taken = 0u64; // bit i = lane i+1; capacity is at most 50
-    let mut overbooked = 0u32; // places taken by bookings made anyway, laneless
+    let mut laneless = 0u32; // places taken by holds and bookings made anyway
     let mut blocker = None;
     for b in &busy_by_start[from..to] {
         if b.end > start && b.start < end {
-            if b.overbooked {
-                overbooked += 1;
+            if b.laneless {
+                laneless += 1;
             } else if (1..=64).contains(&b.lane) {
                 taken |= 1 << (b.lane - 1);
             } else {
@@ -265,7 +265,7 @@ fn free_lane(
         }
     }
     let lanes = lanes.min(64);
-    if taken.count_ones() + overbooked >= u32::from(lanes) {
+    if taken.count_ones() + laneless >= u32::from(lanes) {
         return Err(blocker.expect("a full slot has a booking in it"));
     }
     (1..=lanes).find(|lane| taken & (1 << (lane - 1)) == 0).ok_or_else(|| blocker.expect("a full slot is taken"))
@@ -459,7 +459,7 @@ mod tests {
     }
 
     fn busy(start: &str, end: &str, lane: u16) -> Busy {
-        Busy { booking_id: BookingId(Uuid::now_v7()), start: utc(start), end: utc(end), lane, overbooked: false }
+        Busy { booking_id: BookingId(Uuid::now_v7()), start: utc(start), end: utc(end), lane, laneless: false }
     }
 
     const LONG_AGO: &str = "2000-01-01T00:00:00Z";
@@ -468,7 +468,7 @@ mod tests {
     fn a_refusal_names_every_rule_the_time_breaks() {
         let mut cal = calendar(chrono_tz::UTC, 30, every_day(WallTime::hm(9, 0), WallTime::hm(11, 0)));
         // Booked anyway before opening time; a second booking there breaks both rules.
-        let early = Busy { overbooked: true, ..busy("2026-06-01T08:00:00Z", "2026-06-01T08:30:00Z", 1) };
+        let early = Busy { laneless: true, ..busy("2026-06-01T08:00:00Z", "2026-06-01T08:30:00Z", 1) };
         cal.busy = vec![early];
         let problems = cal.problems(utc("2026-06-01T08:00:00Z"), utc(LONG_AGO));
         assert_eq!(problems, [SlotProblem::OutsideWorkingHours, SlotProblem::Taken { by: early.booking_id }]);
@@ -485,9 +485,9 @@ mod tests {
         let mut cal = calendar(chrono_tz::UTC, 30, every_day(WallTime::hm(9, 0), WallTime::hm(11, 0)));
         cal.lanes = 2;
         let at = |s| utc(s);
-        let over = Busy { overbooked: true, ..busy("2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z", 1) };
+        let over = Busy { laneless: true, ..busy("2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z", 1) };
         cal.busy = vec![over];
-        // One place left, on lane 1 (the overbooked row holds none).
+        // One place left, on lane 1 (the laneless row holds none).
         assert_eq!(cal.lane_at(at("2026-06-01T09:00:00Z"), at("2026-06-01T09:30:00Z")), Ok(1));
         cal.busy.push(busy("2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z", 2));
         assert_eq!(cal.lane_at(at("2026-06-01T09:00:00Z"), at("2026-06-01T09:30:00Z")), Err(over.booking_id));

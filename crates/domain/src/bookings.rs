@@ -463,15 +463,19 @@ pub struct ClinicPolicy {
     /// days may sign in there while the clinic server is out of reach.
     #[serde(default = "ClinicPolicy::default_offline_days")]
     pub offline_sign_in_days: i32,
+    /// How long a desk may hold a time while on the phone.
+    #[serde(default = "ClinicPolicy::default_hold_minutes")]
+    pub hold_minutes: i32,
 }
 
-/// What a new clinic starts with (as migrations 09 and 17 set it).
+/// What a new clinic starts with (as migrations 09, 17 and 25 set it).
 impl Default for ClinicPolicy {
     fn default() -> Self {
         ClinicPolicy {
             late_cancel_notice_minutes: 24 * 60,
             lock_after_minutes: Self::default_lock_after(),
             offline_sign_in_days: Self::default_offline_days(),
+            hold_minutes: Self::default_hold_minutes(),
         }
     }
 }
@@ -481,6 +485,7 @@ impl ClinicPolicy {
     pub const NOTICE_MINUTES: Bounds = Bounds::new(0, 14 * 24 * 60);
     pub const LOCK_AFTER_MINUTES: Bounds = Bounds::new(1, 240);
     pub const OFFLINE_SIGN_IN_DAYS: Bounds = Bounds::new(0, 90);
+    pub const HOLD_MINUTES: Bounds = Bounds::new(1, 30);
 
     fn default_lock_after() -> i32 {
         5
@@ -488,6 +493,10 @@ impl ClinicPolicy {
 
     fn default_offline_days() -> i32 {
         14
+    }
+
+    fn default_hold_minutes() -> i32 {
+        5
     }
 
     pub fn validate(&self) -> AppResult<ClinicPolicy> {
@@ -498,6 +507,7 @@ impl ClinicPolicy {
         )?;
         Self::LOCK_AFTER_MINUTES.check("lockAfterMinutes", self.lock_after_minutes, "minutes")?;
         Self::OFFLINE_SIGN_IN_DAYS.check("offlineSignInDays", self.offline_sign_in_days, "days")?;
+        Self::HOLD_MINUTES.check("holdMinutes", self.hold_minutes, "minutes")?;
         Ok(*self)
     }
 
@@ -689,6 +699,36 @@ pub struct DayBoard {
     pub date: NaiveDate,
     pub columns: Vec<BoardColumn>,
     pub bookings: Vec<Booking>,
+    /// Times held at desks right now (each until its `expires_at`).
+    #[serde(default)]
+    pub holds: Vec<SlotHold>,
+}
+
+/// A time a desk holds while on the phone: nobody else books or holds it
+/// until it is booked (with the same id), released, or expires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotHold {
+    /// The id the booking made from it will have.
+    pub id: BookingId,
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The login holding it.
+    pub held_by: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Hold a free time for a few minutes (the clinic's `hold_minutes`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldRequest {
+    /// The booking's id to be, made by the station.
+    pub hold_id: BookingId,
+    pub location_id: LocationId,
+    pub subject: BookingSubject,
+    pub starts_at: DateTime<Utc>,
 }
 
 impl DayBoard {
@@ -707,22 +747,16 @@ impl DayBoard {
         mine.sort_by_key(|b| b.starts_at);
         let mut busy: Vec<Busy> = Vec::with_capacity(mine.len());
         for booking in mine {
-            let overbooked = booking.override_reason.is_some();
+            let laneless = booking.override_reason.is_some();
             let lane = (1..)
                 .find(|lane| {
-                    overbooked
+                    laneless
                         || !busy.iter().any(|b| {
-                            !b.overbooked && b.lane == *lane && b.end > booking.starts_at && b.start < booking.ends_at
+                            !b.laneless && b.lane == *lane && b.end > booking.starts_at && b.start < booking.ends_at
                         })
                 })
                 .unwrap_or(1);
-            busy.push(Busy {
-                booking_id: booking.id,
-                start: booking.starts_at,
-                end: booking.ends_at,
-                lane,
-                overbooked,
-            });
+            busy.push(Busy { booking_id: booking.id, start: booking.starts_at, end: booking.ends_at, lane, laneless });
         }
         Ok(Some(ResourceCalendar {
             time_zone,
@@ -855,6 +889,7 @@ mod tests {
                 open: vec![OpenSpan { start: WallTime::hm(9, 0), end: WallTime::hm(12, 0) }],
             }],
             bookings: starts.iter().map(booking).collect(),
+            holds: vec![],
         }
     }
 

@@ -336,7 +336,7 @@ mod tests {
             start: first,
             end: first + chrono::Duration::minutes(30),
             lane: 1,
-            overbooked: false,
+            laneless: false,
         }];
         // Offline: one calendar per kept day; the limit spans them.
         let next_day = Candidate { from: date(2026, 12, 8), to: date(2026, 12, 8), ..busy.clone() };

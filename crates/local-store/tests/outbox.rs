@@ -117,6 +117,7 @@ fn board(date: &str, bookings: Vec<Booking>) -> DayBoard {
             open: vec![OpenSpan { start: WallTime::hm(9, 0), end: WallTime::hm(17, 0) }],
         }],
         bookings,
+        holds: vec![],
     }
 }
 

@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use clinic_domain::availability::FreeSlot;
 use clinic_domain::bookings::{
-    Booking, BookingRequest, BookingSubject, DayBoard, Rating, RatingInput, RescheduleRequest, ResultFile, SlotCheck,
-    SlotCheckQuery, SlotQuery, StatusRequest,
+    Booking, BookingRequest, BookingSubject, DayBoard, HoldRequest, Rating, RatingInput, RescheduleRequest, ResultFile,
+    SlotCheck, SlotCheckQuery, SlotHold, SlotQuery, StatusRequest,
 };
 use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
 use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
@@ -249,6 +249,27 @@ impl Station {
             async |local| offline::free_slots(local, query, Utc::now()).await,
         )
         .await
+    }
+
+    /// Holds a free time at the clinic database while on the phone. Only
+    /// online: a station out of reach books without holding (its queued
+    /// booking meets the server's checks when it is back).
+    pub async fn hold(&self, request: &HoldRequest) -> AppResult<SlotHold> {
+        let Some(clinic) = self.online(SchemaStatus::allows_writes).await? else {
+            return Err(AppError::Offline { message: "holding a time needs the clinic database".into() });
+        };
+        let actor = self.actor().await?;
+        within(CALL_DEADLINE, clinic.hold(request, &actor)).await
+    }
+
+    /// Lets this desk's hold go; out of reach, it simply expires.
+    pub async fn release_hold(&self, id: BookingId) -> AppResult<()> {
+        let Some(clinic) = self.online(SchemaStatus::allows_writes).await? else { return Ok(()) };
+        let actor = self.actor().await?;
+        match within(CALL_DEADLINE, clinic.release_hold(id, &actor)).await {
+            Err(AppError::Offline { .. }) => Ok(()),
+            answered => answered,
+        }
     }
 
     /// Every rule a time breaks, and whether a manager may book it anyway.

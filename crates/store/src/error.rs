@@ -53,6 +53,14 @@ fn constraint_meaning(name: &str) -> Option<Meaning> {
         "bookings_doctor_no_overlap" | "bookings_diagnostic_lane_no_overlap" => {
             Conflict(ConflictCode::SlotTaken, "this time was just taken by another booking")
         }
+        "slot_holds_no_overlap" => {
+            Conflict(ConflictCode::SlotTaken, "this time was just booked or held at another desk")
+        }
+        "bookings_held" => Conflict(ConflictCode::SlotTaken, "this time is held at another desk for a few minutes"),
+        "slot_holds_pkey" => Conflict(ConflictCode::SlotTaken, "this time is already held"),
+        "slot_holds_subject_check" => Field("subject", Required, "a hold is either of a doctor or of a diagnostic"),
+        "slot_holds_time_check" => Field("startsAt", OutOfRange, "a hold lasts one slot"),
+        "clinic_policy_hold_minutes_check" => Field("holdMinutes", OutOfRange, "is not an allowed value"),
         "bookings_lane_within_capacity" => {
             Conflict(ConflictCode::SlotTaken, "every place for this diagnostic is taken at this time")
         }
@@ -150,6 +158,7 @@ fn check_constraint_meaning(name: &str) -> Option<Meaning> {
         "notes" => "notes",
         "note" => "note",
         "patient_message" => "patientMessage",
+        "override_reason" => "overrideReason",
         "rating" => "rating",
         "comment" => "comment",
         "reason" => "reason",

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use clinic_domain::availability::FreeSlot;
 use clinic_domain::bookings::{
-    Booking, BookingRequest, ClinicPolicy, DayBoard, Rating, RatingInput, RescheduleRequest, SlotCheck, SlotCheckQuery,
-    SlotQuery, StatusChange, StatusRequest,
+    Booking, BookingRequest, ClinicPolicy, DayBoard, HoldRequest, Rating, RatingInput, RescheduleRequest, SlotCheck,
+    SlotCheckQuery, SlotHold, SlotQuery, StatusChange, StatusRequest,
 };
 use clinic_domain::ids::{BookingId, DoctorId, LocationId};
 use clinic_domain::openings::{Openings, OpeningsQuery};
@@ -16,6 +16,19 @@ use tauri::State;
 #[specta::specta]
 pub async fn free_slots(station: State<'_, Station>, query: SlotQuery) -> AppResult<Vec<FreeSlot>> {
     station.free_slots(&query).await
+}
+
+/// Holds a free time for a few minutes while on the phone.
+#[tauri::command]
+#[specta::specta]
+pub async fn hold_slot(station: State<'_, Station>, request: HoldRequest) -> AppResult<SlotHold> {
+    station.hold(&request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn release_hold(station: State<'_, Station>, id: BookingId) -> AppResult<()> {
+    station.release_hold(id).await
 }
 
 /// Every rule a time breaks, and whether a manager may book it anyway.

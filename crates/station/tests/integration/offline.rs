@@ -691,6 +691,8 @@ async fn a_refused_result_keeps_its_file_until_a_person_decides() {
     let mut server = Server::start("refused-result").await;
     let c = seed(&server).await;
     let mri = BookingSubject::Diagnostic { diagnostic_id: c.mri };
+    // Two places: in the first hour of a Kyiv day only one hourly scan has started.
+    Clinic::new(server.pool().await).offer_diagnostic(c.mri, c.location, 2).await.unwrap();
     let scan = started_today(&server, &c, mri).await;
     let other_scan = started_today(&server, &c, mri).await;
     let station = server.station("Desk A").await;

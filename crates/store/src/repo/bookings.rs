@@ -207,7 +207,7 @@ pub async fn lock(conn: &mut PgConnection, id: BookingId) -> AppResult<Option<Lo
     .transpose()
 }
 
-fn subject(doctor_id: Option<i32>, diagnostic_id: Option<i32>) -> BookingSubject {
+pub(crate) fn subject(doctor_id: Option<i32>, diagnostic_id: Option<i32>) -> BookingSubject {
     match (doctor_id, diagnostic_id) {
         (Some(d), _) => BookingSubject::Doctor { doctor_id: DoctorId(d) },
         (None, Some(g)) => BookingSubject::Diagnostic { diagnostic_id: DiagnosticId(g) },
@@ -333,84 +333,60 @@ fn earliest_start(from: DateTime<Utc>) -> DateTime<Utc> {
     from - chrono::Duration::minutes(i64::from(clinic_domain::values::SLOT_MINUTES.max))
 }
 
-/// A doctor's slot-holding bookings overlapping `[from, to)`, at every location.
+/// What keeps a doctor busy over `[from, to)`, at every location: slot-holding
+/// bookings and live holds at desks (but `own`, the hold a booking takes).
 pub async fn busy_for_doctor(
     conn: &mut PgConnection,
     doctor: DoctorId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    own: Option<BookingId>,
 ) -> AppResult<Vec<Busy>> {
-    let rows = sqlx::query!(
-        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, override_reason IS NOT NULL AS "overbooked!"
-             FROM bookings
-            WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
-              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
-        doctor as DoctorId,
-        from,
-        to,
-        earliest_start(from)
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1, overbooked: r.overbooked })
-        .collect())
+    Ok(busy_for_doctors(conn, &[doctor], from, to, own).await?.into_iter().map(|(_, busy)| busy).collect())
 }
 
-/// A diagnostic's slot-holding bookings at a location overlapping `[from, to)`.
+/// What takes a diagnostic's places at a location over `[from, to)`:
+/// slot-holding bookings on their lanes, live holds on none (but `own`).
 pub async fn busy_for_diagnostic(
     conn: &mut PgConnection,
     diagnostic: DiagnosticId,
     location: LocationId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    own: Option<BookingId>,
 ) -> AppResult<Vec<Busy>> {
-    let rows = sqlx::query!(
-        r#"SELECT booking_id AS "id: BookingId", starts_at, ends_at, diagnostic_lane AS "lane!",
-                  override_reason IS NOT NULL AS "overbooked!" FROM bookings
-            WHERE diagnostic_id = $1 AND location_id = $2 AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
-              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
-        diagnostic as DiagnosticId,
-        location as LocationId,
-        from,
-        to,
-        earliest_start(from)
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows
+    Ok(busy_for_diagnostic_at(conn, diagnostic, &[location], from, to, own)
+        .await?
         .into_iter()
-        .map(|r| Busy {
-            booking_id: r.id,
-            start: r.starts_at,
-            end: r.ends_at,
-            lane: r.lane as u16,
-            overbooked: r.overbooked,
-        })
+        .map(|(_, busy)| busy)
         .collect())
 }
 
-/// Several doctors' slot-holding bookings overlapping `[from, to)`, at every
-/// location (the openings search).
+/// [`busy_for_doctor`] for several doctors at once (the openings search).
 pub async fn busy_for_doctors(
     conn: &mut PgConnection,
     doctors: &[DoctorId],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    own: Option<BookingId>,
 ) -> AppResult<Vec<(DoctorId, Busy)>> {
     let ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
     let rows = sqlx::query!(
-        r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id: BookingId", starts_at, ends_at,
-                  override_reason IS NOT NULL AS "overbooked!" FROM bookings
+        r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id!: BookingId", starts_at AS "starts_at!",
+                  ends_at AS "ends_at!", override_reason IS NOT NULL AS "laneless!"
+             FROM bookings
             WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
-              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
+              AND status IN ('booked', 'confirmed', 'arrived', 'completed')
+           UNION ALL
+           SELECT doctor_id, hold_id, starts_at, ends_at, true
+             FROM slot_holds
+            WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND expires_at > now()
+              AND hold_id IS DISTINCT FROM $5"#,
         &ids,
         from,
         to,
-        earliest_start(from)
+        earliest_start(from),
+        own.map(|id| id.0)
     )
     .fetch_all(conn)
     .await
@@ -418,31 +394,40 @@ pub async fn busy_for_doctors(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let busy = Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1, overbooked: r.overbooked };
+            let busy = Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1, laneless: r.laneless };
             (r.doctor_id, busy)
         })
         .collect())
 }
 
-/// A diagnostic's slot-holding bookings overlapping `[from, to)` at several locations.
+/// [`busy_for_diagnostic`] at several locations at once (the openings search).
 pub async fn busy_for_diagnostic_at(
     conn: &mut PgConnection,
     diagnostic: DiagnosticId,
     locations: &[LocationId],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    own: Option<BookingId>,
 ) -> AppResult<Vec<(LocationId, Busy)>> {
     let ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
     let rows = sqlx::query!(
-        r#"SELECT location_id AS "location_id: LocationId", booking_id AS "id: BookingId", starts_at, ends_at,
-                  diagnostic_lane AS "lane!", override_reason IS NOT NULL AS "overbooked!" FROM bookings
+        r#"SELECT location_id AS "location_id!: LocationId", booking_id AS "id!: BookingId",
+                  starts_at AS "starts_at!", ends_at AS "ends_at!", diagnostic_lane AS "lane!",
+                  override_reason IS NOT NULL AS "laneless!"
+             FROM bookings
             WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
-              AND status IN ('booked', 'confirmed', 'arrived', 'completed')"#,
+              AND status IN ('booked', 'confirmed', 'arrived', 'completed')
+           UNION ALL
+           SELECT location_id, hold_id, starts_at, ends_at, 0::int2, true
+             FROM slot_holds
+            WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3
+              AND expires_at > now() AND hold_id IS DISTINCT FROM $6"#,
         diagnostic as DiagnosticId,
         &ids,
         from,
         to,
-        earliest_start(from)
+        earliest_start(from),
+        own.map(|id| id.0)
     )
     .fetch_all(conn)
     .await
@@ -455,7 +440,7 @@ pub async fn busy_for_diagnostic_at(
                 start: r.starts_at,
                 end: r.ends_at,
                 lane: r.lane as u16,
-                overbooked: r.overbooked,
+                laneless: r.laneless,
             };
             (r.location_id, busy)
         })
@@ -474,7 +459,7 @@ pub async fn exists(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
 pub async fn policy(conn: &mut PgConnection) -> AppResult<ClinicPolicy> {
     sqlx::query_as!(
         ClinicPolicy,
-        "SELECT late_cancel_notice_minutes, lock_after_minutes, offline_sign_in_days FROM clinic_policy"
+        "SELECT late_cancel_notice_minutes, lock_after_minutes, offline_sign_in_days, hold_minutes FROM clinic_policy"
     )
     .fetch_one(conn)
     .await
@@ -485,11 +470,13 @@ pub async fn set_policy(conn: &mut PgConnection, policy: &ClinicPolicy) -> AppRe
     sqlx::query_as!(
         ClinicPolicy,
         "UPDATE clinic_policy
-            SET late_cancel_notice_minutes = $1, lock_after_minutes = $2, offline_sign_in_days = $3
-         RETURNING late_cancel_notice_minutes, lock_after_minutes, offline_sign_in_days",
+            SET late_cancel_notice_minutes = $1, lock_after_minutes = $2, offline_sign_in_days = $3,
+                hold_minutes = $4
+         RETURNING late_cancel_notice_minutes, lock_after_minutes, offline_sign_in_days, hold_minutes",
         policy.late_cancel_notice_minutes,
         policy.lock_after_minutes,
-        policy.offline_sign_in_days
+        policy.offline_sign_in_days,
+        policy.hold_minutes
     )
     .fetch_one(conn)
     .await

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bookings;
 pub mod diagnostics;
 pub mod doctors;
+pub mod holds;
 pub mod hours;
 pub mod locations;
 pub mod openings;

@@ -10,8 +10,8 @@ use clinic_domain::availability::{
 };
 use clinic_domain::bookings::{
     BoardColumn, Booking, BookingRequest, BookingStatus, BookingSubject, ChangeNote, ClinicPolicy, DayBoard,
-    DayPreview, HoursPreviewQuery, OpenSpan, Rating, RatingInput, RescheduleRequest, SlotCheck, SlotCheckQuery,
-    SlotQuery, StatusChange, StatusRequest,
+    DayPreview, HoldRequest, HoursPreviewQuery, OpenSpan, Rating, RatingInput, RescheduleRequest, SlotCheck,
+    SlotCheckQuery, SlotHold, SlotQuery, StatusChange, StatusRequest,
 };
 use clinic_domain::catalogue::Location;
 use clinic_domain::documents::BookingExport;
@@ -23,7 +23,7 @@ use sqlx::{Connection, PgConnection};
 
 use super::catalogue::{inactive, unknown};
 use crate::repo::bookings::ExportedBooking;
-use crate::repo::{bookings, diagnostics, doctors, hours, locations, ratings};
+use crate::repo::{bookings, diagnostics, doctors, holds, hours, locations, ratings};
 use crate::{commit, db_error, internal, Clinic};
 
 /// A resource's calendar at a location plus what a booking with it costs.
@@ -53,7 +53,7 @@ impl Clinic {
         query.validate()?;
         let mut conn = self.conn().await?;
         let location = active_location(&mut conn, query.location_id).await?;
-        let terms = load_terms(&mut conn, &location, query.subject, query.from, query.to).await?;
+        let terms = load_terms(&mut conn, &location, query.subject, query.from, query.to, None).await?;
         Ok(terms.calendar.free_slots(query.from, query.to, self.now()))
     }
 
@@ -69,7 +69,7 @@ impl Clinic {
         let calendar = match query.doctor_id {
             Some(doctor_id) => {
                 let subject = BookingSubject::Doctor { doctor_id };
-                let mut terms = load_terms(&mut conn, &location, subject, query.from, query.to).await?;
+                let mut terms = load_terms(&mut conn, &location, subject, query.from, query.to, None).await?;
                 terms.calendar.resource_week = Some(week);
                 terms.calendar
             }
@@ -154,7 +154,7 @@ impl Clinic {
         let location = active_location(conn, request.location_id).await?;
         bookings::take_turn(conn, request.subject, location.id).await?;
         let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
-        let terms = load_terms(conn, &location, request.subject, day, day).await?;
+        let terms = load_terms(conn, &location, request.subject, day, day, Some(request.booking_id)).await?;
         let calendar = &terms.calendar;
         let problems = calendar.problems(request.starts_at, self.now());
         let (slot, override_reason) = if problems.is_empty() {
@@ -204,7 +204,7 @@ impl Clinic {
         let mut conn = self.conn().await?;
         let location = active_location(&mut conn, query.location_id).await?;
         let day = query.starts_at.with_timezone(&tz(&location)?).date_naive();
-        let terms = load_terms(&mut conn, &location, query.subject, day, day).await?;
+        let terms = load_terms(&mut conn, &location, query.subject, day, day, None).await?;
         Ok(SlotCheck::of(&terms.calendar, &terms.calendar.problems(query.starts_at, self.now())))
     }
 
@@ -214,7 +214,7 @@ impl Clinic {
         let explained = async {
             let location = active_location(conn, request.location_id).await?;
             let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
-            let terms = load_terms(conn, &location, request.subject, day, day).await?;
+            let terms = load_terms(conn, &location, request.subject, day, day, Some(request.booking_id)).await?;
             Ok::<_, AppError>(match terms.calendar.check(request.starts_at, self.now()) {
                 Err(problem) => slot_error(&[problem], &terms, &location),
                 Ok(_) => taken(&terms, &location, None),
@@ -446,7 +446,37 @@ impl Clinic {
                 open: spans(&base, date),
             });
         }
-        Ok(DayBoard { location, date, columns, bookings: day_bookings })
+        let holds = holds::live_at(&mut conn, location_id, from, to).await?;
+        Ok(DayBoard { location, date, columns, bookings: day_bookings, holds })
+    }
+
+    /// Holds a free time while on the phone (until the clinic's
+    /// `hold_minutes` pass): checked by the engine like a booking, then by
+    /// the database's triggers against every booking and hold.
+    #[tracing::instrument(skip_all, fields(hold = %request.hold_id, location = %request.location_id))]
+    pub async fn hold(&self, request: &HoldRequest, actor: &Actor) -> AppResult<SlotHold> {
+        let mut tx = self.begin_as(actor).await?;
+        let location = active_location(&mut tx, request.location_id).await?;
+        bookings::take_turn(&mut tx, request.subject, location.id).await?;
+        let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
+        let terms = load_terms(&mut tx, &location, request.subject, day, day, Some(request.hold_id)).await?;
+        let slot = terms
+            .calendar
+            .check(request.starts_at, self.now())
+            .map_err(|problem| slot_error(&[problem], &terms, &location))?;
+        let hold =
+            holds::insert(&mut tx, request.hold_id, location.id, request.subject, slot.starts_at, slot.ends_at).await?;
+        commit(tx).await?;
+        Ok(hold)
+    }
+
+    /// Lets a held time go (the drawer closed without booking). Releasing
+    /// a hold already taken, expired or someone else's changes nothing.
+    #[tracing::instrument(skip_all, fields(hold = %id))]
+    pub async fn release_hold(&self, id: BookingId, actor: &Actor) -> AppResult<()> {
+        let mut tx = self.begin_as(actor).await?;
+        holds::release(&mut tx, id).await?;
+        commit(tx).await
     }
 }
 
@@ -486,6 +516,7 @@ async fn load_terms(
     subject: BookingSubject,
     from: NaiveDate,
     to: NaiveDate,
+    own_hold: Option<BookingId>,
 ) -> AppResult<Terms> {
     let zone = tz(location)?;
     let location_week = hours::location_week(conn, location.id).await?;
@@ -517,7 +548,7 @@ async fn load_terms(
                     resource_week: Some(hours::doctor_week(conn, doctor_id, location.id).await?),
                     resource_exceptions: resource.iter().map(|e| e.as_date_exception()).collect(),
                     lanes: 1,
-                    busy: bookings::busy_for_doctor(conn, doctor_id, busy_from, busy_to).await?,
+                    busy: bookings::busy_for_doctor(conn, doctor_id, busy_from, busy_to, own_hold).await?,
                 },
                 name: terms.full_name,
                 price: terms.price,
@@ -546,7 +577,8 @@ async fn load_terms(
                     resource_week: None,
                     resource_exceptions: vec![],
                     lanes,
-                    busy: bookings::busy_for_diagnostic(conn, diagnostic_id, location.id, busy_from, busy_to).await?,
+                    busy: bookings::busy_for_diagnostic(conn, diagnostic_id, location.id, busy_from, busy_to, own_hold)
+                        .await?,
                 },
                 name: terms.type_name,
                 price: terms.price,

@@ -70,10 +70,11 @@ impl Clinic {
         let exceptions = hours::exceptions_of(&mut conn, &locations, &doctors, from, to).await?;
         let (doctor_weeks, busy) = match diagnostic {
             Some(diagnostic) => {
-                let busy = bookings::busy_for_diagnostic_at(&mut conn, diagnostic, &locations, busy_from, busy_to)
-                    .await?
-                    .into_iter()
-                    .map(|(location, b)| ((location.0, None), b));
+                let busy =
+                    bookings::busy_for_diagnostic_at(&mut conn, diagnostic, &locations, busy_from, busy_to, None)
+                        .await?
+                        .into_iter()
+                        .map(|(location, b)| ((location.0, None), b));
                 (HashMap::new(), group(busy))
             }
             None => {
@@ -81,7 +82,7 @@ impl Clinic {
                     .await?
                     .into_iter()
                     .map(|(doctor, location, interval)| ((doctor, location), interval));
-                let busy = bookings::busy_for_doctors(&mut conn, &doctors, busy_from, busy_to)
+                let busy = bookings::busy_for_doctors(&mut conn, &doctors, busy_from, busy_to, None)
                     .await?
                     .into_iter()
                     .map(|(doctor, b)| ((0, Some(doctor)), b));

@@ -8,6 +8,7 @@ mod catalogue;
 mod common;
 mod constraints;
 mod demo;
+mod holds;
 mod intents;
 mod openings;
 mod results;

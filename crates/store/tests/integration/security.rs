@@ -363,7 +363,8 @@ async fn attempt(s: &Stage, op: Op, specialty: clinic_domain::ids::SpecialtyId) 
             .await
             .map(drop),
         Op::SetPolicy => {
-            let policy = ClinicPolicy { late_cancel_notice_minutes: 720, lock_after_minutes: 10, offline_sign_in_days: 7 };
+            let policy =
+                ClinicPolicy { late_cancel_notice_minutes: 720, lock_after_minutes: 10, offline_sign_in_days: 7, hold_minutes: 3 };
             s.clinic.set_clinic_policy(&policy).await.map(drop)
         }
         Op::AddStaff => raw(

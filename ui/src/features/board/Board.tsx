@@ -526,7 +526,7 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
           onOpen(b.id);
         }
       }}
-      className={`booking status-${b.status}${b.provisional ? " provisional" : ""}${b.overrideReason ? " overbooked" : ""}${block.compact ? " compact" : ""}${block.released ? " released" : ""}`}
+      className={`booking status-${b.status}${b.provisional ? " provisional" : ""}${b.overrideReason ? " laneless" : ""}${block.compact ? " compact" : ""}${block.released ? " released" : ""}`}
       style={{ top: block.top, height: block.height, left: `calc(${block.left * 100}% + 2px)`, width: `calc(${block.width * 100}% - 4px)` }}
     >
       {block.released || block.compact ? (
@@ -553,7 +553,7 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
       )}
       {b.provisional && <span className="provisional-mark">{t("sync.provisionalShort")}</span>}
       {/* Booked over the rules on purpose: marked so nobody takes it for an error. */}
-      {b.overrideReason && <span className="overbooked-mark">{t("anyway.mark")}</span>}
+      {b.overrideReason && <span className="laneless-mark">{t("anyway.mark")}</span>}
     </div>
   );
 }
