@@ -83,6 +83,30 @@ function ok<T>(data: T) {
 }
 
 describe("Board", () => {
+  it("marks a time held at another desk until it expires, and a booking made anyway", async () => {
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const gone = new Date(Date.now() - 1_000).toISOString();
+    const held = { locationId: 1, subject: bondar.subject, startsAt: "2030-01-07T10:00:00Z", endsAt: "2030-01-07T10:30:00Z" };
+    const anyway = { ...booking("f", bondar, "08:00", "booked", "Overbooked Patient"), overrideReason: "urgent" };
+    (commands.dayBoard as Mock).mockResolvedValue(
+      ok({
+        ...day,
+        bookings: [...bookings, anyway],
+        holds: [
+          { ...held, id: "h1", heldBy: "anna.k", expiresAt: soon },
+          { ...held, id: "h2", heldBy: "old.hold", startsAt: "2030-01-07T11:00:00Z", expiresAt: gone },
+        ],
+      }),
+    );
+    renderWithProviders(<Board location={location} date="2030-01-07" />);
+    const grid = await screen.findByRole("grid");
+    expect(within(grid).getByText("Held by anna.k")).toBeInTheDocument();
+    expect(within(grid).queryByText("Held by old.hold")).toBeNull();
+    const overbooked = within(grid).getByRole("button", { name: /Overbooked Patient/ });
+    expect(within(overbooked).getByText("Booked anyway")).toBeInTheDocument();
+    expect(overbooked.title).toContain("Booked anyway: urgent");
+  });
+
   it("survives the keyboard on a busy day: the cursor over bookings, Enter opening one, keys typed in its drawer", async () => {
     (commands.dayBoard as Mock).mockResolvedValue(ok(day));
     (commands.getBooking as Mock).mockImplementation(async (id: string) => ok(bookings.find((b) => b.id === id)));

@@ -16,6 +16,7 @@ import {
   type BookingSubject,
   type Location,
   type Patient,
+  type SlotHold,
 } from "../../bindings";
 import { appError, call } from "../../api/call";
 import { read, refetch } from "../../api/reads";
@@ -33,12 +34,14 @@ import { useSingleKeyShortcuts } from "../../shortcuts";
 import { markOnce } from "../../startup";
 import {
   DENSITY,
+  MIN_BLOCK_PX,
   bookingAt,
   dayRange,
   firstCursor,
   isOpenAt,
   layoutColumn,
   moveCursor,
+  sameSubject,
   subjectKey,
   type Block,
   type Cursor,
@@ -249,6 +252,7 @@ export function Board({
         columns={columns}
         bookings={bookings}
         showReleased={showReleased}
+        holds={board.data.holds ?? []}
         density={density}
         onOpen={setOpened}
         onBook={(column, minute) => startDraft({ subject: { subject: column.subject, name: column.name }, date, minute })}
@@ -358,19 +362,22 @@ interface GridProps {
   columns: BoardColumn[];
   bookings: Booking[];
   showReleased: boolean;
+  /** Times held at desks now (the board hides each once it expires). */
+  holds: SlotHold[];
   density: Density;
   onOpen: (bookingId: string) => void;
   onBook: (column: BoardColumn, minute: number) => void;
 }
 
 /** The grid itself (APG grid: one Tab stop; arrows move a cursor announced to screen readers). */
-function BoardGrid({ location, date, columns, bookings, showReleased, density, onOpen, onBook }: GridProps) {
+function BoardGrid({ location, date, columns, bookings, showReleased, holds, density, onOpen, onBook }: GridProps) {
   const { pxPerMinute: scale, columnWidth } = DENSITY[density];
   const { t } = useTranslation();
   const formats = useFormats(location.timeZone);
   const timeZone = location.timeZone;
   const [cursor, setCursor] = useState<Cursor | null>(null);
   const nowMinute = useNowMinute(date, timeZone);
+  const liveHolds = useLiveHolds(holds);
   const range = useMemo(() => dayRange(columns), [columns]);
   const [start, end] = range;
   const step = location.gridMinutes;
@@ -491,12 +498,45 @@ function BoardGrid({ location, date, columns, bookings, showReleased, density, o
               {(blocks.get(subjectKey(c.subject)) ?? []).map((block) => (
                 <BookingBlock key={block.booking.id} block={block} formats={formats} onOpen={onOpen} />
               ))}
+              {liveHolds
+                .filter((h) => sameSubject(h.subject, c.subject))
+                .map((h) => {
+                  const from = minuteOfDay(h.startsAt, timeZone);
+                  const to = from + (Date.parse(h.endsAt) - Date.parse(h.startsAt)) / 60_000;
+                  return (
+                    <div
+                      key={h.id}
+                      className="hold"
+                      style={{ top: (from - start) * scale, height: Math.max((to - from) * scale, MIN_BLOCK_PX) }}
+                      title={`${formats.span(h.startsAt, h.endsAt)} ${t("holds.heldBy", { login: h.heldBy })}`}
+                      // Held time is not free: a click here starts nothing.
+                      onClick={(e) => e.stopPropagation()}
+                      onKeyDown={(e) => e.stopPropagation()}
+                    >
+                      {t("holds.heldBy", { login: h.heldBy })}
+                    </div>
+                  );
+                })}
             </div>
           ))}
         </div>
       </div>
     </div>
   );
+}
+
+/** The holds not yet expired, re-checked when the next one runs out (a hold
+ * expires on the server without a notification). */
+function useLiveHolds(holds: SlotHold[]): SlotHold[] {
+  const [now, setNow] = useState(() => Date.now());
+  const live = holds.filter((h) => Date.parse(h.expiresAt) > now);
+  const next = Math.min(...live.map((h) => Date.parse(h.expiresAt)));
+  useEffect(() => {
+    if (!Number.isFinite(next)) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.max(next - Date.now(), 0) + 50);
+    return () => clearTimeout(timer);
+  }, [next]);
+  return live;
 }
 
 function BookingBlock({ block, formats, onOpen }: { block: Block; formats: ReturnType<typeof useFormats>; onOpen: (id: string) => void }) {

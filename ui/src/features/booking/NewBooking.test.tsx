@@ -13,6 +13,11 @@ vi.mock("../../bindings", async (importOriginal) => ({
     createPatient: vi.fn(),
     possibleDuplicates: vi.fn(),
     book: vi.fn(),
+    holdSlot: vi.fn(async (request: { holdId: string }) => ({
+      status: "ok",
+      data: { ...request, id: request.holdId, heldBy: "desk", expiresAt: "2030-01-07T08:05:00Z" },
+    })),
+    releaseHold: vi.fn(async () => ({ status: "ok", data: null })),
     slotCheck: vi.fn(),
     getDoctor: vi.fn(),
     getDiagnostic: vi.fn(),
@@ -104,6 +109,35 @@ describe("NewBooking", () => {
     await userEvent.click(screen.getByRole("button", { name: "Book" }));
     await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
     expect((commands.book as Mock).mock.calls[0][0]).toMatchObject({ patientId: created.id, startsAt: slots[1].startsAt });
+  });
+});
+
+describe("holding the chosen time", () => {
+  it("holds the time for this desk, books it under the hold's id and lets a time held elsewhere go", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    (commands.holdSlot as Mock).mockClear();
+    (commands.releaseHold as Mock).mockClear();
+    (commands.book as Mock).mockImplementation(async (request) => ({ status: "ok", data: { id: request.bookingId } }));
+    const onClose = vi.fn();
+    renderWithProviders(<NewBooking location={location} draft={{ ...draft, patient: olena }} choices={[bondar]} onClose={onClose} />);
+    expect(await screen.findByText(/held for you while you book/)).toBeInTheDocument();
+    const held = (commands.holdSlot as Mock).mock.lastCall?.[0];
+    expect(held).toMatchObject({ locationId: 1, subject: bondar.subject, startsAt: slots[1].startsAt });
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect((commands.book as Mock).mock.lastCall?.[0].bookingId).toBe(held.holdId);
+  });
+
+  it("says when another desk holds the time first", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    (commands.holdSlot as Mock).mockResolvedValueOnce({
+      status: "error",
+      error: { kind: "conflict", code: "slotTaken", message: "held", conflictingBookingId: null },
+    });
+    renderWithProviders(<NewBooking location={location} draft={draft} choices={[bondar]} onClose={() => {}} />);
+    expect(await screen.findByText(/just booked or held at another desk/)).toBeInTheDocument();
   });
 });
 

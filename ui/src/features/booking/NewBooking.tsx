@@ -3,7 +3,7 @@
 // with one), a patient found as you type or created inline (with a duplicate
 // warning), the price, a message, confirm. A slot taken meanwhile says by whom
 // and offers the remaining free slots.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -73,6 +73,9 @@ export function NewBooking({
   // A manager's "book anyway": a typed time on the chosen date and a reason.
   const may = usePermissions();
   const [anyway, setAnyway] = useState(false);
+  // The chosen free time, held for this desk while the booking is made.
+  const [hold, setHold] = useState<{ id: string; startsAt: string } | null>(null);
+  const [holdRefused, setHoldRefused] = useState(false);
   const [anywayTime, setAnywayTime] = useState("");
   const [reason, setReason] = useState("");
   const subject = choice?.subject ?? null;
@@ -95,12 +98,40 @@ export function NewBooking({
   const price = subject?.type === "doctor" ? doctor.data?.price : subject?.type === "diagnostic" ? diagnostic.data?.price : undefined;
   const found = useQuery({ ...read.searchPatients(debounced, 10), enabled: debounced.trim().length >= MIN_SEARCH_CHARS });
   // Everything a booking needs, once chosen.
+  useEffect(() => {
+    if (!startsAt || !subject || anyway) return;
+    const id = uuidv7();
+    let gone = false;
+    setHoldRefused(false);
+    void (async () => {
+      try {
+        const held = await commands.holdSlot({ holdId: id, locationId: location.id, subject, startsAt });
+        if (held.status === "ok") {
+          if (gone) void commands.releaseHold(id);
+          else setHold({ id, startsAt });
+        } else if (!gone && held.error.kind === "conflict") {
+          // Held or booked at another desk a moment ago: say so, show what is left.
+          setHoldRefused(true);
+          void refetch(queries, "freeSlots", { locationId: location.id });
+        }
+        // Offline: no hold; the booking is checked when it reaches the server.
+      } catch {
+        // A hold is a courtesy to other desks; booking goes on without one.
+      }
+    })();
+    return () => {
+      gone = true;
+      setHold(null);
+      void commands.releaseHold(id);
+    };
+  }, [startsAt, subject, anyway, location.id, queries]);
   const ready = patient !== null && askedAt !== null && subject !== null ? { patient, startsAt: askedAt, subject } : null;
   const book = useMutation({
     mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) =>
       call(
         commands.book({
-          bookingId: uuidv7(),
+          // The held time is booked under its hold's id (the hold becomes the booking).
+          bookingId: !anyway && hold?.startsAt === chosen.startsAt ? hold.id : uuidv7(),
           patientId: chosen.patient.id,
           locationId: location.id,
           subject: chosen.subject,
@@ -234,6 +265,16 @@ export function NewBooking({
             />
             {rules.data && <SlotRules check={rules.data} timeZone={location.timeZone} />}
           </Stack>
+        )}
+        {holdRefused && (
+          <Text size="sm" c="red.8" role="alert">
+            {t("holds.refused")}
+          </Text>
+        )}
+        {hold && !anyway && (
+          <Text size="xs" c="dimmed" role="status">
+            {t("holds.held")}
+          </Text>
         )}
         {price && (
           <Text size="sm">

@@ -18,6 +18,11 @@ vi.mock("../../bindings", async (importOriginal) => ({
     getDiagnostic: vi.fn(),
     searchPatients: vi.fn(),
     book: vi.fn(),
+    holdSlot: vi.fn(async (request: { holdId: string }) => ({
+      status: "ok",
+      data: { ...request, id: request.holdId, heldBy: "desk", expiresAt: "2030-01-07T08:05:00Z" },
+    })),
+    releaseHold: vi.fn(async () => ({ status: "ok", data: null })),
   },
 }));
 

@@ -11,6 +11,7 @@ import {
   LATE_CANCEL_NOTICE_MINUTES,
   LOCK_AFTER_MINUTES,
   OFFLINE_SIGN_IN_DAYS,
+  HOLD_MINUTES,
   SLOT_MINUTES,
   type ClinicPolicy,
   type Diagnostic,
@@ -442,7 +443,8 @@ function Offers({ diagnostic }: { diagnostic: Diagnostic }) {
 }
 
 /** The clinic's policies: the late-cancellation notice (in hours, stored in
- * minutes), when an idle desk locks, how long offline sign-in is allowed. */
+ * minutes), when an idle desk locks, how long offline sign-in is allowed,
+ * how long a desk may hold a time. */
 function Policy() {
   const policy = useQuery(read.clinicPolicy());
   // The form starts from the stored policy, and from what it saved after each save.
@@ -484,6 +486,7 @@ function PolicyForm({ policy }: { policy: ClinicPolicy }) {
           [
             ["lockAfterMinutes", LOCK_AFTER_MINUTES, "policy.lockAfter"],
             ["offlineSignInDays", OFFLINE_SIGN_IN_DAYS, "policy.offlineDays"],
+            ["holdMinutes", HOLD_MINUTES, "holds.minutes"],
           ] as const
         ).map(([field, bounds, text]) => (
           <NumberInput
