@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clinic_domain::bookings::{BookingStatus, BookingSubject, SlotQuery};
+use clinic_domain::bookings::{BookingStatus, BookingSubject, HoldRequest, SlotQuery};
 use clinic_domain::openings::{OpeningsQuery, Wanted};
 use clinic_e2e::clinic::{actor, at, book, book_back_then, on, seed, today, visit};
 use clinic_e2e::fantoccini::key::Key;
@@ -141,6 +141,16 @@ async fn book_a_new_patient_and_see_a_cross_location_conflict() {
     desk.fill("Name, phone or date of birth", "Kovalenko").await;
     desk.click_text("Olena Kovalenko").await;
     let subject = BookingSubject::Doctor { doctor_id: s.doctor };
+    // The chosen time is held for this desk meanwhile: the other station is refused.
+    wait_for_count(&desk, "SELECT count(*) FROM slot_holds", 1).await;
+    let refused = desk
+        .clinic
+        .book(&visit(s.patient.id, s.centre.id, subject, at(&s, 10, 0)), &actor())
+        .await
+        .expect_err("held at this desk");
+    assert!(refused.to_string().contains("held at another desk"), "{refused}");
+    // Once the hold has run out (five minutes; here at once) the other station books it.
+    desk.behind_the_triggers("UPDATE slot_holds SET expires_at = now() - interval '1 second'").await;
     let theirs = book(&desk.clinic, s.patient.id, &s.centre, subject, at(&s, 10, 0)).await;
     desk.click_button("Book").await;
     desk.see("This time was just taken").await;
@@ -151,6 +161,54 @@ async fn book_a_new_patient_and_see_a_cross_location_conflict() {
         at(&s, 10, 0).to_rfc3339()
     );
     assert_eq!(desk.count(&at_ten).await, 1, "one booking at 10:00: theirs ({})", theirs.id);
+    desk.press(Key::Escape).await;
+
+    // Another desk holds a time while on the phone: this board shows it at
+    // once (live refresh), this desk is not offered it, and it goes when released.
+    let mut admin = desk.db.pool.acquire().await.expect("a connection");
+    clinic_admin::staff::ensure(&mut admin, "e2e.holder", "Other desk", &["reception"]).await.expect("a second desk");
+    drop(admin);
+    let other_desk = clinic_store::Clinic::new(desk.db.pool_as("e2e.holder").await);
+    let query = SlotQuery { location_id: s.podil.id, subject, from: s.day, to: s.day };
+    let slot = desk.clinic.free_slots(&query).await.expect("free slots")[2];
+    let request = HoldRequest {
+        hold_id: clinic_domain::ids::BookingId::generate(),
+        location_id: s.podil.id,
+        subject,
+        starts_at: slot.starts_at,
+    };
+    let asked = std::time::Instant::now();
+    let hold = other_desk.hold(&request, &actor()).await.expect("the other desk's hold");
+    desk.see("Held by e2e.holder").await;
+    let shown = asked.elapsed();
+    desk.screenshot("held-at-another-desk").await;
+    desk.click_button("New booking").await;
+    desk.choose("Doctor or diagnostic", "Dr Iryna Bondar · Cardiology").await;
+    desk.field("Time").await.click().await.expect("opening the times");
+    // The times offered (other selects keep hidden options of their own).
+    desk.find("//*[@role='listbox' and .//*[@role='option'][contains(., ':')]]").await;
+    let zone: chrono_tz::Tz = s.podil.time_zone.parse().expect("a zone");
+    let label = format!(
+        "{}–{}",
+        slot.starts_at.with_timezone(&zone).format("%H:%M"),
+        slot.ends_at.with_timezone(&zone).format("%H:%M")
+    );
+    let offered = desk
+        .web
+        .find_all(Locator::XPath(&format!("//*[@role='option'][normalize-space(.)='{label}']")))
+        .await
+        .expect("the options");
+    assert!(offered.is_empty(), "{label} is held at another desk and not offered here");
+    desk.press(Key::Escape).await;
+    desk.press(Key::Escape).await;
+    let released = std::time::Instant::now();
+    other_desk.release_hold(hold.id, &actor()).await.expect("released");
+    desk.wait_gone(".hold").await;
+    eprintln!(
+        "[booking] another desk's hold shown on this board {} ms after it was taken, gone {} ms after release",
+        shown.as_millis(),
+        released.elapsed().as_millis()
+    );
     desk.close().await;
 }
 

@@ -1161,8 +1161,8 @@ export type SlotQuery = {
 
 /**  One rule a time breaks, for the person to read. */
 export type SlotRule = { rule: "inThePast" } | { rule: "outsideWorkingHours" } | { rule: "offGrid"; slotMinutes: number } | 
-/**  Every place is taken; one booking holding it. */
-{ rule: "taken"; bookingId: BookingId; startsAt: string; endsAt: string };
+/**  Every place is taken; one booking (or a desk's hold, `held`) taking it. */
+{ rule: "taken"; bookingId: BookingId; startsAt: string; endsAt: string; held: boolean };
 
 export type Specialty = {
 	id: SpecialtyId,

@@ -51,6 +51,8 @@ pub struct Busy {
     /// Holds no lane of its own but takes one place of the capacity while
     /// it stands (a doctor's only place): a booking made anyway, or a hold.
     pub laneless: bool,
+    /// A desk's hold, not a booking (a refusal says "held at another desk").
+    pub held: bool,
 }
 
 /// A free slot, with the lowest lane still free in it.
@@ -407,24 +409,26 @@ pub fn slot_refusal_all(
 
 /// The slot is full; names the booking holding it and its times when known.
 pub fn taken_refusal(calendar: &ResourceCalendar, resource: &str, location: &str, by: Option<BookingId>) -> AppError {
-    let holder = by
-        .and_then(|id| calendar.busy.iter().find(|b| b.booking_id == id))
-        .map(|b| {
-            let zone = calendar.time_zone;
-            format!(
-                " (booked {}–{})",
-                b.start.with_timezone(&zone).format("%H:%M"),
-                b.end.with_timezone(&zone).format("%H:%M")
-            )
-        })
-        .unwrap_or_default();
+    let holder = by.and_then(|id| calendar.busy.iter().find(|b| b.booking_id == id));
+    let zone = calendar.time_zone;
+    let span = |b: &Busy| {
+        format!("{}–{}", b.start.with_timezone(&zone).format("%H:%M"), b.end.with_timezone(&zone).format("%H:%M"))
+    };
+    let message = match holder {
+        Some(hold) if hold.held => format!(
+            "{resource} is held at another desk at this time ({}) for a few minutes; at {location} choose another free slot",
+            span(hold)
+        ),
+        Some(booking) => format!(
+            "{resource} is already booked at this time (booked {}); at {location} choose another free slot",
+            span(booking)
+        ),
+        None => format!("{resource} is already booked at this time; at {location} choose another free slot"),
+    };
     AppError::Conflict {
         code: ConflictCode::SlotTaken,
-        message: format!(
-            "{} is already booked at this time{holder}; at {} choose another free slot",
-            resource, location
-        ),
-        conflicting_booking_id: by,
+        message,
+        conflicting_booking_id: by.filter(|_| !holder.is_some_and(|h| h.held)),
     }
 }
 
@@ -459,7 +463,14 @@ mod tests {
     }
 
     fn busy(start: &str, end: &str, lane: u16) -> Busy {
-        Busy { booking_id: BookingId(Uuid::now_v7()), start: utc(start), end: utc(end), lane, laneless: false }
+        Busy {
+            booking_id: BookingId(Uuid::now_v7()),
+            start: utc(start),
+            end: utc(end),
+            lane,
+            laneless: false,
+            held: false,
+        }
     }
 
     const LONG_AGO: &str = "2000-01-01T00:00:00Z";

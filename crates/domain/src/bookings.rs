@@ -310,12 +310,13 @@ pub enum SlotRule {
     OffGrid {
         slot_minutes: u16,
     },
-    /// Every place is taken; one booking holding it.
+    /// Every place is taken; one booking (or a desk's hold, `held`) taking it.
     #[serde(rename_all = "camelCase")]
     Taken {
         booking_id: BookingId,
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
+        held: bool,
     },
 }
 
@@ -342,6 +343,7 @@ impl SlotCheck {
                         booking_id: by,
                         starts_at: held.map_or(DateTime::<Utc>::MIN_UTC, |b| b.start),
                         ends_at: held.map_or(DateTime::<Utc>::MIN_UTC, |b| b.end),
+                        held: held.is_some_and(|b| b.held),
                     }
                 }
             })
@@ -756,7 +758,14 @@ impl DayBoard {
                         })
                 })
                 .unwrap_or(1);
-            busy.push(Busy { booking_id: booking.id, start: booking.starts_at, end: booking.ends_at, lane, laneless });
+            busy.push(Busy {
+                booking_id: booking.id,
+                start: booking.starts_at,
+                end: booking.ends_at,
+                lane,
+                laneless,
+                held: false,
+            });
         }
         Ok(Some(ResourceCalendar {
             time_zone,

@@ -337,6 +337,7 @@ mod tests {
             end: first + chrono::Duration::minutes(30),
             lane: 1,
             laneless: false,
+            held: false,
         }];
         // Offline: one calendar per kept day; the limit spans them.
         let next_day = Candidate { from: date(2026, 12, 8), to: date(2026, 12, 8), ..busy.clone() };

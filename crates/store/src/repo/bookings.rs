@@ -373,12 +373,12 @@ pub async fn busy_for_doctors(
     let ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
     let rows = sqlx::query!(
         r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id!: BookingId", starts_at AS "starts_at!",
-                  ends_at AS "ends_at!", override_reason IS NOT NULL AS "laneless!"
+                  ends_at AS "ends_at!", override_reason IS NOT NULL AS "laneless!", false AS "held!"
              FROM bookings
             WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')
            UNION ALL
-           SELECT doctor_id, hold_id, starts_at, ends_at, true
+           SELECT doctor_id, hold_id, starts_at, ends_at, true, true
              FROM slot_holds
             WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND expires_at > now()
               AND hold_id IS DISTINCT FROM $5"#,
@@ -394,7 +394,14 @@ pub async fn busy_for_doctors(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let busy = Busy { booking_id: r.id, start: r.starts_at, end: r.ends_at, lane: 1, laneless: r.laneless };
+            let busy = Busy {
+                booking_id: r.id,
+                start: r.starts_at,
+                end: r.ends_at,
+                lane: 1,
+                laneless: r.laneless,
+                held: r.held,
+            };
             (r.doctor_id, busy)
         })
         .collect())
@@ -413,12 +420,12 @@ pub async fn busy_for_diagnostic_at(
     let rows = sqlx::query!(
         r#"SELECT location_id AS "location_id!: LocationId", booking_id AS "id!: BookingId",
                   starts_at AS "starts_at!", ends_at AS "ends_at!", diagnostic_lane AS "lane!",
-                  override_reason IS NOT NULL AS "laneless!"
+                  override_reason IS NOT NULL AS "laneless!", false AS "held!"
              FROM bookings
             WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
               AND status IN ('booked', 'confirmed', 'arrived', 'completed')
            UNION ALL
-           SELECT location_id, hold_id, starts_at, ends_at, 0::int2, true
+           SELECT location_id, hold_id, starts_at, ends_at, 0::int2, true, true
              FROM slot_holds
             WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3
               AND expires_at > now() AND hold_id IS DISTINCT FROM $6"#,
@@ -441,6 +448,7 @@ pub async fn busy_for_diagnostic_at(
                 end: r.ends_at,
                 lane: r.lane as u16,
                 laneless: r.laneless,
+                held: r.held,
             };
             (r.location_id, busy)
         })

@@ -158,7 +158,7 @@ describe("booking anyway", () => {
       data: {
         rules: [
           { rule: "outsideWorkingHours" },
-          { rule: "taken", bookingId: "b1", startsAt: "2030-01-07T08:00:00Z", endsAt: "2030-01-07T08:30:00Z" },
+          { rule: "taken", bookingId: "b1", startsAt: "2030-01-07T08:00:00Z", endsAt: "2030-01-07T08:30:00Z", held: false },
         ],
         overridable: true,
       },
@@ -195,7 +195,7 @@ describe("booking anyway", () => {
       data: {
         rules: [
           { rule: "offGrid", slotMinutes: 30 },
-          { rule: "taken", bookingId: "b1", startsAt: slots[1].startsAt, endsAt: slots[1].endsAt },
+          { rule: "taken", bookingId: "b1", startsAt: slots[1].startsAt, endsAt: slots[1].endsAt, held: false },
         ],
         overridable: true,
       },

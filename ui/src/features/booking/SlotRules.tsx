@@ -17,7 +17,7 @@ export function SlotRules({ check, timeZone }: { check: SlotCheck; timeZone: str
       case "offGrid":
         return t("anyway.rule_offGrid", { minutes: rule.slotMinutes });
       case "taken":
-        return t("anyway.rule_taken", { span: formats.span(rule.startsAt, rule.endsAt) });
+        return t(rule.held ? "anyway.rule_held" : "anyway.rule_taken", { span: formats.span(rule.startsAt, rule.endsAt) });
     }
   };
   if (check.rules.length === 0) {
