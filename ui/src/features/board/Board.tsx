@@ -178,7 +178,8 @@ export function Board({
           </Group>
         </Alert>
       )}
-      <Group gap="sm" mb={6} wrap="nowrap">
+      {/* Tight spacing: every control fits 1024 px in Ukrainian. */}
+      <Group gap="xs" mb={6} wrap="nowrap">
         <Select
           size="xs"
           aria-label={t("board.show")}
@@ -187,7 +188,7 @@ export function Board({
           value={filter}
           onChange={setFilter}
           data={[...specialties.map((s) => ({ value: s, label: s })), { value: DIAGNOSTICS, label: t("board.diagnostics") }]}
-          w={200}
+          w={168}
         />
         <BoardView columns={board.data.columns} hidden={hidden} onHidden={setHidden}>
           <Switch
