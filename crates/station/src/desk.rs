@@ -259,16 +259,31 @@ impl Station {
             return Err(AppError::Offline { message: "holding a time needs the clinic database".into() });
         };
         let actor = self.actor().await?;
-        within(CALL_DEADLINE, clinic.hold(request, &actor)).await
+        let hold = within(CALL_DEADLINE, clinic.hold(request, &actor)).await?;
+        self.held.lock().await.insert(hold.id);
+        Ok(hold)
     }
 
     /// Lets this desk's hold go; out of reach, it simply expires.
     pub async fn release_hold(&self, id: BookingId) -> AppResult<()> {
+        self.held.lock().await.remove(&id);
         let Some(clinic) = self.online(SchemaStatus::allows_writes).await? else { return Ok(()) };
         let actor = self.actor().await?;
         match within(CALL_DEADLINE, clinic.release_hold(id, &actor)).await {
             Err(AppError::Offline { .. }) => Ok(()),
             answered => answered,
+        }
+    }
+
+    /// Releases every time this desk still holds (the session is ending):
+    /// best effort, as an expired hold blocks nothing anyway.
+    pub(crate) async fn release_all_holds(&self) {
+        let held: Vec<BookingId> = self.held.lock().await.drain().collect();
+        let (Some(clinic), Ok(actor)) = (self.connected().await, self.actor().await) else { return };
+        for id in held {
+            if let Err(error) = within(CALL_DEADLINE, clinic.release_hold(id, &actor)).await {
+                tracing::info!(hold = %id, %error, "hold left to expire");
+            }
         }
     }
 
@@ -424,8 +439,12 @@ impl Station {
     }
 
     pub async fn book(&self, request: &BookingRequest) -> AppResult<Booking> {
-        self.answered_booking(self.submit(Intent::Book { request: request.clone() }, None).await?, request.booking_id)
-            .await
+        let booking = self
+            .answered_booking(self.submit(Intent::Book { request: request.clone() }, None).await?, request.booking_id)
+            .await?;
+        // A held time booked: the booking took the hold's place.
+        self.held.lock().await.remove(&request.booking_id);
+        Ok(booking)
     }
 
     pub async fn change_status(&self, request: &StatusRequest) -> AppResult<Booking> {

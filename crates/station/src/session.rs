@@ -288,6 +288,8 @@ impl Station {
     }
 
     pub(crate) async fn end_session(&self) {
+        // Times held at this desk go with the session, not five minutes later.
+        self.release_all_holds().await;
         if let Some(session) = self.session.write().await.take() {
             tracing::info!(login = %session.login, "signed out");
         }

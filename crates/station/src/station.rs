@@ -119,6 +119,8 @@ pub struct Station {
     pub(crate) staging: crate::files::Staging,
     /// Documents previewed, for Print and Save as PDF.
     pub(crate) previews: crate::documents::Previews,
+    /// Times this desk holds now: released when the session ends.
+    pub(crate) held: tokio::sync::Mutex<std::collections::HashSet<clinic_domain::ids::BookingId>>,
     /// Who is signed in; the pool runs under their login.
     pub(crate) session: RwLock<Option<Session>>,
     /// Connecting, signing in and out happen one at a time.
@@ -147,6 +149,7 @@ impl Station {
             syncer: Mutex::new(None),
             staging: crate::files::Staging::default(),
             previews: crate::documents::Previews::default(),
+            held: Default::default(),
         })
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{
-    Booking, BookingRequest, BookingStatus, BookingSubject, SlotQuery, StatusAction, StatusRequest,
+    Booking, BookingRequest, BookingStatus, BookingSubject, HoldRequest, SlotQuery, StatusAction, StatusRequest,
 };
 use clinic_domain::catalogue::DiagnosticInput;
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, ResultId};
@@ -946,4 +946,33 @@ async fn the_kept_data_is_encrypted_and_removable() {
     assert!(left.is_empty(), "nothing of it left in the data folder: {left:?}");
     assert!(station.status().await.session.is_none(), "signed out");
     station.shutdown().await;
+}
+
+/// Times held at a desk go when its session ends, and the one it booked
+/// became the booking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_lets_the_desks_held_times_go() {
+    let server = Server::start("holds").await;
+    let c = seed(&server).await;
+    let station = server.station("Desk A").await;
+    let doctor = BookingSubject::Doctor { doctor_id: c.doctor };
+    let slots = station
+        .free_slots(&SlotQuery { location_id: c.location, subject: doctor, from: c.tomorrow, to: c.tomorrow })
+        .await
+        .unwrap();
+    let hold = |slot: usize| HoldRequest {
+        hold_id: BookingId::generate(),
+        location_id: c.location,
+        subject: doctor,
+        starts_at: slots[slot].starts_at,
+    };
+    let first = station.hold(&hold(0)).await.unwrap();
+    let second = station.hold(&hold(1)).await.unwrap();
+    assert_eq!(first.held_by, "desk.a");
+    assert_eq!(server.count("SELECT count(*) FROM slot_holds").await, 2);
+    let booked = BookingRequest { booking_id: second.id, ..booking(&c, c.patient, doctor, second.starts_at) };
+    assert_eq!(station.book(&booked).await.unwrap().id, second.id);
+    assert_eq!(server.count("SELECT count(*) FROM slot_holds").await, 1);
+    station.sign_out().await;
+    assert_eq!(server.count("SELECT count(*) FROM slot_holds").await, 0, "released with the session");
 }
