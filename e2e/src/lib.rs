@@ -955,6 +955,7 @@ pub mod clinic {
             starts_at,
             patient_message: String::new(),
             override_reason: None,
+            waitlist_entry_id: None,
         }
     }
 

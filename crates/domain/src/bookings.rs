@@ -141,6 +141,7 @@ impl RescheduleRequest {
             patient_message: patient_message.to_string(),
             // A move passes every rule: "book anyway" is its own decision.
             override_reason: None,
+            waitlist_entry_id: None,
         })
     }
 }
@@ -273,6 +274,9 @@ pub struct BookingRequest {
     /// Only managers may write one; the database refuses anyone else.
     #[serde(default)]
     pub override_reason: Option<String>,
+    /// The waitlist entry this booking answers; booking closes it.
+    #[serde(default)]
+    pub waitlist_entry_id: Option<crate::ids::WaitlistEntryId>,
 }
 
 impl BookingRequest {

@@ -55,6 +55,7 @@ server_id!(ScheduleExceptionId);
 station_id!(PatientId);
 station_id!(BookingId);
 station_id!(ResultId);
+station_id!(WaitlistEntryId);
 station_id!(RatingId);
 station_id!(PhotoId);
 station_id!(

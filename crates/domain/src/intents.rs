@@ -46,6 +46,12 @@ pub enum Intent {
     RecordOutput {
         record: crate::documents::OutputRecord,
     },
+    #[serde(rename_all = "camelCase")]
+    AddToWaitlist {
+        entry_id: crate::ids::WaitlistEntryId,
+        patient_id: PatientId,
+        input: crate::waitlist::WaitlistInput,
+    },
 }
 
 impl Intent {
@@ -59,6 +65,7 @@ impl Intent {
             Intent::Rate { .. } => "rate",
             Intent::AttachResult { .. } => "attachResult",
             Intent::RecordOutput { .. } => "recordOutput",
+            Intent::AddToWaitlist { .. } => "addToWaitlist",
         }
     }
 
@@ -71,7 +78,7 @@ impl Intent {
             Intent::Reschedule { request } => Some(request.new_booking_id),
             Intent::Rate { input } => Some(input.booking_id),
             Intent::AttachResult { booking_id, .. } => Some(*booking_id),
-            Intent::RecordOutput { .. } => None,
+            Intent::RecordOutput { .. } | Intent::AddToWaitlist { .. } => None,
         }
     }
 }
@@ -111,6 +118,7 @@ pub enum IntentAnswer {
     Booking(crate::bookings::Booking),
     Rating(crate::bookings::Rating),
     Result(crate::bookings::ResultFile),
+    WaitlistEntry(crate::waitlist::WaitlistEntry),
 }
 
 impl IntentOutcome {

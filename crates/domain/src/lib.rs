@@ -16,6 +16,7 @@ pub mod results;
 pub mod schedule;
 pub mod staff;
 pub mod values;
+pub mod waitlist;
 
 pub use error::{AppError, AppResult, ConflictCode, Entity, ValidationCode};
 

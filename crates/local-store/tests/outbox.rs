@@ -99,6 +99,7 @@ fn book_intent(b: &Booking) -> QueuedIntent {
                 starts_at: b.starts_at,
                 patient_message: String::new(),
                 override_reason: None,
+                waitlist_entry_id: None,
             },
         },
     }

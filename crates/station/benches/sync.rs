@@ -175,6 +175,7 @@ fn day_of_intents(location: LocationId, doctors: &[DoctorId]) -> Vec<QueuedInten
             starts_at,
             patient_message: String::new(),
             override_reason: None,
+            waitlist_entry_id: None,
         };
         bookings.push(request.booking_id);
         intents.push(queued(Intent::Book { request }));

@@ -14,11 +14,12 @@ use clinic_domain::bookings::{
     SlotCheck, SlotCheckQuery, SlotHold, SlotQuery, StatusRequest,
 };
 use clinic_domain::catalogue::{Diagnostic, DoctorFilter, DoctorSummary, Location, Specialty};
-use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId};
+use clinic_domain::ids::{BookingId, IntentId, LocationId, PatientId, ResultId, WaitlistEntryId};
 use clinic_domain::intents::{Intent, IntentAnswer, IntentOutcome, QueuedIntent};
 use clinic_domain::openings::{Openings, OpeningsQuery};
 use clinic_domain::patients::{Patient, PatientInput, PatientQuery, PossibleDuplicate};
 use clinic_domain::results::{clean_file_name, sniff_media_type};
+use clinic_domain::waitlist::{WaitlistEntry, WaitlistFilter, WaitlistInput, WaitlistMatch};
 use clinic_domain::{AppError, AppResult, ValidationCode};
 use clinic_local_store::{Conflict, ConflictAction, LocalStore};
 use clinic_store::Clinic;
@@ -227,6 +228,7 @@ impl Station {
                 starts_at,
                 patient_message,
                 override_reason: None,
+                waitlist_entry_id: None,
             };
             self.book(&request).await?;
         }
@@ -285,6 +287,36 @@ impl Station {
                 tracing::info!(hold = %id, %error, "hold left to expire");
             }
         }
+    }
+
+    /// Puts a patient on the waitlist; queued like every change while the
+    /// clinic database is out of reach.
+    pub async fn add_to_waitlist(
+        &self,
+        entry_id: WaitlistEntryId,
+        patient_id: PatientId,
+        input: &WaitlistInput,
+    ) -> AppResult<()> {
+        input.validate(Utc::now().date_naive())?;
+        let intent = Intent::AddToWaitlist { entry_id, patient_id, input: input.clone() };
+        self.submit(intent, None).await.map(drop)
+    }
+
+    /// The waitlist (the server's: a station keeps no copy).
+    pub async fn waitlist(&self, filter: &WaitlistFilter) -> AppResult<Vec<WaitlistEntry>> {
+        self.read(async |clinic| clinic.waitlist(filter).await, async |_| Err(not_kept("the waitlist"))).await
+    }
+
+    /// The entries a free time on this board matches (none while offline).
+    pub async fn waitlist_matches(&self, location_id: LocationId, date: NaiveDate) -> AppResult<Vec<WaitlistMatch>> {
+        self.read(async |clinic| clinic.waitlist_matches(location_id, date).await, async |_| Ok(vec![])).await
+    }
+
+    pub async fn remove_from_waitlist(&self, id: WaitlistEntryId, expected_version: i32) -> AppResult<()> {
+        self.desk_open().await?;
+        let clinic = self.writer().await?;
+        let actor = self.actor().await?;
+        within(CALL_DEADLINE, clinic.remove_from_waitlist(id, expected_version, &actor)).await
     }
 
     /// Every rule a time breaks, and whether a manager may book it anyway.

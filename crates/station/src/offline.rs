@@ -95,6 +95,8 @@ pub(crate) async fn optimistic(
         }
         // Changes nothing the desk shows.
         Intent::RecordOutput { .. } => Ok((vec![], vec![])),
+        // Checked here as on the server; the list itself is the server's.
+        Intent::AddToWaitlist { input, .. } => input.validate(now.date_naive()).map(|_| (vec![], vec![])),
     }
 }
 

@@ -349,6 +349,7 @@ async fn book_samples(
             starts_at: slot.starts_at,
             patient_message: String::new(),
             override_reason: None,
+            waitlist_entry_id: None,
         };
         let started = Instant::now();
         clinic.book(&request, actor).await.expect("book a free slot");

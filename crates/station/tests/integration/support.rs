@@ -74,6 +74,7 @@ pub fn visit(
         starts_at,
         patient_message: String::new(),
         override_reason: None,
+        waitlist_entry_id: None,
     }
 }
 

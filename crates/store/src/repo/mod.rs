@@ -17,6 +17,7 @@ pub mod results;
 pub mod specialties;
 pub mod staff;
 pub mod sync;
+pub mod waitlist;
 
 /// A user's fragment as an ILIKE pattern matching it anywhere, with LIKE's
 /// wildcards in the fragment taken literally.

@@ -194,7 +194,11 @@ impl Clinic {
                 override_reason: override_reason.as_deref(),
             },
         )
-        .await
+        .await?;
+        if let Some(entry) = request.waitlist_entry_id {
+            self.close_waitlist_entry(conn, entry, request.patient_id, request.booking_id).await?;
+        }
+        Ok(())
     }
 
     /// Every rule a time breaks for a doctor or diagnostic at a location, and

@@ -10,6 +10,7 @@ mod patients;
 pub mod results;
 mod staff;
 pub mod sync;
+mod waitlist;
 
 use clinic_domain::{AppError, Entity};
 

@@ -153,6 +153,10 @@ impl Clinic {
             Intent::RecordOutput { record } => {
                 crate::service::audit::record_output(tx, record, Some(queued.made_at)).await.map(|()| None)
             }
+            Intent::AddToWaitlist { entry_id, patient_id, input } => self
+                .add_to_waitlist_tx(tx, *entry_id, *patient_id, input)
+                .await
+                .map(|e| Some(IntentAnswer::WaitlistEntry(e))),
         }
     }
 

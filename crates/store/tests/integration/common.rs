@@ -191,6 +191,7 @@ pub fn request(patient: PatientId, location: LocationId, subject: BookingSubject
         starts_at: at(starts_at),
         patient_message: String::new(),
         override_reason: None,
+        waitlist_entry_id: None,
     }
 }
 

@@ -13,3 +13,4 @@ mod intents;
 mod openings;
 mod results;
 mod security;
+mod waitlist;

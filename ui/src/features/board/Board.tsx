@@ -470,7 +470,9 @@ function BoardGrid({ location, date, columns, bookings, showReleased, holds, den
               key={subjectKey(c.subject)}
               role="gridcell"
               onClick={(e) => {
-                // A click on open time (not on a booking) starts a booking there.
+                // A click on open time (not on a booking) starts a booking there;
+                // time held at another desk is not free.
+                if ((e.target as HTMLElement).closest(".hold")) return;
                 const minute = start + (e.clientY - e.currentTarget.getBoundingClientRect().top) / scale;
                 if (isOpenAt(c, minute)) onBook(c, minute);
               }}
@@ -510,9 +512,6 @@ function BoardGrid({ location, date, columns, bookings, showReleased, holds, den
                       className="hold"
                       style={{ top: (from - start) * scale, height: Math.max((to - from) * scale, MIN_BLOCK_PX) }}
                       title={`${formats.span(h.startsAt, h.endsAt)} ${t("holds.heldBy", { login: h.heldBy })}`}
-                      // Held time is not free: a click here starts nothing.
-                      onClick={(e) => e.stopPropagation()}
-                      onKeyDown={(e) => e.stopPropagation()}
                     >
                       {t("holds.heldBy", { login: h.heldBy })}
                     </div>
