@@ -105,6 +105,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             bookings::slot_check,
             bookings::hold_slot,
             bookings::release_hold,
+            bookings::add_to_waitlist,
+            bookings::list_waitlist,
+            bookings::waitlist_matches,
+            bookings::remove_from_waitlist,
             bookings::book,
             bookings::get_booking,
             bookings::booking_history,
@@ -161,6 +165,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("OPENINGS_DEFAULT_DAYS", clinic_domain::openings::OpeningsQuery::DEFAULT_DAYS)
         .constant("OPENINGS_MAX_DAYS", clinic_domain::openings::OpeningsQuery::MAX_DAYS)
         .constant("DAY_PARTS", clinic_domain::openings::DayPart::ALL)
+        .constant("WAITLIST_PRIORITIES", clinic_domain::waitlist::WaitlistPriority::ALL)
 }
 
 /// Writes the TypeScript bindings to `path`.

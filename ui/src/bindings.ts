@@ -105,6 +105,12 @@ export const commands = {
 	/**  Holds a free time for a few minutes while on the phone. */
 	holdSlot: (request: HoldRequest) => typedError<SlotHold, AppError>(__TAURI_INVOKE("hold_slot", { request })),
 	releaseHold: (id: BookingId) => typedError<null, AppError>(__TAURI_INVOKE("release_hold", { id })),
+	/**  Puts a patient on the waitlist (queued while offline). */
+	addToWaitlist: (entryId: WaitlistEntryId, patientId: PatientId, input: WaitlistInput) => typedError<null, AppError>(__TAURI_INVOKE("add_to_waitlist", { entryId, patientId, input })),
+	listWaitlist: (filter: WaitlistFilter) => typedError<WaitlistEntry[], AppError>(__TAURI_INVOKE("list_waitlist", { filter })),
+	/**  The waitlist entries a free time on this board matches. */
+	waitlistMatches: (locationId: LocationId, date: string) => typedError<WaitlistMatch[], AppError>(__TAURI_INVOKE("waitlist_matches", { locationId, date })),
+	removeFromWaitlist: (id: WaitlistEntryId, expectedVersion: number) => typedError<null, AppError>(__TAURI_INVOKE("remove_from_waitlist", { id, expectedVersion })),
 	book: (request: BookingRequest) => typedError<Booking, AppError>(__TAURI_INVOKE("book", { request })),
 	getBooking: (id: BookingId) => typedError<Booking, AppError>(__TAURI_INVOKE("get_booking", { id })),
 	bookingHistory: (id: BookingId) => typedError<StatusChange[], AppError>(__TAURI_INVOKE("booking_history", { id })),
@@ -206,6 +212,8 @@ export const SLOT_MINUTES = {"max":480,"min":5} as const;
 export const STAFF_GROUPS = ["reception","manager","auditor"] as const;
 
 export const STAGING_CHUNK_BYTES = 1048576 as const;
+
+export const WAITLIST_PRIORITIES = ["urgent","normal","whenConvenient"] as const;
 
 /* Types */
 export type AppError = { kind: "notFound"; entity: Entity; id: string } | 
@@ -351,6 +359,8 @@ export type BookingRequest = {
 	 *  Only managers may write one; the database refuses anyone else.
 	 */
 	overrideReason?: string | null,
+	/**  The waitlist entry this booking answers; booking closes it. */
+	waitlistEntryId?: WaitlistEntryId | null,
 };
 
 export type BookingStatus = "booked" | "confirmed" | "arrived" | "completed" | "cancelled" | "noShow";
@@ -732,7 +742,7 @@ export type Intent = { kind: "createPatient"; patientId: PatientId; input: Patie
  *  A document printed from the station's kept boards while offline: the
  *  audit trail gets it when the station is back.
  */
-{ kind: "recordOutput"; record: OutputRecord };
+{ kind: "recordOutput"; record: OutputRecord } | { kind: "addToWaitlist"; entryId: WaitlistEntryId; patientId: PatientId; input: WaitlistInput };
 
 /**  A change queued by a station, applied by the server at most once. */
 export type IntentId = string;
@@ -1336,6 +1346,58 @@ export type ValidationCode = "required" | "tooLong" | "outOfRange" | "invalidFor
 "notOffered" | 
 /**  The booking's status does not allow this action. */
 "notAllowed" | "tooLarge" | "unsupportedType";
+
+export type WaitlistEntry = {
+	id: WaitlistEntryId,
+	patientId: PatientId,
+	patientName: string,
+	patientPhone: string | null,
+	/**  The doctor's or diagnostic's name, or the specialty's. */
+	wantedName: string,
+	status: WaitlistStatus,
+	/**  Open, but its last date has passed: it matches nothing. */
+	expired: boolean,
+	bookingId: BookingId | null,
+	createdBy: string,
+	createdAt: string,
+	rowVersion: number,
+} & WaitlistInput;
+
+export type WaitlistEntryId = string;
+
+/**  Which entries to list; every open one by default. */
+export type WaitlistFilter = {
+	/**  Those that could be seen at this location (entries for any location too). */
+	locationId?: LocationId | null,
+	priority?: WaitlistPriority | null,
+	/**  Booked, removed and expired ones as well. */
+	includeClosed?: boolean,
+};
+
+/**  What a patient waits for. */
+export type WaitlistInput = {
+	wanted: Wanted,
+	/**  Where the patient can come; empty: any location. */
+	locationIds?: LocationId[],
+	from: string,
+	to: string,
+	/**  Parts of the day that suit; empty: any time. */
+	dayParts?: DayPart[],
+	note?: string,
+	priority: WaitlistPriority,
+};
+
+/**  An open entry and the first free time on the board that it wants. */
+export type WaitlistMatch = {
+	entry: WaitlistEntry,
+	opening: Opening,
+};
+
+export type WaitlistPriority = "urgent" | "normal" | "whenConvenient";
+
+export type WaitlistStatus = "open" | 
+/**  A booking was made from it. */
+"booked" | "removed";
 
 /**
  *  A wall-clock time of day with minute precision, as minutes since local

@@ -6,8 +6,9 @@ use clinic_domain::bookings::{
     Booking, BookingRequest, ClinicPolicy, DayBoard, HoldRequest, Rating, RatingInput, RescheduleRequest, SlotCheck,
     SlotCheckQuery, SlotHold, SlotQuery, StatusChange, StatusRequest,
 };
-use clinic_domain::ids::{BookingId, DoctorId, LocationId};
+use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId, WaitlistEntryId};
 use clinic_domain::openings::{Openings, OpeningsQuery};
+use clinic_domain::waitlist::{WaitlistEntry, WaitlistFilter, WaitlistInput, WaitlistMatch};
 use clinic_domain::AppResult;
 use clinic_station::Station;
 use tauri::State;
@@ -29,6 +30,45 @@ pub async fn hold_slot(station: State<'_, Station>, request: HoldRequest) -> App
 #[specta::specta]
 pub async fn release_hold(station: State<'_, Station>, id: BookingId) -> AppResult<()> {
     station.release_hold(id).await
+}
+
+/// Puts a patient on the waitlist (queued while offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_to_waitlist(
+    station: State<'_, Station>,
+    entry_id: WaitlistEntryId,
+    patient_id: PatientId,
+    input: WaitlistInput,
+) -> AppResult<()> {
+    station.add_to_waitlist(entry_id, patient_id, &input).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_waitlist(station: State<'_, Station>, filter: WaitlistFilter) -> AppResult<Vec<WaitlistEntry>> {
+    station.waitlist(&filter).await
+}
+
+/// The waitlist entries a free time on this board matches.
+#[tauri::command]
+#[specta::specta]
+pub async fn waitlist_matches(
+    station: State<'_, Station>,
+    location_id: LocationId,
+    date: NaiveDate,
+) -> AppResult<Vec<WaitlistMatch>> {
+    station.waitlist_matches(location_id, date).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_from_waitlist(
+    station: State<'_, Station>,
+    id: WaitlistEntryId,
+    expected_version: i32,
+) -> AppResult<()> {
+    station.remove_from_waitlist(id, expected_version).await
 }
 
 /// Every rule a time breaks, and whether a manager may book it anyway.

@@ -12,6 +12,8 @@ export function useBookingsRefresh(): void {
     const stop = events.bookingsChanged.listen(({ payload }) => {
       void refetch(queries, "dayBoard", payload.locationId);
       void refetch(queries, "freeSlots", { locationId: payload.locationId });
+      // Time freed or taken there: the waitlist's matches follow.
+      void refetch(queries, "waitlistMatches", payload.locationId);
       void refetch(queries, "getBooking");
       void refetch(queries, "patientBookings");
     });

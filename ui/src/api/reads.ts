@@ -40,6 +40,8 @@ export const read = {
   freeSlots: reader("freeSlots"),
   findOpenings: reader("findOpenings"),
   slotCheck: reader("slotCheck"),
+  listWaitlist: reader("listWaitlist"),
+  waitlistMatches: reader("waitlistMatches"),
   getBooking: reader("getBooking"),
   bookingHistory: reader("bookingHistory"),
   bookingTrail: reader("bookingTrail"),

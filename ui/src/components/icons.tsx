@@ -34,3 +34,14 @@ export function FindTimeIcon() {
     </svg>
   );
 }
+
+/** A list with a clock: the waitlist. */
+export function WaitlistIcon() {
+  return (
+    <svg {...frame} aria-hidden="true" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M3 6h10M3 12h6M3 18h6" />
+      <circle cx="17" cy="15" r="5" />
+      <path d="M17 12.5V15l1.5 1.5" />
+    </svg>
+  );
+}

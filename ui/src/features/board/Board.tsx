@@ -30,6 +30,7 @@ import { ExportBookings } from "../print/ExportBookings";
 import { PrintPreview } from "../print/PrintPreview";
 import { DownloadIcon, FindTimeIcon, PrinterIcon } from "../../components/icons";
 import { Openings } from "../openings/Openings";
+import { WaitlistButton } from "../waitlist/Waitlist";
 import { useSingleKeyShortcuts } from "../../shortcuts";
 import { markOnce } from "../../startup";
 import {
@@ -205,9 +206,11 @@ export function Board({
           />
         </BoardView>
         {/* Pictures with their words as names: the toolbar's words do not fit 1024 px in Ukrainian. */}
+        <Group ml="auto" gap="xs" wrap="nowrap">
+          <WaitlistButton location={location} date={date} />
+        </Group>
         <ActionIcon
           size="md"
-          ml="auto"
           variant="default"
           onClick={() => setFindingTime(true)}
           aria-keyshortcuts="F"

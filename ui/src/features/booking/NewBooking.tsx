@@ -40,6 +40,8 @@ export interface BookingDraft {
   minute: number | null;
   /** A free time already chosen (an opening from "Find free time"). */
   startsAt?: string | null;
+  /** The waitlist entry this booking answers (it closes with the booking). */
+  waitlistEntryId?: string | null;
 }
 
 /** How far "next free day" looks ahead. */
@@ -138,10 +140,12 @@ export function NewBooking({
           startsAt: chosen.startsAt,
           patientMessage: message,
           overrideReason: anyway ? reason : null,
+          waitlistEntryId: draft.waitlistEntryId ?? null,
         }),
       ),
     onSuccess: () => {
       void refetch(queries, "dayBoard", location.id);
+      if (draft.waitlistEntryId) void refetch(queries, "listWaitlist");
       onBooked?.();
       onClose();
     },

@@ -43,7 +43,7 @@ export function wantedKey(wanted: Wanted): string {
   }
 }
 
-function wantedOf(key: string | null): Wanted | null {
+export function wantedOf(key: string | null): Wanted | null {
   const [type, id] = (key ?? "").split(":");
   const n = Number(id);
   if (!id || Number.isNaN(n)) return null;
@@ -51,6 +51,31 @@ function wantedOf(key: string | null): Wanted | null {
   if (type === "doctor") return { type, doctorId: n };
   if (type === "diagnostic") return { type, diagnosticId: n };
   return null;
+}
+
+/** What a person may ask for, grouped for a searchable select: each
+ * specialty (any of its doctors), each active doctor, each diagnostic. */
+export function useWantedChoices() {
+  const { t } = useTranslation();
+  const specialties = useQuery(read.listSpecialties(false));
+  const doctors = useQuery(read.listDoctors({ specialtyId: null, locationId: null, search: null }));
+  const diagnostics = useQuery(read.listDiagnostics(false));
+  return [
+    {
+      group: t("openings.specialties"),
+      items: (specialties.data ?? []).map((s) => ({ value: `specialty:${s.id}`, label: t("openings.anyOf", { specialty: s.name }) })),
+    },
+    {
+      group: t("openings.doctors"),
+      items: (doctors.data ?? [])
+        .filter((d) => d.isActive)
+        .map((d) => ({ value: `doctor:${d.id}`, label: `${d.fullName} · ${d.specialtyName}` })),
+    },
+    {
+      group: t("openings.diagnostics"),
+      items: (diagnostics.data ?? []).map((d) => ({ value: `diagnostic:${d.id}`, label: d.typeName })),
+    },
+  ];
 }
 
 export interface OpeningsStart {
@@ -89,9 +114,6 @@ export function Openings({
   const [maxPrice, setMaxPrice] = useState("");
   const [chosen, setChosen] = useState<Opening | null>(null);
 
-  const specialties = useQuery(read.listSpecialties(false));
-  const doctors = useQuery(read.listDoctors({ specialtyId: null, locationId: null, search: null }));
-  const diagnostics = useQuery(read.listDiagnostics(false));
   const locations = useQuery(read.listLocations(false));
   const asked = wantedOf(wanted);
   const query: OpeningsQuery | null = asked && {
@@ -108,22 +130,7 @@ export function Openings({
   const fields = fieldErrors(failed);
   const chosenLocation = chosen && locations.data?.find((l) => l.id === chosen.locationId);
 
-  const groups = [
-    {
-      group: t("openings.specialties"),
-      items: (specialties.data ?? []).map((s) => ({ value: `specialty:${s.id}`, label: t("openings.anyOf", { specialty: s.name }) })),
-    },
-    {
-      group: t("openings.doctors"),
-      items: (doctors.data ?? [])
-        .filter((d) => d.isActive)
-        .map((d) => ({ value: `doctor:${d.id}`, label: `${d.fullName} · ${d.specialtyName}` })),
-    },
-    {
-      group: t("openings.diagnostics"),
-      items: (diagnostics.data ?? []).map((d) => ({ value: `diagnostic:${d.id}`, label: d.typeName })),
-    },
-  ];
+  const groups = useWantedChoices();
   const longer = Math.min(days + OPENINGS_DEFAULT_DAYS, OPENINGS_MAX_DAYS);
 
   return (

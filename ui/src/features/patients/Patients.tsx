@@ -18,7 +18,8 @@ import { BookingDetail } from "../booking/BookingDetail";
 import { PrintPreview } from "../print/PrintPreview";
 import { PatientCombobox } from "../../components/PatientCombobox";
 import { DateField } from "../../components/DateField";
-import { FindTimeIcon } from "../../components/icons";
+import { FindTimeIcon, WaitlistIcon } from "../../components/icons";
+import { AddToWaitlist } from "../waitlist/Waitlist";
 import { Openings } from "../openings/Openings";
 
 /** Start booking for a patient on the board (another doctor or diagnostic, or the same one again). */
@@ -179,6 +180,7 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
   const [openedBooking, setOpenedBooking] = useState<BookingId | null>(null);
   const [printing, setPrinting] = useState(false);
   const [findingTime, setFindingTime] = useState(false);
+  const [waiting, setWaiting] = useState(false);
   const queries = useQueryClient();
   const patient = useQuery(read.getPatient(patientId));
   // Opening a profile is recorded in the clinic's audit trail, once per opening.
@@ -253,6 +255,9 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
                   <Button size="xs" variant="default" onClick={() => setPrinting(true)}>
                     {t("print.visitList")}
                   </Button>
+                  <Button size="xs" variant="default" onClick={() => setWaiting(true)} leftSection={<WaitlistIcon />}>
+                    {t("waitlist.open")}
+                  </Button>
                   <Button size="xs" variant="default" onClick={() => setFindingTime(true)} leftSection={<FindTimeIcon />}>
                     {t("openings.open")}
                   </Button>
@@ -273,6 +278,9 @@ function PatientProfile({ patientId, onClose, onBookFor }: { patientId: PatientI
       )}
       {openedBooking && <BookingDetail bookingId={openedBooking} onClose={() => setOpenedBooking(null)} />}
       {printing && <PrintPreview asked={{ document: "visitList", patientId, includePast: false }} onClose={() => setPrinting(false)} />}
+      {waiting && p && (
+        <AddToWaitlist patient={p} timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone} onClose={() => setWaiting(false)} />
+      )}
       {findingTime && p && (
         <Openings
           timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone}
