@@ -369,6 +369,40 @@ async fn cancel_with_a_reason_frees_the_slot() {
     // Two days' notice: tomorrow's 11:00 is always inside it, whenever this runs.
     let notice = clinic_domain::bookings::ClinicPolicy { late_cancel_notice_minutes: 48 * 60, ..Default::default() };
     preparing.clinic.set_clinic_policy(&notice).await.expect("the clinic's notice");
+    // The doctor's morning is full (Olena at 11:00, others around her), and
+    // Taras waits on the waitlist for any morning time with him that day.
+    let others = preparing
+        .clinic
+        .create_patient(
+            clinic_domain::ids::PatientId::generate(),
+            &clinic_domain::patients::PatientInput { full_name: "Morning Regular".into(), ..Default::default() },
+            &actor(),
+        )
+        .await
+        .expect("another patient");
+    for (hour, minute) in [(8, 0), (8, 30), (9, 0), (9, 30), (10, 0), (10, 30), (11, 30)] {
+        book(&preparing.clinic, others.id, &s.centre, subject, at(&s, hour, minute)).await;
+    }
+    let taras = preparing
+        .clinic
+        .create_patient(
+            clinic_domain::ids::PatientId::generate(),
+            &clinic_domain::patients::PatientInput { full_name: "Taras Waitlist".into(), ..Default::default() },
+            &actor(),
+        )
+        .await
+        .expect("a waiting patient");
+    let wish = clinic_domain::waitlist::WaitlistInput {
+        wanted: Wanted::Doctor { doctor_id: s.doctor },
+        location_ids: vec![s.centre.id],
+        from: s.day,
+        to: s.day,
+        day_parts: vec![clinic_domain::openings::DayPart::Morning],
+        note: "any morning".into(),
+        priority: clinic_domain::waitlist::WaitlistPriority::Urgent,
+    };
+    let entry = clinic_domain::ids::WaitlistEntryId::generate();
+    preparing.clinic.add_to_waitlist(entry, taras.id, &wish, &actor()).await.expect("on the waitlist");
     let desk = preparing.open().await;
     let query = SlotQuery { location_id: s.centre.id, subject, from: s.day, to: s.day };
     let free_at_eleven = || async {
@@ -396,6 +430,32 @@ async fn cancel_with_a_reason_frees_the_slot() {
 
     assert_eq!(desk.clinic.get_booking(visit.id).await.expect("the booking").status, BookingStatus::Cancelled);
     assert!(free_at_eleven().await, "11:00 is free again");
+
+    // The freed 11:00 matches Taras's entry: the board's waitlist badge says
+    // so, and booking from the entry is one action that also closes it.
+    desk.find("//button[@aria-label=\"Waitlist: 1 entry matches this day's free time\"]").await;
+    desk.screenshot("waitlist-badge").await;
+    desk.press(Key::Escape).await;
+    desk.click_button("Waitlist: 1 entry matches this day's free time").await;
+    desk.see("Taras Waitlist").await;
+    desk.axe("waitlist").await;
+    desk.click_button("Book 11:00").await;
+    desk.see("New booking with Dr Iryna Bondar · Cardiology").await;
+    desk.see("Taras Waitlist · №").await;
+    desk.click_button("Book").await;
+    wait_for_count(
+        &desk,
+        &format!(
+            "SELECT count(*) FROM waitlist_entries w JOIN bookings b USING (booking_id)
+              WHERE w.entry_id = '{}' AND w.status = 'booked' AND b.patient_id = '{}' AND b.starts_at = '{}'",
+            entry.0,
+            taras.id.0,
+            at(&s, 11, 0).to_rfc3339()
+        ),
+        1,
+    )
+    .await;
+    desk.find("//button[@aria-label=\"Waitlist: no entry matches this day's free time\"]").await;
     desk.close().await;
 }
 

@@ -976,3 +976,41 @@ async fn signing_out_lets_the_desks_held_times_go() {
     station.sign_out().await;
     assert_eq!(server.count("SELECT count(*) FROM slot_holds").await, 0, "released with the session");
 }
+
+/// A waitlist entry added while the clinic database is down is queued and
+/// reaches the list when it is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waitlist_entry_added_offline_reaches_the_list() {
+    use clinic_domain::ids::{SpecialtyId, WaitlistEntryId};
+    use clinic_domain::openings::Wanted;
+    use clinic_domain::waitlist::{WaitlistFilter, WaitlistInput, WaitlistPriority};
+
+    let mut server = Server::start("waitlist-offline").await;
+    let c = seed(&server).await;
+    let station = server.station("Desk A").await;
+    let specialty: i32 =
+        sqlx::query_scalar("SELECT specialty_id FROM specialties").fetch_one(&server.pool().await).await.unwrap();
+    server.kill();
+
+    let input = WaitlistInput {
+        wanted: Wanted::Specialty { specialty_id: SpecialtyId(specialty) },
+        location_ids: vec![c.location],
+        from: c.tomorrow,
+        to: c.tomorrow + chrono::Duration::days(6),
+        day_parts: vec![],
+        note: "called from home".into(),
+        priority: WaitlistPriority::Normal,
+    };
+    let entry_id = WaitlistEntryId::generate();
+    station.add_to_waitlist(entry_id, c.patient, &input).await.unwrap();
+    assert_eq!(station.sync_status().await.unwrap().pending, 1, "queued");
+    let backwards = WaitlistInput { to: c.tomorrow - chrono::Duration::days(3), ..input.clone() };
+    let refused = station.add_to_waitlist(WaitlistEntryId::generate(), c.patient, &backwards).await.unwrap_err();
+    assert_eq!(refused.field(), Some("to"), "checked before it is queued");
+
+    server.restart().await;
+    wait_until_synced(&station).await;
+    let listed = station.waitlist(&WaitlistFilter::default()).await.unwrap();
+    assert_eq!(listed.iter().map(|e| (e.id, e.created_by.as_str())).collect::<Vec<_>>(), [(entry_id, "desk.a")]);
+    assert_eq!(listed[0].input.note, "called from home");
+}
