@@ -24,8 +24,9 @@ use clinic_admin::provision::{set_up, RolePrefix};
 use clinic_domain::bookings::{BookingRequest, BookingSubject, SlotQuery};
 use clinic_domain::catalogue::DoctorFilter;
 use clinic_domain::documents::{BookingExport, ExportFormat};
-use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, SpecialtyId};
-use clinic_domain::openings::{OpeningsQuery, Wanted};
+use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId, SpecialtyId, WaitlistEntryId};
+use clinic_domain::openings::{DayPart, OpeningsQuery, Wanted};
+use clinic_domain::waitlist::{WaitlistInput, WaitlistPriority};
 use clinic_domain::Actor;
 use clinic_local_pg::{ClusterOptions, LocalCluster};
 use clinic_store::demo::{generate, DemoOptions};
@@ -232,6 +233,47 @@ async fn measure_all(pool: sqlx::PgPool, desk: sqlx::PgPool, scale: u32) {
         })
         .await,
     );
+
+    // The waitlist: 60 open entries spread over the specialties, doctors and
+    // diagnostics of the clinic (a busy clinic's ASAP list), then the
+    // matches of one location's day, as a board asks for them.
+    sqlx::query("DELETE FROM waitlist_entries WHERE note = 'bench'").execute(&pool).await.expect("old entries");
+    let specialties: Vec<i32> =
+        sqlx::query_scalar("SELECT specialty_id FROM specialties").fetch_all(&pool).await.unwrap();
+    let diagnostics: Vec<i32> =
+        sqlx::query_scalar("SELECT diagnostic_id FROM diagnostics").fetch_all(&pool).await.unwrap();
+    for i in 0..60usize {
+        let wanted = match i % 3 {
+            0 => Wanted::Specialty { specialty_id: SpecialtyId(specialties[i % specialties.len()]) },
+            1 => Wanted::Doctor { doctor_id: DoctorId(doctor_homes[i % doctor_homes.len()].0) },
+            _ => Wanted::Diagnostic { diagnostic_id: DiagnosticId(diagnostics[i % diagnostics.len()]) },
+        };
+        let input = WaitlistInput {
+            wanted,
+            location_ids: if i % 2 == 0 { vec![] } else { vec![LocationId(locations[i % locations.len()])] },
+            from: today,
+            to: today + Duration::days(13),
+            day_parts: if i % 4 == 0 { vec![DayPart::Morning] } else { vec![] },
+            note: "bench".into(),
+            priority: WaitlistPriority::Normal,
+        };
+        let patient = clinic_domain::ids::PatientId(patients[i]);
+        clinic.add_to_waitlist(WaitlistEntryId::generate(), patient, &input, &actor).await.expect("an entry");
+    }
+    let busiest = LocationId(locations[1]);
+    let matched = clinic.waitlist_matches(busiest, today + Duration::days(1)).await.unwrap().len();
+    println!("waitlist: 60 open entries, {matched} matching tomorrow at one location\n");
+    let mut r = rng.clone();
+    rows.push(
+        measure("waitlist matches of one board (60 open entries)", f64::NAN, || {
+            let location = LocationId(*locations.choose(&mut r).unwrap());
+            let date = today + Duration::days(r.gen_range(0..7));
+            let clinic = &clinic;
+            async move { clinic.waitlist_matches(location, date).await.unwrap().len() }
+        })
+        .await,
+    );
+    sqlx::query("DELETE FROM waitlist_entries WHERE note = 'bench'").execute(&pool).await.expect("the bench's entries");
 
     // Booking, with the author and audit triggers and without them.
     let samples = book_samples(&clinic, &doctor_homes, &patients, today, &mut rng, &actor).await;
