@@ -99,7 +99,8 @@ export function NewBooking({
   const diagnostic = useQuery(subject?.type === "diagnostic" ? read.getDiagnostic(subject.diagnosticId) : waiting("getDiagnostic"));
   const price = subject?.type === "doctor" ? doctor.data?.price : subject?.type === "diagnostic" ? diagnostic.data?.price : undefined;
   const found = useQuery({ ...read.searchPatients(debounced, 10), enabled: debounced.trim().length >= MIN_SEARCH_CHARS });
-  // Everything a booking needs, once chosen.
+  // The chosen free time is held for this desk while the booking is made:
+  // a new hold per time, released when the time changes or the drawer closes.
   useEffect(() => {
     if (!startsAt || !subject || anyway) return;
     const id = uuidv7();
@@ -127,6 +128,7 @@ export function NewBooking({
       void commands.releaseHold(id);
     };
   }, [startsAt, subject, anyway, location.id, queries]);
+  // Everything a booking needs, once chosen.
   const ready = patient !== null && askedAt !== null && subject !== null ? { patient, startsAt: askedAt, subject } : null;
   const book = useMutation({
     mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) =>
