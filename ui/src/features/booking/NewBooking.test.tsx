@@ -129,6 +129,22 @@ describe("holding the chosen time", () => {
     expect((commands.book as Mock).mock.lastCall?.[0].bookingId).toBe(held.holdId);
   });
 
+  it("books under the id it asked to hold with, even when the hold's answer was lost", async () => {
+    (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
+    (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });
+    (commands.holdSlot as Mock).mockResolvedValueOnce({ status: "error", error: { kind: "offline", message: "no answer within 2.5 s" } });
+    (commands.book as Mock).mockImplementation(async (request) => ({ status: "ok", data: { id: request.bookingId } }));
+    const onClose = vi.fn();
+    renderWithProviders(<NewBooking location={location} draft={{ ...draft, patient: olena }} choices={[bondar]} onClose={onClose} />);
+    await vi.waitFor(() => expect(commands.holdSlot).toHaveBeenCalled());
+    const asked = (commands.holdSlot as Mock).mock.lastCall?.[0];
+    expect(screen.queryByText(/held for you/)).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+    // A hold the server made but whose answer a bad link lost is taken, not left in the way.
+    expect((commands.book as Mock).mock.lastCall?.[0].bookingId).toBe(asked.holdId);
+  });
+
   it("says when another desk holds the time first", async () => {
     (commands.freeSlots as Mock).mockResolvedValue({ status: "ok", data: slots });
     (commands.getDoctor as Mock).mockResolvedValue({ status: "ok", data: { price: "650.00" } });

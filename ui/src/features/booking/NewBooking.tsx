@@ -75,8 +75,10 @@ export function NewBooking({
   // A manager's "book anyway": a typed time on the chosen date and a reason.
   const may = usePermissions();
   const [anyway, setAnyway] = useState(false);
-  // The chosen free time, held for this desk while the booking is made.
-  const [hold, setHold] = useState<{ id: string; startsAt: string } | null>(null);
+  // The chosen free time and the id asked to hold it (the booking's id to
+  // be, whether or not the answer came back: a hold whose answer a bad link
+  // lost is still taken by the booking with its id); `held` once confirmed.
+  const [hold, setHold] = useState<{ id: string; startsAt: string; held: boolean } | null>(null);
   const [holdRefused, setHoldRefused] = useState(false);
   const [anywayTime, setAnywayTime] = useState("");
   const [reason, setReason] = useState("");
@@ -106,12 +108,13 @@ export function NewBooking({
     const id = uuidv7();
     let gone = false;
     setHoldRefused(false);
+    setHold({ id, startsAt, held: false });
     void (async () => {
       try {
         const held = await commands.holdSlot({ holdId: id, locationId: location.id, subject, startsAt });
         if (held.status === "ok") {
           if (gone) void commands.releaseHold(id);
-          else setHold({ id, startsAt });
+          else setHold({ id, startsAt, held: true });
         } else if (!gone && held.error.kind === "conflict") {
           // Held or booked at another desk a moment ago: say so, show what is left.
           setHoldRefused(true);
@@ -277,7 +280,7 @@ export function NewBooking({
             {t("holds.refused")}
           </Text>
         )}
-        {hold && !anyway && (
+        {hold?.held && !anyway && (
           <Text size="xs" c="dimmed" role="status">
             {t("holds.held")}
           </Text>
