@@ -18,15 +18,7 @@ fn interval(weekday: i16, start: i16, end: i16) -> WeeklyInterval {
 }
 
 pub async fn location_week(conn: &mut PgConnection, location: LocationId) -> AppResult<Vec<WeeklyInterval>> {
-    let rows = sqlx::query!(
-        "SELECT iso_weekday, start_minute, end_minute FROM location_hours
-          WHERE location_id = $1 ORDER BY iso_weekday, start_minute",
-        location as LocationId
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows.into_iter().map(|r| interval(r.iso_weekday, r.start_minute, r.end_minute)).collect())
+    Ok(location_weeks(conn, &[location]).await?.into_iter().map(|(_, interval)| interval).collect())
 }
 
 /// Replaces the location's whole week (call inside a transaction).
@@ -59,16 +51,12 @@ pub async fn doctor_week(
     doctor: DoctorId,
     location: LocationId,
 ) -> AppResult<Vec<WeeklyInterval>> {
-    let rows = sqlx::query!(
-        "SELECT iso_weekday, start_minute, end_minute FROM doctor_hours
-          WHERE doctor_id = $1 AND location_id = $2 ORDER BY iso_weekday, start_minute",
-        doctor as DoctorId,
-        location as LocationId
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows.into_iter().map(|r| interval(r.iso_weekday, r.start_minute, r.end_minute)).collect())
+    Ok(doctor_weeks(conn, &[doctor])
+        .await?
+        .into_iter()
+        .filter(|(_, at, _)| *at == location)
+        .map(|(_, _, interval)| interval)
+        .collect())
 }
 
 /// Every doctor's week at a location, keyed by doctor (the day board).

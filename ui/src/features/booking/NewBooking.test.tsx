@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { centre } from "../../test/fixtures";
+import { centre, olena } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
 import { AccessContext } from "../../access";
 
@@ -32,17 +32,6 @@ const slots = [
   { startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T09:30:00Z" },
   { startsAt: "2030-01-07T09:30:00Z", endsAt: "2030-01-07T10:00:00Z" },
 ];
-const olena = {
-  id: "0190a2b0-0000-7000-8000-000000000001",
-  patientNumber: 17,
-  fullName: "Olena Kovalenko",
-  phone: "+380501112233",
-  email: null,
-  dateOfBirth: "1990-02-01",
-  notes: "",
-  rowVersion: 1,
-  createdAt: "2029-01-01T00:00:00Z",
-};
 const bondar = { subject: { type: "doctor" as const, doctorId: 3 }, name: "Dr Bondar" };
 const draft = { subject: bondar, date: "2030-01-07", minute: 9 * 60 + 40 };
 

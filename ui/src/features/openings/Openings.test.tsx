@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, type Mock } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { centre } from "../../test/fixtures";
+import { centre, olena } from "../../test/fixtures";
 import { renderWithProviders } from "../../test/render";
 import type { Opening } from "../../bindings";
 
@@ -42,17 +42,6 @@ const opening = (startsAt: string, name: string, location = centre()): Opening =
   startsAt,
   endsAt: startsAt.replace(":00:00Z", ":30:00Z"),
 });
-const olena = {
-  id: "0190a2b0-0000-7000-8000-000000000001",
-  patientNumber: 17,
-  fullName: "Olena Kovalenko",
-  phone: "+380501112233",
-  email: null,
-  dateOfBirth: "1990-02-01",
-  notes: "",
-  rowVersion: 1,
-  createdAt: "2029-01-01T00:00:00Z",
-};
 
 function catalogue() {
   (commands.listSpecialties as Mock).mockResolvedValue({

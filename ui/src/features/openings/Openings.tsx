@@ -53,14 +53,15 @@ export function wantedOf(key: string | null): Wanted | null {
   return null;
 }
 
-/** What a person may ask for, grouped for a searchable select: each
- * specialty (any of its doctors), each active doctor, each diagnostic. */
-export function useWantedChoices() {
+/** "Looking for": each specialty (any of its doctors), each active doctor,
+ * each diagnostic, grouped and searchable; typing a name and Enter picks the
+ * first match. The value is a `wantedKey` (`wantedOf` reads it back). */
+export function WantedSelect({ value, onChange, error }: { value: string | null; onChange: (key: string | null) => void; error?: string }) {
   const { t } = useTranslation();
   const specialties = useQuery(read.listSpecialties(false));
   const doctors = useQuery(read.listDoctors({ specialtyId: null, locationId: null, search: null }));
   const diagnostics = useQuery(read.listDiagnostics(false));
-  return [
+  const groups = [
     {
       group: t("openings.specialties"),
       items: (specialties.data ?? []).map((s) => ({ value: `specialty:${s.id}`, label: t("openings.anyOf", { specialty: s.name }) })),
@@ -76,6 +77,20 @@ export function useWantedChoices() {
       items: (diagnostics.data ?? []).map((d) => ({ value: `diagnostic:${d.id}`, label: d.typeName })),
     },
   ];
+  return (
+    <Select
+      label={t("openings.wanted")}
+      placeholder={t("openings.wantedHint")}
+      searchable
+      selectFirstOptionOnChange
+      data-autofocus
+      value={value}
+      onChange={onChange}
+      data={groups}
+      nothingFoundMessage={t("openings.noMatch")}
+      error={error}
+    />
+  );
 }
 
 export interface OpeningsStart {
@@ -130,26 +145,13 @@ export function Openings({
   const fields = fieldErrors(failed);
   const chosenLocation = chosen && locations.data?.find((l) => l.id === chosen.locationId);
 
-  const groups = useWantedChoices();
   const longer = Math.min(days + OPENINGS_DEFAULT_DAYS, OPENINGS_MAX_DAYS);
 
   return (
     <>
       <Drawer opened onClose={onClose} position="right" size="md" title={t("openings.title")}>
         <Stack gap="sm">
-          <Select
-            label={t("openings.wanted")}
-            placeholder={t("openings.wantedHint")}
-            searchable
-            // Typing a name and Enter picks the first match.
-            selectFirstOptionOnChange
-            data-autofocus
-            value={wanted}
-            onChange={setWanted}
-            data={groups}
-            nothingFoundMessage={t("openings.noMatch")}
-            error={fields.wanted}
-          />
+          <WantedSelect value={wanted} onChange={setWanted} error={fields.wanted} />
           <Group grow align="end">
             <Select
               label={t("openings.where")}

@@ -43,7 +43,7 @@ import { useFormats } from "../../format";
 import { uuidv7 } from "../../ids";
 import { shiftDate, todayIn } from "../../dates";
 import { NewBooking } from "../booking/NewBooking";
-import { useWantedChoices, wantedOf } from "../openings/Openings";
+import { WantedSelect, wantedOf } from "../openings/Openings";
 
 /** How long a new entry waits unless changed: two weeks. */
 const DEFAULT_WAIT_DAYS = 14;
@@ -53,7 +53,6 @@ export function AddToWaitlist({ patient, timeZone, onClose }: { patient: Patient
   const { t } = useTranslation();
   const queries = useQueryClient();
   const today = todayIn(timeZone);
-  const choices = useWantedChoices();
   const locations = useQuery(read.listLocations(false));
   const [wanted, setWanted] = useState<string | null>(null);
   const [where, setWhere] = useState<string[]>([]);
@@ -84,17 +83,7 @@ export function AddToWaitlist({ patient, timeZone, onClose }: { patient: Patient
   return (
     <Modal opened onClose={onClose} title={t("waitlist.addFor", { name: patient.fullName })} size="lg">
       <Stack gap="sm">
-        <Select
-          label={t("openings.wanted")}
-          placeholder={t("openings.wantedHint")}
-          searchable
-          selectFirstOptionOnChange
-          data-autofocus
-          value={wanted}
-          onChange={setWanted}
-          data={choices}
-          error={fields.wanted}
-        />
+        <WantedSelect value={wanted} onChange={setWanted} error={fields.wanted} />
         <MultiSelect
           label={t("waitlist.where")}
           placeholder={where.length === 0 ? t("openings.anywhere") : undefined}
