@@ -70,14 +70,16 @@ impl PatientInput {
     }
 }
 
-/// One box searches name, phone and date of birth: digits search phones, a
-/// date (YYYY-MM-DD or DD.MM.YYYY) searches birth dates, anything else names.
+/// One box searches name, phone, patient number and date of birth: digits
+/// search the patient number and phones, a date (YYYY-MM-DD or DD.MM.YYYY)
+/// birth dates, anything else names.
 /// Shorter searches would match half the clinic; the UI waits for this many.
 pub const MIN_SEARCH_CHARS: usize = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatientQuery {
     Name(String),
+    /// A patient number or part of a phone.
     PhoneDigits(String),
     BirthDate(NaiveDate),
 }
@@ -103,7 +105,7 @@ impl PatientQuery {
         }
         let phone_like = text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
         let digits = PhoneNumber::digits(text);
-        if phone_like && digits.len() >= 3 {
+        if phone_like && digits.len() >= MIN_SEARCH_CHARS {
             return Ok(PatientQuery::PhoneDigits(digits));
         }
         Ok(PatientQuery::Name(text.to_string()))
@@ -136,6 +138,7 @@ mod tests {
             PatientQuery::parse("01.02.1990").unwrap(),
             PatientQuery::BirthDate(NaiveDate::from_ymd_opt(1990, 2, 1).unwrap())
         );
+        assert_eq!(PatientQuery::parse("42").unwrap(), PatientQuery::PhoneDigits("42".into()));
         assert!(PatientQuery::parse("a").is_err());
     }
 

@@ -171,16 +171,27 @@ impl LocalStore {
         body.map(|b| from_json(&b)).transpose()
     }
 
-    /// The same search as the server's (name fragment, phone digits or date
-    /// of birth), over the patients this station holds.
+    /// The same search as the server's (`repo::patients::search`) over the
+    /// patients this station holds: names starting with the text, then a
+    /// word starting with it, then containing it; digits the patient number,
+    /// then phones; or a date of birth.
     pub async fn search_patients(&self, query: &PatientQuery, limit: i64) -> AppResult<Vec<Patient>> {
         let (sql, value) = match query {
-            PatientQuery::Name(name) => ("instr(search_name, ?1) > 0", name.to_lowercase()),
-            PatientQuery::PhoneDigits(digits) => ("instr(phone_digits, ?1) > 0", digits.clone()),
-            PatientQuery::BirthDate(date) => ("date_of_birth = ?1", date.to_string()),
+            PatientQuery::Name(name) => (
+                "instr(search_name, ?1) > 0
+                 ORDER BY CASE WHEN substr(search_name, 1, length(?1)) = ?1 THEN 1
+                               WHEN instr(' ' || search_name, ' ' || ?1) > 0 THEN 2 ELSE 3 END",
+                name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+            ),
+            PatientQuery::PhoneDigits(digits) => (
+                "instr(phone_digits, ?1) > 0 OR json_extract(body, '$.patientNumber') = CAST(?1 AS INTEGER)
+                 ORDER BY json_extract(body, '$.patientNumber') = CAST(?1 AS INTEGER) DESC",
+                digits.clone(),
+            ),
+            PatientQuery::BirthDate(date) => ("date_of_birth = ?1 ORDER BY date_of_birth", date.to_string()),
         };
         let rows: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT body FROM patients WHERE {sql} ORDER BY search_name LIMIT ?2"))
+            sqlx::query_scalar(&format!("SELECT body FROM patients WHERE {sql}, search_name LIMIT ?2"))
                 .bind(value)
                 .bind(limit)
                 .fetch_all(&self.pool)

@@ -3,9 +3,10 @@ use clinic_domain::availability::Busy;
 use clinic_domain::bookings::{
     Booking, BookingStatus, BookingSubject, CancelKind, ChangeNote, ClinicPolicy, StatusChange, StatusFacts, VisitTime,
 };
+use clinic_domain::catalogue::Location;
 use clinic_domain::ids::{BookingId, DiagnosticId, DoctorId, LocationId, PatientId};
 use clinic_domain::values::{parse_time_zone, Money};
-use clinic_domain::AppResult;
+use clinic_domain::{AppError, AppResult, Entity};
 use sqlx::PgConnection;
 
 use crate::error::DbResultExt;
@@ -23,6 +24,11 @@ pub struct NewBooking<'a> {
     pub rescheduled_from: Option<BookingId>,
     /// A manager's reason for booking over the rules ("book anyway").
     pub override_reason: Option<&'a str>,
+    /// What the returned booking shows: its location (and zone) and the
+    /// doctor's or diagnostic's name.
+    pub location: &'a Location,
+    pub zone: chrono_tz::Tz,
+    pub subject_name: &'a str,
 }
 
 /// Bookings of one doctor (at any location) or of one diagnostic at one
@@ -34,16 +40,10 @@ pub struct NewBooking<'a> {
 /// for one hour queued behind each other for minutes). The constraint stays
 /// the guarantee; the turn only orders the contenders.
 pub async fn take_turn(conn: &mut PgConnection, subject: BookingSubject, location: LocationId) -> AppResult<()> {
-    let resource = match subject {
-        BookingSubject::Doctor { doctor_id } => format!("clinic booking: doctor {doctor_id}"),
-        BookingSubject::Diagnostic { diagnostic_id } => {
-            format!("clinic booking: diagnostic {diagnostic_id} at {location}")
-        }
-    };
     // pg_advisory_xact_lock returns void, which a query cannot hand back.
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "turns!" FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS turn"#,
-        resource
+        turn_key(subject, location)
     )
     .fetch_one(conn)
     .await
@@ -51,9 +51,54 @@ pub async fn take_turn(conn: &mut PgConnection, subject: BookingSubject, locatio
     Ok(())
 }
 
-/// Inserts the booking; the database records its author and its first
-/// status-history entry.
-pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()> {
+fn turn_key(subject: BookingSubject, location: LocationId) -> String {
+    match subject {
+        BookingSubject::Doctor { doctor_id } => format!("clinic booking: doctor {doctor_id}"),
+        BookingSubject::Diagnostic { diagnostic_id } => {
+            format!("clinic booking: diagnostic {diagnostic_id} at {location}")
+        }
+    }
+}
+
+/// Opens a booking's transaction in one round trip: records who enters it
+/// at the station (as `enter_as`), waits for the resource's turn (as
+/// [`take_turn`]) and tells whether a booking with this id exists already
+/// (a repeated request). What is busy must be read after this statement:
+/// its snapshot predates the wait.
+pub async fn open_booking(
+    conn: &mut PgConnection,
+    entered_by: &str,
+    subject: BookingSubject,
+    location: LocationId,
+    id: BookingId,
+) -> AppResult<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM bookings WHERE booking_id = $3) AS "booked!"
+             FROM (SELECT set_config('clinic.entered_by', $1, true),
+                          pg_advisory_xact_lock(hashtextextended($2, 0))) AS opened"#,
+        entered_by,
+        turn_key(subject, location),
+        id as BookingId
+    )
+    .fetch_one(conn)
+    .await
+    .db()
+}
+
+/// What the insert hands back that the caller does not already know.
+struct Inserted {
+    patient_name: String,
+    patient_number: i32,
+    status: BookingStatus,
+    created_by: String,
+    entered_by: Option<String>,
+    created_at: DateTime<Utc>,
+    row_version: i32,
+}
+
+/// Inserts the booking and returns it as a read would (the database records
+/// its author and its first status-history entry), in one statement.
+pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>, now: DateTime<Utc>) -> AppResult<Booking> {
     let (doctor, diagnostic) = match b.subject {
         BookingSubject::Doctor { doctor_id } => (Some(doctor_id.0), None),
         BookingSubject::Diagnostic { diagnostic_id } => (None, Some(diagnostic_id.0)),
@@ -62,10 +107,18 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
     // grant, which only managers have.
     let inserted = match b.override_reason {
         None => {
-            sqlx::query!(
-                "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
-                                   starts_at, ends_at, price, patient_message, rescheduled_from)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            sqlx::query_as!(
+                Inserted,
+                r#"WITH made AS (
+                     INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id,
+                                           diagnostic_lane, starts_at, ends_at, price, patient_message,
+                                           rescheduled_from)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     RETURNING patient_id, status, created_by, entered_by, created_at, row_version)
+                   SELECT p.full_name AS patient_name, p.patient_number, made.status AS "status: BookingStatus",
+                          made.created_by, NULLIF(made.entered_by, made.created_by) AS entered_by,
+                          made.created_at, made.row_version
+                     FROM made JOIN patients p ON p.patient_id = made.patient_id"#,
                 b.id as BookingId,
                 b.patient_id as PatientId,
                 b.location_id as LocationId,
@@ -78,14 +131,22 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
                 b.patient_message,
                 b.rescheduled_from as Option<BookingId>
             )
-            .execute(&mut *conn)
+            .fetch_optional(&mut *conn)
             .await
         }
         Some(reason) => {
-            sqlx::query!(
-                "INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id, diagnostic_lane,
-                                   starts_at, ends_at, price, patient_message, rescheduled_from, override_reason)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            sqlx::query_as!(
+                Inserted,
+                r#"WITH made AS (
+                     INSERT INTO bookings (booking_id, patient_id, location_id, doctor_id, diagnostic_id,
+                                           diagnostic_lane, starts_at, ends_at, price, patient_message,
+                                           rescheduled_from, override_reason)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                     RETURNING patient_id, status, created_by, entered_by, created_at, row_version)
+                   SELECT p.full_name AS patient_name, p.patient_number, made.status AS "status: BookingStatus",
+                          made.created_by, NULLIF(made.entered_by, made.created_by) AS entered_by,
+                          made.created_at, made.row_version
+                     FROM made JOIN patients p ON p.patient_id = made.patient_id"#,
                 b.id as BookingId,
                 b.patient_id as PatientId,
                 b.location_id as LocationId,
@@ -99,12 +160,46 @@ pub async fn insert(conn: &mut PgConnection, b: &NewBooking<'_>) -> AppResult<()
                 b.rescheduled_from as Option<BookingId>,
                 reason
             )
-            .execute(&mut *conn)
+            .fetch_optional(&mut *conn)
             .await
         }
     };
-    inserted.db()?;
-    Ok(())
+    // No row: the patient is not one this login may read (the foreign key
+    // refuses unknown ones before that).
+    let made = inserted.db()?.ok_or_else(|| AppError::not_found(Entity::Patient, b.patient_id))?;
+    let mut booking = Booking {
+        id: b.id,
+        patient_id: b.patient_id,
+        patient_name: made.patient_name,
+        patient_number: made.patient_number,
+        location_id: b.location_id,
+        location_name: b.location.name.clone(),
+        subject: b.subject,
+        subject_name: b.subject_name.to_string(),
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        price: b.price,
+        status: made.status,
+        // Its first history entry, written in the same transaction.
+        status_since: Some(made.created_at),
+        allowed_actions: vec![],
+        holds_slot: false,
+        accepts_results: false,
+        can_reschedule: false,
+        can_rate: false,
+        patient_message: b.patient_message.to_string(),
+        rescheduled_from: b.rescheduled_from,
+        moved_to: None,
+        previous_status: None,
+        created_by: made.created_by,
+        entered_by: made.entered_by,
+        created_at: made.created_at,
+        row_version: made.row_version,
+        provisional: false,
+        override_reason: b.override_reason.map(str::to_string),
+    };
+    booking.apply_rules(b.zone, now);
+    Ok(booking)
 }
 
 /// Tells the status-history trigger why the next status change happens
@@ -222,15 +317,44 @@ pub enum Select {
     Patient(PatientId),
 }
 
+/// A booking as read, before its rules are applied.
+struct BookingRow {
+    id: BookingId,
+    patient_id: PatientId,
+    patient_name: String,
+    patient_number: i32,
+    location_id: LocationId,
+    location_name: String,
+    time_zone: String,
+    doctor_id: Option<i32>,
+    diagnostic_id: Option<i32>,
+    subject_name: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    price: sqlx::types::Decimal,
+    status: BookingStatus,
+    patient_message: String,
+    status_since: Option<DateTime<Utc>>,
+    previous_status: Option<BookingStatus>,
+    moved_to: Option<BookingId>,
+    rescheduled_from: Option<BookingId>,
+    created_by: String,
+    entered_by: Option<String>,
+    created_at: DateTime<Utc>,
+    row_version: i32,
+    override_reason: Option<String>,
+}
+
 /// Bookings with the names staff see; a patient's newest first, otherwise by time.
 /// Each booking carries what its rules allow at `now` (`Booking::apply_rules`).
 pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) -> AppResult<Vec<Booking>> {
-    let (one, location, from, to, patient) = match which {
-        Select::One(id) => (Some(id.0), None, None, None, None),
-        Select::LocationRange { location, from, to } => (None, Some(location.0), Some(from), Some(to), None),
-        Select::Patient(p) => (None, None, None, None, Some(p.0)),
+    let (one, patient) = match which {
+        Select::One(id) => (Some(id.0), None),
+        Select::LocationRange { location, from, to } => return day(conn, location, from, to, now).await,
+        Select::Patient(p) => (None, Some(p.0)),
     };
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        BookingRow,
         r#"SELECT b.booking_id AS "id: BookingId", b.patient_id AS "patient_id: PatientId",
                   p.full_name AS patient_name, p.patient_number,
                   b.location_id AS "location_id: LocationId", l.name AS location_name, l.time_zone,
@@ -253,61 +377,77 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
              LEFT JOIN LATERAL (SELECT n.booking_id FROM bookings n
                                  WHERE n.rescheduled_from = b.booking_id LIMIT 1) moved ON true
             WHERE ($1::uuid IS NULL OR b.booking_id = $1)
-              AND ($2::int4 IS NULL OR (b.location_id = $2 AND b.starts_at >= $3 AND b.starts_at < $4))
-              AND ($5::uuid IS NULL OR b.patient_id = $5)
-            ORDER BY CASE WHEN $5::uuid IS NULL THEN b.starts_at END,
-                     CASE WHEN $5::uuid IS NOT NULL THEN b.starts_at END DESC,
-                     b.booking_id"#,
+              AND ($2::uuid IS NULL OR b.patient_id = $2)
+            ORDER BY b.starts_at DESC, b.booking_id"#,
         one,
-        location,
-        from,
-        to,
         patient
     )
     .fetch_all(conn)
     .await
     .db()?;
-    rows.into_iter()
-        .map(|r| {
-            let mut booking = Booking {
-                id: r.id,
-                patient_id: r.patient_id,
-                patient_name: r.patient_name,
-                patient_number: r.patient_number,
-                location_id: r.location_id,
-                location_name: r.location_name,
-                subject: subject(r.doctor_id, r.diagnostic_id),
-                subject_name: r.subject_name,
-                starts_at: r.starts_at,
-                ends_at: r.ends_at,
-                price: Money::from_stored(r.price),
-                status: r.status,
-                status_since: r.status_since,
-                allowed_actions: vec![],
-                holds_slot: false,
-                accepts_results: false,
-                can_reschedule: false,
-                can_rate: false,
-                patient_message: r.patient_message,
-                rescheduled_from: r.rescheduled_from,
-                moved_to: r.moved_to,
-                previous_status: r.previous_status,
-                created_by: r.created_by,
-                entered_by: r.entered_by,
-                created_at: r.created_at,
-                row_version: r.row_version,
-                provisional: false,
-                override_reason: r.override_reason,
-            };
-            // A location stored with a zone the app cannot read: its bookings
-            // are still listed (a patient's history), offering no actions.
-            match parse_time_zone("timeZone", &r.time_zone) {
-                Ok(zone) => booking.apply_rules(zone, now),
-                Err(_) => tracing::warn!(location = %booking.location_id, zone = %r.time_zone, "unknown time zone"),
-            }
-            Ok(booking)
-        })
-        .collect()
+    rows.into_iter().map(|r| r.into_booking(now)).collect()
+}
+
+/// A location's bookings starting in `[from, to)`, by time: the day board's.
+/// Its own statement, shaped so only one plan makes sense at any clinic
+/// size: the location's day from its index, then each booking's patient,
+/// names and last status by key (`OFFSET 0` keeps each lookup a lookup,
+/// never a hash of the whole patients table; issue 16).
+async fn day(
+    conn: &mut PgConnection,
+    location: LocationId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Booking>> {
+    let rows = sqlx::query_file_as!(BookingRow, "queries/board_day.sql", location as LocationId, from, to)
+        .fetch_all(conn)
+        .await
+        .db()?;
+    rows.into_iter().map(|r| r.into_booking(now)).collect()
+}
+
+impl BookingRow {
+    fn into_booking(self, now: DateTime<Utc>) -> AppResult<Booking> {
+        let r = self;
+        let mut booking = Booking {
+            id: r.id,
+            patient_id: r.patient_id,
+            patient_name: r.patient_name,
+            patient_number: r.patient_number,
+            location_id: r.location_id,
+            location_name: r.location_name,
+            subject: subject(r.doctor_id, r.diagnostic_id),
+            subject_name: r.subject_name,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            price: Money::from_stored(r.price),
+            status: r.status,
+            status_since: r.status_since,
+            allowed_actions: vec![],
+            holds_slot: false,
+            accepts_results: false,
+            can_reschedule: false,
+            can_rate: false,
+            patient_message: r.patient_message,
+            rescheduled_from: r.rescheduled_from,
+            moved_to: r.moved_to,
+            previous_status: r.previous_status,
+            created_by: r.created_by,
+            entered_by: r.entered_by,
+            created_at: r.created_at,
+            row_version: r.row_version,
+            provisional: false,
+            override_reason: r.override_reason,
+        };
+        // A location stored with a zone the app cannot read: its bookings
+        // are still listed (a patient's history), offering no actions.
+        match parse_time_zone("timeZone", &r.time_zone) {
+            Ok(zone) => booking.apply_rules(zone, now),
+            Err(_) => tracing::warn!(location = %booking.location_id, zone = %r.time_zone, "unknown time zone"),
+        }
+        Ok(booking)
+    }
 }
 
 pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<StatusChange>> {
@@ -329,7 +469,7 @@ pub async fn history(conn: &mut PgConnection, id: BookingId) -> AppResult<Vec<St
 /// longer than the longest slot (`bookings_length_check`, migration 21, says
 /// the same to the database). The index on `starts_at` then bounds a busy
 /// read on both sides, so its cost is the window's, not the history's.
-fn earliest_start(from: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn earliest_start(from: DateTime<Utc>) -> DateTime<Utc> {
     from - chrono::Duration::minutes(i64::from(clinic_domain::values::SLOT_MINUTES.max))
 }
 
@@ -372,16 +512,11 @@ pub async fn busy_for_doctors(
 ) -> AppResult<Vec<(DoctorId, Busy)>> {
     let ids: Vec<i32> = doctors.iter().map(|d| d.0).collect();
     let rows = sqlx::query!(
-        r#"SELECT doctor_id AS "doctor_id!: DoctorId", booking_id AS "id!: BookingId", starts_at AS "starts_at!",
-                  ends_at AS "ends_at!", override_reason IS NOT NULL AS "laneless!", false AS "held!"
-             FROM bookings
+        r#"SELECT doctor_id AS "doctor_id!: DoctorId", id AS "id!: BookingId", starts_at AS "starts_at!",
+                  ends_at AS "ends_at!", laneless AS "laneless!", held AS "held!"
+             FROM busy_times
             WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND starts_at > $4
-              AND status IN ('booked', 'confirmed', 'arrived', 'completed')
-           UNION ALL
-           SELECT doctor_id, hold_id, starts_at, ends_at, true, true
-             FROM slot_holds
-            WHERE doctor_id = ANY($1) AND starts_at < $3 AND ends_at > $2 AND expires_at > now()
-              AND hold_id IS DISTINCT FROM $5"#,
+              AND id IS DISTINCT FROM $5"#,
         &ids,
         from,
         to,
@@ -418,17 +553,12 @@ pub async fn busy_for_diagnostic_at(
 ) -> AppResult<Vec<(LocationId, Busy)>> {
     let ids: Vec<i32> = locations.iter().map(|l| l.0).collect();
     let rows = sqlx::query!(
-        r#"SELECT location_id AS "location_id!: LocationId", booking_id AS "id!: BookingId",
-                  starts_at AS "starts_at!", ends_at AS "ends_at!", diagnostic_lane AS "lane!",
-                  override_reason IS NOT NULL AS "laneless!", false AS "held!"
-             FROM bookings
+        r#"SELECT location_id AS "location_id!: LocationId", id AS "id!: BookingId",
+                  starts_at AS "starts_at!", ends_at AS "ends_at!", lane AS "lane!",
+                  laneless AS "laneless!", held AS "held!"
+             FROM busy_times
             WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3 AND starts_at > $5
-              AND status IN ('booked', 'confirmed', 'arrived', 'completed')
-           UNION ALL
-           SELECT location_id, hold_id, starts_at, ends_at, 0::int2, true, true
-             FROM slot_holds
-            WHERE diagnostic_id = $1 AND location_id = ANY($2) AND starts_at < $4 AND ends_at > $3
-              AND expires_at > now() AND hold_id IS DISTINCT FROM $6"#,
+              AND id IS DISTINCT FROM $6"#,
         diagnostic as DiagnosticId,
         &ids,
         from,
@@ -453,14 +583,6 @@ pub async fn busy_for_diagnostic_at(
             (r.location_id, busy)
         })
         .collect())
-}
-
-/// The id of an existing booking with this id (for idempotent retries).
-pub async fn exists(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
-    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM bookings WHERE booking_id = $1) AS "e!""#, id as BookingId)
-        .fetch_one(conn)
-        .await
-        .db()
 }
 
 /// The clinic's policies (one row, made by the migration).

@@ -8,7 +8,6 @@ use clinic_domain::AppResult;
 use sqlx::PgConnection;
 
 use crate::error::DbResultExt;
-use crate::repo::bookings::subject;
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -52,38 +51,4 @@ pub async fn insert(
 pub async fn release(conn: &mut PgConnection, id: BookingId) -> AppResult<bool> {
     let done = sqlx::query!("DELETE FROM slot_holds WHERE hold_id = $1", id as BookingId).execute(conn).await.db()?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The live holds at a location starting in `[from, to)`.
-pub async fn live_at(
-    conn: &mut PgConnection,
-    location: LocationId,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> AppResult<Vec<SlotHold>> {
-    let rows = sqlx::query!(
-        r#"SELECT hold_id AS "id: BookingId", location_id AS "location_id: LocationId", doctor_id, diagnostic_id,
-                  starts_at, ends_at, held_by, expires_at
-             FROM slot_holds
-            WHERE location_id = $1 AND starts_at >= $2 AND starts_at < $3 AND expires_at > now()
-            ORDER BY starts_at, hold_id"#,
-        location as LocationId,
-        from,
-        to
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SlotHold {
-            id: r.id,
-            location_id: r.location_id,
-            subject: subject(r.doctor_id, r.diagnostic_id),
-            starts_at: r.starts_at,
-            ends_at: r.ends_at,
-            held_by: r.held_by,
-            expires_at: r.expires_at,
-        })
-        .collect())
 }

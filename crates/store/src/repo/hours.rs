@@ -9,7 +9,7 @@ use sqlx::PgConnection;
 
 use crate::error::DbResultExt;
 
-fn interval(weekday: i16, start: i16, end: i16) -> WeeklyInterval {
+pub(crate) fn interval(weekday: i16, start: i16, end: i16) -> WeeklyInterval {
     WeeklyInterval {
         weekday: IsoWeekday::new(weekday as u8).expect("CHECKed weekday"),
         start: WallTime::from_minutes(start.into()).expect("CHECKed minute"),
@@ -57,22 +57,6 @@ pub async fn doctor_week(
         .filter(|(_, at, _)| *at == location)
         .map(|(_, _, interval)| interval)
         .collect())
-}
-
-/// Every doctor's week at a location, keyed by doctor (the day board).
-pub async fn doctor_weeks_at(
-    conn: &mut PgConnection,
-    location: LocationId,
-) -> AppResult<Vec<(DoctorId, WeeklyInterval)>> {
-    let rows = sqlx::query!(
-        r#"SELECT doctor_id AS "doctor_id: DoctorId", iso_weekday, start_minute, end_minute FROM doctor_hours
-            WHERE location_id = $1 ORDER BY doctor_id, iso_weekday, start_minute"#,
-        location as LocationId
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows.into_iter().map(|r| (r.doctor_id, interval(r.iso_weekday, r.start_minute, r.end_minute))).collect())
 }
 
 pub async fn replace_doctor_week(
@@ -164,28 +148,6 @@ pub async fn exceptions(
             ORDER BY on_date, start_minute NULLS FIRST"#,
         location.map(|l| l.0),
         doctor.map(|d| d.0),
-        from,
-        to
-    )
-    .fetch_all(conn)
-    .await
-    .db()?;
-    Ok(rows.into_iter().map(ScheduleException::from).collect())
-}
-
-/// Every doctor's leave on `from..=to` (the day board reads all at once).
-pub async fn leave_between(
-    conn: &mut PgConnection,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> AppResult<Vec<ScheduleException>> {
-    let rows = sqlx::query_as!(
-        ExceptionRow,
-        r#"SELECT schedule_exception_id AS "id: ScheduleExceptionId", kind AS "kind: ExceptionKind",
-                  location_id AS "location_id: LocationId", doctor_id AS "doctor_id: DoctorId",
-                  on_date, start_minute, end_minute, note, created_by
-             FROM schedule_exceptions
-            WHERE on_date BETWEEN $1 AND $2 AND kind = 'leave'"#,
         from,
         to
     )

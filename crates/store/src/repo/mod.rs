@@ -3,7 +3,9 @@
 //! database errors to `AppError` at this boundary.
 
 pub mod audit;
+pub mod board;
 pub mod bookings;
+pub mod calendar;
 pub mod diagnostics;
 pub mod doctors;
 pub mod holds;

@@ -1,7 +1,7 @@
 use clinic_domain::ids::PatientId;
 use clinic_domain::patients::{Patient, PatientQuery, PossibleDuplicate, ValidPatient};
 use clinic_domain::AppResult;
-use sqlx::PgConnection;
+use sqlx::{Connection, PgConnection};
 
 use crate::error::DbResultExt;
 use crate::repo::like_fragment;
@@ -79,33 +79,61 @@ pub async fn update(
 
 /// Search as you type. Names match anywhere (trigram index), names starting
 /// with the text first; phones match on digits; a date matches birth dates.
+/// Patients matching what was typed, the best 50 (or `limit`) first.
+///
+/// By name: those whose name starts with the text, then those with a later
+/// word starting with it (the second or third word: a surname after a first
+/// name, a first name after a surname), then any other name containing it.
+/// The starts read ordered indexes (migrations 27–29) and stop at `limit`;
+/// the containment search (trigram) runs only when they do not fill the
+/// list. The cost follows the list shown, not the clinic's size.
+/// Digits: the patient with that number first, then phones containing them.
 pub async fn search(conn: &mut PgConnection, query: &PatientQuery, limit: i64) -> AppResult<Vec<Patient>> {
     match query {
-        PatientQuery::Name(text) => sqlx::query_as!(
-            Patient,
-            r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
-                      notes, row_version, created_at
-                 FROM patients
-                WHERE full_name ILIKE $1
-                ORDER BY (full_name ILIKE $2) DESC, full_name, patient_number
-                LIMIT $3"#,
-            like_fragment(text),
-            format!("{}%", like_fragment(text).trim_start_matches('%')),
-            limit
-        )
-        .fetch_all(conn)
-        .await
-        .db(),
+        PatientQuery::Name(text) => {
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut found = sqlx::query_file_as!(Patient, "queries/patient_search_name.sql", words, limit)
+                .fetch_all(&mut *conn)
+                .await
+                .db()?;
+            let missing = limit - found.len() as i64;
+            if missing > 0 {
+                // Planned for the text typed each time: a plan made once for
+                // any text (what a reused prepared statement settles on)
+                // cannot know whether the trigram index or a scan suits it.
+                let mut tx = Connection::begin(&mut *conn).await.db()?;
+                sqlx::query!("SET LOCAL plan_cache_mode = force_custom_plan").execute(&mut *tx).await.db()?;
+                let containing = sqlx::query_file_as!(
+                    Patient,
+                    "queries/patient_search_containing.sql",
+                    words,
+                    like_fragment(&words),
+                    missing
+                )
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
+                tx.commit().await.db()?;
+                found.extend(containing);
+            }
+            Ok(found)
+        }
         PatientQuery::PhoneDigits(digits) => sqlx::query_as!(
             Patient,
-            r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
-                      notes, row_version, created_at
-                 FROM patients
-                WHERE phone LIKE $1
-                ORDER BY full_name, patient_number
-                LIMIT $2"#,
+            r#"SELECT patient_id AS "id!: PatientId", patient_number AS "patient_number!", full_name AS "full_name!",
+                      phone, email, date_of_birth, notes AS "notes!", row_version AS "row_version!",
+                      created_at AS "created_at!"
+                 FROM (
+                   (SELECT *, 1 AS rank FROM patients WHERE patient_number = $3)
+                   UNION ALL
+                   (SELECT *, 2 FROM patients
+                     WHERE phone LIKE $1 AND patient_number IS DISTINCT FROM $3
+                     LIMIT $2)
+                   LIMIT $2) hits
+                ORDER BY rank, full_name, patient_number"#,
             format!("%{digits}%"),
-            limit
+            limit,
+            digits.parse::<i32>().ok()
         )
         .fetch_all(conn)
         .await

@@ -23,7 +23,7 @@ use sqlx::{Connection, PgConnection};
 
 use super::catalogue::{inactive, unknown};
 use crate::repo::bookings::ExportedBooking;
-use crate::repo::{bookings, diagnostics, doctors, holds, hours, locations, ratings};
+use crate::repo::{board, bookings, calendar, holds, hours, locations, ratings};
 use crate::{commit, db_error, internal, Clinic};
 
 /// A resource's calendar at a location plus what a booking with it costs.
@@ -31,6 +31,7 @@ struct Terms {
     calendar: ResourceCalendar,
     name: String,
     price: Money,
+    location: Location,
 }
 
 impl Clinic {
@@ -51,9 +52,8 @@ impl Clinic {
     #[tracing::instrument(skip_all, fields(location = %query.location_id))]
     pub async fn free_slots(&self, query: &SlotQuery) -> AppResult<Vec<FreeSlot>> {
         query.validate()?;
-        let mut conn = self.conn().await?;
-        let location = active_location(&mut conn, query.location_id).await?;
-        let terms = load_terms(&mut conn, &location, query.subject, query.from, query.to, None).await?;
+        let terms =
+            load_terms(&mut *self.conn().await?, query.location_id, query.subject, query.from, query.to, None).await?;
         Ok(terms.calendar.free_slots(query.from, query.to, self.now()))
     }
 
@@ -65,24 +65,26 @@ impl Clinic {
         query.validate()?;
         let week = WeeklyInterval::validate_week("week", &query.week)?;
         let mut conn = self.conn().await?;
-        let location = active_location(&mut conn, query.location_id).await?;
         let calendar = match query.doctor_id {
             Some(doctor_id) => {
                 let subject = BookingSubject::Doctor { doctor_id };
-                let mut terms = load_terms(&mut conn, &location, subject, query.from, query.to, None).await?;
+                let mut terms = load_terms(&mut conn, query.location_id, subject, query.from, query.to, None).await?;
                 terms.calendar.resource_week = Some(week);
                 terms.calendar
             }
-            None => ResourceCalendar {
-                time_zone: tz(&location)?,
-                slot_minutes: u16::try_from(location.grid_minutes).map_err(|e| internal(&e))?,
-                location_week: week,
-                location_exceptions: location_exceptions(&mut conn, &location, query.from, query.to).await?,
-                resource_week: None,
-                resource_exceptions: vec![],
-                lanes: 1,
-                busy: vec![],
-            },
+            None => {
+                let location = active_location(&mut conn, query.location_id).await?;
+                ResourceCalendar {
+                    time_zone: tz(&location)?,
+                    slot_minutes: u16::try_from(location.grid_minutes).map_err(|e| internal(&e))?,
+                    location_week: week,
+                    location_exceptions: location_exceptions(&mut conn, &location, query.from, query.to).await?,
+                    resource_week: None,
+                    resource_exceptions: vec![],
+                    lanes: 1,
+                    busy: vec![],
+                }
+            }
         };
         let now = self.now();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -102,64 +104,67 @@ impl Clinic {
     /// Books a slot, checked by the availability engine inside the same
     /// transaction that inserts it. Repeating a request with the same
     /// `booking_id` returns the booking it made.
+    ///
+    /// Five round trips: begin; who, the resource's turn and whether booked
+    /// before; everything the engine needs (`calendar::slot_context`); the
+    /// insert returning the booking; commit.
     #[tracing::instrument(skip_all, fields(booking = %request.booking_id, location = %request.location_id))]
     pub async fn book(&self, request: &BookingRequest, actor: &Actor) -> AppResult<Booking> {
-        crate::retrying_busy!(
+        let message = request.validated_message()?;
+        let booked = crate::retrying_busy!(
             async {
-                let mut tx = self.begin_as(actor).await?;
-                if !bookings::exists(&mut tx, request.booking_id).await? {
-                    self.book_tx(&mut tx, request).await?;
-                    commit(tx).await?;
+                let mut tx = self.begin().await?;
+                let id = request.booking_id;
+                if bookings::open_booking(&mut tx, actor.name(), request.subject, request.location_id, id).await? {
+                    return AppResult::Ok(None);
                 }
-                AppResult::Ok(())
+                let booking = self.book_in(&mut tx, request, &message, None).await?;
+                commit(tx).await?;
+                Ok(Some(booking))
             }
             .await
-        )?;
-        self.get_booking(request.booking_id).await
-    }
-
-    /// [`Clinic::book`] inside the caller's transaction (an online command or
-    /// a station's queued intent).
-    pub(crate) async fn book_tx(&self, tx: &mut PgConnection, request: &BookingRequest) -> AppResult<()> {
-        let message = request.validated_message()?;
-        // A diagnostic with several lanes: two stations may pick the same free
-        // lane at once; the loser retries on the next lane, from a savepoint so
-        // the caller's transaction survives the refused insert.
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
-            match self.book_in(&mut savepoint, request, &message, None).await {
-                Ok(()) => return commit(savepoint).await,
-                Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
-                    savepoint.rollback().await.map_err(db_error)?;
-                    if attempts < 5 && matches!(request.subject, BookingSubject::Diagnostic { .. }) {
-                        continue;
-                    }
-                    return Err(self.explain_taken(tx, request).await);
-                }
-                Err(other) => return Err(other),
+        );
+        match booked {
+            Ok(Some(booking)) => Ok(booking),
+            Ok(None) => self.get_booking(request.booking_id).await,
+            Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
+                Err(self.explain_taken(&mut *self.conn().await?, request).await)
             }
+            Err(other) => Err(other),
         }
     }
 
+    /// [`Clinic::book`] inside a station's queued intent's transaction (who
+    /// entered it already recorded). A refusal by the database leaves that
+    /// transaction to be rolled back; [`Clinic::explain_taken`] says why.
+    pub(crate) async fn book_tx(&self, tx: &mut PgConnection, request: &BookingRequest) -> AppResult<Booking> {
+        let message = request.validated_message()?;
+        bookings::take_turn(tx, request.subject, request.location_id).await?;
+        self.book_in(tx, request, &message, None).await
+    }
+
+    /// Checks and inserts a booking, the resource's turn taken. Every
+    /// station takes the turn before reading what is busy, so the engine's
+    /// check sees every committed booking and hold of the resource; the
+    /// database's exclusion constraints and holds trigger still refuse
+    /// whatever got past it (raw SQL).
     async fn book_in(
         &self,
         conn: &mut PgConnection,
         request: &BookingRequest,
         message: &str,
         rescheduled_from: Option<BookingId>,
-    ) -> AppResult<()> {
+    ) -> AppResult<Booking> {
         let override_reason = request.validated_override()?;
-        let location = active_location(conn, request.location_id).await?;
-        bookings::take_turn(conn, request.subject, location.id).await?;
-        let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
-        let terms = load_terms(conn, &location, request.subject, day, day, Some(request.booking_id)).await?;
+        let day = request.starts_at.date_naive();
+        // The UTC date's neighbours cover the local date wherever the location is.
+        let (from, to) = (day - Duration::days(1), day + Duration::days(1));
+        let terms = load_terms(conn, request.location_id, request.subject, from, to, Some(request.booking_id)).await?;
+        let location = &terms.location;
         let calendar = &terms.calendar;
         let problems = calendar.problems(request.starts_at, self.now());
         let (slot, override_reason) = if problems.is_empty() {
-            let slot =
-                calendar.check(request.starts_at, self.now()).map_err(|p| slot_error(&[p], &terms, &location))?;
+            let slot = calendar.check(request.starts_at, self.now()).map_err(|p| slot_error(&[p], &terms, location))?;
             // Nothing to override: an ordinary booking.
             (slot, None)
         } else {
@@ -171,14 +176,14 @@ impl Clinic {
                     let lane = calendar.lane_at(request.starts_at, ends_at).unwrap_or(1);
                     (FreeSlot { starts_at: request.starts_at, ends_at, lane }, Some(reason))
                 }
-                _ => return Err(slot_error(&problems, &terms, &location)),
+                _ => return Err(slot_error(&problems, &terms, location)),
             }
         };
         let lane = match request.subject {
             BookingSubject::Doctor { .. } => None,
             BookingSubject::Diagnostic { .. } => Some(slot.lane as i16),
         };
-        bookings::insert(
+        let booking = bookings::insert(
             conn,
             &bookings::NewBooking {
                 id: request.booking_id,
@@ -192,36 +197,40 @@ impl Clinic {
                 patient_message: message,
                 rescheduled_from,
                 override_reason: override_reason.as_deref(),
+                location,
+                zone: calendar.time_zone,
+                subject_name: &terms.name,
             },
+            self.now(),
         )
         .await?;
         if let Some(entry) = request.waitlist_entry_id {
             self.close_waitlist_entry(conn, entry, request.patient_id, request.booking_id).await?;
         }
-        Ok(())
+        Ok(booking)
     }
 
     /// Every rule a time breaks for a doctor or diagnostic at a location, and
     /// whether a manager may book it anyway.
     #[tracing::instrument(skip_all, fields(location = %query.location_id))]
     pub async fn slot_check(&self, query: &SlotCheckQuery) -> AppResult<SlotCheck> {
-        let mut conn = self.conn().await?;
-        let location = active_location(&mut conn, query.location_id).await?;
-        let day = query.starts_at.with_timezone(&tz(&location)?).date_naive();
-        let terms = load_terms(&mut conn, &location, query.subject, day, day, None).await?;
+        let day = query.starts_at.date_naive();
+        let (from, to) = (day - Duration::days(1), day + Duration::days(1));
+        let terms = load_terms(&mut *self.conn().await?, query.location_id, query.subject, from, to, None).await?;
         Ok(SlotCheck::of(&terms.calendar, &terms.calendar.problems(query.starts_at, self.now())))
     }
 
     /// After the database refused a booking as overlapping: name what holds
     /// the slot (read committed: the winner's row is visible now).
-    async fn explain_taken(&self, conn: &mut PgConnection, request: &BookingRequest) -> AppError {
+    pub(crate) async fn explain_taken(&self, conn: &mut PgConnection, request: &BookingRequest) -> AppError {
         let explained = async {
-            let location = active_location(conn, request.location_id).await?;
-            let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
-            let terms = load_terms(conn, &location, request.subject, day, day, Some(request.booking_id)).await?;
+            let day = request.starts_at.date_naive();
+            let (from, to) = (day - Duration::days(1), day + Duration::days(1));
+            let terms =
+                load_terms(conn, request.location_id, request.subject, from, to, Some(request.booking_id)).await?;
             Ok::<_, AppError>(match terms.calendar.check(request.starts_at, self.now()) {
-                Err(problem) => slot_error(&[problem], &terms, &location),
-                Ok(_) => taken(&terms, &location, None),
+                Err(problem) => slot_error(&[problem], &terms, &terms.location),
+                Ok(_) => taken(&terms, &terms.location, None),
             })
         };
         match explained.await {
@@ -297,15 +306,16 @@ impl Clinic {
         crate::retrying_busy!(
             async {
                 let mut tx = self.begin_as(actor).await?;
-                self.reschedule_tx(&mut tx, request).await?;
-                commit(tx).await
+                let moved = self.reschedule_tx(&mut tx, request).await?;
+                commit(tx).await?;
+                Ok(moved)
             }
             .await
-        )?;
-        self.get_booking(request.new_booking_id).await
+        )
     }
 
-    pub(crate) async fn reschedule_tx(&self, tx: &mut PgConnection, request: &RescheduleRequest) -> AppResult<()> {
+    /// The new booking, as the move left it.
+    pub(crate) async fn reschedule_tx(&self, tx: &mut PgConnection, request: &RescheduleRequest) -> AppResult<Booking> {
         let reason = optional_text("reason", &request.reason, 512)?;
         let old = bookings::lock(tx, request.booking_id)
             .await?
@@ -329,9 +339,13 @@ impl Clinic {
             &ChangeNote { reason, ..ChangeNote::default() },
         )
         .await?;
+        bookings::take_turn(tx, new_request.subject, new_request.location_id).await?;
         let mut savepoint = Connection::begin(&mut *tx).await.map_err(db_error)?;
         match self.book_in(&mut savepoint, &new_request, &old.patient_message, Some(request.booking_id)).await {
-            Ok(()) => commit(savepoint).await,
+            Ok(booking) => {
+                commit(savepoint).await?;
+                Ok(booking)
+            }
             Err(AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. }) => {
                 savepoint.rollback().await.map_err(db_error)?;
                 Err(self.explain_taken(tx, &new_request).await)
@@ -380,13 +394,19 @@ impl Clinic {
 
     /// One location's day: a column per doctor working there that day (or
     /// holding bookings there) and per diagnostic offered, and the bookings.
+    /// Two statements: the frame (`board::frame`) and the day's bookings.
     #[tracing::instrument(skip_all, fields(location = %location_id, %date))]
     pub async fn day_board(&self, location_id: LocationId, date: NaiveDate) -> AppResult<DayBoard> {
         let mut conn = self.conn().await?;
-        let location = locations::get(&mut conn, location_id)
+        // Holds are kept to the location's day, which needs its zone: the
+        // frame reads them over the widest local day (UTC+14 to UTC−12),
+        // narrowed below.
+        let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc();
+        let (wide_from, wide_to) = (midnight - Duration::hours(14), midnight + Duration::hours(36));
+        let frame = board::frame(&mut conn, location_id, date, wide_from, wide_to)
             .await?
             .ok_or_else(|| AppError::not_found(Entity::Location, location_id))?;
-        let zone = tz(&location)?;
+        let zone = tz(&frame.location)?;
         let (from, to) = local_day(zone, date);
         let day_bookings = bookings::select(
             &mut conn,
@@ -394,36 +414,21 @@ impl Clinic {
             self.now(),
         )
         .await?;
-
-        let location_week = hours::location_week(&mut conn, location_id).await?;
-        let exceptions = hours::exceptions(&mut conn, Some(location_id), None, date, date).await?;
-        let location_exceptions: Vec<_> =
-            exceptions.iter().filter(|e| e.doctor_id.is_none()).map(|e| e.as_date_exception()).collect();
         let base = ResourceCalendar {
             time_zone: zone,
             slot_minutes: 60,
-            location_week,
-            location_exceptions,
+            location_week: frame.location_week,
+            location_exceptions: frame.location_exceptions,
             resource_week: None,
             resource_exceptions: vec![],
             lanes: 1,
             busy: vec![],
         };
-
         let mut columns = Vec::new();
-        let weeks = hours::doctor_weeks_at(&mut conn, location_id).await?;
-        let leave = hours::leave_between(&mut conn, date, date).await?;
-        let filter = clinic_domain::catalogue::DoctorFilter { location_id: Some(location_id), ..Default::default() };
-        for doctor in doctors::list(&mut conn, &filter).await? {
-            let week: Vec<_> = weeks.iter().filter(|(d, _)| *d == doctor.id).map(|(_, w)| *w).collect();
+        for doctor in frame.doctors {
             let calendar = ResourceCalendar {
-                resource_week: Some(week),
-                resource_exceptions: leave
-                    .iter()
-                    .chain(exceptions.iter())
-                    .filter(|e| e.doctor_id == Some(doctor.id))
-                    .map(|e| e.as_date_exception())
-                    .collect(),
+                resource_week: Some(doctor.week),
+                resource_exceptions: doctor.exceptions,
                 ..base.clone()
             };
             let open = spans(&calendar, date);
@@ -440,18 +445,18 @@ impl Clinic {
                 open,
             });
         }
-        for (diagnostic, capacity) in diagnostics::offered_at(&mut conn, location_id).await? {
+        for diagnostic in frame.diagnostics {
             columns.push(BoardColumn {
                 subject: BookingSubject::Diagnostic { diagnostic_id: diagnostic.id },
                 name: diagnostic.type_name,
                 detail: String::new(),
                 slot_minutes: diagnostic.slot_minutes,
-                lanes: capacity,
+                lanes: diagnostic.capacity,
                 open: spans(&base, date),
             });
         }
-        let holds = holds::live_at(&mut conn, location_id, from, to).await?;
-        Ok(DayBoard { location, date, columns, bookings: day_bookings, holds })
+        let holds = frame.holds.into_iter().filter(|h| h.starts_at >= from && h.starts_at < to).collect();
+        Ok(DayBoard { location: frame.location, date, columns, bookings: day_bookings, holds })
     }
 
     /// Holds a free time while on the phone (until the clinic's
@@ -460,16 +465,17 @@ impl Clinic {
     #[tracing::instrument(skip_all, fields(hold = %request.hold_id, location = %request.location_id))]
     pub async fn hold(&self, request: &HoldRequest, actor: &Actor) -> AppResult<SlotHold> {
         let mut tx = self.begin_as(actor).await?;
-        let location = active_location(&mut tx, request.location_id).await?;
-        bookings::take_turn(&mut tx, request.subject, location.id).await?;
-        let day = request.starts_at.with_timezone(&tz(&location)?).date_naive();
-        let terms = load_terms(&mut tx, &location, request.subject, day, day, Some(request.hold_id)).await?;
+        bookings::take_turn(&mut tx, request.subject, request.location_id).await?;
+        let day = request.starts_at.date_naive();
+        let (from, to) = (day - Duration::days(1), day + Duration::days(1));
+        let terms = load_terms(&mut tx, request.location_id, request.subject, from, to, Some(request.hold_id)).await?;
         let slot = terms
             .calendar
             .check(request.starts_at, self.now())
-            .map_err(|problem| slot_error(&[problem], &terms, &location))?;
+            .map_err(|problem| slot_error(&[problem], &terms, &terms.location))?;
         let hold =
-            holds::insert(&mut tx, request.hold_id, location.id, request.subject, slot.starts_at, slot.ends_at).await?;
+            holds::insert(&mut tx, request.hold_id, request.location_id, request.subject, slot.starts_at, slot.ends_at)
+                .await?;
         commit(tx).await?;
         Ok(hold)
     }
@@ -513,82 +519,56 @@ async fn active_location(conn: &mut PgConnection, id: LocationId) -> AppResult<L
 }
 
 /// Everything the engine needs for `subject` at `location` around local
-/// dates `from..=to`, and the booking's price.
+/// dates `from..=to`, the booking's price, and the location: one statement.
 async fn load_terms(
     conn: &mut PgConnection,
-    location: &Location,
+    location: LocationId,
     subject: BookingSubject,
     from: NaiveDate,
     to: NaiveDate,
     own_hold: Option<BookingId>,
 ) -> AppResult<Terms> {
-    let zone = tz(location)?;
-    let location_week = hours::location_week(conn, location.id).await?;
-    // One day of margin each side: a local date spans up to 14 h either side of UTC.
-    let (busy_from, busy_to) = (local_day(zone, from).0 - Duration::days(1), local_day(zone, to).1 + Duration::days(1));
-    match subject {
-        BookingSubject::Doctor { doctor_id } => {
-            let terms = doctors::booking_terms(conn, doctor_id, location.id)
-                .await?
-                .ok_or_else(|| unknown("subject", "doctor"))?;
-            if !terms.is_active {
-                return Err(inactive("subject", "doctor"));
-            }
-            if !terms.works_there {
-                return Err(AppError::validation(
-                    "subject",
-                    ValidationCode::NotOffered,
-                    format!("{} does not work at {}", terms.full_name, location.name),
-                ));
-            }
-            let exceptions = hours::exceptions(conn, Some(location.id), Some(doctor_id), from, to).await?;
-            let (resource, location_only): (Vec<_>, Vec<_>) = exceptions.iter().partition(|e| e.doctor_id.is_some());
-            Ok(Terms {
-                calendar: ResourceCalendar {
-                    time_zone: zone,
-                    slot_minutes: terms.slot_minutes,
-                    location_week,
-                    location_exceptions: location_only.iter().map(|e| e.as_date_exception()).collect(),
-                    resource_week: Some(hours::doctor_week(conn, doctor_id, location.id).await?),
-                    resource_exceptions: resource.iter().map(|e| e.as_date_exception()).collect(),
-                    lanes: 1,
-                    busy: bookings::busy_for_doctor(conn, doctor_id, busy_from, busy_to, own_hold).await?,
-                },
-                name: terms.full_name,
-                price: terms.price,
-            })
-        }
-        BookingSubject::Diagnostic { diagnostic_id } => {
-            let terms = diagnostics::booking_terms(conn, diagnostic_id, location.id)
-                .await?
-                .ok_or_else(|| unknown("subject", "diagnostic"))?;
-            if !terms.is_active {
-                return Err(inactive("subject", "diagnostic"));
-            }
-            let Some(lanes) = terms.capacity else {
-                return Err(AppError::validation(
-                    "subject",
-                    ValidationCode::NotOffered,
-                    format!("{} is not offered at {}", terms.type_name, location.name),
-                ));
-            };
-            Ok(Terms {
-                calendar: ResourceCalendar {
-                    time_zone: zone,
-                    slot_minutes: terms.slot_minutes,
-                    location_week,
-                    location_exceptions: location_exceptions(conn, location, from, to).await?,
-                    resource_week: None,
-                    resource_exceptions: vec![],
-                    lanes,
-                    busy: bookings::busy_for_diagnostic(conn, diagnostic_id, location.id, busy_from, busy_to, own_hold)
-                        .await?,
-                },
-                name: terms.type_name,
-                price: terms.price,
-            })
-        }
+    let context = calendar::slot_context(conn, location, subject, from, to, own_hold)
+        .await?
+        .ok_or_else(|| unknown("locationId", "location"))?;
+    let location = context.location;
+    if !location.is_active {
+        return Err(inactive("locationId", "location"));
     }
+    let (kind, not_here) = match subject {
+        BookingSubject::Doctor { .. } => ("doctor", "does not work at"),
+        BookingSubject::Diagnostic { .. } => ("diagnostic", "is not offered at"),
+    };
+    let terms = context.subject.ok_or_else(|| unknown("subject", kind))?;
+    if !terms.is_active {
+        return Err(inactive("subject", kind));
+    }
+    let Some(lanes) = terms.places else {
+        return Err(AppError::validation(
+            "subject",
+            ValidationCode::NotOffered,
+            format!("{} {not_here} {}", terms.name, location.name),
+        ));
+    };
+    let resource_week = match subject {
+        BookingSubject::Doctor { .. } => Some(context.resource_week),
+        BookingSubject::Diagnostic { .. } => None,
+    };
+    Ok(Terms {
+        calendar: ResourceCalendar {
+            time_zone: tz(&location)?,
+            slot_minutes: terms.slot_minutes,
+            location_week: context.location_week,
+            location_exceptions: context.location_exceptions,
+            resource_week,
+            resource_exceptions: context.resource_exceptions,
+            lanes,
+            busy: context.busy,
+        },
+        name: terms.name,
+        price: terms.price,
+        location,
+    })
 }
 
 /// The location's own closures and extra hours (not any doctor's) on `from..=to`.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clinic_domain::ids::{LocationId, ResultId};
 use clinic_domain::intents::{Intent, IntentAnswer, IntentOutcome, QueuedIntent};
 use clinic_domain::patients::Patient;
-use clinic_domain::{Actor, AppError, AppResult, Entity, ValidationCode};
+use clinic_domain::{Actor, AppError, AppResult, ConflictCode, Entity, ValidationCode};
 use sqlx::PgConnection;
 
 use clinic_domain::availability::local_day;
@@ -73,12 +73,26 @@ impl Clinic {
             }
             Err(error) if IntentOutcome::is_rejection(&error) => {
                 tx.rollback().await.map_err(crate::db_error)?;
-                let outcome = IntentOutcome::Rejected { error };
+                let outcome = IntentOutcome::Rejected { error: self.explained(&queued.intent, error).await };
                 sync::record_rejection(&mut *self.conn().await?, queued, &outcome).await?;
                 // Another push of the same intent may have recorded first.
                 Ok((self.recorded_outcome(queued).await?, None))
             }
             Err(other) => Err(other),
+        }
+    }
+
+    /// A booking the database itself refused as overlapping (its
+    /// transaction is gone), said as the engine says it: what holds the time.
+    async fn explained(&self, intent: &Intent, error: AppError) -> AppError {
+        let taken =
+            matches!(error, AppError::Conflict { code: ConflictCode::SlotTaken, conflicting_booking_id: None, .. });
+        match intent {
+            Intent::Book { request } if taken => match self.conn().await {
+                Ok(mut conn) => self.explain_taken(&mut conn, request).await,
+                Err(_) => error,
+            },
+            _ => error,
         }
     }
 
@@ -141,9 +155,11 @@ impl Clinic {
             Intent::CreatePatient { patient_id, input } => {
                 self.create_patient_tx(tx, *patient_id, input).await.map(|p| Some(IntentAnswer::Patient(p)))
             }
-            Intent::Book { request } => self.book_tx(tx, request).await.map(|()| None),
+            Intent::Book { request } => self.book_tx(tx, request).await.map(|b| Some(IntentAnswer::Booking(b))),
             Intent::ChangeStatus { request } => self.change_status_tx(tx, request).await.map(|()| None),
-            Intent::Reschedule { request } => self.reschedule_tx(tx, request).await.map(|()| None),
+            Intent::Reschedule { request } => {
+                self.reschedule_tx(tx, request).await.map(|b| Some(IntentAnswer::Booking(b)))
+            }
             Intent::Rate { input } => self.record_rating_tx(tx, input).await.map(|r| Some(IntentAnswer::Rating(r))),
             Intent::AttachResult { result_id, booking_id, file_name } => {
                 let bytes = file.ok_or_else(|| missing_file(*result_id))?;

@@ -11,6 +11,7 @@ mod demo;
 mod holds;
 mod intents;
 mod openings;
+mod plans;
 mod results;
 mod security;
 mod waitlist;
