@@ -86,15 +86,24 @@ pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgCon
 }
 
 /// A pool for the station: few connections (a clinic has many stations and
-/// PostgreSQL's connection limit is shared), a short connect timeout.
+/// PostgreSQL's connection limit is shared), a short connect timeout, and
+/// the connections a burst opened closed again once idle: a quiet desk
+/// keeps the one its heartbeat uses each second, besides its listener
+/// (docs/deployment.md sizes a server from that).
 pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
-        .max_connections(5)
+        .max_connections(MAX_CONNECTIONS)
         .min_connections(0)
+        .idle_timeout(IDLE_CLOSE)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await
 }
+
+/// Connections one desk's pool opens at most (its listener is one more).
+pub const MAX_CONNECTIONS: u32 = 5;
+/// How long a pooled connection may sit unused before it is closed.
+pub const IDLE_CLOSE: Duration = Duration::from_secs(30);
 
 /// Refuses to send `password` to a server that asks for it in clear text
 /// or as MD5 (see `preflight`).

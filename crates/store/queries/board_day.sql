@@ -13,9 +13,8 @@ SELECT b.booking_id AS "id: BookingId", b.patient_id AS "patient_id: PatientId",
   JOIN locations l ON l.location_id = b.location_id
   CROSS JOIN LATERAL (SELECT full_name, patient_number FROM patients
                        WHERE patient_id = b.patient_id OFFSET 0) p
-  LEFT JOIN LATERAL (SELECT full_name FROM doctors WHERE doctor_id = b.doctor_id OFFSET 0) d ON true
-  LEFT JOIN LATERAL (SELECT type_name FROM diagnostics
-                      WHERE diagnostic_id = b.diagnostic_id OFFSET 0) g ON true
+  LEFT JOIN doctors d ON d.doctor_id = b.doctor_id
+  LEFT JOIN diagnostics g ON g.diagnostic_id = b.diagnostic_id
   LEFT JOIN LATERAL (SELECT c.from_status, c.changed_at FROM booking_status_changes c
                       WHERE c.booking_id = b.booking_id
                       ORDER BY c.changed_at DESC, c.booking_status_change_id DESC LIMIT 1) last ON true

@@ -390,9 +390,9 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
 
 /// A location's bookings starting in `[from, to)`, by time: the day board's.
 /// Its own statement, shaped so only one plan makes sense at any clinic
-/// size: the location's day from its index, then each booking's patient,
-/// names and last status by key (`OFFSET 0` keeps each lookup a lookup,
-/// never a hash of the whole patients table; issue 16).
+/// size: the location's day from its index, then each booking's patient
+/// and last status by key (`OFFSET 0` keeps the patient a look-up, never a
+/// hash of the whole patients table; issue 16).
 async fn day(
     conn: &mut PgConnection,
     location: LocationId,
