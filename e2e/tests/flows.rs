@@ -274,7 +274,10 @@ async fn a_visit_from_booked_to_rated() {
         .expect("a click on the fifth star");
     desk.fill("Comment", "Attentive and clear").await;
     desk.click_button("Save rating").await;
-    desk.see("Attentive and clear").await;
+    // Saved: the comment shown as text, not the field it was typed in (the
+    // field shows it at once; reading the server before the save answered
+    // raced under a loaded machine).
+    desk.find("//*[@role='dialog']//p[contains(., 'Attentive and clear')]").await;
 
     let stored = desk.clinic.get_booking(visit.id).await.expect("the booking");
     assert_eq!(stored.status, BookingStatus::Completed);

@@ -6,7 +6,7 @@
 //!
 //! Each simulated desk is what a station keeps open against the server: the
 //! station's own pool (`connection::open_pool`: at most 5 connections,
-//! idle ones closed after 30 s), its change listener (`live::listen`), the
+//! retired after two minutes or 30 s idle), its change listener (`live::listen`), the
 //! sync task's heartbeat (a ping a second) and periodic pull (its
 //! location's changes every 30 s), and on every change notification a
 //! refetch of its day board. A share of the desks is busy: day boards,
@@ -242,7 +242,8 @@ async fn run(cluster: &LocalCluster) {
     let refreshed = refresh.lock().unwrap().len();
     let busy_pulls = std::mem::take(&mut *pulls.lock().unwrap());
     let busy_pings = std::mem::take(&mut *pings.lock().unwrap());
-    tokio::time::sleep(clinic_station::connection::IDLE_CLOSE + Duration::from_secs(5)).await;
+    let quiet_for = clinic_station::connection::LIFETIME + Duration::from_secs(10);
+    tokio::time::sleep(quiet_for).await;
     let quiet = server_figures(&superuser, &database).await;
 
     println!("| what | figure |");
@@ -251,13 +252,13 @@ async fn run(cluster: &LocalCluster) {
     println!("| connections, peak while {active} desks were busy | {} |", peak.connections);
     println!(
         "| connections, quiet again ({} s after the busy minute) | {} ({:.2} a desk) |",
-        (clinic_station::connection::IDLE_CLOSE + Duration::from_secs(7)).as_secs(),
+        (quiet_for + Duration::from_secs(2)).as_secs(),
         quiet.connections,
         quiet.connections as f64 / desks as f64
     );
     println!(
-        "| server memory (PSS of every postgres process): quiet / peak | {:.0} MiB / {:.0} MiB |",
-        settled.pss_mib, peak.pss_mib
+        "| server memory (PSS of every postgres process): quiet before / busy peak / quiet after | {:.0} / {:.0} / {:.0} MiB |",
+        settled.pss_mib, peak.pss_mib, quiet.pss_mib
     );
     println!("| bookings made | {booked}; boards refetched at the watching desks: {refreshed} |");
     println!(

@@ -87,14 +87,17 @@ pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgCon
 
 /// A pool for the station: few connections (a clinic has many stations and
 /// PostgreSQL's connection limit is shared), a short connect timeout, and
-/// the connections a burst opened closed again once idle: a quiet desk
-/// keeps the one its heartbeat uses each second, besides its listener
-/// (docs/deployment.md sizes a server from that).
+/// the connections a burst opened closed again: a quiet desk keeps the one
+/// its heartbeat uses each second, besides its listener (docs/deployment.md
+/// sizes a server from that). The pool hands its idle connections out in
+/// turn, so a heartbeat a second keeps every one of them from ever being
+/// idle for long; a connection's lifetime retires them instead.
 pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .min_connections(0)
         .idle_timeout(IDLE_CLOSE)
+        .max_lifetime(LIFETIME)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await
@@ -104,6 +107,11 @@ pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error>
 pub const MAX_CONNECTIONS: u32 = 5;
 /// How long a pooled connection may sit unused before it is closed.
 pub const IDLE_CLOSE: Duration = Duration::from_secs(30);
+/// A pooled connection is closed when returned after this long (and opened
+/// again only if needed): a quiet desk is back to one within about this
+/// time after a burst, at the cost of one new connection per desk this
+/// often.
+pub const LIFETIME: Duration = Duration::from_secs(120);
 
 /// Refuses to send `password` to a server that asks for it in clear text
 /// or as MD5 (see `preflight`).

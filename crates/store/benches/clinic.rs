@@ -162,6 +162,8 @@ async fn measure_all(pool: sqlx::PgPool, desk: sqlx::PgPool, scale: u32) {
 
     // Floors: the repository's own SQL files, run raw on one connection.
     let raw = &mut desk.acquire().await.expect("a raw connection");
+    // Planned as the app runs them: generically (`Clinic::begin_generic`).
+    sqlx::query("SET plan_cache_mode = force_generic_plan").execute(&mut **raw).await.unwrap();
     let (day_from, day_to) = clinic_domain::availability::local_day(chrono_tz::Europe::Kyiv, today);
 
     let mut r = rng.clone();

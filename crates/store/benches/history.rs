@@ -5,11 +5,11 @@
 //!
 //!     cargo bench -p clinic-store --bench history
 //!
-//! The demo clinic at scale 1 (28 days of past bookings, 14 ahead) in a
-//! fresh database; its past is copied back in steps of 28 days (same
-//! doctors, diagnostics, lanes and density, completed) to 3 and then 39
-//! copies. Each figure is 300 runs after 20 warm-up, as the bench's staff
-//! login, through the same `Clinic` services the app calls.
+//! The demo clinic at scale 1 (28 days of past bookings, 14 ahead); its past
+//! copied back in steps of 28 days (same doctors, diagnostics, lanes and
+//! density) 3 times in one database and 39 times in a copy of it. The two
+//! are measured in alternating rounds (300 runs each in all), as the
+//! bench's staff login, through the same `Clinic` services the app calls.
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -27,8 +27,10 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
 
-const RUNS: usize = 300;
-const WARM_UP: usize = 20;
+/// Rounds of each database, alternating; runs a round after its warm-up.
+const ROUNDS: u64 = 6;
+const RUNS: usize = 50;
+const WARM_UP: usize = 10;
 const LOGIN: &str = "bench.history";
 
 fn main() {
@@ -48,34 +50,57 @@ fn main() {
 
 async fn run(cluster: &LocalCluster) {
     let mut admin = cluster.connect_options("postgres").connect().await.unwrap();
-    sqlx::query("DROP DATABASE IF EXISTS history WITH (FORCE)").execute(&mut admin).await.unwrap();
-    sqlx::query("CREATE DATABASE history").execute(&mut admin).await.unwrap();
-    let mut owner = cluster.connect_options("history").connect().await.unwrap();
+    for db in ["history_long", "history_short"] {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+    }
+    sqlx::query("CREATE DATABASE history_short").execute(&mut admin).await.unwrap();
+    let mut owner = cluster.connect_options("history_short").connect().await.unwrap();
     set_up(&mut owner, &RolePrefix::parse("clinic").unwrap()).await.expect("the clinic's schema");
     clinic_admin::staff::ensure(&mut owner, LOGIN, "History bench", &["reception", "manager"]).await.unwrap();
     drop(owner);
-    let superuser =
-        PgPoolOptions::new().max_connections(2).connect_with(cluster.connect_options("history")).await.unwrap();
-    generate(&superuser, &DemoOptions::new(Utc::now())).await.expect("the demo clinic");
-    let desk = PgPoolOptions::new()
-        .max_connections(4)
-        .connect_with(cluster.connect_options("history").username(LOGIN).disable_statement_logging())
-        .await
-        .unwrap();
-    let clinic = Clinic::new(desk);
+    let connect = |db: &'static str, login: Option<&str>| {
+        let mut options = cluster.connect_options(db).disable_statement_logging();
+        if let Some(login) = login {
+            options = options.username(login);
+        }
+        PgPoolOptions::new().max_connections(2).connect_with(options)
+    };
+    let short = connect("history_short", None).await.unwrap();
+    generate(&short, &DemoOptions::new(Utc::now())).await.expect("the demo clinic");
+    let edge: chrono::DateTime<Utc> =
+        sqlx::query_scalar("SELECT min(starts_at) FROM bookings").fetch_one(&short).await.unwrap();
+    extend_history(&short, edge, 1..=3).await;
+    short.close().await;
+    // The same clinic, then with 36 more copies of its past behind it.
+    sqlx::query("CREATE DATABASE history_long TEMPLATE history_short").execute(&mut admin).await.unwrap();
+    let (short, long) = (connect("history_short", None).await.unwrap(), connect("history_long", None).await.unwrap());
+    extend_history(&long, edge, 4..=39).await;
+    sqlx::query("CHECKPOINT").execute(&mut admin).await.unwrap();
 
+    // Interleaved rounds, so drift (cache, checkpoints) hits both alike.
+    let clinics = [
+        Clinic::new(connect("history_short", Some(LOGIN)).await.unwrap()),
+        Clinic::new(connect("history_long", Some(LOGIN)).await.unwrap()),
+    ];
+    let superusers = [short, long];
+    let mut samples: [(Vec<StdDuration>, Vec<StdDuration>); 2] = Default::default();
+    for round in 0..ROUNDS {
+        for side in 0..2 {
+            let (slots, books) = measure(&clinics[side], &superusers[side], round).await;
+            samples[side].0.extend(slots);
+            samples[side].1.extend(books);
+        }
+    }
     println!("| history | bookings | free slots p50 / p99 ms | book a slot p50 / p99 ms |");
     println!("|---|---:|---:|---:|");
-    let edge: chrono::DateTime<Utc> =
-        sqlx::query_scalar("SELECT min(starts_at) FROM bookings").fetch_one(&superuser).await.unwrap();
-    let mut first = None;
-    for copies in [1..=3, 4..=39] {
-        extend_history(&superuser, edge, copies).await;
-        let bookings: i64 = sqlx::query_scalar("SELECT count(*) FROM bookings").fetch_one(&superuser).await.unwrap();
+    let mut p50s = Vec::new();
+    for side in 0..2 {
+        let bookings: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM bookings").fetch_one(&superusers[side]).await.unwrap();
         let oldest: chrono::DateTime<Utc> =
-            sqlx::query_scalar("SELECT min(starts_at) FROM bookings").fetch_one(&superuser).await.unwrap();
+            sqlx::query_scalar("SELECT min(starts_at) FROM bookings").fetch_one(&superusers[side]).await.unwrap();
         let days = (Utc::now() - oldest).num_days();
-        let (slots, books) = measure(&clinic, &superuser).await;
+        let (slots, books) = (percentiles(samples[side].0.clone()), percentiles(samples[side].1.clone()));
         println!(
             "| {days} days ({:.1} years) | {bookings} | {:.2} / {:.2} | {:.2} / {:.2} |",
             days as f64 / 365.0,
@@ -84,15 +109,13 @@ async fn run(cluster: &LocalCluster) {
             books.0,
             books.1
         );
-        match first {
-            None => first = Some((slots.0, books.0)),
-            Some((slots_before, books_before)) => println!(
-                "\nlonger history / shorter: free slots {:+.0} %, booking {:+.0} % (p50)",
-                (slots.0 / slots_before - 1.0) * 100.0,
-                (books.0 / books_before - 1.0) * 100.0
-            ),
-        }
+        p50s.push((slots.0, books.0));
     }
+    println!(
+        "\nthree years against three months (p50): free slots {:+.0} %, booking {:+.0} %",
+        (p50s[1].0 / p50s[0].0 - 1.0) * 100.0,
+        (p50s[1].1 / p50s[0].1 - 1.0) * 100.0
+    );
 }
 
 /// Copies the generated past (`[edge, edge + 28 days)`) back in steps of 28
@@ -124,7 +147,7 @@ async fn extend_history(superuser: &PgPool, edge: chrono::DateTime<Utc>, ks: std
 type P50P99 = (f64, f64);
 
 /// Free slots of a random doctor over 30 days, and a booking of one of them.
-async fn measure(clinic: &Clinic, superuser: &PgPool) -> (P50P99, P50P99) {
+async fn measure(clinic: &Clinic, superuser: &PgPool, round: u64) -> (Vec<StdDuration>, Vec<StdDuration>) {
     let homes: Vec<(i32, i32)> = sqlx::query_as(
         "SELECT DISTINCT ON (doctor_id) doctor_id, location_id FROM doctor_hours ORDER BY doctor_id, location_id",
     )
@@ -135,7 +158,7 @@ async fn measure(clinic: &Clinic, superuser: &PgPool) -> (P50P99, P50P99) {
         sqlx::query_scalar("SELECT patient_id FROM patients LIMIT 500").fetch_all(superuser).await.unwrap();
     let today = Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
     let actor = Actor::parse("bench").unwrap();
-    let mut rng = ChaCha8Rng::seed_from_u64(16);
+    let mut rng = ChaCha8Rng::seed_from_u64(16 + round);
     let (mut slots, mut books) = (Vec::new(), Vec::new());
     for i in 0..(RUNS + WARM_UP) {
         let (doctor, location) = *homes.choose(&mut rng).unwrap();
@@ -175,7 +198,7 @@ async fn measure(clinic: &Clinic, superuser: &PgPool) -> (P50P99, P50P99) {
     .unwrap();
     sqlx::query("DELETE FROM bookings WHERE created_by = $1").bind(LOGIN).execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
-    (percentiles(slots), percentiles(books))
+    (slots, books)
 }
 
 fn percentiles(mut samples: Vec<StdDuration>) -> P50P99 {

@@ -52,8 +52,9 @@ impl Clinic {
     #[tracing::instrument(skip_all, fields(location = %query.location_id))]
     pub async fn free_slots(&self, query: &SlotQuery) -> AppResult<Vec<FreeSlot>> {
         query.validate()?;
-        let terms =
-            load_terms(&mut *self.conn().await?, query.location_id, query.subject, query.from, query.to, None).await?;
+        let mut tx = self.begin_generic().await?;
+        let terms = load_terms(&mut tx, query.location_id, query.subject, query.from, query.to, None).await?;
+        commit(tx).await?;
         Ok(terms.calendar.free_slots(query.from, query.to, self.now()))
     }
 
@@ -113,7 +114,7 @@ impl Clinic {
         let message = request.validated_message()?;
         let booked = crate::retrying_busy!(
             async {
-                let mut tx = self.begin().await?;
+                let mut tx = self.begin_generic().await?;
                 let id = request.booking_id;
                 if bookings::open_booking(&mut tx, actor.name(), request.subject, request.location_id, id).await? {
                     return AppResult::Ok(None);
@@ -216,7 +217,9 @@ impl Clinic {
     pub async fn slot_check(&self, query: &SlotCheckQuery) -> AppResult<SlotCheck> {
         let day = query.starts_at.date_naive();
         let (from, to) = (day - Duration::days(1), day + Duration::days(1));
-        let terms = load_terms(&mut *self.conn().await?, query.location_id, query.subject, from, to, None).await?;
+        let mut tx = self.begin_generic().await?;
+        let terms = load_terms(&mut tx, query.location_id, query.subject, from, to, None).await?;
+        commit(tx).await?;
         Ok(SlotCheck::of(&terms.calendar, &terms.calendar.problems(query.starts_at, self.now())))
     }
 
@@ -464,7 +467,8 @@ impl Clinic {
     /// the database's triggers against every booking and hold.
     #[tracing::instrument(skip_all, fields(hold = %request.hold_id, location = %request.location_id))]
     pub async fn hold(&self, request: &HoldRequest, actor: &Actor) -> AppResult<SlotHold> {
-        let mut tx = self.begin_as(actor).await?;
+        let mut tx = self.begin_generic().await?;
+        crate::enter_as(&mut tx, actor).await?;
         bookings::take_turn(&mut tx, request.subject, request.location_id).await?;
         let day = request.starts_at.date_naive();
         let (from, to) = (day - Duration::days(1), day + Duration::days(1));
