@@ -17,6 +17,9 @@
 //! every postgres process), booking to board refetched at the watching desks
 //! (p50/p99), pull and heartbeat cost, and the busy desks' operation times.
 
+#[path = "../../store/benches/stats.rs"]
+mod stats;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -285,11 +288,7 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
         return "—".into();
     }
     samples.sort();
-    let at = |p: f64| {
-        let i = ((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1;
-        samples[i].as_secs_f64() * 1000.0
-    };
-    format!("p50 {:.2} ms, p99 {:.2} ms", at(0.5), at(0.99))
+    format!("p50 {:.2} ms, p99 {:.2} ms", stats::percentile_ms(&samples, 0.5), stats::percentile_ms(&samples, 0.99))
 }
 
 #[derive(Clone)]

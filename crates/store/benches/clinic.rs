@@ -17,6 +17,8 @@
 //! and with those two turned off. Last, `audit.verify` over 1 million
 //! events (made once, kept with the database).
 
+mod stats;
+
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
@@ -584,8 +586,7 @@ impl Row {
     }
 
     fn percentile(&self, p: f64) -> f64 {
-        let index = ((self.samples.len() as f64 * p).ceil() as usize).clamp(1, self.samples.len()) - 1;
-        self.samples[index].as_secs_f64() * 1000.0
+        stats::percentile_ms(&self.samples, p)
     }
 }
 

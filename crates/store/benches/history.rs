@@ -11,6 +11,8 @@
 //! are measured in alternating rounds (300 runs each in all), as the
 //! bench's staff login, through the same `Clinic` services the app calls.
 
+mod stats;
+
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
@@ -203,9 +205,5 @@ async fn measure(clinic: &Clinic, superuser: &PgPool, round: u64) -> (Vec<StdDur
 
 fn percentiles(mut samples: Vec<StdDuration>) -> P50P99 {
     samples.sort();
-    let at = |p: f64| {
-        let i = ((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1;
-        samples[i].as_secs_f64() * 1000.0
-    };
-    (at(0.5), at(0.99))
+    (stats::percentile_ms(&samples, 0.5), stats::percentile_ms(&samples, 0.99))
 }

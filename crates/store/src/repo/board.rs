@@ -15,6 +15,7 @@ use sqlx::PgConnection;
 use super::bookings::subject;
 use super::calendar::exception_kind;
 use super::hours::interval;
+use super::locations::location_of;
 use crate::error::DbResultExt;
 
 pub struct BoardDoctor {
@@ -112,16 +113,7 @@ pub async fn frame(
         })
         .collect();
     Ok(Some(BoardFrame {
-        location: Location {
-            id: r.id,
-            name: r.name,
-            address: r.address,
-            phone: r.phone,
-            time_zone: r.time_zone,
-            grid_minutes: r.grid_minutes,
-            is_active: r.is_active,
-            row_version: r.row_version,
-        },
+        location: location_of!(r),
         location_week: r
             .lw_days
             .iter()

@@ -16,6 +16,7 @@ use sqlx::PgConnection;
 
 use super::bookings::earliest_start;
 use super::hours::interval;
+use super::locations::location_of;
 use crate::error::DbResultExt;
 
 /// What booking a doctor or diagnostic costs and whether it can be had here.
@@ -114,16 +115,7 @@ pub async fn slot_context(
         _ => None,
     };
     Ok(Some(SlotContext {
-        location: Location {
-            id: r.id,
-            name: r.name,
-            address: r.address,
-            phone: r.phone,
-            time_zone: r.time_zone,
-            grid_minutes: r.grid_minutes,
-            is_active: r.is_active,
-            row_version: r.row_version,
-        },
+        location: location_of!(r),
         subject,
         location_week: week(&r.lw_days, &r.lw_starts, &r.lw_ends),
         resource_week: week(&r.rw_days, &r.rw_starts, &r.rw_ends),

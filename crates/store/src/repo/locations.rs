@@ -5,6 +5,24 @@ use sqlx::PgConnection;
 
 use crate::error::DbResultExt;
 
+/// A `Location` from a row whose columns carry its field names (the
+/// loaders that read the location with the rest in one statement).
+macro_rules! location_of {
+    ($row:expr) => {
+        clinic_domain::catalogue::Location {
+            id: $row.id,
+            name: $row.name,
+            address: $row.address,
+            phone: $row.phone,
+            time_zone: $row.time_zone,
+            grid_minutes: $row.grid_minutes,
+            is_active: $row.is_active,
+            row_version: $row.row_version,
+        }
+    };
+}
+pub(crate) use location_of;
+
 pub async fn list(conn: &mut PgConnection, include_inactive: bool) -> AppResult<Vec<Location>> {
     sqlx::query_as!(
         Location,
