@@ -138,10 +138,16 @@ impl LocalStore {
     }
 
     /// Stores pulled patients. `false` (nothing stored) while intents are pending.
-    pub async fn store_patients_if_idle(&self, patients: &[Patient]) -> AppResult<bool> {
+    /// Bookings and patients the server changed (a pull between full ones:
+    /// the rows themselves, not whole boards), in one transaction; `false`
+    /// (nothing stored) when changes made here wait to be pushed.
+    pub async fn store_changes_if_idle(&self, bookings: &[Booking], patients: &[Patient]) -> AppResult<bool> {
         let mut tx = self.pool.begin().await.map_err(|e| local_error(&e))?;
         if has_pending(&mut tx).await? {
             return Ok(false);
+        }
+        for booking in bookings {
+            put_booking(&mut tx, booking).await?;
         }
         for patient in patients {
             put_patient(&mut tx, patient, false).await?;

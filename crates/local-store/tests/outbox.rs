@@ -340,7 +340,7 @@ async fn pruning_keeps_exactly_the_window_and_what_waits_to_sync() {
     store.store_board_if_idle(&board("2027-01-10", vec![inside.clone()])).await.unwrap();
     store.store_board_if_idle(&board("2026-12-01", vec![old.clone()])).await.unwrap();
     store
-        .store_patients_if_idle(&[patient(kept_patient, "Olena Kovalenko"), patient(gone_patient, "Taras Melnyk")])
+        .store_changes_if_idle(&[], &[patient(kept_patient, "Olena Kovalenko"), patient(gone_patient, "Taras Melnyk")])
         .await
         .unwrap();
     // Booked offline long ago for a day now outside the window: it waits to sync, so it stays.

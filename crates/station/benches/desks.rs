@@ -4,18 +4,20 @@
 //!     cargo bench -p clinic-station --bench desks
 //!     BENCH_DESKS=300 BENCH_ACTIVE=30 BENCH_SECONDS=60 BENCH_SCALE=10 cargo bench -p clinic-station --bench desks
 //!
-//! Each simulated desk is what a station keeps open against the server: the
-//! station's own pool (`connection::open_pool`: at most 5 connections,
-//! retired after two minutes or 30 s idle), its change listener (`live::listen`), the
-//! sync task's heartbeat (a ping a second) and periodic pull (its
-//! location's changes every 30 s), and on every change notification a
-//! refetch of its day board. A share of the desks is busy: day boards,
-//! patient searches, free slots and bookings, one after another. Then all
-//! go quiet and the pools close what they no longer use.
+//! Each simulated desk runs the station's own code against the server: its
+//! pool (`connection::open_pool`: at most 5 connections, closed after 30 s
+//! unused or two minutes old), its change listener with the heartbeat on
+//! the listener's connection (`live::listen`), the sync task itself
+//! (`sync::Syncer::run` over a station database of its own: the full pull
+//! at start, a pull on every change notification, the periodic ones), and
+//! on every change notification for its location a refetch of its day
+//! board (what the board screen does). A share of the desks is busy: day
+//! boards, patient searches, free slots and bookings, one after another.
+//! Then all go quiet and the pools close what they no longer use.
 //!
 //! Reported: connections held (busy and quiet), the server's memory (PSS of
-//! every postgres process), booking to board refetched at the watching desks
-//! (p50/p99), pull and heartbeat cost, and the busy desks' operation times.
+//! every postgres process) and CPU time, booking to board refetched at the
+//! watching desks (p50/p99), sync cycles, and the busy desks' operation times.
 
 #[path = "../../store/benches/stats.rs"]
 mod stats;
@@ -30,7 +32,9 @@ use clinic_domain::bookings::{BookingRequest, BookingSubject, BookingsChange, Sl
 use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId};
 use clinic_domain::Actor;
 use clinic_local_pg::{ClusterOptions, LocalCluster};
+use clinic_local_store::LocalStore;
 use clinic_station::connection::open_pool;
+use clinic_station::sync::{self, Syncer};
 use clinic_store::demo::{generate, DemoOptions};
 use clinic_store::{Clinic, MIGRATOR};
 use rand::seq::SliceRandom;
@@ -38,7 +42,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 const LOGIN: &str = "bench.desk";
 
@@ -103,16 +107,50 @@ async fn run(cluster: &LocalCluster) {
     // from there to their board refetched.
     let asked: Arc<Mutex<HashMap<i32, Instant>>> = Arc::default();
     let refresh = Arc::new(Mutex::new(Vec::<Duration>::new()));
-    let pulls = Arc::new(Mutex::new(Vec::<Duration>::new()));
-    let pings = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    // One desk's first full pull with the station's own sync (its
+    // database on disk): what every desk costs the server at the start of
+    // its day and again every `FULL_PULL_EVERY`.
+    let station = tempfile::tempdir().expect("a folder for a station database");
+    let first = Instant::now();
+    let cpu_before = server_cpu_seconds(&superuser).await;
+    let syncer = Syncer::open(
+        LocalStore::open_unencrypted_for_comparison(&station.path().join("desk.sqlite"))
+            .await
+            .expect("a station database"),
+    )
+    .await
+    .expect("the station's sync");
+    let one_pool = open_pool(options.clone()).await.expect("a desk's pool");
+    let report = syncer.cycle(&Clinic::new(one_pool.clone())).await.expect("a first pull");
+    let full_pull = first.elapsed();
+    let full_pull_cpu = server_cpu_seconds(&superuser).await - cpu_before;
+    let replica_mib = std::fs::metadata(station.path().join("desk.sqlite")).map(|m| m.len()).unwrap_or(0) as f64
+        / 1048576.0
+        + std::fs::metadata(station.path().join("desk.sqlite-wal")).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
+    one_pool.close().await;
+    drop(syncer);
+    println!(
+        "a desk's first full pull: {} boards in {:.1} s ({full_pull_cpu:.1} s of server CPU); its station database {replica_mib:.0} MiB",
+        report.boards_pulled,
+        full_pull.as_secs_f64()
+    );
+
+    // The desks start as stations already synced up to now.
+    let synced_at: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8")
+        .fetch_one(&superuser)
+        .await
+        .unwrap();
+    let pulls: Samples = Arc::default();
+    let full_pulls: Samples = Arc::default();
     let mut tasks = Vec::new();
     let mut pools = Vec::new();
     let opened = Instant::now();
     for desk in 0..desks {
         let pool = open_pool(options.clone()).await.expect("a desk's pool");
         let location = locations[desk % locations.len()];
-        let (sender, mut changes) = broadcast::channel::<BookingsChange>(64);
-        tasks.push(tokio::spawn(clinic_station::live::listen(pool.clone(), sender)));
+        let (sender, mut changes) = broadcast::channel::<BookingsChange>(256);
+        let (heard, _) = watch::channel(clinic_station::live::Hearing::Answered);
+        tasks.push(tokio::spawn(clinic_station::live::listen(pool.clone(), sender.clone(), heard)));
         // The board refetched on every change at the desk's location.
         let (clinic, asked, refresh) = (Clinic::new(pool.clone()), asked.clone(), refresh.clone());
         tasks.push(tokio::spawn(async move {
@@ -127,33 +165,22 @@ async fn run(cluster: &LocalCluster) {
                 }
             }
         }));
-        // The sync task: a heartbeat a second, a pull every 30 s (spread).
-        let (clinic, pulls, pings) = (Clinic::new(pool.clone()), pulls.clone(), pings.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut since = None;
-            let mut next_pull = Instant::now() + Duration::from_millis(100 * (desk as u64 % 300));
-            loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                let started = Instant::now();
-                if clinic.ping(Duration::from_millis(900)).await.is_ok() {
-                    pings.lock().unwrap().push(started.elapsed());
-                }
-                if Instant::now() >= next_pull {
-                    next_pull += Duration::from_secs(30);
-                    let started = Instant::now();
-                    let window = (today - chrono::Duration::days(1), today + chrono::Duration::days(30));
-                    if let Ok(changes) = clinic.station_changes(LocationId(location), since, window.0, window.1).await {
-                        since = Some(changes.checkpoint);
-                        pulls.lock().unwrap().push(started.elapsed());
-                    }
-                }
-            }
-        }));
+        // Full pulls spread over their period, as desks started at different times.
+        let first_full = sync::FULL_PULL_EVERY.mul_f64(desk as f64 / desks as f64);
+        tasks.push(tokio::spawn(sync_calls(
+            Clinic::new(pool.clone()),
+            sender.subscribe(),
+            synced_at,
+            first_full,
+            (pulls.clone(), full_pulls.clone()),
+        )));
         pools.push(pool);
     }
     println!("opened {desks} desks in {:.1} s", opened.elapsed().as_secs_f64());
     tokio::time::sleep(Duration::from_secs(3)).await;
     let settled = server_figures(&superuser, &database).await;
+    let transactions_before = transactions(&superuser, &database).await;
+    let cpu_busy_before = server_cpu_seconds(&superuser).await;
 
     // The busy desks.
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -166,18 +193,18 @@ async fn run(cluster: &LocalCluster) {
             let mut rng = ChaCha8Rng::seed_from_u64(i as u64);
             let actor = Actor::parse("bench").unwrap();
             let mut times: HashMap<&'static str, Vec<Duration>> = HashMap::new();
-            let mut booked = 0usize;
+            let (mut booked, mut failed) = (0usize, 0usize);
             while Instant::now() < deadline {
                 let roll = rng.gen_range(0..100);
                 let started = Instant::now();
                 let kind = if roll < 55 {
                     let location = LocationId(*locations.choose(&mut rng).unwrap());
-                    clinic.day_board(location, today).await.unwrap();
+                    failed += usize::from(clinic.day_board(location, today).await.is_err());
                     "day board"
                 } else if roll < 75 {
                     let name = names.choose(&mut rng).unwrap();
                     let typed: String = name.chars().take(rng.gen_range(3..=5)).collect();
-                    clinic.search_patients(&typed, 50).await.unwrap();
+                    failed += usize::from(clinic.search_patients(&typed, 50).await.is_err());
                     "patient search"
                 } else {
                     let (doctor, location) = *homes.choose(&mut rng).unwrap();
@@ -188,7 +215,10 @@ async fn run(cluster: &LocalCluster) {
                         from: today,
                         to: today + chrono::Duration::days(13),
                     };
-                    let slots = clinic.free_slots(&query).await.unwrap();
+                    let slots = clinic.free_slots(&query).await.unwrap_or_else(|_| {
+                        failed += 1;
+                        Vec::new()
+                    });
                     if roll < 90 {
                         "free slots"
                     } else if let Some(slot) = slots.choose(&mut rng) {
@@ -219,7 +249,7 @@ async fn run(cluster: &LocalCluster) {
                 // A receptionist's pace: a few seconds between actions.
                 tokio::time::sleep(Duration::from_millis(rng.gen_range(200..1500))).await;
             }
-            (times, booked)
+            (times, booked, failed)
         }));
     }
     let mut peak = settled.clone();
@@ -231,10 +261,11 @@ async fn run(cluster: &LocalCluster) {
         }
     }
     let mut times: HashMap<&'static str, Vec<Duration>> = HashMap::new();
-    let mut booked = 0;
+    let (mut booked, mut failed) = (0, 0);
     for task in busy {
-        let (desk_times, desk_booked) = task.await.unwrap();
+        let (desk_times, desk_booked, desk_failed) = task.await.unwrap();
         booked += desk_booked;
+        failed += desk_failed;
         for (kind, samples) in desk_times {
             times.entry(kind).or_default().extend(samples);
         }
@@ -243,10 +274,16 @@ async fn run(cluster: &LocalCluster) {
     // connections are closed.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let refreshed = refresh.lock().unwrap().len();
+    let busy_cpu = server_cpu_seconds(&superuser).await - cpu_busy_before;
+    let busy_transactions = transactions(&superuser, &database).await - transactions_before;
     let busy_pulls = std::mem::take(&mut *pulls.lock().unwrap());
-    let busy_pings = std::mem::take(&mut *pings.lock().unwrap());
     let quiet_for = clinic_station::connection::LIFETIME + Duration::from_secs(10);
-    tokio::time::sleep(quiet_for).await;
+    let quiet_until = Instant::now() + quiet_for;
+    let mut fewest = i64::MAX;
+    while Instant::now() < quiet_until {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        fewest = fewest.min(server_figures(&superuser, &database).await.connections);
+    }
     let quiet = server_figures(&superuser, &database).await;
 
     println!("| what | figure |");
@@ -260,16 +297,38 @@ async fn run(cluster: &LocalCluster) {
         quiet.connections as f64 / desks as f64
     );
     println!(
+        "| connections, fewest while quiet (sampled every 5 s) | {fewest} ({:.2} a desk) |",
+        fewest as f64 / desks as f64
+    );
+    println!(
         "| server memory (PSS of every postgres process): quiet before / busy peak / quiet after | {:.0} / {:.0} / {:.0} MiB |",
         settled.pss_mib, peak.pss_mib, quiet.pss_mib
     );
     println!("| bookings made | {booked}; boards refetched at the watching desks: {refreshed} |");
+    println!("| busy desks' reads that failed (pool timed out, server gone) | {failed} |");
     println!(
         "| booking asked → board refetched at each watching desk | {} |",
         percentiles(refresh.lock().unwrap().clone())
     );
-    println!("| periodic pull of a desk's location (31 days) | {} |", percentiles(busy_pulls));
-    println!("| heartbeat ping | {} |", percentiles(busy_pings));
+    println!(
+        "| server CPU while busy (2 s settling included; clients share the cores) | {busy_cpu:.0} s in {} s |",
+        seconds + 2
+    );
+    println!(
+        "| server transactions while busy (bookings, reads, every desk's pulls) | {busy_transactions} ({:.0}/s) |",
+        busy_transactions as f64 / (seconds + 2) as f64
+    );
+    println!(
+        "| a desk's pull after changes (the changed bookings and patients), {} while busy | {} |",
+        busy_pulls.len(),
+        percentiles(busy_pulls)
+    );
+    let full_pulls = std::mem::take(&mut *full_pulls.lock().unwrap());
+    println!(
+        "| a desk's periodic full pull (every board of the window), {} | {} |",
+        full_pulls.len(),
+        percentiles(full_pulls)
+    );
     let mut kinds: Vec<_> = times.into_iter().collect();
     kinds.sort_by_key(|(kind, _)| *kind);
     for (kind, samples) in kinds {
@@ -280,6 +339,63 @@ async fn run(cluster: &LocalCluster) {
     }
     for pool in pools {
         pool.close().await;
+    }
+}
+
+type Samples = Arc<Mutex<Vec<Duration>>>;
+
+/// The server calls of a desk's sync task (`sync::Syncer::run`), from a
+/// station synced up to `checkpoint`, without its station database (300 of
+/// them would not fit this machine's disk):
+/// a pull of the changed rows on every burst of notifications (and every
+/// `PULL_WHILE_HEARD`), and a full pull (the lists and every board of the
+/// window) every `FULL_PULL_EVERY`.
+async fn sync_calls(
+    clinic: Clinic,
+    mut pokes: broadcast::Receiver<BookingsChange>,
+    checkpoint: i64,
+    first_full: Duration,
+    (pulls, full_pulls): (Samples, Samples),
+) {
+    let today = Utc::now().date_naive();
+    let (from, to) = (
+        today - chrono::Duration::days(sync::WINDOW_BACK_DAYS),
+        today + chrono::Duration::days(sync::WINDOW_AHEAD_DAYS),
+    );
+    let mut since = checkpoint;
+    let mut next_full = tokio::time::Instant::now() + first_full;
+    let mut next_pull = tokio::time::Instant::now() + sync::PULL_WHILE_HEARD;
+    loop {
+        tokio::select! {
+            poke = pokes.recv() => if matches!(poke, Err(broadcast::error::RecvError::Closed)) { return },
+            _ = tokio::time::sleep_until(next_full.min(next_pull)) => {}
+        }
+        while !matches!(
+            pokes.try_recv(),
+            Err(broadcast::error::TryRecvError::Empty | broadcast::error::TryRecvError::Closed)
+        ) {}
+        let started = Instant::now();
+        let full = tokio::time::Instant::now() >= next_full;
+        let Ok(changes) = clinic.station_changes((!full).then_some(since), from, to).await else { continue };
+        since = changes.checkpoint;
+        if full {
+            let locations = clinic.list_locations(false).await.unwrap_or_default();
+            let _ = clinic.list_specialties(false).await;
+            let _ = clinic.list_doctors(&Default::default()).await;
+            let _ = clinic.list_diagnostics(false).await;
+            for location in &locations {
+                for date in from.iter_days().take_while(|d| *d <= to) {
+                    let _ = clinic.day_board(location.id, date).await;
+                }
+            }
+        }
+        if full {
+            next_full += sync::FULL_PULL_EVERY;
+            full_pulls.lock().unwrap().push(started.elapsed());
+        } else {
+            pulls.lock().unwrap().push(started.elapsed());
+        }
+        next_pull = tokio::time::Instant::now() + sync::PULL_WHILE_HEARD;
     }
 }
 
@@ -297,6 +413,47 @@ struct ServerFigures {
     pss_mib: f64,
 }
 
+/// Transactions committed in `database` so far (statements outside a
+/// transaction count one each).
+async fn transactions(superuser: &PgPool, database: &str) -> i64 {
+    sqlx::query_scalar("SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = $1")
+        .bind(database)
+        .fetch_one(superuser)
+        .await
+        .unwrap()
+}
+
+/// CPU seconds the server has used: every live postgres process, and the
+/// postmaster's reaped children (backends that already ended).
+async fn server_cpu_seconds(superuser: &PgPool) -> f64 {
+    let ticks_per_second: f64 = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8_lossy(&out.stdout).trim().parse().ok())
+        .unwrap_or(100.0);
+    let pids: Vec<i32> = sqlx::query_scalar("SELECT pid FROM pg_stat_activity").fetch_all(superuser).await.unwrap();
+    let postmaster = postmaster_pid(superuser).await;
+    let mut ticks = 0u64;
+    for pid in pids.iter().copied().chain(postmaster) {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // Fields after the command name (which may hold spaces): state is 3rd,
+        // utime 14th, stime 15th, cutime 16th, cstime 17th.
+        let Some(rest) = stat.rsplit_once(") ").map(|(_, rest)| rest) else { continue };
+        let fields: Vec<u64> = rest.split(' ').skip(11).take(4).filter_map(|f| f.parse().ok()).collect();
+        let counted = if Some(pid) == postmaster { 4 } else { 2 };
+        ticks += fields.iter().take(counted).sum::<u64>();
+    }
+    ticks as f64 / ticks_per_second
+}
+
+async fn postmaster_pid(superuser: &PgPool) -> Option<i32> {
+    let data: String = sqlx::query_scalar("SHOW data_directory").fetch_one(superuser).await.unwrap();
+    std::fs::read_to_string(format!("{data}/postmaster.pid"))
+        .ok()
+        .and_then(|file| file.lines().next().and_then(|pid| pid.trim().parse::<i32>().ok()))
+}
+
 /// Client connections to the clinic's database, and the memory of every
 /// process of the server (PSS: shared pages split among their users).
 async fn server_figures(superuser: &PgPool, database: &str) -> ServerFigures {
@@ -309,10 +466,7 @@ async fn server_figures(superuser: &PgPool, database: &str) -> ServerFigures {
     .await
     .unwrap();
     let pids: Vec<i32> = sqlx::query_scalar("SELECT pid FROM pg_stat_activity").fetch_all(superuser).await.unwrap();
-    let data: String = sqlx::query_scalar("SHOW data_directory").fetch_one(superuser).await.unwrap();
-    let postmaster = std::fs::read_to_string(format!("{data}/postmaster.pid"))
-        .ok()
-        .and_then(|file| file.lines().next().and_then(|pid| pid.trim().parse::<i32>().ok()));
+    let postmaster = postmaster_pid(superuser).await;
     let mut kib = 0u64;
     // Every postgres process: what pg_stat_activity lists (backends, the
     // checkpointer, the writers) and the postmaster.

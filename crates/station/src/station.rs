@@ -202,7 +202,9 @@ impl Station {
             }
         };
         let clinic = Clinic::new(pool.clone());
-        let task = tokio::spawn(crate::live::listen(pool, self.changes.clone()));
+        // The listener's heartbeat tells the sync task whether the server answers.
+        let (heard_sender, heard) = watch::channel(crate::live::Hearing::Answered);
+        let task = tokio::spawn(crate::live::listen(pool, self.changes.clone(), heard_sender));
         *self.listener.lock().await = Some(task);
         if schema.allows_reads() {
             match clinic.my_access().await {
@@ -220,7 +222,7 @@ impl Station {
             match self.sync().await {
                 Ok(sync) => {
                     forget_disabled_sign_ins(&sync, &clinic).await;
-                    let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe()));
+                    let task = tokio::spawn(sync.run(clinic.clone(), self.changes.subscribe(), heard));
                     *self.syncer.lock().await = Some(task);
                 }
                 Err(error) => tracing::error!(%error, "the station's own database could not open: no offline work"),

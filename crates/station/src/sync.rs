@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tokio::sync::{broadcast, watch, Mutex, Notify};
 
+use crate::live::{Heard, Hearing, HEARTBEAT};
+
 /// Days of the schedule a station keeps, before and after today.
 pub const WINDOW_BACK_DAYS: i64 = 7;
 pub const WINDOW_AHEAD_DAYS: i64 = 30;
@@ -38,15 +40,16 @@ fn window(now: chrono::DateTime<chrono::Utc>) -> (chrono::NaiveDate, chrono::Nai
 }
 /// Intents pushed between two local acknowledgements.
 const PUSH_BATCH: i64 = 100;
-/// How often a station pulls when nothing pokes it.
-const PERIODIC_PULL: Duration = Duration::from_secs(30);
-/// Between cycles an online station asks the server every second, so the
-/// badge says offline within about two seconds of the database going away
-/// (a query a second per desk: nothing for PostgreSQL).
-const HEARTBEAT: Duration = Duration::from_secs(1);
-const HEARTBEAT_PATIENCE: Duration = Duration::from_millis(900);
+/// How often a station pulls when nothing pokes it and its listener is
+/// down (a change may then go unheard).
+pub const PULL_UNHEARD: Duration = Duration::from_secs(30);
+/// How often it pulls while its listener hears the server: every booking
+/// change pokes a cycle at once, so the timer only catches what sends no
+/// notification (a patient's details edited at another desk). Rare, so a
+/// quiet desk's pool has closed its connections between two pulls.
+pub const PULL_WHILE_HEARD: Duration = Duration::from_secs(5 * 60);
 /// How often the whole window and the catalogue lists are pulled again.
-const FULL_PULL_EVERY: Duration = Duration::from_secs(10 * 60);
+pub const FULL_PULL_EVERY: Duration = Duration::from_secs(60 * 60);
 /// Pushes of one intent that may fail for a reason other than the connection
 /// (with the cycle's backoff between them, about 6 s in all) before it is
 /// set aside on the conflicts screen and the queue behind it moves on.
@@ -280,7 +283,8 @@ impl Syncer {
             return Ok(None);
         }
         let since = if full { None } else { self.local.checkpoint().await? };
-        let locations = clinic.list_locations(false).await?;
+        let (from, to) = window(clinic.now());
+        let changes = clinic.station_changes(since, from, to).await?;
         let came_back = !self.is_online();
         if came_back {
             self.reached();
@@ -289,80 +293,84 @@ impl Syncer {
         if came_back || since.is_none() {
             crate::station::forget_disabled_sign_ins(self, clinic).await;
         }
+        // A first or full pull: the lists and every board of the window
+        // (their hours, leave and closures send no notification); between
+        // them, the changed bookings and patients themselves.
+        let mut boards = 0;
         if since.is_none() {
+            let locations = clinic.list_locations(false).await?;
             self.local.store_reference("locations", &locations).await?;
             self.local.store_reference("specialties", &clinic.list_specialties(false).await?).await?;
             self.local.store_reference("doctors", &clinic.list_doctors(&DoctorFilter::default()).await?).await?;
             self.local.store_reference("diagnostics", &clinic.list_diagnostics(false).await?).await?;
-        }
-        let (from, to) = window(clinic.now());
-        let mut checkpoint = i64::MAX;
-        let mut boards = 0;
-        for location in &locations {
-            let changes = match clinic.station_changes(location.id, since, from, to).await {
-                // A location whose zone the app cannot read (stored before the
-                // database refused such names) has no usable board: the other
-                // locations are pulled all the same.
-                Err(AppError::Validation { field, .. }) if field == "timeZone" => {
-                    tracing::warn!(location = %location.id, zone = %location.time_zone, "location skipped: unknown time zone");
-                    continue;
+            for location in &locations {
+                for date in from.iter_days().take_while(|d| *d <= to) {
+                    let board = match clinic.day_board(location.id, date).await {
+                        // A location whose zone the app cannot read (stored before the
+                        // database refused such names) has no usable board: the other
+                        // locations are pulled all the same.
+                        Err(AppError::Validation { field, .. }) if field == "timeZone" => {
+                            tracing::warn!(location = %location.id, "location skipped: unknown time zone");
+                            break;
+                        }
+                        other => other?,
+                    };
+                    if !self.local.store_board_if_idle(&board).await? {
+                        return Ok(None);
+                    }
+                    boards += 1;
                 }
-                other => other?,
-            };
-            checkpoint = checkpoint.min(changes.checkpoint);
-            let dates: Vec<_> = match since {
-                None => from.iter_days().take_while(|d| *d <= to).collect(),
-                Some(_) => changes.booking_dates.into_iter().filter(|d| (from..=to).contains(d)).collect(),
-            };
-            for date in dates {
-                let board = clinic.day_board(location.id, date).await?;
-                if !self.local.store_board_if_idle(&board).await? {
-                    return Ok(None);
-                }
-                boards += 1;
-            }
-            if !self.local.store_patients_if_idle(&changes.patients).await? {
-                return Ok(None);
             }
         }
-        if !locations.is_empty() {
-            self.local.set_checkpoint(checkpoint).await?;
+        if !self.local.store_changes_if_idle(&changes.bookings, &changes.patients).await? {
+            return Ok(None);
         }
+        self.local.set_checkpoint(changes.checkpoint).await?;
         if since.is_none() {
             self.prune(clinic.now()).await?;
         }
         Ok(Some(boards))
     }
 
-    /// A cycle, with the heartbeat kept up meanwhile: a link that stalls
+    /// A cycle, given up when the server stops answering: a link that stalls
     /// mid-cycle (nothing answers, nothing closes) is noticed within about
     /// two seconds; the cycle is dropped (the intent it was pushing stays
     /// first in line, in doubt, and the intent log answers it next time).
-    async fn cycle_watched(&self, clinic: &Clinic) -> AppResult<CycleReport> {
-        let cycle = self.cycle(clinic);
-        tokio::pin!(cycle);
-        loop {
-            tokio::select! {
-                done = &mut cycle => return done,
-                _ = tokio::time::sleep(HEARTBEAT) => {
-                    if clinic.ping(HEARTBEAT_PATIENCE).await.is_err() {
-                        self.went_offline().await;
-                        return Err(AppError::Offline { message: "the clinic database stopped answering".into() });
-                    }
-                }
+    async fn cycle_watched(&self, clinic: &Clinic, heard: &mut Heard) -> AppResult<CycleReport> {
+        tokio::select! {
+            done = self.cycle(clinic) => done,
+            () = server_lost(clinic, heard) => {
+                self.went_offline().await;
+                Err(AppError::Offline { message: "the clinic database stopped answering".into() })
             }
         }
     }
 
     /// Runs cycles until aborted: at once, on every local change and every
-    /// NOTIFY, and every 30 s; with backoff while the server is unreachable.
-    pub async fn run(self: Arc<Self>, clinic: Clinic, mut pokes: broadcast::Receiver<BookingsChange>) {
+    /// NOTIFY, and now and then (more often while the listener is down);
+    /// with backoff while the server is unreachable.
+    pub async fn run(
+        self: Arc<Self>,
+        clinic: Clinic,
+        mut pokes: broadcast::Receiver<BookingsChange>,
+        mut heard: Heard,
+    ) {
         let mut backoff = Duration::from_millis(250);
         loop {
-            let wait = match self.cycle_watched(&clinic).await {
+            // The cycle about to start reads past every change announced so
+            // far: a burst of notifications costs one pull, not one each.
+            while !matches!(
+                pokes.try_recv(),
+                Err(broadcast::error::TryRecvError::Empty | broadcast::error::TryRecvError::Closed)
+            ) {}
+            let wait = match self.cycle_watched(&clinic, &mut heard).await {
                 Ok(_) => {
                     backoff = Duration::from_millis(250);
-                    PERIODIC_PULL
+                    if *heard.borrow() == Hearing::Answered {
+                        PULL_WHILE_HEARD
+                    } else {
+                        PULL_UNHEARD
+                    }
                 }
                 Err(error) => {
                     tracing::debug!(%error, "sync cycle did not finish");
@@ -370,33 +378,72 @@ impl Syncer {
                     backoff
                 }
             };
-            self.wait_for_work(&clinic, &mut pokes, wait).await;
+            self.wait_for_work(&clinic, &mut pokes, &mut heard, wait).await;
         }
     }
 
-    /// Waits up to `wait` for a local change or a NOTIFY; meanwhile, while
-    /// online, a heartbeat notices the server going away and ends the wait
-    /// (the next cycle then retries with backoff).
-    async fn wait_for_work(&self, clinic: &Clinic, pokes: &mut broadcast::Receiver<BookingsChange>, wait: Duration) {
-        let deadline = Instant::now() + wait;
+    /// Waits up to `wait` for a local change or a NOTIFY (the listener
+    /// hearing the server again announces everything: a poke); meanwhile,
+    /// while online, losing the server ends the wait (the next cycle then
+    /// retries with backoff).
+    async fn wait_for_work(
+        &self,
+        clinic: &Clinic,
+        pokes: &mut broadcast::Receiver<BookingsChange>,
+        heard: &mut Heard,
+        wait: Duration,
+    ) {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pokes_open = true;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
-            }
             tokio::select! {
                 _ = self.wake.notified() => return,
-                poke = pokes.recv() => {
+                poke = pokes.recv(), if pokes_open => {
                     if !matches!(poke, Err(broadcast::error::RecvError::Closed)) {
                         return;
                     }
-                    tokio::time::sleep(left).await;
+                    pokes_open = false;
                 }
-                _ = tokio::time::sleep(HEARTBEAT.min(left)) => {
-                    if self.is_online() && clinic.ping(HEARTBEAT_PATIENCE).await.is_err() {
-                        self.went_offline().await;
-                        return;
-                    }
+                () = server_lost(clinic, heard), if self.is_online() => {
+                    self.went_offline().await;
+                    return;
+                }
+                _ = tokio::time::sleep_until(deadline) => return,
+            }
+        }
+    }
+}
+
+/// How long the pool's ping may take when the listener lost its connection:
+/// it may need a new connection itself (TCP, TLS and SCRAM, on a desk that is
+/// busy reconnecting), so it waits as long as any call does. A stalled link
+/// is told by the listener's own heartbeat going unanswered instead.
+const ASKED_AGAIN_PATIENCE: Duration = crate::desk::CALL_DEADLINE;
+
+/// Resolves when the server stops answering. While the change listener
+/// hears it, its heartbeat (on the listener's own connection) is the one
+/// that tells, so a quiet desk holds no other connection. A listener that
+/// lost its connection proves nothing by itself: the pool asks the server
+/// then, at once and every second, until the listener hears it again.
+async fn server_lost(clinic: &Clinic, heard: &mut Heard) {
+    // The listener gone for good (the station signing out): pings alone tell.
+    let mut listener_gone = false;
+    loop {
+        let hearing = if listener_gone { Hearing::Deaf } else { *heard.borrow_and_update() };
+        match hearing {
+            Hearing::Unanswered => return,
+            Hearing::Answered => {
+                if heard.changed().await.is_err() {
+                    listener_gone = true;
+                }
+            }
+            Hearing::Deaf => {
+                if clinic.ping(ASKED_AGAIN_PATIENCE).await.is_err() {
+                    return;
+                }
+                tokio::select! {
+                    changed = heard.changed(), if !listener_gone => listener_gone = changed.is_err(),
+                    _ = tokio::time::sleep(HEARTBEAT) => {}
                 }
             }
         }

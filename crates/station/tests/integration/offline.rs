@@ -219,10 +219,17 @@ fn booking(
 }
 
 async fn wait_until_synced(station: &Station) -> Duration {
+    wait_until_synced_after(station, None).await
+}
+
+/// As [`wait_until_synced`], by a cycle that ended after `after`: a status
+/// read just after a cut may predate the sync task publishing what the cut did.
+async fn wait_until_synced_after(station: &Station, after: Option<chrono::DateTime<Utc>>) -> Duration {
     let started = Instant::now();
     loop {
         let status = station.sync_status().await.unwrap();
-        if status.online && status.pending == 0 {
+        let fresh = after.is_none_or(|after| status.last_synced_at.is_some_and(|at| at > after));
+        if status.online && status.pending == 0 && fresh {
             return started.elapsed();
         }
         assert!(started.elapsed() < Duration::from_secs(60), "still not synced: {status:?}");
@@ -761,14 +768,18 @@ async fn a_booking_whose_answer_is_lost_is_shown_saved_or_queued_never_failed() 
     assert!(!answered.provisional, "applied: the answer is the server's row");
     assert_eq!(answered.starts_at, slots[2].starts_at);
     link.heal();
+    // The cut dropped the change listener: it listens again and announces
+    // everything, so the sync task runs a cycle after the heal.
+    let healed = Utc::now();
 
     // The server commits; its confirmation never arrives.
-    wait_until_synced(&station).await;
+    wait_until_synced_after(&station, Some(healed)).await;
     link.at_next_commit(AtCommit::LoseReply);
     let in_doubt = station.book(&booking(&c, c.patient, doctor, slots[6].starts_at)).await.unwrap();
     assert!(in_doubt.provisional, "in doubt: shown as queued, not as failed");
     link.heal();
-    wait_until_synced(&station).await;
+    let healed = Utc::now();
+    wait_until_synced_after(&station, Some(healed)).await;
     assert_eq!(server.count("SELECT count(*) FROM bookings").await, 2, "each booking exactly once");
     assert_eq!(server.count("SELECT count(*) FROM applied_intents").await, 2);
     assert!(!station.get_booking(in_doubt.id).await.unwrap().provisional);

@@ -313,7 +313,13 @@ pub(crate) fn subject(doctor_id: Option<i32>, diagnostic_id: Option<i32>) -> Boo
 /// Which bookings to read: one, a location's time range, or a patient's.
 pub enum Select {
     One(BookingId),
-    LocationRange { location: LocationId, from: DateTime<Utc>, to: DateTime<Utc> },
+    /// These bookings (a station's pull of what changed).
+    Ids(Vec<BookingId>),
+    LocationRange {
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
     Patient(PatientId),
 }
 
@@ -348,10 +354,11 @@ struct BookingRow {
 /// Bookings with the names staff see; a patient's newest first, otherwise by time.
 /// Each booking carries what its rules allow at `now` (`Booking::apply_rules`).
 pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) -> AppResult<Vec<Booking>> {
-    let (one, patient) = match which {
-        Select::One(id) => (Some(id.0), None),
+    let (one, patient, ids) = match which {
+        Select::One(id) => (Some(id.0), None, None),
+        Select::Ids(ids) => (None, None, Some(ids.into_iter().map(|id| id.0).collect::<Vec<_>>())),
         Select::LocationRange { location, from, to } => return day(conn, location, from, to, now).await,
-        Select::Patient(p) => (None, Some(p.0)),
+        Select::Patient(p) => (None, Some(p.0), None),
     };
     let rows = sqlx::query_as!(
         BookingRow,
@@ -378,9 +385,11 @@ pub async fn select(conn: &mut PgConnection, which: Select, now: DateTime<Utc>) 
                                  WHERE n.rescheduled_from = b.booking_id LIMIT 1) moved ON true
             WHERE ($1::uuid IS NULL OR b.booking_id = $1)
               AND ($2::uuid IS NULL OR b.patient_id = $2)
+              AND ($3::uuid[] IS NULL OR b.booking_id = ANY($3))
             ORDER BY b.starts_at DESC, b.booking_id"#,
         one,
-        patient
+        patient,
+        ids.as_deref()
     )
     .fetch_all(conn)
     .await

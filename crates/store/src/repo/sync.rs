@@ -2,7 +2,7 @@
 //! and rows changed since a station's checkpoint.
 
 use chrono::{DateTime, Utc};
-use clinic_domain::ids::{IntentId, LocationId, PatientId};
+use clinic_domain::ids::{BookingId, IntentId, PatientId};
 use clinic_domain::intents::{IntentOutcome, QueuedIntent};
 use clinic_domain::patients::Patient;
 use clinic_domain::AppResult;
@@ -78,34 +78,38 @@ pub async fn snapshot_checkpoint(conn: &mut PgConnection) -> AppResult<i64> {
         .db()
 }
 
-/// Start times of a location's bookings in `[from, to)` written at or after
-/// `since` (every booking when `since` is `None`).
-pub async fn changed_booking_starts(
+/// Bookings written at or after `since` that start in `[from, to)`, each
+/// with its location's zone (a station keeps those of its window's dates).
+pub async fn changed_bookings(
     conn: &mut PgConnection,
-    location: LocationId,
-    since: Option<i64>,
+    since: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> AppResult<Vec<DateTime<Utc>>> {
-    sqlx::query_scalar!(
-        "SELECT DISTINCT starts_at FROM bookings
-          WHERE location_id = $1 AND starts_at >= $2 AND starts_at < $3
-            AND ($4::int8 IS NULL OR changed_xid >= $4::int8::text::xid8)",
-        location as LocationId,
+) -> AppResult<Vec<ChangedBooking>> {
+    sqlx::query_as!(
+        ChangedBooking,
+        r#"SELECT b.booking_id AS "booking_id: BookingId", l.time_zone, b.starts_at
+             FROM bookings b JOIN locations l USING (location_id)
+            WHERE b.changed_xid >= $1::int8::text::xid8 AND b.starts_at >= $2 AND b.starts_at < $3"#,
+        since,
         from,
-        to,
-        since
+        to
     )
     .fetch_all(conn)
     .await
     .db()
 }
 
+pub struct ChangedBooking {
+    pub booking_id: BookingId,
+    pub time_zone: String,
+    pub starts_at: DateTime<Utc>,
+}
+
 /// Patients written at or after `since`; on a first pull (`None`), those
-/// booked at the location in `[from, to)` and those created since `from`.
+/// booked anywhere in `[from, to)` and those created since `from`.
 pub async fn changed_patients(
     conn: &mut PgConnection,
-    location: LocationId,
     since: Option<i64>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -115,13 +119,12 @@ pub async fn changed_patients(
         r#"SELECT patient_id AS "id: PatientId", patient_number, full_name, phone, email, date_of_birth,
                   notes, row_version, created_at
              FROM patients p
-            WHERE CASE WHEN $2::int8 IS NULL
-                       THEN p.created_at >= $3
+            WHERE CASE WHEN $1::int8 IS NULL
+                       THEN p.created_at >= $2
                             OR EXISTS (SELECT 1 FROM bookings b WHERE b.patient_id = p.patient_id
-                                          AND b.location_id = $1 AND b.starts_at >= $3 AND b.starts_at < $4)
-                       ELSE p.changed_xid >= $2::int8::text::xid8 END
+                                          AND b.starts_at >= $2 AND b.starts_at < $3)
+                       ELSE p.changed_xid >= $1::int8::text::xid8 END
             ORDER BY p.patient_id"#,
-        location as LocationId,
         since,
         from,
         to
