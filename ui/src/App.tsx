@@ -39,6 +39,7 @@ import { shiftDate, todayIn } from "./dates";
 import { Conflicts, SyncBadge } from "./features/sync/Sync";
 import { useBookingsRefresh, useSyncStatus } from "./api/live";
 import { read } from "./api/reads";
+import { began } from "./felt";
 import { markOnce } from "./startup";
 import { useSingleKeyShortcuts } from "./shortcuts";
 import { DateField } from "./components/DateField";
@@ -130,8 +131,14 @@ export function App() {
     setTimeout(() => patientSearch.current?.focus(), 0);
   };
   const onBoard = screen === "board" && !showSettings;
-  const today = () => location && setDate(todayIn(location.timeZone));
-  const moveDay = (days: number) => date && setDate(shiftDate(date, days));
+  // Every way of changing the board's date is timed to its board painted.
+  const showDate = (next: string) => {
+    if (next === date) return;
+    began("dateToBoard");
+    setDate(next);
+  };
+  const today = () => location && showDate(todayIn(location.timeZone));
+  const moveDay = (days: number) => date && showDate(shiftDate(date, days));
   const show = (s: Screen) => {
     if (!screenAllowed(s, status?.access)) return;
     setShowSettings(false);
@@ -218,7 +225,7 @@ export function App() {
                 <DateField
                   aria-label={t("board.date")}
                   value={date}
-                  onChange={(picked) => picked && setDate(picked)}
+                  onChange={(picked) => picked && showDate(picked)}
                   className="date-input"
                   w={118}
                 />

@@ -4,9 +4,25 @@
 // Tab stop each. Used by the patients screen and the New booking drawer.
 import { forwardRef, useEffect, useId, useState } from "react";
 import { Text, TextInput } from "@mantine/core";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { Patient } from "../bindings";
+import { read } from "../api/reads";
+import { MIN_SEARCH_CHARS, type Patient } from "../bindings";
+import { began, LETTERS_TIMED, rendered } from "../felt";
 import { useFormats } from "../format";
+
+/** The patients `text` finds, asked at every key (a search costs the server
+ * well under a millisecond; waiting for a pause in typing cost a quarter of
+ * a second each time); the last matches stay listed until the next come.
+ * `asked`: enough is typed to search; `found` is undefined until then. */
+export function usePatientSearch(text: string, limit: number) {
+  const asked = text.trim().length >= MIN_SEARCH_CHARS;
+  const search = useQuery({ ...read.searchPatients(text, limit), enabled: asked, placeholderData: keepPreviousData });
+  useEffect(() => {
+    if (search.data !== undefined && !search.isPlaceholderData) rendered("lettersToMatches");
+  }, [search.data, search.isPlaceholderData]);
+  return { asked, found: asked ? search.data : undefined, error: search.isError ? search.error : null };
+}
 
 interface Props {
   label: string;
@@ -40,7 +56,12 @@ export const PatientCombobox = forwardRef<HTMLInputElement, Props>(function Pati
         label={label}
         placeholder={placeholder}
         value={value}
-        onChange={(e) => onChange(e.currentTarget.value)}
+        onChange={(e) => {
+          const next = e.currentTarget.value;
+          // Timed from the letter that makes LETTERS_TIMED to its matches painted.
+          if (next.trim().length === LETTERS_TIMED && value.trim().length < LETTERS_TIMED) began("lettersToMatches");
+          onChange(next);
+        }}
         w={width}
         data-autofocus={autoFocus || undefined}
         role="combobox"

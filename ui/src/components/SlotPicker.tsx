@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { read, waiting } from "../api/reads";
 import type { BookingSubject, FreeSlot, LocationId } from "../bindings";
 import { minuteOfDay } from "../dates";
+import { rendered } from "../felt";
 import { useFormats } from "../format";
 
 /** The free slot under a minute of the day, or else the first one after it. */
@@ -55,6 +56,9 @@ export function SlotPicker({
   const formats = useFormats(timeZone);
   const asked = subject !== null && date !== "";
   const slots = useQuery(asked ? read.freeSlots({ locationId, subject, from: date, to: date }) : waiting("freeSlots"));
+  useEffect(() => {
+    if (slots.data) rendered("freeTimeToSlots");
+  }, [slots.data]);
   useEffect(() => {
     if (value !== null || preferMinute === null || !slots.data) return;
     const chosen = slotFrom(slots.data, preferMinute, timeZone);

@@ -32,6 +32,7 @@ import { DownloadIcon, FindTimeIcon, PrinterIcon } from "../../components/icons"
 import { Openings } from "../openings/Openings";
 import { WaitlistButton } from "../waitlist/Waitlist";
 import { useSingleKeyShortcuts } from "../../shortcuts";
+import { began, rendered } from "../../felt";
 import { markOnce } from "../../startup";
 import {
   DENSITY,
@@ -101,8 +102,12 @@ export function Board({
     },
   });
   useEffect(() => {
-    if (board.data) markOnce("board-painted");
-  }, [board.data]);
+    if (!board.data) return;
+    markOnce("board-painted");
+    if (board.data.date === date) rendered("dateToBoard");
+    const shown = new Set(board.data.bookings.map((b) => b.id));
+    rendered("bookToBoard", (id) => shown.has(id));
+  }, [board.data, date]);
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
   const [filter, setFilter] = useState<string | null>(null);
@@ -259,7 +264,10 @@ export function Board({
         holds={board.data.holds ?? []}
         density={density}
         onOpen={setOpened}
-        onBook={(column, minute) => startDraft({ subject: { subject: column.subject, name: column.name }, date, minute })}
+        onBook={(column, minute) => {
+          began("freeTimeToSlots");
+          startDraft({ subject: { subject: column.subject, name: column.name }, date, minute });
+        }}
       />
       {/* Outside the grid: key presses in a drawer never reach the board's keys. */}
       {draft && (

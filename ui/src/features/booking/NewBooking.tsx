@@ -5,7 +5,6 @@
 // and offers the remaining free slots.
 import { useEffect, useState } from "react";
 import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, MIN_SEARCH_CHARS, type BookingSubject, type Location, type Patient } from "../../bindings";
@@ -17,9 +16,10 @@ import { useFormats } from "../../format";
 import { uuidv7 } from "../../ids";
 import { instantAt, minutesOf, shiftDate, todayIn } from "../../dates";
 import { usePermissions } from "../../access";
+import { began } from "../../felt";
 import { SlotRules } from "./SlotRules";
 import { PatientForm } from "../patients/Patients";
-import { PatientCombobox } from "../../components/PatientCombobox";
+import { PatientCombobox, usePatientSearch } from "../../components/PatientCombobox";
 import { subjectKey } from "../board/boardLayout";
 import { DateField } from "../../components/DateField";
 import { FindTimeIcon } from "../../components/icons";
@@ -67,7 +67,6 @@ export function NewBooking({
   const [date, setDate] = useState(draft.date);
   const [startsAt, setStartsAt] = useState<string | null>(draft.startsAt ?? null);
   const [search, setSearch] = useState("");
-  const [debounced] = useDebouncedValue(search, 250);
   const [patient, setPatient] = useState<Patient | null>(draft.patient ?? null);
   const [message, setMessage] = useState("");
   const [mode, setMode] = useState<"find" | "new">("find");
@@ -100,7 +99,7 @@ export function NewBooking({
   const doctor = useQuery(subject?.type === "doctor" ? read.getDoctor(subject.doctorId) : waiting("getDoctor"));
   const diagnostic = useQuery(subject?.type === "diagnostic" ? read.getDiagnostic(subject.diagnosticId) : waiting("getDiagnostic"));
   const price = subject?.type === "doctor" ? doctor.data?.price : subject?.type === "diagnostic" ? diagnostic.data?.price : undefined;
-  const found = useQuery({ ...read.searchPatients(debounced, 10), enabled: debounced.trim().length >= MIN_SEARCH_CHARS });
+  const { found } = usePatientSearch(search, 10);
   // The chosen free time is held for this desk while the booking is made:
   // a new hold per time, released when the time changes or the drawer closes.
   useEffect(() => {
@@ -134,11 +133,13 @@ export function NewBooking({
   // Everything a booking needs, once chosen.
   const ready = patient !== null && askedAt !== null && subject !== null ? { patient, startsAt: askedAt, subject } : null;
   const book = useMutation({
-    mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) =>
-      call(
+    mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) => {
+      // The held time is booked under its hold's id (the hold becomes the booking).
+      const bookingId = !anyway && hold?.startsAt === chosen.startsAt ? hold.id : uuidv7();
+      began("bookToBoard", bookingId);
+      return call(
         commands.book({
-          // The held time is booked under its hold's id (the hold becomes the booking).
-          bookingId: !anyway && hold?.startsAt === chosen.startsAt ? hold.id : uuidv7(),
+          bookingId,
           patientId: chosen.patient.id,
           locationId: location.id,
           subject: chosen.subject,
@@ -147,7 +148,8 @@ export function NewBooking({
           overrideReason: anyway ? reason : null,
           waitlistEntryId: draft.waitlistEntryId ?? null,
         }),
-      ),
+      );
+    },
     onSuccess: () => {
       void refetch(queries, "dayBoard", location.id);
       if (draft.waitlistEntryId) void refetch(queries, "listWaitlist");
@@ -307,7 +309,7 @@ export function NewBooking({
             placeholder={t("booking.searchHint", { count: MIN_SEARCH_CHARS })}
             value={search}
             onChange={setSearch}
-            found={found.data}
+            found={found}
             onPick={setPatient}
             autoFocus={draft.subject !== null}
           />

@@ -2,7 +2,6 @@
 // profile with contact data, upcoming and past bookings, and results.
 import { forwardRef, useEffect, useState } from "react";
 import { Alert, Button, Drawer, Grid, Group, Paper, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, MIN_SEARCH_CHARS, type Booking, type BookingId, type Patient, type PatientId, type PatientInput } from "../../bindings";
@@ -16,7 +15,7 @@ import { uuidv7 } from "../../ids";
 import { ResultList } from "../results/Results";
 import { BookingDetail } from "../booking/BookingDetail";
 import { PrintPreview } from "../print/PrintPreview";
-import { PatientCombobox } from "../../components/PatientCombobox";
+import { PatientCombobox, usePatientSearch } from "../../components/PatientCombobox";
 import { DateField } from "../../components/DateField";
 import { FindTimeIcon, WaitlistIcon } from "../../components/icons";
 import { AddToWaitlist } from "../waitlist/Waitlist";
@@ -28,11 +27,9 @@ export type BookFor = (patient: Patient, again: Booking | null) => void;
 export const Patients = forwardRef<HTMLInputElement, { onBookFor: BookFor }>(function Patients({ onBookFor }, searchRef) {
   const { t } = useTranslation();
   const [search, setSearch] = useState("");
-  const [debounced] = useDebouncedValue(search, 250);
   const [opened, setOpened] = useState<PatientId | null>(null);
   const [creating, setCreating] = useState(false);
-  const searching = debounced.trim().length >= MIN_SEARCH_CHARS;
-  const found = useQuery({ ...read.searchPatients(debounced, 50), enabled: searching });
+  const { asked, found, error } = usePatientSearch(search, 50);
 
   return (
     <Stack gap="sm">
@@ -44,19 +41,19 @@ export const Patients = forwardRef<HTMLInputElement, { onBookFor: BookFor }>(fun
           {t("patients.new")}
         </Button>
       </Group>
-      {found.isError && <Alert color="red">{errorText(appError(found.error))}</Alert>}
+      {error && <Alert color="red">{errorText(appError(error))}</Alert>}
       <PatientCombobox
         ref={searchRef}
         label={t("booking.search")}
         placeholder={t("booking.searchHint", { count: MIN_SEARCH_CHARS })}
         value={search}
         onChange={setSearch}
-        found={searching ? found.data : undefined}
+        found={found}
         onPick={(p) => setOpened(p.id)}
         autoFocus
         width={480}
       />
-      {!searching && <Text c="dimmed">{t("patients.typeToSearch", { count: MIN_SEARCH_CHARS })}</Text>}
+      {!asked && <Text c="dimmed">{t("patients.typeToSearch", { count: MIN_SEARCH_CHARS })}</Text>}
       {opened && <PatientProfile patientId={opened} onClose={() => setOpened(null)} onBookFor={onBookFor} />}
       {creating && (
         <Drawer opened onClose={() => setCreating(false)} position="right" size="md" title={t("patients.new")}>
