@@ -48,7 +48,7 @@ pub fn artifacts_dir() -> PathBuf {
 }
 
 /// The app binary under test: `CLINIC_DESK_E2E_APP`, or where `scripts/e2e.sh` puts it.
-fn app_binary() -> PathBuf {
+pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("CLINIC_DESK_E2E_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/e2e/clinic-desk"));
@@ -381,6 +381,11 @@ impl Desk {
         }
         assert!(!logs.contains("%PDF-"), "the log holds a file's content");
         self.step(format_args!("logs checked: no name or phone of {} patients", patients.len()));
+    }
+
+    /// The X display the desk's window is on (another window may join it).
+    pub fn display(&self) -> &str {
+        &self.display
     }
 
     /// Saves what the display shows (ImageMagick's `import`: WebKitWebDriver's

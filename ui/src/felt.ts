@@ -27,6 +27,8 @@ export function rendered(what: Felt, shows?: (id: string) => boolean): void {
   const timing = started.get(what);
   if (!timing || (timing.awaiting !== undefined && !shows?.(timing.awaiting))) return;
   started.delete(what);
+  // Committed: what came back and React's work, before style, layout and paint.
+  performance.measure(`${what}.committed`, timing.mark);
   const measure = () => {
     performance.measure(what, timing.mark);
     performance.clearMarks(timing.mark);

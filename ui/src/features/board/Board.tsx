@@ -3,7 +3,7 @@
 // status as a mark and a word (never colour alone), side by side in lanes
 // where a diagnostic takes several at a time, a now-line, and a filter by
 // specialty. The geometry is boardLayout.ts; N starts a booking without a click.
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { memo, useEffect, useMemo, useState, type ReactNode } from "react";
 import { ActionIcon, Alert, Button, Checkbox, Group, Kbd, Loader, Paper, Popover, Select, Stack, Switch, Text, Title } from "@mantine/core";
 import { useHotkeys, useLocalStorage } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -550,7 +550,16 @@ function useLiveHolds(holds: SlotHold[]): SlotHold[] {
   return live;
 }
 
-function BookingBlock({ block, formats, onOpen }: { block: Block; formats: ReturnType<typeof useFormats>; onOpen: (id: string) => void }) {
+/** Memoised: opening a drawer or moving the cursor re-renders the grid, not its bookings. */
+const BookingBlock = memo(function BookingBlock({
+  block,
+  formats,
+  onOpen,
+}: {
+  block: Block;
+  formats: ReturnType<typeof useFormats>;
+  onOpen: (id: string) => void;
+}) {
   const { t } = useTranslation();
   const b = block.booking;
   // A booking moved elsewhere says so rather than "cancelled".
@@ -607,4 +616,4 @@ function BookingBlock({ block, formats, onOpen }: { block: Block; formats: Retur
       {b.overrideReason && <span className="laneless-mark">{t("anyway.mark")}</span>}
     </div>
   );
-}
+});

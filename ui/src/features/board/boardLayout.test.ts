@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { BoardColumn, Booking, BookingStatus } from "../../bindings";
-import { MIN_BLOCK_PX, PX_PER_MINUTE, bookingAt, dayRange, firstCursor, layoutColumn, moveCursor } from "./boardLayout";
+import type { BoardColumn, Booking, BookingStatus, DayBoard, Location } from "../../bindings";
+import { MIN_BLOCK_PX, PX_PER_MINUTE, bookingAt, dayRange, firstCursor, layoutColumn, moveCursor, withBooking } from "./boardLayout";
 
 const mri: BoardColumn = {
   subject: { type: "diagnostic", diagnosticId: 4 },
@@ -119,5 +119,43 @@ describe("board layout", () => {
     expect(moveCursor(start, "End", 2, 15, range)).toEqual({ column: 1, minute: 480 });
     expect(moveCursor({ column: 1, minute: 1065 }, "ArrowDown", 2, 15, range)).toEqual({ column: 1, minute: 1065 });
     expect(moveCursor(start, "a", 2, 15, range)).toBeNull();
+  });
+});
+
+describe("withBooking", () => {
+  it("shows the server's answer in place of the hold it was made under and of its older copy", () => {
+    const kept = booking(bondar, "09:00", 30);
+    const old = booking(bondar, "10:00", 30);
+    const board: DayBoard = {
+      location: {} as Location,
+      date: "2030-01-07",
+      columns: [bondar],
+      bookings: [kept, old],
+      holds: [
+        {
+          id: old.id,
+          locationId: 1,
+          subject: bondar.subject,
+          startsAt: old.startsAt,
+          endsAt: old.endsAt,
+          heldBy: "anna",
+          expiresAt: old.endsAt,
+        },
+        {
+          id: "other",
+          locationId: 1,
+          subject: bondar.subject,
+          startsAt: old.startsAt,
+          endsAt: old.endsAt,
+          heldBy: "ivan",
+          expiresAt: old.endsAt,
+        },
+      ],
+    };
+    const answered = { ...old, status: "confirmed" as const };
+    const shown = withBooking(board, answered);
+    expect(shown.bookings).toEqual([kept, answered]);
+    expect(shown.holds?.map((h) => h.id)).toEqual(["other"]);
+    expect(board.bookings).toEqual([kept, old]);
   });
 });

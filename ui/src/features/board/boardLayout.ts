@@ -2,7 +2,7 @@
 // for where a booking is drawn are unit-tested: which column it belongs to,
 // which lane of a capacity-N diagnostic it takes, how tall it may be without
 // hiding the next one, and what the keyboard cursor is over.
-import type { BoardColumn, Booking, BookingSubject } from "../../bindings";
+import type { BoardColumn, Booking, BookingSubject, DayBoard } from "../../bindings";
 import { minuteOfDay, minutesOf } from "../../dates";
 
 /** Pixels per minute of the board's time axis, and its column width, per density. */
@@ -177,4 +177,15 @@ export function firstCursor(range: [number, number], step: number, nowMinute: nu
   const [start, end] = range;
   const at = nowMinute === null ? start : Math.floor(nowMinute / step) * step;
   return { column: 0, minute: Math.min(Math.max(at, start), Math.max(end - step, start)) };
+}
+
+/** The board with a booking the server just answered for (made or changed
+ * here) in place of its older copy and of the hold it was made under: shown
+ * at once, while the board's refetch brings everyone else's changes. */
+export function withBooking(board: DayBoard, booking: Booking): DayBoard {
+  return {
+    ...board,
+    bookings: [...board.bookings.filter((b) => b.id !== booking.id), booking],
+    holds: board.holds?.filter((h) => h.id !== booking.id),
+  };
 }

@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
 import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, MIN_SEARCH_CHARS, type BookingSubject, type Location, type Patient } from "../../bindings";
+import { commands, MIN_SEARCH_CHARS, type BookingSubject, type DayBoard, type Location, type Patient } from "../../bindings";
 import { appError, call } from "../../api/call";
 import { read, refetch, waiting } from "../../api/reads";
 import { SlotPicker } from "../../components/SlotPicker";
@@ -20,7 +20,7 @@ import { began } from "../../felt";
 import { SlotRules } from "./SlotRules";
 import { PatientForm } from "../patients/Patients";
 import { PatientCombobox, usePatientSearch } from "../../components/PatientCombobox";
-import { subjectKey } from "../board/boardLayout";
+import { subjectKey, withBooking } from "../board/boardLayout";
 import { DateField } from "../../components/DateField";
 import { FindTimeIcon } from "../../components/icons";
 import { Openings } from "../openings/Openings";
@@ -150,7 +150,8 @@ export function NewBooking({
         }),
       );
     },
-    onSuccess: () => {
+    onSuccess: (booked) => {
+      queries.setQueryData(read.dayBoard(location.id, date).queryKey, (board?: DayBoard) => board && withBooking(board, booked));
       void refetch(queries, "dayBoard", location.id);
       if (draft.waitlistEntryId) void refetch(queries, "listWaitlist");
       onBooked?.();
@@ -182,6 +183,9 @@ export function NewBooking({
       onClose={onClose}
       position="right"
       size="md"
+      // The board scrolls in its own frame: locking the page's scroll only
+      // restyled the page and laid the whole board out again.
+      lockScroll={false}
       title={choice ? t("booking.title", { name: choice.name }) : t("booking.titleAny")}
     >
       <Stack
