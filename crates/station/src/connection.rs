@@ -87,11 +87,11 @@ pub fn connect_options(server: &ServerSettings, password: Option<&str>) -> PgCon
 
 /// A pool for the station: few connections (a clinic has many stations and
 /// PostgreSQL's connection limit is shared), a short connect timeout, and
-/// the connections a burst opened closed again: a quiet desk keeps the one
-/// its heartbeat uses each second, besides its listener (docs/deployment.md
-/// sizes a server from that). The pool hands its idle connections out in
-/// turn, so a heartbeat a second keeps every one of them from ever being
-/// idle for long; a connection's lifetime retires them instead.
+/// the connections a burst opened closed again once unused: a quiet desk
+/// holds only its listener, whose own connection carries the heartbeat
+/// (`live::listen`; docs/deployment.md sizes a server from that). A desk
+/// that pulls now and then reuses its pool's connections in turn, so a
+/// connection's lifetime retires those that idleness alone would not.
 pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
