@@ -7,13 +7,15 @@
 //! Each simulated desk runs the station's own code against the server: its
 //! pool (`connection::open_pool`: at most 5 connections, closed after 30 s
 //! unused or two minutes old), its change listener with the heartbeat on
-//! the listener's connection (`live::listen`), the sync task itself
-//! (`sync::Syncer::run` over a station database of its own: the full pull
-//! at start, a pull on every change notification, the periodic ones), and
-//! on every change notification for its location a refetch of its day
-//! board (what the board screen does). A share of the desks is busy: day
-//! boards, patient searches, free slots and bookings, one after another.
-//! Then all go quiet and the pools close what they no longer use.
+//! the listener's connection (`live::listen`), the server calls of its sync
+//! task (`sync_calls` below: a pull of the changed rows once notifications
+//! have settled, a full pull every `sync::FULL_PULL_EVERY`; one desk's first
+//! full pull runs the real `sync::Syncer` into a station database), and on
+//! every change notification touching today at its location a refetch of
+//! its day board (what the board screen does). A share of the desks is
+//! busy: day boards, patient searches, free slots and bookings (half of
+//! them for today), one after another. Then all go quiet and the pools
+//! close what they no longer use.
 //!
 //! Reported: connections held (busy and quiet), the server's memory (PSS of
 //! every postgres process) and CPU time, booking to board refetched at the
@@ -28,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use clinic_admin::provision::{set_up, RolePrefix};
+use clinic_domain::availability::local_day;
 use clinic_domain::bookings::{BookingRequest, BookingSubject, BookingsChange, SlotQuery};
 use clinic_domain::ids::{BookingId, DoctorId, LocationId, PatientId};
 use clinic_domain::Actor;
@@ -56,10 +59,12 @@ fn main() {
         root: std::env::temp_dir().join("clinic-desk-desks-pg"),
         superuser: "clinic".into(),
         settings: [
-            // Two connections a quiet desk, up to six a busy one.
+            // One connection a quiet desk, up to six a busy one.
             ("max_connections", "1000"),
             ("shared_buffers", "512MB"),
             ("synchronous_commit", "on"),
+            // Where the server's time goes, printed at the end.
+            ("shared_preload_libraries", "pg_stat_statements"),
         ]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .to_vec(),
@@ -78,6 +83,7 @@ async fn run(cluster: &LocalCluster) {
     let database = format!("desks_scale_{scale}_m{}", MIGRATOR.iter().count());
     let superuser = prepared_clinic(cluster, &database, scale).await;
     let mut conn = superuser.acquire().await.unwrap();
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute(&mut *conn).await.unwrap();
     clinic_admin::staff::ensure(&mut conn, LOGIN, "Bench desk", &["reception", "manager"]).await.unwrap();
     drop(conn);
     let options = cluster.connect_options(&database).username(LOGIN).disable_statement_logging();
@@ -151,11 +157,14 @@ async fn run(cluster: &LocalCluster) {
         let (sender, mut changes) = broadcast::channel::<BookingsChange>(256);
         let (heard, _) = watch::channel(clinic_station::live::Hearing::Answered);
         tasks.push(tokio::spawn(clinic_station::live::listen(pool.clone(), sender.clone(), heard)));
-        // The board refetched on every change at the desk's location.
+        // The board refetched on every change touching its day at the
+        // desk's location (the UI's `useBookingsRefresh`).
         let (clinic, asked, refresh) = (Clinic::new(pool.clone()), asked.clone(), refresh.clone());
+        let (day_starts, day_ends) = local_day(chrono_tz::Europe::Kyiv, today);
         tasks.push(tokio::spawn(async move {
             while let Ok(change) = changes.recv().await {
-                if change.location_id.0 != location || change.to == chrono::DateTime::<Utc>::MAX_UTC {
+                let touches_today = change.from < day_ends && change.to > day_starts;
+                if change.location_id.0 != location || change.to == chrono::DateTime::<Utc>::MAX_UTC || !touches_today {
                     continue;
                 }
                 if clinic.day_board(LocationId(location), today).await.is_ok() {
@@ -179,7 +188,8 @@ async fn run(cluster: &LocalCluster) {
     println!("opened {desks} desks in {:.1} s", opened.elapsed().as_secs_f64());
     tokio::time::sleep(Duration::from_secs(3)).await;
     let settled = server_figures(&superuser, &database).await;
-    let transactions_before = transactions(&superuser, &database).await;
+    let activity_before = activity(&superuser, &database).await;
+    sqlx::query("SELECT pg_stat_statements_reset()").execute(&superuser).await.unwrap();
     let cpu_busy_before = server_cpu_seconds(&superuser).await;
 
     // The busy desks.
@@ -219,9 +229,18 @@ async fn run(cluster: &LocalCluster) {
                         failed += 1;
                         Vec::new()
                     });
+                    // Half the bookings are for today (same-day calls and
+                    // walk-ins), the rest over the next two weeks.
+                    let (_, day_ends) = local_day(chrono_tz::Europe::Kyiv, today);
+                    let today_slots: Vec<_> = slots.iter().filter(|s| s.starts_at < day_ends).collect();
+                    let chosen = if rng.gen_bool(0.5) && !today_slots.is_empty() {
+                        today_slots.choose(&mut rng).copied()
+                    } else {
+                        slots.choose(&mut rng)
+                    };
                     if roll < 90 {
                         "free slots"
-                    } else if let Some(slot) = slots.choose(&mut rng) {
+                    } else if let Some(slot) = chosen {
                         times.entry("free slots").or_default().push(started.elapsed());
                         let request = BookingRequest {
                             booking_id: BookingId::generate(),
@@ -234,7 +253,10 @@ async fn run(cluster: &LocalCluster) {
                             waitlist_entry_id: None,
                         };
                         let started = Instant::now();
-                        asked.lock().unwrap().insert(location, started);
+                        // Only today's board is on the watching desks' screens.
+                        if slot.starts_at < day_ends {
+                            asked.lock().unwrap().insert(location, started);
+                        }
                         // Another busy desk may take the same time first.
                         if clinic.book(&request, &actor).await.is_ok() {
                             booked += 1;
@@ -275,7 +297,10 @@ async fn run(cluster: &LocalCluster) {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let refreshed = refresh.lock().unwrap().len();
     let busy_cpu = server_cpu_seconds(&superuser).await - cpu_busy_before;
-    let busy_transactions = transactions(&superuser, &database).await - transactions_before;
+    let busy_activity = activity(&superuser, &database).await;
+    let (busy_transactions, busy_sessions) =
+        (busy_activity.transactions - activity_before.transactions, busy_activity.sessions - activity_before.sessions);
+    let statements = costliest_statements(&superuser, &database).await;
     let busy_pulls = std::mem::take(&mut *pulls.lock().unwrap());
     let quiet_for = clinic_station::connection::LIFETIME + Duration::from_secs(10);
     let quiet_until = Instant::now() + quiet_for;
@@ -319,6 +344,9 @@ async fn run(cluster: &LocalCluster) {
         busy_transactions as f64 / (seconds + 2) as f64
     );
     println!(
+        "| connections opened while busy (each a backend forked, signed in, its caches filled) | {busy_sessions} |"
+    );
+    println!(
         "| a desk's pull after changes (the changed bookings and patients), {} while busy | {} |",
         busy_pulls.len(),
         percentiles(busy_pulls)
@@ -334,6 +362,12 @@ async fn run(cluster: &LocalCluster) {
     for (kind, samples) in kinds {
         println!("| busy desks: {kind} ({} runs) | {} |", samples.len(), percentiles(samples));
     }
+    println!("\nWhere the server's time went while busy (pg_stat_statements, execution only):\n");
+    println!("| statement | calls | total s | mean ms |");
+    println!("|---|---:|---:|---:|");
+    for (query, calls, total_ms) in statements {
+        println!("| `{query}` | {calls} | {:.1} | {:.2} |", total_ms / 1000.0, total_ms / calls.max(1) as f64);
+    }
     for task in tasks {
         task.abort();
     }
@@ -347,9 +381,9 @@ type Samples = Arc<Mutex<Vec<Duration>>>;
 /// The server calls of a desk's sync task (`sync::Syncer::run`), from a
 /// station synced up to `checkpoint`, without its station database (300 of
 /// them would not fit this machine's disk):
-/// a pull of the changed rows on every burst of notifications (and every
-/// `PULL_WHILE_HEARD`), and a full pull (the lists and every board of the
-/// window) every `FULL_PULL_EVERY`.
+/// a pull of the changed rows once a burst of notifications has settled
+/// (`settle_after_notification`; and every `PULL_WHILE_HEARD`), and a full
+/// pull (the lists and every board of the window) every `FULL_PULL_EVERY`.
 async fn sync_calls(
     clinic: Clinic,
     mut pokes: broadcast::Receiver<BookingsChange>,
@@ -367,7 +401,10 @@ async fn sync_calls(
     let mut next_pull = tokio::time::Instant::now() + sync::PULL_WHILE_HEARD;
     loop {
         tokio::select! {
-            poke = pokes.recv() => if matches!(poke, Err(broadcast::error::RecvError::Closed)) { return },
+            poke = pokes.recv() => match poke {
+                Err(broadcast::error::RecvError::Closed) => return,
+                _ => tokio::time::sleep(sync::settle_after_notification()).await,
+            },
             _ = tokio::time::sleep_until(next_full.min(next_pull)) => {}
         }
         while !matches!(
@@ -413,14 +450,37 @@ struct ServerFigures {
     pss_mib: f64,
 }
 
-/// Transactions committed in `database` so far (statements outside a
-/// transaction count one each).
-async fn transactions(superuser: &PgPool, database: &str) -> i64 {
-    sqlx::query_scalar("SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = $1")
-        .bind(database)
-        .fetch_one(superuser)
-        .await
-        .unwrap()
+struct Activity {
+    /// Transactions ended (statements outside a transaction count one each).
+    transactions: i64,
+    /// Connections opened.
+    sessions: i64,
+}
+
+/// What `database` has done so far.
+async fn activity(superuser: &PgPool, database: &str) -> Activity {
+    let (transactions, sessions) = sqlx::query_as(
+        "SELECT (xact_commit + xact_rollback)::bigint, sessions FROM pg_stat_database WHERE datname = $1",
+    )
+    .bind(database)
+    .fetch_one(superuser)
+    .await
+    .unwrap();
+    Activity { transactions, sessions }
+}
+
+/// The statements that took the most execution time in `database` since
+/// the last reset: their start, calls and total milliseconds.
+async fn costliest_statements(superuser: &PgPool, database: &str) -> Vec<(String, i64, f64)> {
+    sqlx::query_as(
+        "SELECT replace(left(regexp_replace(query, '\\s+', ' ', 'g'), 80), '|', '/'), calls, total_exec_time
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1)
+         ORDER BY total_exec_time DESC LIMIT 10",
+    )
+    .bind(database)
+    .fetch_all(superuser)
+    .await
+    .unwrap()
 }
 
 /// CPU seconds the server has used: every live postgres process, and the

@@ -1,16 +1,35 @@
 // Live refresh: what the station announces becomes refetches, in one place.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { commands, events, type SyncStatus } from "../bindings";
+import { type BookingsChange, commands, type DayBoard, events, type SyncStatus } from "../bindings";
+import { instantAt, shiftDate } from "../dates";
 import { refetch } from "./reads";
 
-/** Bookings changed at a location (another desk, or this one): its boards,
- * free times and the bookings shown refetch. */
+/** Whether `change` may touch the board of `date` in `timeZone`: its span
+ * overlaps that local day. A span that cannot be read (the station's "all
+ * changed", announced after a reconnect, reaches past the year 9999) touches
+ * every day. */
+export function touchesDay(change: BookingsChange, date: string, timeZone: string): boolean {
+  const [from, to] = [Date.parse(change.from), Date.parse(change.to)];
+  if (Number.isNaN(from) || Number.isNaN(to)) return true;
+  return from < Date.parse(instantAt(shiftDate(date, 1), 0, timeZone)) && to > Date.parse(instantAt(date, 0, timeZone));
+}
+
+/** Bookings changed at a location (another desk, or this one): the boards
+ * of the days it touches, free times and the bookings shown refetch. With
+ * hundreds of desks, a board refetched on every booking anywhere in the
+ * location was most of the server's work (desks bench). */
 export function useBookingsRefresh(): void {
   const queries = useQueryClient();
   useEffect(() => {
     const stop = events.bookingsChanged.listen(({ payload }) => {
-      void refetch(queries, "dayBoard", payload.locationId);
+      void queries.invalidateQueries({
+        queryKey: ["dayBoard", payload.locationId],
+        predicate: (query) => {
+          const board = query.state.data as DayBoard | undefined;
+          return board === undefined || touchesDay(payload, board.date, board.location.timeZone);
+        },
+      });
       void refetch(queries, "freeSlots", { locationId: payload.locationId });
       // Time freed or taken there: the waitlist's matches follow.
       void refetch(queries, "waitlistMatches", payload.locationId);
