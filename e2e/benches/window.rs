@@ -7,10 +7,12 @@
 //! - Book pressed (Ctrl+Enter) → the booking on the board;
 //! - the date changed (next day, then back: first visits and revisits) → the board painted.
 //!
-//! Then the memory (PSS) of the app with its WebKit processes, next to a
-//! Tauri window on the same WebKitGTK with an empty page
-//! (`src-tauri/examples/empty_window.rs`), measured in the same run. Prints
-//! numbers; asserts only that each action was measured.
+//! Then the floor under them: the same board painted again, and laid out
+//! and painted again, with no script work and no call (what no change to
+//! the UI's code can go below). Then the memory (PSS) of the app with its
+//! WebKit processes, next to a Tauri window on the same WebKitGTK with an
+//! empty page (`src-tauri/examples/empty_window.rs`), measured in the same
+//! run. Prints numbers; asserts only that each action was measured.
 //!
 //!     scripts/measure-window.sh           # builds the release app and the empty window, then this
 //!     BENCH_ROUNDS=30 scripts/measure-window.sh
@@ -121,6 +123,26 @@ async fn run(rounds: usize) {
         );
     }
 
+    // The floor under every figure above: the same board repainted, and
+    // laid out and repainted, with no script work and no station call.
+    println!();
+    println!("| the board's floor in this window (no script, no call) | runs | p50 | p99 |");
+    println!("|---|---:|---:|---:|");
+    for (what, change) in FLOORS {
+        let mut times = Vec::new();
+        for round in 0..rounds {
+            let taken = desk.web.execute_async(FRAME_AFTER, vec![json!(change), json!(round)]).await.expect("a frame");
+            times.push(Duration::from_secs_f64(taken.as_f64().expect("a duration") / 1000.0));
+        }
+        times.sort();
+        println!(
+            "| {what} | {} | {:.0} ms | {:.0} ms |",
+            times.len(),
+            stats::percentile_ms(&times, 0.5),
+            stats::percentile_ms(&times, 0.99)
+        );
+    }
+
     // Memory: the app as it stands after the work above, then the floor.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let app = app_processes();
@@ -141,6 +163,22 @@ async fn run(rounds: usize) {
     }
     desk.close().await;
 }
+
+/// Changes to the board that cost the page no script and no call: its
+/// background (the visible board painted again), and its width by a pixel
+/// (every column and booking laid out, then painted).
+const FLOORS: [(&str, &str); 2] =
+    [("the visible board painted again", "background"), ("the whole board laid out and painted again", "width")];
+
+/// Makes one of the `FLOORS` changes and answers the milliseconds to the
+/// frame after it, timed as `ui/src/felt.ts` times an action.
+const FRAME_AFTER: &str = "const [change, round] = arguments;
+    const done = arguments[arguments.length - 1];
+    const board = document.querySelector('.board');
+    const started = performance.now();
+    if (change === 'background') board.style.background = round % 2 ? '#ffffff' : '#fffffe';
+    else board.style.width = round % 2 ? '' : 'calc(100% - 1px)';
+    requestAnimationFrame(() => setTimeout(() => done(performance.now() - started), 0));";
 
 /// Clicks a point of open, unbooked time on the board (as a pointer would:
 /// a click event at that point); false when the view has none left.
