@@ -109,6 +109,13 @@ async fn relay_one(
     open: Arc<Mutex<Vec<AbortHandle>>>,
 ) {
     let Ok(server) = TcpStream::connect(("127.0.0.1", server_port)).await else { return };
+    // Bytes go on as they come, as the station's and the server's own sockets
+    // send them: with Nagle's algorithm on the relay, a reply split over two
+    // writes waited for an acknowledgement (tens of milliseconds per call in
+    // the window bench) that no real network path adds.
+    if station.set_nodelay(true).is_err() || server.set_nodelay(true).is_err() {
+        return;
+    }
     let (mut from_station, mut to_station) = station.into_split();
     let (mut from_server, mut to_server) = server.into_split();
     let upstream = {
