@@ -2,6 +2,7 @@
 // so every screen formats them alike.
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { formatterIn } from "./dates";
 
 /** The data model has no currency column yet: every clinic so far bills in hryvnias. */
 export const CURRENCY = "UAH";
@@ -20,14 +21,12 @@ export function useFormats(timeZone?: string) {
     const weekday = new Intl.DateTimeFormat(language, { timeZone: "UTC", weekday: "long" });
     const size = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
     const zoned = new Map<string, Intl.DateTimeFormat>();
-    const dateTimeIn = (iso: string, zone: string) => {
-      let format = zoned.get(zone);
-      if (!format) {
-        format = new Intl.DateTimeFormat(language, { timeZone: zone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
-        zoned.set(zone, format);
-      }
-      return format.format(new Date(iso));
-    };
+    const dateTimeIn = (iso: string, zone: string) =>
+      formatterIn(
+        zoned,
+        zone,
+        (timeZone) => new Intl.DateTimeFormat(language, { timeZone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }),
+      ).format(new Date(iso));
     return {
       money: (amount: string) => money.format(Number(amount)),
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
