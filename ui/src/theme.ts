@@ -29,6 +29,11 @@ export function themeFor(closeLabel: string) {
     fontFamily: "DejaVu Sans, Inter, system-ui, sans-serif",
     defaultRadius: "sm",
     components: {
+      // Drawers and dialogs open at once. A 200 ms slide or fade repaints the
+      // dimmed board under them on every frame (no compositing on Linux) and
+      // makes the receptionist wait on every booking.
+      DrawerRoot: { defaultProps: { transitionProps: { duration: 0 } } },
+      ModalRoot: { defaultProps: { transitionProps: { duration: 0 } } },
       DrawerHeader: { defaultProps: { component: "div" } },
       ModalHeader: { defaultProps: { component: "div" } },
       DrawerCloseButton: { defaultProps: { "aria-label": closeLabel, title: closeLabel } },

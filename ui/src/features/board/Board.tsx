@@ -7,6 +7,7 @@ import { memo, useEffect, useMemo, useState, type ReactNode } from "react";
 import { ActionIcon, Alert, Button, Checkbox, Group, Kbd, Loader, Paper, Popover, Select, Stack, Switch, Text, Title } from "@mantine/core";
 import { useHotkeys, useLocalStorage } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import {
   commands,
@@ -510,7 +511,7 @@ function BoardGrid({ location, date, columns, bookings, showReleased, holds, den
                 <div className="now-line" style={{ top: (nowMinute - start) * scale }} aria-hidden="true" />
               )}
               {(blocks.get(subjectKey(c.subject)) ?? []).map((block) => (
-                <BookingBlock key={block.booking.id} block={block} formats={formats} onOpen={onOpen} />
+                <BookingBlock key={block.booking.id} block={block} formats={formats} t={t} onOpen={onOpen} />
               ))}
               {liveHolds
                 .filter((h) => sameSubject(h.subject, c.subject))
@@ -550,17 +551,21 @@ function useLiveHolds(holds: SlotHold[]): SlotHold[] {
   return live;
 }
 
-/** Memoised: opening a drawer or moving the cursor re-renders the grid, not its bookings. */
+/** Memoised: opening a drawer or moving the cursor re-renders the grid, not
+ * its bookings. The grid's `t` is passed in (it changes with the language):
+ * a `useTranslation` per block subscribed each of a busy day's hundreds of
+ * blocks to the language on every new day. */
 const BookingBlock = memo(function BookingBlock({
   block,
   formats,
+  t,
   onOpen,
 }: {
   block: Block;
   formats: ReturnType<typeof useFormats>;
+  t: TFunction;
   onOpen: (id: string) => void;
 }) {
-  const { t } = useTranslation();
   const b = block.booking;
   // A booking moved elsewhere says so rather than "cancelled".
   const status = b.movedTo ? t("detail.moved") : t(`status.${b.status}`);
