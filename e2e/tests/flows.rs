@@ -1009,6 +1009,19 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
     desk.see(&pair_a.patient_name).await;
     desk.screenshot("busy-board-1024x700").await;
     desk.axe("busy board, 1024×700").await;
+    // Scrolled to the last column, the header stays over its columns and the
+    // hours stay at the left (WebKit sized the rows by their content once:
+    // both slid away from the columns).
+    const FAR_RIGHT: &str = "const board = document.querySelector('.board');
+        board.scrollLeft = board.scrollWidth;
+        const left = (e) => Math.round(e.getBoundingClientRect().left);
+        const heads = [...document.querySelectorAll('.column-head')].map(left);
+        const columns = [...document.querySelectorAll('.board .column')].map(left);
+        return { heads, columns, gutter: left(document.querySelector('.gutter')), board: left(board) + board.clientLeft };";
+    let far_right = desk.web.execute(FAR_RIGHT, vec![]).await.expect("the board scrolled right");
+    assert_eq!(far_right["heads"], far_right["columns"], "headers over their columns, scrolled right: {far_right}");
+    assert_eq!(far_right["gutter"], far_right["board"], "the hours inside the board's left edge, scrolled right: {far_right}");
+    desk.screenshot("busy-board-1024x700-far-right").await;
     desk.close().await;
 }
 
