@@ -1020,7 +1020,10 @@ async fn a_busy_day_by_keyboard_with_axe_on_every_screen() {
         return { heads, columns, gutter: left(document.querySelector('.gutter')), board: left(board) + board.clientLeft };";
     let far_right = desk.web.execute(FAR_RIGHT, vec![]).await.expect("the board scrolled right");
     assert_eq!(far_right["heads"], far_right["columns"], "headers over their columns, scrolled right: {far_right}");
-    assert_eq!(far_right["gutter"], far_right["board"], "the hours inside the board's left edge, scrolled right: {far_right}");
+    assert_eq!(
+        far_right["gutter"], far_right["board"],
+        "the hours inside the board's left edge, scrolled right: {far_right}"
+    );
     desk.screenshot("busy-board-1024x700-far-right").await;
     desk.close().await;
 }
