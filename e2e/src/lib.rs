@@ -338,7 +338,10 @@ impl Desk {
                     std::os::unix::fs::PermissionsExt::mode(&key_file.metadata().expect("the key").permissions());
                 assert_eq!(mode & 0o077, 0, "the key file is private: {mode:o}");
                 let store = clinic_local_store::LocalStore::open(&path, &key).await.expect("the station's SQLite");
-                let kept = store.day_board(location, date).await.expect("reading the station's SQLite").is_some();
+                // The board, and the first pull finished: its patients come
+                // with it, stored before its checkpoint.
+                let kept = store.day_board(location, date).await.expect("reading the station's SQLite").is_some()
+                    && store.checkpoint().await.expect("reading the station's SQLite").is_some();
                 store.close().await;
                 if kept {
                     return;

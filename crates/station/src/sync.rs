@@ -293,9 +293,14 @@ impl Syncer {
         if came_back || since.is_none() {
             crate::station::forget_disabled_sign_ins(self, clinic).await;
         }
+        // The changed bookings and patients first: a first pull cut off
+        // among its boards still leaves the patients searchable offline.
+        if !self.local.store_changes_if_idle(&changes.bookings, &changes.patients).await? {
+            return Ok(None);
+        }
         // A first or full pull: the lists and every board of the window
-        // (their hours, leave and closures send no notification); between
-        // them, the changed bookings and patients themselves.
+        // (their hours, leave and closures send no notification). The
+        // checkpoint is set only once all of them are kept.
         let mut boards = 0;
         if since.is_none() {
             let locations = clinic.list_locations(false).await?;
@@ -321,9 +326,6 @@ impl Syncer {
                     boards += 1;
                 }
             }
-        }
-        if !self.local.store_changes_if_idle(&changes.bookings, &changes.patients).await? {
-            return Ok(None);
         }
         self.local.set_checkpoint(changes.checkpoint).await?;
         if since.is_none() {
