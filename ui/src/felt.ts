@@ -8,7 +8,7 @@ export type Felt = "freeTimeToSlots" | "lettersToMatches" | "bookToBoard" | "dat
  * letters typed → matches shown"); searching itself starts at MIN_SEARCH_CHARS. */
 export const LETTERS_TIMED = 3;
 
-const started = new Map<Felt, { mark: string; awaiting?: string }>();
+const started = new Map<Felt, { mark: string; awaiting?: string; answered?: boolean }>();
 let count = 0;
 /** Measures kept before the oldest are dropped: a day at the desk must not grow the page. */
 const KEPT = 2000;
@@ -19,6 +19,15 @@ export function began(what: Felt, awaiting?: string): void {
   const mark = `${what}#${++count}`;
   performance.mark(mark);
   started.set(what, { mark, awaiting });
+}
+
+/** The station answered what `what` asked (before React's work): the
+ * measure `${what}.answered`, once per action. */
+export function answered(what: Felt): void {
+  const timing = started.get(what);
+  if (!timing || timing.answered) return;
+  timing.answered = true;
+  performance.measure(`${what}.answered`, timing.mark);
 }
 
 /** What `what` asked for is rendered (`shows`: whether an awaited id is among
@@ -34,7 +43,17 @@ export function rendered(what: Felt, shows?: (id: string) => boolean): void {
     performance.clearMarks(timing.mark);
     if (performance.getEntriesByType("measure").length > KEPT) performance.clearMeasures();
   };
-  // React has committed; the frame after this animation frame's callbacks is painted.
-  if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => setTimeout(measure, 0));
+  // React has committed; the frame after this animation frame's callbacks is
+  // painted. `${what}.frame`: that frame's style, layout and paint alone.
+  if (typeof requestAnimationFrame === "function")
+    requestAnimationFrame(() => {
+      const frame = `${timing.mark}.frame`;
+      performance.mark(frame);
+      setTimeout(() => {
+        performance.measure(`${what}.frame`, frame);
+        performance.clearMarks(frame);
+        measure();
+      }, 0);
+    });
   else measure();
 }
