@@ -24,7 +24,7 @@ import { read, refetch } from "../../api/reads";
 import { errorText } from "../../errors";
 import { useFormats } from "../../format";
 import { minuteOfDay, minutesOf, todayIn, wallTime } from "../../dates";
-import { NewBooking, type BookingDraft } from "../booking/NewBooking";
+import { askAhead, NewBooking, type BookingDraft } from "../booking/NewBooking";
 import { BookingDetail } from "../booking/BookingDetail";
 import { Arrivals, waitingList } from "./Arrivals";
 import { ExportBookings } from "../print/ExportBookings";
@@ -33,7 +33,7 @@ import { DownloadIcon, FindTimeIcon, PrinterIcon } from "../../components/icons"
 import { Openings } from "../openings/Openings";
 import { WaitlistButton } from "../waitlist/Waitlist";
 import { useSingleKeyShortcuts } from "../../shortcuts";
-import { began, rendered } from "../../felt";
+import { answered, began, rendered } from "../../felt";
 import { markOnce } from "../../startup";
 import {
   DENSITY,
@@ -44,6 +44,7 @@ import {
   isOpenAt,
   layoutColumn,
   moveCursor,
+  sameBlock,
   sameSubject,
   subjectKey,
   type Block,
@@ -127,6 +128,19 @@ export function Board({
   const again = choices.find((c) => subjectKey(c.subject) === againKey) ?? null;
   const startDraft = (draftFor: BookingDraft) =>
     setDraft({ ...draftFor, subject: draftFor.subject ?? again, patient: bookingFor?.patient ?? null });
+  // The same array until the board, the filter or the hidden columns
+  // change: the grid lays its bookings out again only then.
+  const allColumns = board.data?.columns;
+  const columns = useMemo(
+    () =>
+      (allColumns ?? []).filter(
+        (c) =>
+          !hidden.includes(subjectKey(c.subject)) &&
+          (filter === null ||
+            (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter)),
+      ),
+    [allColumns, hidden, filter],
+  );
   const [singleKeys] = useSingleKeyShortcuts();
   const idle = !draft && !opened && !showArrivals && !printing && !exporting && !findingTime && board.data !== undefined;
   useHotkeys(
@@ -166,11 +180,6 @@ export function Board({
     );
   }
   const specialties = [...new Set(board.data.columns.filter((c) => c.subject.type === "doctor").map((c) => c.detail))].sort();
-  const columns = board.data.columns.filter(
-    (c) =>
-      !hidden.includes(subjectKey(c.subject)) &&
-      (filter === null || (filter === DIAGNOSTICS ? c.subject.type === "diagnostic" : c.subject.type === "doctor" && c.detail === filter)),
-  );
   const released = bookings.filter((b) => !b.holdsSlot).length;
 
   return (
@@ -267,6 +276,7 @@ export function Board({
         onOpen={setOpened}
         onBook={(column, minute) => {
           began("freeTimeToSlots");
+          void askAhead(queries, location.id, column.subject, date).then(() => answered("freeTimeToSlots"));
           startDraft({ subject: { subject: column.subject, name: column.name }, date, minute });
         }}
       />
@@ -551,21 +561,19 @@ function useLiveHolds(holds: SlotHold[]): SlotHold[] {
   return live;
 }
 
-/** Memoised: opening a drawer or moving the cursor re-renders the grid, not
- * its bookings. The grid's `t` is passed in (it changes with the language):
+/** Memoised by what it draws (`sameBlock`): opening a drawer, moving the
+ * cursor or adding a booking re-renders the grid, not the bookings that
+ * stayed put. The grid's `t` is passed in (it changes with the language):
  * a `useTranslation` per block subscribed each of a busy day's hundreds of
  * blocks to the language on every new day. */
-const BookingBlock = memo(function BookingBlock({
-  block,
-  formats,
-  t,
-  onOpen,
-}: {
+interface BlockProps {
   block: Block;
   formats: ReturnType<typeof useFormats>;
   t: TFunction;
   onOpen: (id: string) => void;
-}) {
+}
+
+const BookingBlock = memo(function BookingBlock({ block, formats, t, onOpen }: BlockProps) {
   const b = block.booking;
   // A booking moved elsewhere says so rather than "cancelled".
   const status = b.movedTo ? t("detail.moved") : t(`status.${b.status}`);
@@ -621,4 +629,8 @@ const BookingBlock = memo(function BookingBlock({
       {b.overrideReason && <span className="laneless-mark">{t("anyway.mark")}</span>}
     </div>
   );
-});
+}, drawsTheSame);
+
+function drawsTheSame(a: BlockProps, b: BlockProps): boolean {
+  return sameBlock(a.block, b.block) && a.formats === b.formats && a.t === b.t && a.onOpen === b.onOpen;
+}

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { BoardColumn, Booking, BookingStatus, DayBoard, Location } from "../../bindings";
-import { MIN_BLOCK_PX, PX_PER_MINUTE, bookingAt, dayRange, firstCursor, layoutColumn, moveCursor, withBooking } from "./boardLayout";
+import {
+  MIN_BLOCK_PX,
+  PX_PER_MINUTE,
+  bookingAt,
+  dayRange,
+  firstCursor,
+  layoutColumn,
+  moveCursor,
+  sameBlock,
+  withBooking,
+} from "./boardLayout";
 
 const mri: BoardColumn = {
   subject: { type: "diagnostic", diagnosticId: 4 },
@@ -157,5 +167,22 @@ describe("withBooking", () => {
     expect(shown.bookings).toEqual([kept, answered]);
     expect(shown.holds?.map((h) => h.id)).toEqual(["other"]);
     expect(board.bookings).toEqual([kept, old]);
+  });
+});
+
+describe("sameBlock", () => {
+  it("redraws only the blocks a new booking moves", () => {
+    const early = booking(mri, "08:00", 30);
+    const late = booking(mri, "12:00", 30);
+    const before = layoutColumn(mri, [early, late], "UTC", 8 * 60, false);
+    // A second scan at 08:00 takes the other lane: the 12:00 block stays put, the 08:00 one keeps its lane.
+    const beside = booking(mri, "08:00", 30);
+    const after = layoutColumn(mri, [early, late, beside], "UTC", 8 * 60, false);
+    const find = (blocks: typeof after, b: Booking) => blocks.find((x) => x.booking === b) as (typeof after)[number];
+    expect(sameBlock(find(before, late), find(after, late))).toBe(true);
+    expect(sameBlock(find(before, early), find(after, early))).toBe(true);
+    // The same booking refetched as a new object, or moved, is drawn again.
+    expect(sameBlock(find(before, late), { ...find(after, late), booking: { ...late } })).toBe(false);
+    expect(sameBlock(find(before, late), { ...find(after, late), top: find(after, late).top + 1 })).toBe(false);
   });
 });

@@ -64,6 +64,21 @@ const RELEASED_WIDTH = 0.22;
  * that (never on top of each other). Released bookings (cancelled, no-show)
  * are left out unless `showReleased`, then drawn as a strip on the right.
  */
+/** Whether two layouts draw a booking the same: the same booking (a
+ * board's unchanged bookings keep their objects across refetches) at the
+ * same place. A new layout of a column redraws only the blocks that moved. */
+export function sameBlock(a: Block, b: Block): boolean {
+  return (
+    a.booking === b.booking &&
+    a.top === b.top &&
+    a.height === b.height &&
+    a.left === b.left &&
+    a.width === b.width &&
+    a.compact === b.compact &&
+    a.released === b.released
+  );
+}
+
 export function layoutColumn(
   column: BoardColumn,
   bookings: Booking[],
