@@ -4,7 +4,7 @@
 import { Select } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
-import { useEffect } from "react";
+import { startTransition, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { read, waiting } from "../api/reads";
 import type { BookingSubject, FreeSlot, LocationId } from "../bindings";
@@ -62,7 +62,9 @@ export function SlotPicker({
   useEffect(() => {
     if (value !== null || preferMinute === null || !slots.data) return;
     const chosen = slotFrom(slots.data, preferMinute, timeZone);
-    if (chosen) onChange(chosen.startsAt);
+    // Not urgent: the drawer with its free times is painted first, and the
+    // form's re-render for the chosen time (and its hold) a frame later.
+    if (chosen) startTransition(() => onChange(chosen.startsAt));
   }, [slots.data, preferMinute, value, timeZone, onChange]);
   return (
     <Select

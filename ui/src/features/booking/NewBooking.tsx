@@ -5,9 +5,17 @@
 // and offers the remaining free slots.
 import { useEffect, useState } from "react";
 import { Alert, Button, Drawer, Group, Radio, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, MIN_SEARCH_CHARS, type BookingSubject, type DayBoard, type Location, type Patient } from "../../bindings";
+import {
+  commands,
+  MIN_SEARCH_CHARS,
+  type BookingSubject,
+  type DayBoard,
+  type Location,
+  type LocationId,
+  type Patient,
+} from "../../bindings";
 import { appError, call } from "../../api/call";
 import { read, refetch, waiting } from "../../api/reads";
 import { SlotPicker } from "../../components/SlotPicker";
@@ -16,7 +24,7 @@ import { useFormats } from "../../format";
 import { uuidv7 } from "../../ids";
 import { instantAt, minutesOf, shiftDate, todayIn } from "../../dates";
 import { usePermissions } from "../../access";
-import { began } from "../../felt";
+import { answered, began } from "../../felt";
 import { SlotRules } from "./SlotRules";
 import { PatientForm } from "../patients/Patients";
 import { PatientCombobox, usePatientSearch } from "../../components/PatientCombobox";
@@ -42,6 +50,15 @@ export interface BookingDraft {
   startsAt?: string | null;
   /** The waitlist entry this booking answers (it closes with the booking). */
   waitlistEntryId?: string | null;
+}
+
+/** Asks the station, at the click that opens the drawer, for what the
+ * drawer shows first (the day's free times, the price): the calls run while
+ * React mounts the drawer instead of after. Resolves with the free times. */
+export function askAhead(queries: QueryClient, locationId: LocationId, subject: BookingSubject, date: string) {
+  if (subject.type === "doctor") void queries.prefetchQuery(read.getDoctor(subject.doctorId));
+  else void queries.prefetchQuery(read.getDiagnostic(subject.diagnosticId));
+  return queries.prefetchQuery(read.freeSlots({ locationId, subject, from: date, to: date }));
 }
 
 /** How far "next free day" looks ahead. */
@@ -133,11 +150,11 @@ export function NewBooking({
   // Everything a booking needs, once chosen.
   const ready = patient !== null && askedAt !== null && subject !== null ? { patient, startsAt: askedAt, subject } : null;
   const book = useMutation({
-    mutationFn: (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) => {
+    mutationFn: async (chosen: { patient: Patient; startsAt: string; subject: BookingSubject }) => {
       // The held time is booked under its hold's id (the hold becomes the booking).
       const bookingId = !anyway && hold?.startsAt === chosen.startsAt ? hold.id : uuidv7();
       began("bookToBoard", bookingId);
-      return call(
+      const booked = await call(
         commands.book({
           bookingId,
           patientId: chosen.patient.id,
@@ -149,6 +166,8 @@ export function NewBooking({
           waitlistEntryId: draft.waitlistEntryId ?? null,
         }),
       );
+      answered("bookToBoard");
+      return booked;
     },
     onSuccess: (booked) => {
       queries.setQueryData(read.dayBoard(location.id, date).queryKey, (board?: DayBoard) => board && withBooking(board, booked));
