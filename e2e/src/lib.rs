@@ -587,6 +587,17 @@ impl Desk {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
+        // Into the middle of its scroller, as a person would scroll to it:
+        // WebKitWebDriver does not scroll a box inside the page, and a block
+        // at the board's lower edge has its centre under the overlay
+        // scrollbar's hit area (the bottom ~25 px hit the board itself).
+        self.web
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+                vec![serde_json::to_value(&element).expect("an element reference")],
+            )
+            .await
+            .expect("scrolling to it");
         element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
     }
 
