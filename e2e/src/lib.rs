@@ -533,13 +533,7 @@ impl Desk {
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
         // Long lists scroll: bring the option into view as a person would.
-        self.web
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'nearest' });",
-                vec![serde_json::to_value(&found).expect("an element reference")],
-            )
-            .await
-            .expect("scrolling to the option");
+        self.scroll_to(&found, "nearest").await;
         found.click().await.unwrap_or_else(|e| panic!("choosing {option} in {label}: {e}"));
     }
 
@@ -591,14 +585,20 @@ impl Desk {
         // WebKitWebDriver does not scroll a box inside the page, and a block
         // at the board's lower edge has its centre under the overlay
         // scrollbar's hit area (the bottom ~25 px hit the board itself).
+        self.scroll_to(&element, "center").await;
+        element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
+    }
+
+    /// Scrolls every box around `element` until it shows, placed `block`
+    /// ("nearest", "center") in its scroller.
+    async fn scroll_to(&self, element: &Element, block: &str) {
         self.web
             .execute(
-                "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
-                vec![serde_json::to_value(&element).expect("an element reference")],
+                "arguments[0].scrollIntoView({ block: arguments[1], inline: 'nearest' });",
+                vec![serde_json::to_value(element).expect("an element reference"), json!(block)],
             )
             .await
-            .expect("scrolling to it");
-        element.click().await.unwrap_or_else(|e| panic!("clicking {text}: {e}"));
+            .expect("scrolling to an element");
     }
 
     /// Gives a file to the file input `css` (what choosing it in the dialog does).

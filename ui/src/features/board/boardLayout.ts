@@ -57,13 +57,6 @@ export interface Block {
 /** The share of a column's width that released bookings (when shown) take. */
 const RELEASED_WIDTH = 0.22;
 
-/**
- * Lays out one column's bookings. Bookings that hold their slot
- * (`booking.holdsSlot`, the domain's rule) are placed in lanes: the column's
- * own capacity, or more when the data holds more overlapping bookings than
- * that (never on top of each other). Released bookings (cancelled, no-show)
- * are left out unless `showReleased`, then drawn as a strip on the right.
- */
 /** Whether two layouts draw a booking the same: the same booking (a
  * board's unchanged bookings keep their objects across refetches) at the
  * same place. A new layout of a column redraws only the blocks that moved. */
@@ -79,6 +72,13 @@ export function sameBlock(a: Block, b: Block): boolean {
   );
 }
 
+/**
+ * Lays out one column's bookings. Bookings that hold their slot
+ * (`booking.holdsSlot`, the domain's rule) are placed in lanes: the column's
+ * own capacity, or more when the data holds more overlapping bookings than
+ * that (never on top of each other). Released bookings (cancelled, no-show)
+ * are left out unless `showReleased`, then drawn as a strip on the right.
+ */
 export function layoutColumn(
   column: BoardColumn,
   bookings: Booking[],

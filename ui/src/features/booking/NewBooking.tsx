@@ -54,7 +54,7 @@ export interface BookingDraft {
 
 /** Asks the station, at the click that opens the drawer, for what the
  * drawer shows first (the day's free times, the price): the calls run while
- * React mounts the drawer instead of after. Resolves with the free times. */
+ * React mounts the drawer instead of after. Resolves once the free times are in. */
 export function askAhead(queries: QueryClient, locationId: LocationId, subject: BookingSubject, date: string) {
   if (subject.type === "doctor") void queries.prefetchQuery(read.getDoctor(subject.doctorId));
   else void queries.prefetchQuery(read.getDiagnostic(subject.diagnosticId));
